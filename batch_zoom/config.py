@@ -1,0 +1,109 @@
+"""Settings from flags, the environment and a ``.env`` file.
+
+This is the only module that reads ``os.environ``. Everything downstream receives a frozen
+``Settings`` and never looks at the process environment itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+from .errors import ConfigError
+
+DEFAULT_API_URL = "https://api.zoom.us/v2"
+DEFAULT_OAUTH_URL = "https://zoom.us/oauth/token"
+CREDENTIAL_VARIABLES = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
+
+#: Zoom's Medium category on a Pro account allows 20 requests a second, counted over a sliding
+#: second; pacing a little under it collects almost no 429s.
+DEFAULT_RATE = 18.0
+DEFAULT_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Server-to-Server OAuth credentials. The secret never appears in ``repr``."""
+
+    account_id: str
+    client_id: str
+    client_secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    input_path: Path
+    output_path: Path
+    sheet: str | None = None
+    encoding: str | None = None
+    timezone: str | None = None  # default zone for rows without one; None: the machine's zone
+    user: str = "me"  # default host for rows without one
+    dry_run: bool = False
+    sandbox: bool = False
+    api_url: str = DEFAULT_API_URL
+    oauth_url: str = DEFAULT_OAUTH_URL
+    credentials: Credentials | None = None
+    rate: float = DEFAULT_RATE
+    workers: int = DEFAULT_WORKERS
+    quiet: bool = False
+    report_path: Path | None = None
+    option_defaults: Mapping[str, Any] = field(default_factory=dict)  # field -> raw cell value
+    undo: bool = False
+    yes: bool = False
+    recreate_missing: bool = False
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_wait: float = 600.0  # longest a row may wait on a busy Zoom before it is failed
+    settle_seconds: float = 2.0  # pause before a look-up that settles an unknown outcome
+
+    @property
+    def journal_path(self) -> Path:
+        """Sandbox runs keep their own journal, so they never mark a real meeting as made."""
+        suffix = ".sandbox.journal" if self.sandbox else ".journal"
+        return self.output_path.with_name(self.output_path.name + suffix)
+
+
+def default_output_path(input_path: Path) -> Path:
+    """``december.xlsx`` -> ``december_scheduled.xlsx``; an output used as input is updated in place."""
+    if input_path.stem.endswith("_scheduled"):
+        return input_path
+    return input_path.with_name(f"{input_path.stem}_scheduled{input_path.suffix}")
+
+
+def read_environment(cwd: Path | None = None) -> dict[str, str]:
+    """The process environment over the values of ``.env`` in the working directory."""
+    dotenv = Path(cwd or Path.cwd()) / ".env"
+    values: dict[str, str] = {}
+    if dotenv.is_file():
+        values.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+    values.update(os.environ)
+    return values
+
+
+def credentials_from(environment: Mapping[str, str]) -> Credentials:
+    missing = [name for name in CREDENTIAL_VARIABLES if not environment.get(name, "").strip()]
+    if missing:
+        raise ConfigError(
+            f"Zoom credentials are not set: {', '.join(missing)}",
+            hint="set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (environment or .env)"
+            " from your Server-to-Server OAuth app, or try the tool with --sandbox",
+        )
+    return Credentials(
+        account_id=environment["ZOOM_ACCOUNT_ID"].strip(),
+        client_id=environment["ZOOM_CLIENT_ID"].strip(),
+        client_secret=environment["ZOOM_CLIENT_SECRET"].strip(),
+    )
+
+
+def endpoints_from(environment: Mapping[str, str]) -> tuple[str, str]:
+    api = environment.get("ZOOM_API_URL", "").strip() or DEFAULT_API_URL
+    oauth = environment.get("ZOOM_OAUTH_URL", "").strip() or DEFAULT_OAUTH_URL
+    for name, url in (("ZOOM_API_URL", api), ("ZOOM_OAUTH_URL", oauth)):
+        if not url.startswith(("https://", "http://")):
+            raise ConfigError(f"{name} is not an http(s) URL: {url!r}")
+    return api.rstrip("/"), oauth

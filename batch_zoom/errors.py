@@ -1,0 +1,124 @@
+"""Every exception batch_zoom raises, drawn in one place.
+
+    BatchZoomError                  base: the CLI turns any of these into one line and an exit status
+    ├── InputError                  the spreadsheet cannot be used at all (unreadable, columns missing)
+    ├── ConfigError                 a flag, a variable or a credential is missing or malformed
+    │   └── AuthError               the OAuth endpoint refused the credentials
+    ├── OutputError                 the output file could not be written (a fallback may hold it)
+    ├── ConnectionLost              the transport failed; ``sent`` says whether the request went out
+    └── ZoomError                   Zoom answered with an error (HTTP status, Zoom code, message)
+        ├── TokenExpired            401 code 124: get a new token once and repeat the request
+        ├── RateLimited             per-second 429: wait (``retry_after`` seconds, if Zoom said)
+        │   └── DailyLimitReached   the host's 100 creates+updates a day are used up
+        ├── NotFound                404: user (1001) or meeting (3001) does not exist
+        └── ServerError             5xx: Zoom may or may not have acted
+
+A bad spreadsheet *row* is never an exception: it is a row result with status ``invalid``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+
+class BatchZoomError(Exception):
+    """Base of every error batch_zoom raises on purpose.
+
+    ``hint`` is one sentence that tells the user what to do about it.
+    """
+
+    hint: str = ""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        if hint:
+            self.hint = hint
+
+
+class InputError(BatchZoomError):
+    """The input file cannot be read or lacks a required column: nothing can be attempted."""
+
+
+class ConfigError(BatchZoomError):
+    """Settings are missing or malformed: nothing can be attempted."""
+
+
+class AuthError(ConfigError):
+    """Zoom's OAuth endpoint refused the account id, client id or client secret."""
+
+
+class OutputError(BatchZoomError):
+    """The output could not be written where asked; ``fallback`` is where the results went instead."""
+
+    def __init__(self, message: str, *, fallback: Path | None = None, hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.fallback = fallback
+
+
+class ConnectionLost(BatchZoomError):
+    """The request did not complete at the transport level.
+
+    ``sent`` is False only when the connection could not even be opened, so the server cannot
+    have acted. When it is True (timeout, reset, dropped after the body went out) the outcome of a
+    create or an update is unknown and must be settled by looking, never by sending again blindly.
+    """
+
+    def __init__(self, message: str, *, sent: bool) -> None:
+        super().__init__(message)
+        self.sent = sent
+
+
+class ZoomError(BatchZoomError):
+    """Zoom answered with an HTTP error. ``code`` is Zoom's own error code when it gave one."""
+
+    def __init__(self, status: int, code: int | None, message: str) -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = f"Zoom error {self.code}" if self.code is not None else f"HTTP {self.status}"
+        return f"{self.message} ({where})" if self.message else where
+
+
+class TokenExpired(ZoomError):
+    """401 with code 124: the access token expired or was revoked."""
+
+
+class RateLimited(ZoomError):
+    """A per-second 429. ``retry_after`` is how many seconds Zoom asked us to wait, if it said."""
+
+    def __init__(
+        self,
+        status: int,
+        code: int | None,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        limit: int | None = None,
+        remaining: int | None = None,
+    ) -> None:
+        super().__init__(status, code, message)
+        self.retry_after = retry_after
+        self.limit = limit
+        self.remaining = remaining
+
+
+class DailyLimitReached(RateLimited):
+    """The host's daily quota of meeting creates and updates is spent until ``resume_at`` (UTC)."""
+
+    def __init__(
+        self, status: int, code: int | None, message: str, *, resume_at: datetime | None = None
+    ) -> None:
+        super().__init__(status, code, message)
+        self.resume_at = resume_at
+
+
+class NotFound(ZoomError):
+    """404: the user (code 1001) or the meeting (code 3001) does not exist."""
+
+
+class ServerError(ZoomError):
+    """A 5xx: Zoom failed, possibly after it had already acted."""

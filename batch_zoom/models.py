@@ -1,0 +1,231 @@
+"""The values that flow through a batch: spreadsheet rows, meeting requests, row results.
+
+Everything here is immutable and free of I/O, so every other module can share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+class Status(str, Enum):
+    """What became of a row. The values are the words written to the ``status`` column."""
+
+    CREATED = "created"  # this run made the meeting
+    EXISTS = "exists"  # an earlier run made it and nothing needed to change
+    UPDATED = "updated"  # the row was edited and the meeting was changed to match
+    CANCELLED = "cancelled"  # the row was marked cancel and the meeting is gone
+    PLANNED = "planned"  # dry run: would be created or changed
+    INVALID = "invalid"  # the row itself is wrong; see ``error``
+    FAILED = "failed"  # Zoom refused or kept failing; see ``error``
+    DEFERRED = "deferred"  # the host's daily limit is spent; a run after 00:00 UTC finishes it
+    MISSING = "missing"  # the row names a meeting that no longer exists on Zoom
+    PENDING = "pending"  # not attempted because the run was interrupted; a re-run finishes it
+
+    @property
+    def needs_attention(self) -> bool:
+        return self in PROBLEM_STATUSES
+
+
+PROBLEM_STATUSES = frozenset(
+    {Status.INVALID, Status.FAILED, Status.DEFERRED, Status.MISSING, Status.PENDING}
+)
+
+#: The columns batch_zoom adds to (or fills in) the user's sheet, in this order.
+RESULT_COLUMNS: tuple[str, ...] = ("meeting_id", "join_url", "passcode", "status", "error")
+
+#: Canonical field name -> the headers that mean it. Headers are compared after
+#: ``normalize_header``, so case, spaces and underscores do not matter.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "topic": ("topic", "会議名", "トピック", "タイトル", "件名", "ミーティング名"),
+    "start_time": ("start_time", "start", "start time", "開始日時", "開始時間", "開始時刻"),
+    "duration": ("duration", "所要時間", "時間", "時間(分)", "時間（分）", "duration(min)"),
+    "timezone": ("timezone", "time zone", "tz", "タイムゾーン"),
+    "host": ("host", "user", "host_email", "ホスト", "ホストメール"),
+    "agenda": ("agenda", "description", "アジェンダ", "議題", "説明"),
+    "passcode": ("passcode", "password", "パスコード", "パスワード"),
+    "waiting_room": ("waiting_room", "待機室"),
+    "join_before_host": ("join_before_host", "ホストより前の参加", "ホスト前参加"),
+    "mute_upon_entry": ("mute_upon_entry", "入室時ミュート", "参加時ミュート"),
+    "host_video": ("host_video", "ホストビデオ"),
+    "participant_video": ("participant_video", "参加者ビデオ"),
+    "auto_recording": ("auto_recording", "自動録画", "自動レコーディング"),
+    "alternative_hosts": ("alternative_hosts", "代替ホスト"),
+    "recurrence": ("recurrence", "repeat", "繰り返し", "定期"),
+    "action": ("action", "操作", "アクション"),
+    "meeting_id": ("meeting_id", "meeting id", "ミーティングID", "会議ID"),
+    "join_url": ("join_url", "join url", "参加URL", "招待リンク"),
+    "status": ("status", "状態", "ステータス"),
+    "error": ("error", "エラー"),
+}
+
+REQUIRED_FIELDS: tuple[str, ...] = ("topic", "start_time", "duration")
+
+#: Boolean per-row options, sent inside Zoom's ``settings`` object under the same names.
+BOOLEAN_OPTIONS: tuple[str, ...] = (
+    "waiting_room",
+    "join_before_host",
+    "mute_upon_entry",
+    "host_video",
+    "participant_video",
+)
+
+
+def normalize_header(text: object) -> str:
+    """The form in which headers are compared: no case, spaces, underscores or full-width spaces."""
+    return "".join(str(text).split()).replace("_", "").replace("\u3000", "").casefold()
+
+
+class Action(str, Enum):
+    """What the sheet asks for a row: keep it scheduled (the default), or cancel it."""
+
+    SCHEDULE = "schedule"
+    CANCEL = "cancel"
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One non-blank data row as read from the spreadsheet.
+
+    ``number`` is the row number the user sees in Excel (the header is usually row 1).
+    ``cells`` maps canonical field names (keys of ``COLUMN_ALIASES``) to the cell's value as read:
+    ``None`` when empty, else str, int, float, bool or datetime (Excel cells keep their type).
+    """
+
+    number: int
+    cells: Mapping[str, Any]
+
+    def get(self, name: str) -> Any:
+        return self.cells.get(name)
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    """Zoom's ``recurrence`` object for a type 8 meeting (fields named as Zoom names them)."""
+
+    type: int  # 1 daily, 2 weekly, 3 monthly
+    repeat_interval: int = 1
+    weekly_days: str | None = None  # "2,4": 1 = Sunday ... 7 = Saturday
+    monthly_day: int | None = None
+    monthly_week: int | None = None  # 1..4, or -1 for the last week
+    monthly_week_day: int | None = None  # 1 = Sunday ... 7 = Saturday
+    end_times: int | None = None
+    end_date_time: datetime | None = None  # aware; sent in UTC
+
+    def to_zoom(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": self.type, "repeat_interval": self.repeat_interval}
+        for name in ("weekly_days", "monthly_day", "monthly_week", "monthly_week_day", "end_times"):
+            value = getattr(self, name)
+            if value is not None:
+                body[name] = value
+        if self.end_date_time is not None:
+            body["end_date_time"] = zoom_utc(self.end_date_time)
+        return body
+
+
+def zoom_utc(moment: datetime) -> str:
+    """An aware datetime in Zoom's UTC form, ``yyyy-MM-ddTHH:mm:ssZ``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class MeetingRequest:
+    """A validated row: everything needed to create (or compare) one Zoom meeting."""
+
+    row: int  # spreadsheet row number, for messages
+    host: str  # Zoom user id or email; "me" is the app owner's account
+    topic: str
+    start: datetime  # timezone-aware
+    timezone: str  # IANA name sent to Zoom with the start time
+    duration: int  # minutes, 1..1440
+    pinned: bool = False  # the cell gave Z or an offset: send the instant in UTC
+    agenda: str | None = None
+    passcode: str | None = None
+    settings: Mapping[str, Any] = field(default_factory=dict)  # Zoom ``settings`` keys
+    recurrence: Recurrence | None = None
+    meeting_id: str | None = None  # set when the sheet already names the meeting (managed row)
+    action: Action = Action.SCHEDULE
+
+    @property
+    def identity(self) -> str:
+        """Who, what, when and how long: the key of the journal and of reconciliation.
+
+        Computed once here and used everywhere, so a row is recognised the same way by the
+        journal, by the look-up that settles an unknown outcome, and in the output.
+        """
+        return meeting_identity(self.host, self.topic, self.start, self.duration)
+
+    def start_time_field(self) -> str:
+        """``start_time`` as sent: UTC with Z for a pinned instant, else local wall time."""
+        if self.pinned:
+            return zoom_utc(self.start)
+        return self.start.astimezone(ZoneInfo(self.timezone)).strftime("%Y-%m-%dT%H:%M:%S")
+
+    def create_body(self) -> dict[str, Any]:
+        """The JSON body of ``POST /users/{host}/meetings``."""
+        body: dict[str, Any] = {
+            "topic": self.topic,
+            "type": 8 if self.recurrence else 2,
+            "start_time": self.start_time_field(),
+            "timezone": self.timezone,
+            "duration": self.duration,
+        }
+        if self.agenda is not None:
+            body["agenda"] = self.agenda
+        if self.passcode is not None:
+            body["password"] = self.passcode
+        if self.recurrence is not None:
+            body["recurrence"] = self.recurrence.to_zoom()
+        if self.settings:
+            body["settings"] = dict(self.settings)
+        return body
+
+
+def meeting_identity(host: str, topic: str, start: datetime, duration: int) -> str:
+    return f"{host.strip().casefold()}|{topic}|{zoom_utc(start)}|{int(duration)}"
+
+
+@dataclass(frozen=True)
+class InvalidRow:
+    """A row that cannot become a meeting, with one message per problem."""
+
+    row: int
+    problems: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        """``row 7: duration "abc" is not a number of minutes; ...``"""
+        return f"row {self.row}: " + "; ".join(self.problems)
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """What to write back for one spreadsheet row."""
+
+    row: int
+    status: Status
+    meeting_id: str | None = None
+    join_url: str | None = None
+    passcode: str | None = None
+    error: str = ""
+    host: str | None = None
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class CancelRequest:
+    """A row marked ``cancel``: delete the meeting it names (or the one the journal knows)."""
+
+    row: int
+    meeting_id: str | None  # from the sheet; None: look it up by ``identity`` in the journal
+    identity: str | None = None  # when the row's fields are valid
+    host: str | None = None
+    topic: str | None = None
+
+
+RowPlan = MeetingRequest | CancelRequest | InvalidRow
