@@ -4,5 +4,10 @@ import sys
 
 from .cli import main
 
-if __name__ == "__main__":
+
+def run() -> None:
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

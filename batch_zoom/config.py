@@ -69,7 +69,7 @@ class Settings:
 
 
 def default_output_path(input_path: Path) -> Path:
-    """``december.xlsx`` -> ``december_scheduled.xlsx``; an output used as input is updated in place."""
+    """``december.xlsx`` -> ``december_scheduled.xlsx``; an output given as input is updated."""
     if input_path.stem.endswith("_scheduled"):
         return input_path
     return input_path.with_name(f"{input_path.stem}_scheduled{input_path.suffix}")
@@ -107,3 +107,22 @@ def endpoints_from(environment: Mapping[str, str]) -> tuple[str, str]:
         if not url.startswith(("https://", "http://")):
             raise ConfigError(f"{name} is not an http(s) URL: {url!r}")
     return api.rstrip("/"), oauth
+
+
+def local_timezone(environment: Mapping[str, str]) -> str:
+    """This computer's IANA zone name: ``TZ`` when it names one, else the system's, else UTC."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    candidate = environment.get("TZ", "").strip().lstrip(":")
+    if candidate:
+        try:
+            ZoneInfo(candidate)
+            return candidate
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    try:
+        from tzlocal import get_localzone_name
+
+        return get_localzone_name() or "UTC"
+    except Exception:  # tzlocal raises several kinds on odd systems; the zone is only a default
+        return "UTC"

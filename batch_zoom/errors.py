@@ -1,7 +1,7 @@
 """Every exception batch_zoom raises, drawn in one place.
 
-    BatchZoomError                  base: the CLI turns any of these into one line and an exit status
-    ├── InputError                  the spreadsheet cannot be used at all (unreadable, columns missing)
+    BatchZoomError                  base: the CLI turns each into one line and an exit status
+    ├── InputError                  the spreadsheet cannot be used (unreadable, columns missing)
     ├── ConfigError                 a flag, a variable or a credential is missing or malformed
     │   └── AuthError               the OAuth endpoint refused the credentials
     ├── OutputError                 the output file could not be written (a fallback may hold it)
@@ -49,7 +49,7 @@ class AuthError(ConfigError):
 
 
 class OutputError(BatchZoomError):
-    """The output could not be written where asked; ``fallback`` is where the results went instead."""
+    """The output could not be written where asked; ``fallback`` is where the results went."""
 
     def __init__(self, message: str, *, fallback: Path | None = None, hint: str = "") -> None:
         super().__init__(message, hint=hint)

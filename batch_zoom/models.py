@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """What became of a row. The values are the words written to the ``status`` column."""
 
     CREATED = "created"  # this run made the meeting
@@ -81,7 +81,7 @@ def normalize_header(text: object) -> str:
     return "".join(str(text).split()).replace("_", "").replace("\u3000", "").casefold()
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     """What the sheet asks for a row: keep it scheduled (the default), or cancel it."""
 
     SCHEDULE = "schedule"

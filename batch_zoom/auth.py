@@ -1,0 +1,121 @@
+"""Server-to-Server OAuth: one access token per run, shared by every worker.
+
+Zoom gives no refresh token; a token lives an hour. We fetch one lazily, reuse it until shortly
+before it expires, and renew it once when Zoom says it expired (401, code 124). Many workers can
+hit that 401 together, so renewal takes a lock and skips the fetch when another worker already
+replaced the stale token (NOTES.md, "Many workers, one token").
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import requests
+
+from .config import Credentials
+from .errors import AuthError, RateLimited, ServerError
+from .retry import Operation, call_with_retries
+from .transport import send_request
+
+#: Renew this long before Zoom's stated expiry, so no request goes out with a dying token.
+EXPIRY_MARGIN = 300.0
+
+
+@dataclass(frozen=True)
+class Token:
+    value: str = ""
+    expires_at: float = 0.0  # on the provider's monotonic clock
+
+    def __repr__(self) -> str:  # never print a token
+        return "Token(<hidden>)"
+
+
+class TokenProvider:
+    def __init__(
+        self,
+        oauth_url: str,
+        credentials: Credentials,
+        session: requests.Session,
+        *,
+        timeout: tuple[float, float] = (10.0, 30.0),
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._url = oauth_url
+        self._credentials = credentials
+        self._session = session
+        self._timeout = timeout
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._token: Token | None = None
+        self.fetches = 0  # how many tokens this run asked for (the seed asked one per meeting)
+
+    def current(self) -> str:
+        """A token that is good for a while yet, fetching one when needed."""
+        with self._lock:
+            token = self._token
+            if token is None or self._clock() >= token.expires_at - EXPIRY_MARGIN:
+                token = self._token = self._fetch()
+            return token.value
+
+    def renew(self, stale: str) -> str:
+        """Zoom refused ``stale``: replace it, unless another worker already did."""
+        with self._lock:
+            if self._token is None or self._token.value == stale:
+                self._token = self._fetch()
+            return self._token.value
+
+    def _fetch(self) -> Token:
+        response = call_with_retries(self._post, Operation.TOKEN, sleep=self._sleep, budget=60.0)
+        self.fetches += 1
+        try:
+            payload = response.json()
+            value = str(payload["access_token"])
+            lifetime = float(payload.get("expires_in", 3599))
+        except (ValueError, KeyError, TypeError) as error:
+            raise AuthError(
+                f"the OAuth endpoint {self._url} answered without an access token",
+                hint="check ZOOM_OAUTH_URL",
+            ) from error
+        return Token(value, self._clock() + lifetime)
+
+    def _post(self) -> requests.Response:
+        response = send_request(
+            self._session,
+            "POST",
+            self._url,
+            data={
+                "grant_type": "account_credentials",
+                "account_id": self._credentials.account_id,
+            },
+            auth=(self._credentials.client_id, self._credentials.client_secret),
+            timeout=self._timeout,
+        )
+        if response.status_code == 200:
+            return response
+        if response.status_code == 429:
+            raise RateLimited(429, None, "the OAuth endpoint is busy")
+        if response.status_code >= 500:
+            raise ServerError(response.status_code, None, "the OAuth endpoint failed")
+        raise AuthError(
+            f"Zoom refused the credentials: {_reason(response)}",
+            hint="check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET against your "
+            "Server-to-Server OAuth app (App Marketplace > Manage > your app > App Credentials), "
+            "and that the app is activated",
+        )
+
+
+def _reason(response: requests.Response) -> str:
+    try:
+        payload = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    if isinstance(payload, dict):
+        reason = payload.get("reason") or payload.get("message") or payload.get("error")
+        if reason:
+            return f"{reason} (HTTP {response.status_code})"
+    return f"HTTP {response.status_code}"

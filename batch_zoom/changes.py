@@ -1,0 +1,103 @@
+"""What an edited row changes on its meeting: pure comparison of a row with Zoom's meeting.
+
+``changes(request, meeting)`` returns the PATCH body with only the fields that differ, so an
+unchanged row sends no write at all and an edited one touches nothing else. Start times are
+compared as instants, never as strings (NOTES.md). A field the row leaves empty is "keep what
+Zoom has", the same rule as on create.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from .models import MeetingRequest
+from .retry import parse_moment
+
+
+def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of ``request`` that differ from ``meeting`` (a Zoom meeting object)."""
+    wanted = request.create_body()
+    patch: dict[str, Any] = {}
+    if wanted["topic"] != meeting.get("topic"):
+        patch["topic"] = wanted["topic"]
+    if int(wanted["duration"]) != _int(meeting.get("duration")):
+        patch["duration"] = wanted["duration"]
+    if not _same_instant(request.start, meeting.get("start_time")) or wanted[
+        "timezone"
+    ] != meeting.get("timezone"):
+        patch["start_time"] = wanted["start_time"]
+        patch["timezone"] = wanted["timezone"]
+    if "agenda" in wanted and wanted["agenda"] != (meeting.get("agenda") or ""):
+        patch["agenda"] = wanted["agenda"]
+    if "password" in wanted and wanted["password"] != meeting.get("password"):
+        patch["password"] = wanted["password"]
+    settings = _changed_settings(wanted.get("settings") or {}, meeting.get("settings") or {})
+    if settings:
+        patch["settings"] = settings
+    if "recurrence" in wanted and not _same_recurrence(
+        wanted["recurrence"], meeting.get("recurrence") or {}
+    ):
+        patch["type"] = 8
+        patch["recurrence"] = wanted["recurrence"]
+    return patch
+
+
+def describe(patch: Mapping[str, Any], meeting: Mapping[str, Any]) -> str:
+    """``start_time 2027-01-12T01:00:00Z -> 2027-01-12T10:30:00, duration 60 -> 90``"""
+    parts: list[str] = []
+    for name, value in patch.items():
+        if name == "timezone" and "start_time" in patch and value == meeting.get("timezone"):
+            continue
+        if name == "settings":
+            old_settings = meeting.get("settings") or {}
+            parts.extend(
+                f"{key} {old_settings.get(key)!s} -> {new!s}" for key, new in value.items()
+            )
+        elif name == "password":
+            parts.append("passcode changed")
+        elif name in ("agenda", "recurrence", "type"):
+            parts.append(f"{name} changed")
+        else:
+            parts.append(f"{name} {meeting.get(name)!s} -> {value!s}")
+    return ", ".join(parts)
+
+
+def _changed_settings(wanted: Mapping[str, Any], actual: Mapping[str, Any]) -> dict[str, Any]:
+    changed = {}
+    for key, value in wanted.items():
+        current = actual.get(key)
+        if key == "alternative_hosts":
+            if _emails(value) != _emails(current):
+                changed[key] = value
+        elif value != current:
+            changed[key] = value
+    return changed
+
+
+def _same_recurrence(wanted: Mapping[str, Any], actual: Mapping[str, Any]) -> bool:
+    for key, value in wanted.items():
+        if key == "end_date_time":
+            if not _same_instant(parse_moment(str(value)), actual.get(key)):
+                return False
+        elif str(value) != str(actual.get(key)):
+            return False
+    return True
+
+
+def _same_instant(moment: datetime | None, zoom_time: Any) -> bool:
+    other = parse_moment(str(zoom_time)) if zoom_time else None
+    return moment is not None and other is not None and moment == other
+
+
+def _emails(value: Any) -> frozenset[str]:
+    text = str(value or "").replace(",", ";")
+    return frozenset(part.strip().casefold() for part in text.split(";") if part.strip())
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,365 @@
+"""The command line: argv -> Settings -> run_batch -> summary and exit status.
+
+This is the only module that prints. It translates; the work is done in ``batch``.
+
+Exit status: 0 every row is done (created, exists, updated, cancelled, planned); 1 some row needs
+attention (invalid, failed, deferred, missing, pending); 2 nothing could be attempted (input,
+settings or credentials); 3 an internal error (a bug); 130 interrupted with Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import secrets
+import sys
+import traceback
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import __version__
+from .batch import BatchReport, UndoPlan, run_batch
+from .config import (
+    DEFAULT_RATE,
+    DEFAULT_WORKERS,
+    Credentials,
+    Settings,
+    credentials_from,
+    default_output_path,
+    endpoints_from,
+    local_timezone,
+    read_environment,
+)
+from .errors import BatchZoomError, ConfigError
+from .models import PROBLEM_STATUSES, Status
+
+EXIT_OK, EXIT_ATTENTION, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+SHOWN_PROBLEMS = 20
+
+#: Batch-wide defaults for the per-row options: flag -> column it stands in for.
+OPTION_FLAGS = {
+    "--waiting-room": "waiting_room",
+    "--join-before-host": "join_before_host",
+    "--mute-upon-entry": "mute_upon_entry",
+    "--host-video": "host_video",
+    "--participant-video": "participant_video",
+    "--auto-recording": "auto_recording",
+    "--alternative-hosts": "alternative_hosts",
+}
+
+EPILOG = """\
+examples:
+  python -m batch_zoom samples/meetings.xlsx --sandbox      try it without a Zoom account
+  python -m batch_zoom december.xlsx                        -> december_scheduled.xlsx
+  python -m batch_zoom december.csv --timezone Asia/Tokyo --user office@example.com
+  python -m batch_zoom december.xlsx --dry-run              check the sheet, send nothing
+  python -m batch_zoom december_scheduled.xlsx              apply edits and cancellations
+  python -m batch_zoom december_scheduled.xlsx --undo       delete every meeting it lists
+
+credentials: ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET (environment or ./.env),
+from a Server-to-Server OAuth app with the meeting:write:admin and meeting:read:admin scopes.
+exit status: 0 all done, 1 some rows need attention, 2 nothing could be attempted, 130 interrupted.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m batch_zoom",
+        description="Create the Zoom meetings listed in a spreadsheet and write their join links "
+        "into a copy of it.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "input",
+        type=Path,
+        metavar="INPUT",
+        help="the meetings: .xlsx, .xlsm or .csv (e.g. december.xlsx)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUTPUT",
+        help="where to write the result (default: INPUT_scheduled beside it, e.g. "
+        "december_scheduled.xlsx; an output given as INPUT is updated in place)",
+    )
+    parser.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the worksheet to read (default: the first with the needed columns)",
+    )
+    parser.add_argument(
+        "--timezone",
+        metavar="TZ",
+        help="time zone for rows without one, e.g. Asia/Tokyo (default: this computer's zone)",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="USER",
+        default=None,
+        help="host for rows without one: an email or Zoom user id, e.g. "
+        "office@example.com (default: me, the app owner)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check every row and write the output with planned/invalid; send nothing to Zoom",
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="run against a Zoom emulator on this computer; no account needed, "
+        "the links are not real",
+    )
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="CSV encoding, e.g. cp932 (default: detect UTF-8, UTF-8 with BOM or Shift_JIS)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=DEFAULT_RATE,
+        metavar="N",
+        help=f"requests per second at most (default {DEFAULT_RATE:g}, a little "
+        "under a Pro account's limit; e.g. 55 for Business)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=DEFAULT_WORKERS,
+        metavar="N",
+        help=f"requests in flight at once (default {DEFAULT_WORKERS})",
+    )
+    parser.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress bar and only problems in the summary",
+    )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE.html",
+        help="also write a summary page, e.g. --report december.html",
+    )
+    parser.add_argument(
+        "--undo", action="store_true", help="delete every meeting the file lists (asks first)"
+    )
+    parser.add_argument(
+        "--yes", "-y", action="store_true", help="with --undo: do not ask for confirmation"
+    )
+    parser.add_argument(
+        "--recreate-missing",
+        action="store_true",
+        help="schedule again a row whose meeting was deleted in Zoom "
+        "(default: report it as missing)",
+    )
+    options = parser.add_argument_group(
+        "defaults for every row",
+        "used where a row leaves the column empty; e.g. --waiting-room yes",
+    )
+    for flag, column in OPTION_FLAGS.items():
+        options.add_argument(
+            flag, dest=f"default_{column}", metavar="VALUE", help=_option_help(column)
+        )
+    parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--version", action="version", version=f"batch_zoom {__version__}")
+    return parser
+
+
+def _option_help(column: str) -> str:
+    if column == "auto_recording":
+        return "none, local or cloud"
+    if column == "alternative_hosts":
+        return "emails separated by ; or ,"
+    return "yes or no"
+
+
+def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Settings:
+    timezone = args.timezone or local_timezone(environment)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(
+            f"--timezone {timezone!r} is not a known time zone",
+            hint="use an IANA name such as Asia/Tokyo or America/New_York",
+        ) from error
+    if args.rate <= 0 or args.workers < 1:
+        raise ConfigError("--rate must be above 0 and --workers at least 1")
+    if not args.input.exists():
+        raise ConfigError(
+            f"{args.input} does not exist", hint="check the file name, or try samples/meetings.xlsx"
+        )
+    api_url, oauth_url = endpoints_from(environment)
+    needs_zoom = not args.dry_run and not args.sandbox
+    credentials = credentials_from(environment) if needs_zoom else None
+    return Settings(
+        input_path=args.input,
+        output_path=args.output or default_output_path(args.input),
+        sheet=args.sheet,
+        encoding=args.encoding,
+        timezone=timezone,
+        user=args.user or "me",
+        dry_run=args.dry_run,
+        sandbox=args.sandbox,
+        api_url=api_url,
+        oauth_url=oauth_url,
+        credentials=credentials,
+        rate=args.rate,
+        workers=args.workers,
+        quiet=args.quiet,
+        report_path=args.report,
+        option_defaults={
+            column: value
+            for column in OPTION_FLAGS.values()
+            if (value := getattr(args, f"default_{column}")) is not None
+        },
+        undo=args.undo,
+        yes=args.yes,
+        recreate_missing=args.recreate_missing,
+    )
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> int:
+    """Run the command; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    stdin = stdin or sys.stdin
+    try:
+        settings = settings_from(args, read_environment())
+        with _sandbox(settings) as settings:
+            report = run_batch(
+                settings,
+                progress=_progress_bar(settings),
+                confirm_undo=None if settings.yes else lambda plan: _confirm(plan, stdin),
+            )
+    except BatchZoomError as error:
+        _say(f"batch_zoom: {error}", error.hint)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        _say("batch_zoom: interrupted before any meeting was touched")
+        return EXIT_INTERRUPTED
+    except Exception as error:  # a bug: one line, the traceback only with --debug
+        if args.debug:
+            traceback.print_exc()
+        _say(
+            f"batch_zoom: internal error: {type(error).__name__}: {error}",
+            "this is a bug in batch_zoom; re-run with --debug and report what it prints",
+        )
+        return EXIT_BUG
+    return _summarize(report, settings)
+
+
+def _summarize(report: BatchReport, settings: Settings) -> int:
+    if report.cancelled_by_user:
+        print("nothing was deleted")
+        return EXIT_OK
+    out = sys.stdout
+    problems = [result for result in report.results if result.status in PROBLEM_STATUSES]
+    for result in problems[:SHOWN_PROBLEMS]:
+        message = (
+            result.error
+            if result.error.startswith("row ")
+            else (f"row {result.row}: {result.status.value}: {result.error}")
+        )
+        print(message, file=out)
+    if len(problems) > SHOWN_PROBLEMS:
+        print(
+            f"... and {len(problems) - SHOWN_PROBLEMS} more rows that need attention "
+            "(see the status and error columns)",
+            file=out,
+        )
+    counts = report.counts
+    parts = [f"{counts[status]} {status.value}" for status in Status if counts[status]]
+    if not settings.quiet or problems:
+        print(f"{len(report.results)} rows: {', '.join(parts) or 'nothing to do'}", file=out)
+    if report.output_error is not None:
+        _say(f"batch_zoom: {report.output_error}", report.output_error.hint)
+    elif report.output_path is not None and not settings.quiet:
+        print(f"wrote {report.output_path}", file=out)
+    if settings.report_path is not None and not settings.quiet:
+        print(f"wrote {settings.report_path}", file=out)
+    if settings.sandbox:
+        print(
+            "sandbox: these meetings exist only in the emulator on this computer; the links "
+            "are not real",
+            file=out,
+        )
+    if report.interrupted:
+        _say("batch_zoom: interrupted; run the same command again to finish the remaining rows")
+        return EXIT_INTERRUPTED
+    if report.output_error is not None:
+        return EXIT_ATTENTION
+    return EXIT_ATTENTION if report.needs_attention else EXIT_OK
+
+
+def _confirm(plan: UndoPlan, stdin: TextIO) -> bool:
+    hosts = ", ".join(f"{host} ({count})" for host, count in sorted(plan.meetings_by_host.items()))
+    print(f"This deletes {plan.total} Zoom meetings: {hosts}.")
+    if not stdin.isatty():
+        _say(
+            "batch_zoom: --undo needs a yes; nothing was deleted",
+            "answer at a terminal, or add --yes",
+        )
+        return False
+    print("Delete them? [y/N] ", end="", flush=True)
+    return stdin.readline().strip().casefold() in ("y", "yes")
+
+
+@contextlib.contextmanager
+def _sandbox(settings: Settings) -> Iterator[Settings]:
+    """With --sandbox: start the emulator on a free port and point the run at it."""
+    if not settings.sandbox or settings.dry_run:
+        yield settings
+        return
+    from .sandbox import ZoomSandbox
+
+    credentials = Credentials("sandbox-account", "sandbox-client", secrets.token_urlsafe(16))
+    state = settings.output_path.with_name(settings.output_path.name + ".sandbox.json")
+    with ZoomSandbox(
+        account_id=credentials.account_id,
+        client_id=credentials.client_id,
+        client_secret=credentials.client_secret,
+        state_path=state,
+    ) as sandbox:
+        yield replace(
+            settings,
+            api_url=sandbox.api_url,
+            oauth_url=sandbox.oauth_url,
+            credentials=credentials,
+            settle_seconds=0.2,
+        )
+
+
+def _progress_bar(settings: Settings) -> Any:
+    if settings.quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    class Bar:
+        def __init__(self) -> None:
+            self._bar: Any = None
+
+        def start(self, total: int) -> None:
+            self._bar = tqdm(total=total, unit="row", file=sys.stderr, leave=False)
+
+        def advance(self, rows: int = 1) -> None:
+            if self._bar is not None:
+                self._bar.update(rows)
+
+        def close(self) -> None:
+            if self._bar is not None:
+                self._bar.close()
+
+    return Bar()
+
+
+def _say(line: str, hint: str = "") -> None:
+    print(line, file=sys.stderr)
+    if hint:
+        print(f"hint: {hint}", file=sys.stderr)

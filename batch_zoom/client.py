@@ -1,0 +1,208 @@
+"""ZoomClient: the meeting calls batch_zoom makes, and the one place that maps answers to errors.
+
+Every request waits for its turn at the shared ``Pacer``, carries the shared token, and is
+repeated once with a new token after a 401 (code 124). Retrying anything else is the caller's
+decision (``retry.decide``), because only the caller knows whether a repeat is safe.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from .auth import TokenProvider
+from .errors import (
+    DailyLimitReached,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TokenExpired,
+    ZoomError,
+)
+from .pacing import Pacer
+from .retry import parse_moment, parse_retry_after
+from .transport import send_request
+
+PAGE_SIZE = 300  # Zoom's maximum for the meeting list
+
+#: The daily per-host limit, recognised by its words: real 429s have come without the headers.
+DAILY_LIMIT_WORDS = re.compile(
+    r"daily rate limit|per day|in one day|maximum of \d+ meetings can be created", re.IGNORECASE
+)
+
+USER_AGENT = "batch_zoom/0.1 (+https://github.com/batch-zoom)"
+
+
+class ZoomClient:
+    def __init__(
+        self,
+        api_url: str,
+        tokens: TokenProvider,
+        pacer: Pacer,
+        *,
+        timeout: tuple[float, float] = (10.0, 30.0),
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        session_factory: Callable[[], requests.Session] = requests.Session,
+    ) -> None:
+        self._api_url = api_url.rstrip("/")
+        self._tokens = tokens
+        self._pacer = pacer
+        self._timeout = timeout
+        self._now = now
+        self._session_factory = session_factory
+        self._local = threading.local()  # a requests.Session per worker thread
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
+
+    # -- the meeting calls ------------------------------------------------------------------
+
+    def create_meeting(self, host: str, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /users/{host}/meetings``: the new meeting, as Zoom returned it."""
+        return self._json(self._send("POST", f"/users/{_segment(host)}/meetings", json=body))
+
+    def list_meetings(self, host: str) -> Iterator[dict[str, Any]]:
+        """Every upcoming scheduled meeting of ``host``, following ``next_page_token``."""
+        page_token = ""
+        while True:
+            params: dict[str, Any] = {"type": "scheduled", "page_size": PAGE_SIZE}
+            if page_token:
+                params["next_page_token"] = page_token
+            page = self._json(self._send("GET", f"/users/{_segment(host)}/meetings", params=params))
+            yield from page.get("meetings") or []
+            page_token = page.get("next_page_token") or ""
+            if not page_token:
+                return
+
+    def get_meeting(self, meeting_id: str) -> dict[str, Any]:
+        return self._json(self._send("GET", f"/meetings/{_segment(meeting_id)}"))
+
+    def update_meeting(self, meeting_id: str, changes: dict[str, Any]) -> None:
+        self._send("PATCH", f"/meetings/{_segment(meeting_id)}", json=changes)
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        self._send("DELETE", f"/meetings/{_segment(meeting_id)}")
+
+    def close(self) -> None:
+        with self._sessions_lock:
+            for session in self._sessions:
+                session.close()
+            self._sessions.clear()
+
+    # -- one request --------------------------------------------------------------------------
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._session_factory()
+            session.headers["User-Agent"] = USER_AGENT
+            self._local.session = session
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        token = self._tokens.current()
+        renewed = False
+        while True:
+            self._pacer.wait_turn()
+            response = send_request(
+                self._session(),
+                method,
+                self._api_url + path,
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=self._timeout,
+                **kwargs,
+            )
+            error = error_for(response, self._now())
+            if error is None:
+                self._pacer.succeeded(_int_header(response, "X-RateLimit-Limit"))
+                return response
+            if isinstance(error, TokenExpired) and not renewed:
+                token, renewed = self._tokens.renew(token), True
+                continue
+            if isinstance(error, RateLimited) and not isinstance(error, DailyLimitReached):
+                self._pacer.throttle(error.retry_after, error.limit)
+            raise error
+
+    @staticmethod
+    def _json(response: requests.Response) -> dict[str, Any]:
+        try:
+            payload = response.json()
+        except ValueError as error:
+            raise ZoomError(
+                response.status_code, None, "Zoom answered with something other than JSON"
+            ) from error
+        if not isinstance(payload, dict):
+            raise ZoomError(response.status_code, None, "Zoom answered with an unexpected shape")
+        return payload
+
+
+def error_for(response: requests.Response, now: datetime) -> ZoomError | None:
+    """The exception a response stands for, or None for a success. The only such mapping."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return None
+    code, message = _code_and_message(response)
+    limit_type = response.headers.get("X-RateLimit-Type", "")
+    if (status == 429 and ("daily" in limit_type.lower() or DAILY_LIMIT_WORDS.search(message))) or (
+        status in (300, 400) and code in (300, None) and DAILY_LIMIT_WORDS.search(message)
+    ):
+        return DailyLimitReached(status, code, message, resume_at=_resume_at(response, now))
+    if status == 429:
+        return RateLimited(
+            status,
+            code,
+            message or "Too many requests",
+            retry_after=parse_retry_after(response.headers.get("Retry-After"), now),
+            limit=_int_header(response, "X-RateLimit-Limit"),
+            remaining=_int_header(response, "X-RateLimit-Remaining"),
+        )
+    if status == 401:
+        return TokenExpired(status, code, message or "Invalid access token.")
+    if status == 404:
+        return NotFound(status, code, message or "Not found")
+    if status >= 500:
+        return ServerError(status, code, message or f"Zoom failed with HTTP {status}")
+    return ZoomError(status, code, message)
+
+
+def _code_and_message(response: requests.Response) -> tuple[int | None, str]:
+    try:
+        payload = response.json()
+    except ValueError:
+        return None, ""
+    if not isinstance(payload, dict):
+        return None, ""
+    code = payload.get("code")
+    message = str(payload.get("message") or payload.get("reason") or "")
+    try:
+        return (int(code) if code is not None else None), message
+    except (TypeError, ValueError):
+        return None, message
+
+
+def _resume_at(response: requests.Response, now: datetime) -> datetime:
+    """When the host's daily quota comes back: Zoom's Retry-After date-time, else next 00:00 UTC."""
+    header = response.headers.get("Retry-After")
+    moment = parse_moment(header) if header else None
+    if moment is not None and moment > now:
+        return moment
+    midnight = datetime(now.year, now.month, now.day, tzinfo=UTC)
+    return midnight + timedelta(days=1)
+
+
+def _int_header(response: requests.Response, name: str) -> int | None:
+    try:
+        return int(response.headers[name])
+    except (KeyError, ValueError):
+        return None
+
+
+def _segment(value: str) -> str:
+    return quote(str(value), safe="@")

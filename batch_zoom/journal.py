@@ -1,0 +1,151 @@
+"""A durable record of what this batch asked Zoom to do, so a re-run neither loses nor repeats.
+
+Append-only JSON lines, flushed and fsynced line by line. Why not SQLite: every write is a small
+append from several threads under one lock, the reader folds the lines into the latest state per
+meeting, a torn last line after kill -9 is simply skipped, and a user can read the file with any
+text editor when something went wrong. Nothing secret is written: no token, no ``start_url``.
+
+The protocol, per row (keyed by ``MeetingRequest.identity``, never by row number):
+    create:  ``sending`` (durable before the POST) -> ``created`` (durable before the output)
+             or ``not_sent`` (Zoom surely made nothing: refused, or never connected)
+    update:  ``updating`` with the fields -> ``updated``
+    cancel:  ``deleting`` -> ``deleted``
+A ``sending`` with no later line means the outcome is unknown: reconcile before anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from .errors import ConfigError
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    """What the journal remembers of a meeting it made."""
+
+    meeting_id: str
+    join_url: str = ""
+    passcode: str = ""
+    host: str = ""
+
+
+@dataclass
+class JournalState:
+    """The journal folded into the latest state per row identity and per meeting id."""
+
+    created: dict[str, MeetingRecord] = field(default_factory=dict)
+    in_flight: set[str] = field(default_factory=set)  # identities whose create outcome is unknown
+    updating: dict[str, list[str]] = field(default_factory=dict)  # meeting id -> field names
+    deleted: set[str] = field(default_factory=set)  # meeting ids
+
+    def apply(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        identity = event.get("id", "")
+        meeting_id = str(event.get("meeting_id", ""))
+        if kind == "sending":
+            self.in_flight.add(identity)
+        elif kind == "created":
+            self.in_flight.discard(identity)
+            self.created[identity] = MeetingRecord(
+                meeting_id=meeting_id,
+                join_url=event.get("join_url", ""),
+                passcode=event.get("passcode", ""),
+                host=event.get("host", ""),
+            )
+        elif kind == "not_sent":
+            self.in_flight.discard(identity)
+        elif kind == "updating":
+            self.updating[meeting_id] = list(event.get("fields") or [])
+        elif kind == "updated":
+            self.updating.pop(meeting_id, None)
+        elif kind == "deleted":
+            self.deleted.add(meeting_id)
+            self.updating.pop(meeting_id, None)
+            for key, record in list(self.created.items()):
+                if record.meeting_id == meeting_id:
+                    del self.created[key]
+
+
+class Journal:
+    """Open (creating if needed) the journal of one output, for one Zoom account."""
+
+    def __init__(self, path: Path, target: str) -> None:
+        self.path = path
+        self.target = target
+        self.state = JournalState()
+        self._lock = threading.Lock()
+        self._file: TextIO | None = None
+        self.skipped_lines = 0
+        self._load()
+
+    def _load(self) -> None:
+        if not self.path.exists():
+            return
+        with self.path.open("r", encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    self.skipped_lines += 1  # a line torn by a kill: it was never acted upon
+                    continue
+                if not isinstance(event, dict):
+                    self.skipped_lines += 1
+                    continue
+                if event.get("event") == "journal" and event.get("target") != self.target:
+                    raise ConfigError(
+                        f"the journal {self.path} belongs to {event.get('target')}, "
+                        f"not to {self.target}",
+                        hint="its meetings live in another Zoom account (or the sandbox): "
+                        "choose another output with -o, or move the journal away",
+                    )
+                self.state.apply(event)
+
+    def record(self, event: str, **fields: Any) -> None:
+        """Append one event and make it durable before returning."""
+        payload = {"event": event, "at": datetime.now(UTC).isoformat(timespec="seconds"), **fields}
+        line = json.dumps(payload, ensure_ascii=False) + "\n"
+        with self._lock:
+            handle = self._open()
+            handle.write(line)
+            handle.flush()
+            os.fsync(handle.fileno())
+            self.state.apply(payload)
+
+    def _open(self) -> TextIO:
+        if self._file is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fresh = not self.path.exists() or self.path.stat().st_size == 0
+            torn = not fresh and not self._ends_with_newline()
+            self._file = self.path.open("a", encoding="utf-8")
+            if torn:  # finish the line a kill cut short, so the next event stands on its own
+                self._file.write("\n")
+            if fresh:
+                header = {"event": "journal", "format": FORMAT, "target": self.target}
+                self._file.write(json.dumps(header) + "\n")
+        return self._file
+
+    def _ends_with_newline(self) -> bool:
+        with self.path.open("rb") as raw:
+            raw.seek(-1, os.SEEK_END)
+            return raw.read(1) == b"\n"
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

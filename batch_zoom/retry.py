@@ -1,0 +1,181 @@
+"""When to try a request again, and how long to wait: one pure decision, then the tenacity wiring.
+
+``decide`` is the whole policy. It is a pure function of the failure, the kind of request and the
+attempt number, so a table of cases tests it (tests/test_retry.py). What it encodes, from Zoom's
+advice and from NOTES.md:
+
+- Nothing was made when the connection could not be opened, on a 429 and on a 401: those are safe
+  to send again (the 401 after a new token).
+- A create or an update that failed after the request went out (timeout, dropped connection, 5xx)
+  has an unknown outcome: never send it again blindly; look first (``RECONCILE``).
+- The per-host daily limit is not a per-second limit: waiting does not help, stop that host.
+- Any other 4xx is final.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from typing import TypeVar
+
+from tenacity import RetryCallState, Retrying, retry_if_exception
+
+from .errors import (
+    ConnectionLost,
+    DailyLimitReached,
+    RateLimited,
+    ServerError,
+    TokenExpired,
+)
+
+T = TypeVar("T")
+
+BACKOFF_FIRST = 0.5  # seconds before the second attempt
+BACKOFF_CEILING = 30.0  # the longest single backoff
+RETRY_AFTER_CEILING = 120.0  # a per-second limit never asks for longer; anything more is suspect
+
+
+class Operation(Enum):
+    CREATE = "create"  # POST /users/{host}/meetings: not idempotent
+    UPDATE = "update"  # PATCH /meetings/{id}: counts against the daily limit; look before repeating
+    DELETE = "delete"  # DELETE /meetings/{id}: repeating it is harmless (3001 means gone)
+    READ = "read"  # GET: always safe to repeat
+    TOKEN = "token"  # POST /oauth/token
+
+
+class Verdict(Enum):
+    RETRY = "retry"  # nothing happened on Zoom's side: send it again after ``wait``
+    RENEW_TOKEN = "renew_token"  # get a new token once, then send it again
+    RECONCILE = "reconcile"  # the outcome is unknown: look it up before anything else
+    STOP_HOST = "stop_host"  # the host's daily quota is spent: defer its remaining rows
+    FAIL = "fail"  # final: report it on the row
+
+
+@dataclass(frozen=True)
+class Decision:
+    verdict: Verdict
+    wait: float = 0.0  # seconds; with ``jitter`` the upper bound of a random wait
+    jitter: bool = False
+
+
+def backoff(attempt: int) -> float:
+    """Exponential backoff ceiling for the given attempt (1 = the first failure)."""
+    return min(BACKOFF_CEILING, BACKOFF_FIRST * 2 ** max(0, attempt - 1))
+
+
+def decide(error: BaseException, operation: Operation, attempt: int) -> Decision:
+    """The retry policy. ``attempt`` counts the failures so far, starting at 1."""
+    if isinstance(error, ConnectionLost):
+        if not error.sent or operation in (Operation.READ, Operation.DELETE, Operation.TOKEN):
+            return Decision(Verdict.RETRY, backoff(attempt), jitter=True)
+        return Decision(Verdict.RECONCILE)
+    if isinstance(error, DailyLimitReached):
+        return Decision(Verdict.STOP_HOST)
+    if isinstance(error, RateLimited):
+        if error.retry_after is not None:
+            return Decision(Verdict.RETRY, min(error.retry_after, RETRY_AFTER_CEILING))
+        return Decision(Verdict.RETRY, backoff(attempt), jitter=True)
+    if isinstance(error, TokenExpired):
+        if operation is Operation.TOKEN:
+            return Decision(Verdict.FAIL)
+        return Decision(Verdict.RENEW_TOKEN) if attempt <= 1 else Decision(Verdict.FAIL)
+    if isinstance(error, ServerError):
+        if operation in (Operation.CREATE, Operation.UPDATE):
+            return Decision(Verdict.RECONCILE)
+        return Decision(Verdict.RETRY, backoff(attempt), jitter=True)
+    return Decision(Verdict.FAIL)
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header, or None when it is absent or unreadable.
+
+    Zoom sends either seconds or, for the daily limit, an ISO date-time in UTC; HTTP dates are
+    accepted too. A time in the past means "now" (0). Garbage is "unknown", never an exception.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
+    moment = parse_moment(text)
+    if moment is None:
+        return None
+    return max(0.0, (moment - now).total_seconds())
+
+
+def parse_moment(text: str) -> datetime | None:
+    """An ISO 8601 or HTTP date as an aware UTC datetime; None when it is neither."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        try:
+            moment = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+class RetriesExhausted(Exception):
+    """Internal: the waiting budget ran out; ``__cause__`` is the last failure."""
+
+
+def call_with_retries(
+    send: Callable[[], T],
+    operation: Operation,
+    *,
+    sleep: Callable[[float], None],
+    budget: float,
+    on_wait: Callable[[BaseException, float], None] | None = None,
+    rng: Callable[[], float] = random.random,
+) -> T:
+    """Call ``send`` until it succeeds or ``decide`` says anything but RETRY.
+
+    Exceptions that are not to be retried propagate as they are; when the total waiting would pass
+    ``budget`` seconds the last failure propagates too. ``sleep`` is injected so tests never sleep.
+    Token renewal is the client's job (one renewal per 401), so it never reaches here as RETRY.
+    """
+    waited = 0.0
+
+    def decision_of(state: RetryCallState) -> Decision:
+        assert state.outcome is not None
+        error = state.outcome.exception()
+        assert error is not None
+        return decide(error, operation, state.attempt_number)
+
+    def wait_for(state: RetryCallState) -> float:
+        nonlocal waited
+        decision = decision_of(state)
+        seconds = decision.wait * (0.5 + rng() / 2) if decision.jitter else decision.wait
+        waited += seconds
+        if on_wait is not None and state.outcome is not None:
+            error = state.outcome.exception()
+            if error is not None:
+                on_wait(error, seconds)
+        return seconds
+
+    def out_of_budget(state: RetryCallState) -> bool:
+        return waited >= budget
+
+    retrying = Retrying(
+        retry=retry_if_exception(
+            lambda error: decide(error, operation, 1).verdict is Verdict.RETRY
+        ),
+        wait=wait_for,
+        stop=out_of_budget,
+        sleep=sleep,
+        reraise=True,
+    )
+    return retrying(send)

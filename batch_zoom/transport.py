@@ -1,0 +1,55 @@
+"""One HTTP request, with transport failures turned into ``ConnectionLost``.
+
+What matters about a transport failure is whether the request can have reached the server: only
+a connection that could not be opened is known to have made nothing (NOTES.md). A timeout or a
+connection dropped after the request went out leaves the outcome unknown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from urllib3.exceptions import NewConnectionError
+
+from .errors import ConnectionLost
+
+
+def send_request(
+    session: requests.Session, method: str, url: str, **kwargs: Any
+) -> requests.Response:
+    try:
+        return session.request(method, url, **kwargs)
+    except requests.ConnectTimeout as error:
+        raise ConnectionLost(
+            f"could not connect to {_host(url)} (timed out)", sent=False
+        ) from error
+    except requests.Timeout as error:
+        raise ConnectionLost(f"{_host(url)} did not answer in time", sent=True) from error
+    except requests.ConnectionError as error:
+        if _never_connected(error):
+            raise ConnectionLost(f"could not connect to {_host(url)}", sent=False) from error
+        raise ConnectionLost(f"the connection to {_host(url)} was lost", sent=True) from error
+    except requests.RequestException as error:
+        raise ConnectionLost(f"the request to {_host(url)} failed", sent=True) from error
+
+
+def _never_connected(error: BaseException) -> bool:
+    """True when the chain of causes shows the TCP connection was never opened."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, NewConnectionError | ConnectionRefusedError):
+            return True
+        pending.extend([current.__cause__, current.__context__, getattr(current, "reason", None)])
+        pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
+    return False
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url

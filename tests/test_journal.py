@@ -1,0 +1,86 @@
+"""The journal: durable, folded into per-row state, tolerant of a torn last line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from batch_zoom.errors import ConfigError
+from batch_zoom.journal import Journal, JournalState, MeetingRecord
+
+
+def test_events_fold_into_the_latest_state(tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx.journal"
+    with Journal(path, "sandbox") as journal:
+        journal.record("sending", id="a")
+        journal.record("sending", id="b")
+        journal.record("created", id="a", meeting_id="111", join_url="https://j/111", passcode="x1")
+        journal.record("sending", id="c")
+        journal.record("not_sent", id="c")
+    state = Journal(path, "sandbox").state
+    assert state.created == {"a": MeetingRecord("111", "https://j/111", "x1", "")}
+    assert state.in_flight == {"b"}
+
+
+def test_a_torn_last_line_is_skipped_and_the_next_event_stands_alone(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    with Journal(path, "sandbox") as journal:
+        journal.record("sending", id="a")
+    with path.open("a") as raw:
+        raw.write('{"event": "created", "id": "a", "meet')  # kill -9 mid-write
+    reopened = Journal(path, "sandbox")
+    assert reopened.skipped_lines == 1 and reopened.state.in_flight == {"a"}
+    reopened.record("created", id="a", meeting_id="7")
+    reopened.close()
+    again = Journal(path, "sandbox")
+    assert again.skipped_lines == 1
+    assert again.state.created["a"].meeting_id == "7" and not again.state.in_flight
+
+
+def test_a_journal_of_another_account_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    with Journal(path, "sandbox") as journal:
+        journal.record("sending", id="a")
+    with pytest.raises(ConfigError, match="belongs to sandbox"):
+        Journal(path, "https://api.zoom.us/v2 account ABC")
+
+
+def test_every_line_is_json_and_holds_no_secret_fields(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    with Journal(path, "sandbox") as journal:
+        journal.record("created", id="a", meeting_id="1", join_url="u", passcode="p", host="h")
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert lines[0] == {"event": "journal", "format": 1, "target": "sandbox"}
+    assert all("start_url" not in line and "access_token" not in line for line in lines)
+
+
+def test_deleting_a_meeting_forgets_the_row_that_made_it() -> None:
+    state = JournalState()
+    state.apply({"event": "created", "id": "a", "meeting_id": "1"})
+    state.apply({"event": "updating", "meeting_id": "1", "fields": ["topic"]})
+    state.apply({"event": "deleted", "meeting_id": "1"})
+    assert state.created == {} and state.deleted == {"1"} and state.updating == {}
+
+
+events = st.lists(
+    st.tuples(st.sampled_from(["sending", "created", "not_sent"]), st.sampled_from("abc")),
+    max_size=30,
+)
+
+
+@given(events)
+def test_a_row_is_in_flight_exactly_when_its_last_event_is_sending(seq: list[tuple[str, str]]) -> None:
+    state = JournalState()
+    last: dict[str, str] = {}
+    made: set[str] = set()
+    for kind, identity in seq:
+        state.apply({"event": kind, "id": identity, "meeting_id": "m" + identity})
+        last[identity] = kind
+        if kind == "created":
+            made.add(identity)
+    assert state.in_flight == {i for i, kind in last.items() if kind == "sending"}
+    assert set(state.created) == made

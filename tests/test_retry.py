@@ -1,0 +1,158 @@
+"""The retry policy as a table: (failure, operation, attempt) -> decision."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from batch_zoom.errors import (
+    AuthError,
+    ConnectionLost,
+    DailyLimitReached,
+    NotFound,
+    RateLimited,
+    ServerError,
+    TokenExpired,
+    ZoomError,
+)
+from batch_zoom.retry import (
+    BACKOFF_CEILING,
+    Decision,
+    Operation,
+    Verdict,
+    backoff,
+    call_with_retries,
+    decide,
+    parse_retry_after,
+)
+
+C, U, D, R, T = Operation.CREATE, Operation.UPDATE, Operation.DELETE, Operation.READ, Operation.TOKEN
+NOT_SENT = ConnectionLost("refused", sent=False)
+SENT = ConnectionLost("reset", sent=True)
+QPS = RateLimited(429, 429, "per-second", retry_after=None)
+QPS_AFTER = RateLimited(429, 429, "per-second", retry_after=3.0)
+QPS_LONG = RateLimited(429, 429, "per-second", retry_after=100000.0)
+DAILY = DailyLimitReached(429, 429, "daily")
+EXPIRED = TokenExpired(401, 124, "Access token is expired.")
+E500 = ServerError(500, None, "boom")
+E503 = ServerError(503, None, "busy")
+E400 = ZoomError(400, 300, "Invalid field.")
+E404 = NotFound(404, 3001, "Meeting does not exist: 1.")
+
+
+@pytest.mark.parametrize(
+    ("error", "operation", "attempt", "expected"),
+    [
+        # could not connect: nothing happened, any operation may go again
+        (NOT_SENT, C, 1, Decision(Verdict.RETRY, 0.5, jitter=True)),
+        (NOT_SENT, C, 3, Decision(Verdict.RETRY, 2.0, jitter=True)),
+        (NOT_SENT, U, 1, Decision(Verdict.RETRY, 0.5, jitter=True)),
+        # sent, then lost: a create or update may have happened -> look first
+        (SENT, C, 1, Decision(Verdict.RECONCILE)),
+        (SENT, U, 1, Decision(Verdict.RECONCILE)),
+        (SENT, D, 1, Decision(Verdict.RETRY, 0.5, jitter=True)),
+        (SENT, R, 2, Decision(Verdict.RETRY, 1.0, jitter=True)),
+        (SENT, T, 1, Decision(Verdict.RETRY, 0.5, jitter=True)),
+        # 5xx: Zoom may have acted before failing
+        (E500, C, 1, Decision(Verdict.RECONCILE)),
+        (E503, U, 1, Decision(Verdict.RECONCILE)),
+        (E500, R, 1, Decision(Verdict.RETRY, 0.5, jitter=True)),
+        (E503, D, 4, Decision(Verdict.RETRY, 4.0, jitter=True)),
+        # per-second 429: nothing was made; Retry-After wins over backoff
+        (QPS, C, 1, Decision(Verdict.RETRY, 0.5, jitter=True)),
+        (QPS_AFTER, C, 1, Decision(Verdict.RETRY, 3.0)),
+        (QPS_LONG, R, 1, Decision(Verdict.RETRY, 120.0)),
+        # daily limit: waiting does not help
+        (DAILY, C, 1, Decision(Verdict.STOP_HOST)),
+        (DAILY, U, 1, Decision(Verdict.STOP_HOST)),
+        # 401 code 124: a new token once
+        (EXPIRED, C, 1, Decision(Verdict.RENEW_TOKEN)),
+        (EXPIRED, C, 2, Decision(Verdict.FAIL)),
+        (EXPIRED, T, 1, Decision(Verdict.FAIL)),
+        # other 4xx and anything unexpected: final
+        (E400, C, 1, Decision(Verdict.FAIL)),
+        (E404, R, 1, Decision(Verdict.FAIL)),
+        (AuthError("bad secret"), T, 1, Decision(Verdict.FAIL)),
+        (ValueError("bug"), C, 1, Decision(Verdict.FAIL)),
+    ],
+)
+def test_decide(error: BaseException, operation: Operation, attempt: int, expected: Decision) -> None:
+    assert decide(error, operation, attempt) == expected
+
+
+def test_backoff_grows_and_stops_at_the_ceiling() -> None:
+    assert [backoff(n) for n in range(1, 5)] == [0.5, 1.0, 2.0, 4.0]
+    assert backoff(50) == BACKOFF_CEILING
+
+
+NOW = datetime(2026, 11, 30, 23, 59, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("  ", None),
+        ("3", 3.0),
+        ("0.5", 0.5),
+        ("-4", 0.0),
+        ("nan", None),
+        ("inf", None),
+        ("2026-12-01T00:00:00Z", 60.0),  # Zoom's daily form: a UTC date-time
+        ("2026-12-01T09:00:00+09:00", 60.0),
+        ("2026-12-01T00:00:00", 60.0),  # no zone: Zoom means UTC
+        ("Tue, 01 Dec 2026 00:00:00 GMT", 60.0),  # HTTP date
+        ("2026-11-30T00:00:00Z", 0.0),  # in the past: now
+        ("soon", None),
+        ("GMT 00:00:00", None),
+    ],
+)
+def test_parse_retry_after(header: str | None, expected: float | None) -> None:
+    assert parse_retry_after(header, NOW) == expected
+
+
+class Flaky:
+    """Fails with the given errors in turn, then returns "ok"."""
+
+    def __init__(self, *errors: BaseException) -> None:
+        self.errors = list(errors)
+        self.calls = 0
+
+    def __call__(self) -> str:
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return "ok"
+
+
+def test_retries_what_made_nothing_with_the_waits_decided() -> None:
+    waits: list[float] = []
+    send = Flaky(QPS_AFTER, NOT_SENT, QPS_AFTER)
+    result = call_with_retries(send, C, sleep=waits.append, budget=60, rng=lambda: 1.0)
+    assert result == "ok" and send.calls == 4
+    assert waits == [3.0, 1.0, 3.0]  # Retry-After as given; attempt 2 backoff 1.0 (jitter at max)
+
+
+def test_jitter_stays_between_half_and_all_of_the_backoff() -> None:
+    waits: list[float] = []
+    call_with_retries(Flaky(QPS, QPS), C, sleep=waits.append, budget=60, rng=lambda: 0.0)
+    assert waits == [0.25, 0.5]
+
+
+@pytest.mark.parametrize("error", [SENT, E500, E400, DAILY, EXPIRED])
+def test_a_create_is_never_repeated_after_an_unknown_or_final_outcome(error: BaseException) -> None:
+    send = Flaky(error)
+    with pytest.raises(type(error)):
+        call_with_retries(send, C, sleep=lambda s: None, budget=60)
+    assert send.calls == 1
+
+
+def test_the_waiting_budget_ends_the_retries_with_the_last_failure() -> None:
+    waits: list[float] = []
+    send = Flaky(*[QPS_AFTER] * 10)
+    with pytest.raises(RateLimited):
+        call_with_retries(send, C, sleep=waits.append, budget=7.0)
+    assert waits == [3.0, 3.0]  # a third wait would pass the 7 s budget
+    assert send.calls == 3
