@@ -1,0 +1,433 @@
+"""The sandbox over HTTP: ``ZoomSandbox`` starts a local server that answers like Zoom.
+
+The handler reads a request, asks the fault book whether a planted fault hits it, lets
+``SandboxState`` act (or not), logs it, and answers (or drops the connection). HTTP/1.1 with
+keep-alive and a Content-Length on every answer with a body, so a ``requests.Session`` reuses its
+connections the way it does against Zoom. Nothing is printed: a sandbox must not fill a test's
+stderr, and the request log is the place to look.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import parse_qs, urlsplit
+
+from .faults import Fault, FaultBook
+from .state import ONE_MEETING, USERS_MEETINGS, Reply, SandboxState, error
+
+MAX_BODY = 10 * 1024 * 1024
+OAUTH_PATH = "/oauth/token"
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request as the sandbox saw it. ``status`` is None when the connection was dropped."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    status: int | None
+    host: str | None
+    at: datetime
+    body: Any
+
+
+class _BadRequest(Exception):
+    pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    sandbox: ZoomSandbox
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet: a client that hangs up mid-request is not the sandbox's problem."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "ZoomSandbox/1.0"
+    # Headers and body leave in one segment: split writes meet delayed ACKs and cost 40 ms each.
+    wbufsize = -1
+    disable_nagle_algorithm = True
+    sys_version = ""
+    server: _Server
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib's name)
+        """Silent: never echo paths, headers or bodies to stderr."""
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_PATCH(self) -> None:
+        self._serve()
+
+    def do_DELETE(self) -> None:
+        self._serve()
+
+    def do_PUT(self) -> None:
+        self._serve()
+
+    def do_OPTIONS(self) -> None:
+        self._serve()
+
+    def do_HEAD(self) -> None:
+        self._serve()
+
+    # ---- reading -------------------------------------------------------------------------------
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
+        declared = self.headers.get("Content-Length")
+        if declared is None:
+            return b""
+        try:
+            length = int(declared)
+        except ValueError as bad:
+            raise _BadRequest from bad
+        if length < 0 or length > MAX_BODY:
+            raise _BadRequest
+        return self.rfile.read(length)
+
+    def _read_chunked(self) -> bytes:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";")[0].strip(), 16)
+            except ValueError as bad:
+                raise _BadRequest from bad
+            if size == 0:
+                while self.rfile.readline(1024).strip():  # trailers
+                    pass
+                return b"".join(chunks)
+            total += size
+            if total > MAX_BODY:
+                raise _BadRequest
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline(8)
+
+    # ---- answering -----------------------------------------------------------------------------
+    def _serve(self) -> None:
+        sandbox = self.server.sandbox
+        try:
+            body = self._read_body()
+        except _BadRequest:
+            self.close_connection = True
+            self._send(Reply(400, {"code": 400, "message": "Bad Request"}))
+            return
+        except OSError:
+            self.close_connection = True
+            return
+        split = urlsplit(self.path)
+        path = split.path
+        query = {k: v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
+        method = self.command.upper()
+        received_at = sandbox.now()
+        try:
+            reply, drop = self._decide(sandbox, method, path, query, body)
+        except Exception:  # the server thread must survive anything a request can provoke
+            reply, drop = Reply(500, {"code": 500, "message": "Internal Server Error"}), False
+        host = reply.host if reply is not None and reply.host else sandbox._host_of(path)
+        sandbox._record(
+            RequestRecord(
+                method=method,
+                path=path,
+                query=query,
+                status=None if drop or reply is None else reply.status,
+                host=host,
+                at=received_at,
+                body=_parse_json(body),
+            )
+        )
+        if sandbox.latency > 0:
+            time.sleep(sandbox.latency)
+        if drop or reply is None:
+            self._drop()
+            return
+        try:
+            self._send(reply)
+        except OSError:
+            self.close_connection = True
+
+    def _decide(
+        self, sandbox: ZoomSandbox, method: str, path: str, query: dict[str, str], body: bytes
+    ) -> tuple[Reply | None, bool]:
+        state = sandbox._state
+
+        def act() -> Reply:
+            if path == OAUTH_PATH:
+                return state.issue_token(method, query, self.headers, body)
+            if path.startswith("/v2/"):
+                return state.api(method, path, query, self.headers, body)
+            return error(404, 404, "Not Found")
+
+        fault = sandbox._faults.take(method, path)
+        if fault is None:
+            return act(), False
+        if fault.kind == "drop_before":
+            return None, True
+        if fault.kind == "error_before":
+            return _server_error(fault.status), False
+        if fault.kind == "rate_limit":
+            category = state.category_of(method, path)
+            return state.per_second_refusal(category, fault.retry_after), False
+        acted = act()
+        if fault.kind == "drop_after":
+            return acted, True
+        if fault.kind == "error_after":
+            return _server_error(fault.status), False
+        time.sleep(fault.delay)  # "delay": acted, answer late
+        return acted, False
+
+    def _send(self, reply: Reply) -> None:
+        self.send_response(reply.status)
+        payload = b""
+        if reply.body is not None and reply.status != 204:
+            payload = json.dumps(reply.body, separators=(",", ":")).encode("utf-8")
+            self.send_header("Content-Type", "application/json;charset=UTF-8")
+        if reply.status != 204:  # RFC 9110: no Content-Length on a 204
+            self.send_header("Content-Length", str(len(payload)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if payload and self.command != "HEAD":
+            self.wfile.write(payload)
+        self.wfile.flush()
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _server_error(status: int) -> Reply:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Server Error"
+    return Reply(status, {"code": status, "message": phrase})
+
+
+def _parse_json(body: bytes) -> Any:
+    if not body:
+        return None
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+
+
+class ZoomSandbox:
+    """A local stand-in for Zoom's OAuth endpoint and meeting API. See the package docstring."""
+
+    def __init__(
+        self,
+        account_id: str = "sandbox-account",
+        client_id: str = "sandbox-client",
+        client_secret: str = "sandbox-secret",
+        users: Any = None,
+        owner: str = "owner@sandbox.example",
+        latency: float = 0.0,
+        qps: int | None = None,
+        rate_limits: dict[str, int] | None = None,
+        daily_limit: int = 100,
+        daily_limit_style: str = "headers",
+        token_ttl: int = 3599,
+        single_token: bool = False,
+        state_path: Path | str | None = None,
+        join_host: str = "https://sandbox.zoom.invalid",
+        port: int = 0,
+    ) -> None:
+        self._state = SandboxState(
+            account_id=account_id,
+            client_id=client_id,
+            client_secret=client_secret,
+            users=users,
+            owner=owner,
+            qps=qps,
+            rate_limits=rate_limits,
+            daily_limit=daily_limit,
+            daily_limit_style=daily_limit_style,
+            token_ttl=token_ttl,
+            single_token=single_token,
+            state_path=Path(state_path) if state_path is not None else None,
+            join_host=join_host,
+        )
+        self._faults = FaultBook()
+        self._log: list[RequestRecord] = []
+        self._log_lock = threading.Lock()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._port = port
+        self.latency = latency
+
+    # ---- tunable while running -----------------------------------------------------------------
+    @property
+    def qps(self) -> int | None:
+        return self._state.qps
+
+    @qps.setter
+    def qps(self, value: int | None) -> None:
+        self._state.qps = value
+
+    @property
+    def rate_limits(self) -> dict[str, int] | None:
+        return self._state.rate_limits
+
+    @rate_limits.setter
+    def rate_limits(self, value: dict[str, int] | None) -> None:
+        self._state.rate_limits = dict(value) if value else None
+
+    @property
+    def daily_limit(self) -> int:
+        return self._state.daily_limit
+
+    @daily_limit.setter
+    def daily_limit(self, value: int) -> None:
+        self._state.daily_limit = value
+
+    # ---- life ----------------------------------------------------------------------------------
+    def start(self) -> Self:
+        if self._server is not None:
+            return self
+        server = _Server(("127.0.0.1", self._port), _Handler)
+        server.sandbox = self
+        self._server = server
+        self._state.api_url = self.base_url
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
+            name=f"zoom-sandbox-{self.port}",
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the sandbox is not started")
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + "/v2"
+
+    @property
+    def oauth_url(self) -> str:
+        return self.base_url + OAUTH_PATH
+
+    # ---- looking in ----------------------------------------------------------------------------
+    def meetings(self, host: str | None = None) -> list[dict[str, Any]]:
+        """Deep copies of the stored meetings (with start_url), optionally of one host only."""
+        with self._state.lock:
+            wanted = None if host is None else self._state.resolve_user(host) or host.lower()
+            return [
+                copy.deepcopy(m)
+                for m in self._state.meetings.values()
+                if wanted is None or m["host_email"] == wanted
+            ]
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        with self._log_lock:
+            return list(self._log)
+
+    def count(
+        self, method: str | None = None, path_contains: str | None = None, status: int | None = None
+    ) -> int:
+        return sum(
+            1
+            for r in self.requests
+            if (method is None or r.method == method.upper())
+            and (path_contains is None or path_contains in r.path)
+            and (status is None or r.status == status)
+        )
+
+    def daily_used(self, host: str) -> int:
+        with self._state.lock:
+            email = self._state.resolve_user(host) or host.lower()
+            return self._state.daily_used(email)
+
+    def now(self) -> datetime:
+        return self._state.now()
+
+    # ---- steering ------------------------------------------------------------------------------
+    def inject(self, fault: Fault) -> None:
+        self._faults.add(fault)
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    def expire_tokens(self) -> None:
+        """Every token issued so far now answers 401 code 124 "Access token is expired."."""
+        self._state.expire_tokens()
+
+    def advance(self, by: float | timedelta) -> None:
+        """Move the sandbox clock forward (token expiry, daily reset, page-token expiry)."""
+        self._state.advance(by if isinstance(by, timedelta) else timedelta(seconds=by))
+
+    # ---- for the handler -----------------------------------------------------------------------
+    def _record(self, record: RequestRecord) -> None:
+        with self._log_lock:
+            self._log.append(record)
+
+    def _host_of(self, path: str) -> str | None:
+        with self._state.lock:
+            users = USERS_MEETINGS.match(path)
+            if users:
+                return self._state.resolve_user(users.group(1))
+            one = ONE_MEETING.match(path)
+            if one:
+                meeting = self._state._find_meeting(one.group(1))
+                return meeting["host_email"] if meeting else None
+            return None

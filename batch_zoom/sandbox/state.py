@@ -1,0 +1,758 @@
+"""The sandbox's account: users, tokens, meetings, rate windows, daily counters, and the API calls.
+
+``SandboxState`` answers one request at a time under one lock, given the method, path, query,
+headers and body, and returns a ``Reply``; it knows nothing about sockets (server.py does), so a
+planted fault can choose to act or not around it. Time is the sandbox clock (real time plus an
+offset moved by ``advance``), so token expiry, the daily reset and page-token expiry can be tested
+without sleeping.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import copy
+import hashlib
+import json
+import os
+import re
+import secrets
+import string
+import tempfile
+import threading
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from .rules import (
+    INSTANT,
+    RECURRING_FIXED,
+    RECURRING_NO_TIME,
+    Invalid,
+    MeetingTimes,
+    check_meeting,
+    format_utc,
+    parse_utc,
+)
+
+EMAIL = re.compile(r"^[^@\s/]+@[^@\s/]+\.[^@\s/]+$")
+USERS_MEETINGS = re.compile(r"^/v2/users/([^/]+)/meetings$")
+ONE_MEETING = re.compile(r"^/v2/meetings/([^/]+)$")
+# Operation -> rate-limit category. Meetings.json (2026) labels create LIGHT, the 2023 specs
+# MEDIUM: NOTES.md says budget for Medium, so the sandbox enforces the stricter one.
+CATEGORY = {
+    "create": "medium",
+    "list": "medium",
+    "get": "light",
+    "update": "light",
+    "delete": "light",
+}
+LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
+PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX = 30, 300
+PAGE_TOKEN_LIFE = timedelta(minutes=15)
+# Zoom: a meeting stays listed under type=scheduled until it expires, 30 days after its (last)
+# scheduled time; a recurring meeting without a fixed time lasts 365 days.
+EXPIRES_AFTER = timedelta(days=30)
+NO_FIXED_TIME_LIFE = timedelta(days=365)
+DAILY_STYLES = ("headers", "bare", "legacy")
+PRO_PLAN_QPS = {"light": 30, "medium": 20, "heavy": 10}  # what a planted 429 claims, if no qps
+SCOPES = "meeting:read:admin meeting:write:admin"
+STATE_FORMAT = "batch_zoom.sandbox state 1 (tokens by sha256)"
+
+QPS_MESSAGE = "You have reached the maximum per-second rate limit for this API. Try again later."
+DAILY_MESSAGE = (
+    "You have exceeded the daily rate limit ({limit}) of Meeting Create/Update API requests "
+    "permitted for this particular user. You may resume these requests at GMT 00:00:00."
+)
+LEGACY_DAILY_MESSAGE = (
+    "A maximum of {limit} meetings can be created/updated for a single user in one day."
+)
+
+DEFAULT_SETTINGS: dict[str, Any] = {
+    "host_video": False,
+    "participant_video": False,
+    "cn_meeting": False,
+    "in_meeting": False,
+    "join_before_host": False,
+    "jbh_time": 0,
+    "mute_upon_entry": False,
+    "watermark": False,
+    "use_pmi": False,
+    "approval_type": 2,
+    "audio": "voip",
+    "auto_recording": "none",
+    "enforce_login": False,
+    "enforce_login_domains": "",
+    "alternative_hosts": "",
+    "alternative_hosts_email_notification": True,
+    "close_registration": False,
+    "show_share_button": False,
+    "allow_multiple_devices": False,
+    "registrants_confirmation_email": True,
+    "waiting_room": False,
+    "request_permission_to_unmute_participants": False,
+    "registrants_email_notification": True,
+    "meeting_authentication": False,
+    "encryption_type": "enhanced_encryption",
+    "approved_or_denied_countries_or_regions": {"enable": False},
+    "breakout_room": {"enable": False},
+    "internal_meeting": False,
+    "continuous_meeting_chat": {"enable": False},
+    "participant_focused_meeting": False,
+    "push_change_to_calendar": False,
+    "resources": [],
+    "alternative_hosts_update_polls": False,
+    "email_notification": True,
+    "host_save_video_order": False,
+    "device_testing": False,
+    "focus_mode": False,
+    "private_meeting": False,
+    "auto_start_meeting_summary": False,
+    "auto_start_ai_companion_questions": False,
+}
+
+
+@dataclass
+class Reply:
+    """What to answer: status, a JSON-able body (None: no body), headers; and, for the request
+    log, the host the call concerned."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    host: str | None = None
+
+
+def error(status: int, code: int, message: str, **headers: str) -> Reply:
+    return Reply(status, {"code": code, "message": message}, dict(headers))
+
+
+def validation_failed(fields: list[str]) -> Reply:
+    body = {
+        "code": 300,
+        "message": "Validation Failed.",
+        "errors": [{"field": name, "message": "Invalid field."} for name in fields],
+    }
+    return Reply(400, body)
+
+
+def _token(alphabet: str, length: int) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def _deep_merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    merged = copy.deepcopy(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def _user_id(email: str) -> str:
+    """A stable Zoom-looking user id (22 url-safe characters) for an email."""
+    digest = hashlib.sha256(email.encode("utf-8")).digest()[:16]
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+@dataclass
+class IssuedToken:
+    expires_at: datetime
+    revoked: bool = False  # a newer token replaced it (single_token mode): "Invalid access token."
+    expired: bool = False  # expire_tokens() was called: "Access token is expired."
+
+
+class SandboxState:
+    def __init__(
+        self,
+        *,
+        account_id: str,
+        client_id: str,
+        client_secret: str,
+        users: Iterable[str] | None,
+        owner: str,
+        qps: int | None,
+        rate_limits: dict[str, int] | None,
+        daily_limit: int,
+        daily_limit_style: str,
+        token_ttl: int,
+        single_token: bool,
+        state_path: Path | None,
+        join_host: str,
+    ) -> None:
+        if daily_limit_style not in DAILY_STYLES:
+            raise ValueError(f"daily_limit_style must be one of {DAILY_STYLES}")
+        unknown = set(rate_limits or {}) - {"light", "medium", "heavy"}
+        if unknown:
+            raise ValueError(f"unknown rate-limit categories: {sorted(unknown)}")
+        self.lock = threading.RLock()
+        self.account_id = account_id
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.owner = owner.lower()
+        self.users = None if users is None else {u.lower() for u in users} | {self.owner}
+        self.qps = qps
+        self.rate_limits = dict(rate_limits) if rate_limits else None
+        self.daily_limit = daily_limit
+        self.daily_limit_style = daily_limit_style
+        self.token_ttl = token_ttl
+        self.single_token = single_token
+        self.state_path = Path(state_path) if state_path is not None else None
+        self.join_host = join_host.rstrip("/")
+        self.api_url = "https://api.zoom.us"  # the server sets its own base URL once bound
+        self.offset = timedelta(0)
+        self.tokens: dict[str, IssuedToken] = {}  # by sha256 of the token: none kept in clear
+        self.meetings: dict[int, dict[str, Any]] = {}
+        self.daily: dict[str, dict[str, int]] = {}  # host -> {UTC date: creates + updates}
+        self.user_ids: dict[str, str] = {}  # Zoom-looking user id -> email
+        self.windows: dict[str, deque[datetime]] = {}
+        self.page_tokens: dict[str, dict[str, Any]] = {}
+        self._load()
+
+    # ---- clock -------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, by: timedelta) -> None:
+        with self.lock:
+            self.offset += by
+
+    # ---- persistence -------------------------------------------------------------------------
+    def _load(self) -> None:
+        if self.state_path is None or not self.state_path.exists():
+            return
+        saved = json.loads(self.state_path.read_text(encoding="utf-8"))
+        self.meetings = {int(m["id"]): m for m in saved.get("meetings", [])}
+        self.daily = {host: dict(days) for host, days in saved.get("daily", {}).items()}
+        self.user_ids = dict(saved.get("user_ids", {}))
+        for value, token in saved.get("tokens", {}).items():
+            self.tokens[value] = IssuedToken(
+                parse_utc(token["expires_at"]), token["revoked"], token["expired"]
+            )
+
+    def save(self) -> None:
+        """Write the state file atomically: a crash leaves the old file or the new, never half."""
+        if self.state_path is None:
+            return
+        saved = {
+            "_format": STATE_FORMAT,
+            "meetings": list(self.meetings.values()),
+            "daily": self.daily,
+            "user_ids": self.user_ids,
+            "tokens": {
+                value: {
+                    "expires_at": format_utc(token.expires_at),
+                    "revoked": token.revoked,
+                    "expired": token.expired,
+                }
+                for value, token in self.tokens.items()
+            },
+        }
+        folder = self.state_path.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".sandbox-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(saved, out, indent=1)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, self.state_path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    # ---- OAuth -------------------------------------------------------------------------------
+    def issue_token(self, method: str, query: dict[str, str], headers: Any, body: bytes) -> Reply:
+        if method != "POST":
+            return Reply(405, {"reason": "Method Not Allowed", "error": "invalid_request"})
+        if not self._client_ok(headers.get("Authorization", "")):
+            return Reply(
+                400, {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}
+            )
+        params = dict(query)
+        try:
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        except UnicodeDecodeError:
+            form = {}
+        params.update({key: values[-1] for key, values in form.items()})
+        grant = params.get("grant_type")
+        if not grant:
+            return Reply(400, {"reason": "Missing grant type", "error": "invalid_request"})
+        if grant != "account_credentials":
+            return Reply(
+                400, {"reason": "unsupported grant type", "error": "unsupported_grant_type"}
+            )
+        if params.get("account_id") != self.account_id:
+            return Reply(400, {"reason": "Invalid account_id", "error": "invalid_request"})
+        with self.lock:
+            if self.single_token:
+                for older in self.tokens.values():
+                    older.revoked = True
+            value = _token(string.ascii_letters + string.digits + "-_", 64)
+            self.tokens[_digest(value)] = IssuedToken(
+                self.now() + timedelta(seconds=self.token_ttl)
+            )
+            self.save()
+        body_out = {
+            "access_token": value,
+            "token_type": "bearer",
+            "expires_in": self.token_ttl,
+            "scope": SCOPES,
+            "api_url": self.api_url,
+        }
+        return Reply(200, body_out)
+
+    def _client_ok(self, authorization: str) -> bool:
+        scheme, _, encoded = authorization.partition(" ")
+        if scheme.lower() != "basic":
+            return False
+        try:
+            decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        client_id, _, client_secret = decoded.partition(":")
+        return secrets.compare_digest(client_id, self.client_id) and secrets.compare_digest(
+            client_secret, self.client_secret
+        )
+
+    def expire_tokens(self) -> None:
+        with self.lock:
+            for token in self.tokens.values():
+                token.expired = True
+            self.save()
+
+    def _token_problem(self, authorization: str) -> Reply | None:
+        scheme, _, value = authorization.partition(" ")
+        token = self.tokens.get(_digest(value.strip())) if scheme.lower() == "bearer" else None
+        if token is None or token.revoked:
+            return error(401, 124, "Invalid access token.")
+        if token.expired or self.now() >= token.expires_at:
+            return error(401, 124, "Access token is expired.")
+        return None
+
+    # ---- users -------------------------------------------------------------------------------
+    def resolve_user(self, user_id: str) -> str | None:
+        """The host's email for a path userId (``me``, an email, or a user id), if it exists."""
+        if user_id.lower() == "me":
+            return self.owner
+        if user_id in self.user_ids:
+            return self.user_ids[user_id]
+        email = user_id.lower()
+        if not EMAIL.match(email):
+            return None
+        if self.users is not None and email not in self.users:
+            return None
+        return email
+
+    def host_id(self, email: str) -> str:
+        user_id = _user_id(email)
+        self.user_ids[user_id] = email
+        return user_id
+
+    # ---- limits ------------------------------------------------------------------------------
+    def limit_for(self, category: str) -> int | None:
+        if self.rate_limits and category in self.rate_limits:
+            return self.rate_limits[category]
+        return self.qps
+
+    def rate_headers(self, category: str, remaining: int | None = None) -> dict[str, str]:
+        limit = self.limit_for(category)
+        if limit is None:
+            return {}
+        if remaining is None:
+            window = self.windows.get(category, deque())
+            remaining = max(0, limit - len(window))
+        return {
+            "X-RateLimit-Category": category.capitalize(),
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(remaining),
+        }
+
+    def per_second_refusal(self, category: str, retry_after: int | str | None = None) -> Reply:
+        limit = self.limit_for(category)
+        headers = {
+            "X-RateLimit-Category": category.capitalize(),
+            "X-RateLimit-Type": "QPS",
+            "X-RateLimit-Limit": str(limit if limit is not None else PRO_PLAN_QPS[category]),
+            "X-RateLimit-Remaining": "0",
+        }
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        return Reply(429, {"code": 429, "message": QPS_MESSAGE}, headers)
+
+    def _take_from_window(self, category: str) -> Reply | dict[str, str]:
+        """Count this request in the sliding second, or refuse it (a refusal takes nothing)."""
+        limit = self.limit_for(category)
+        if limit is None:
+            return {}
+        now = self.now()
+        window = self.windows.setdefault(category, deque())
+        while window and window[0] <= now - timedelta(seconds=1):
+            window.popleft()
+        if len(window) >= limit:
+            return self.per_second_refusal(category)
+        window.append(now)
+        return self.rate_headers(category, limit - len(window))
+
+    def daily_used(self, host: str) -> int:
+        today = self.now().date().isoformat()
+        return self.daily.get(host.lower(), {}).get(today, 0)
+
+    def _daily_refusal(self, host: str, category: str) -> Reply | None:
+        if self.daily_used(host) < self.daily_limit:
+            return None
+        if self.daily_limit_style == "legacy":
+            return error(300, 300, LEGACY_DAILY_MESSAGE.format(limit=self.daily_limit))
+        reply = error(429, 429, DAILY_MESSAGE.format(limit=self.daily_limit))
+        reply.headers.update(self.rate_headers(category))
+        if self.daily_limit_style == "headers":
+            tomorrow = self.now().date() + timedelta(days=1)
+            reply.headers.update(
+                {
+                    "X-RateLimit-Category": category.capitalize(),
+                    "X-RateLimit-Type": "Daily-limit",
+                    "X-RateLimit-Limit": str(self.daily_limit),
+                    "X-RateLimit-Remaining": "0",
+                    "Retry-After": f"{tomorrow.isoformat()}T00:00:00Z",
+                }
+            )
+        return reply
+
+    def _count_daily(self, host: str) -> None:
+        today = self.now().date().isoformat()
+        days = self.daily.setdefault(host, {})
+        days[today] = days.get(today, 0) + 1
+        for day in [d for d in days if d < today]:
+            del days[day]
+
+    # ---- API dispatch ------------------------------------------------------------------------
+    def route(self, method: str, path: str) -> tuple[str, str] | Reply:
+        """(operation, path argument) for an API path, or the 404/405 Zoom gives."""
+        users = USERS_MEETINGS.match(path)
+        if users:
+            operations = {"GET": "list", "POST": "create"}
+        else:
+            users = ONE_MEETING.match(path)
+            operations = {"GET": "get", "PATCH": "update", "DELETE": "delete"}
+        if users is None:
+            return error(404, 404, "Not Found")
+        if method not in operations:
+            return error(405, 405, "Method Not Allowed", Allow=", ".join(operations))
+        return operations[method], users.group(1)
+
+    def category_of(self, method: str, path: str) -> str:
+        routed = self.route(method, path)
+        return CATEGORY[routed[0]] if isinstance(routed, tuple) else "light"
+
+    def api(
+        self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes
+    ) -> Reply:
+        with self.lock:
+            routed = self.route(method, path)
+            if isinstance(routed, Reply):
+                return routed
+            operation, argument = routed
+            refused = self._token_problem(headers.get("Authorization", ""))
+            if refused is not None:
+                return refused
+            counted = self._take_from_window(CATEGORY[operation])
+            if isinstance(counted, Reply):
+                return counted
+            handler = getattr(self, f"_{operation}")
+            reply: Reply = handler(argument, query, body)
+            reply.headers = {**counted, **reply.headers}
+            return reply
+
+    def _json_object(self, body: bytes) -> dict[str, Any] | None:
+        try:
+            parsed = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+        return parsed if isinstance(parsed, dict) else None
+
+    def _find_meeting(self, argument: str) -> dict[str, Any] | None:
+        try:
+            return self.meetings.get(int(argument))
+        except ValueError:
+            return None
+
+    # ---- create ------------------------------------------------------------------------------
+    def _create(self, user_id: str, query: dict[str, str], body: bytes) -> Reply:
+        host = self.resolve_user(user_id)
+        if host is None:
+            return error(404, 1001, f"User does not exist: {user_id}.")
+        refused = self._daily_refusal(host, CATEGORY["create"])
+        if refused is not None:
+            refused.host = host
+            return refused
+        request = self._json_object(body)
+        if request is None:
+            reply = error(400, 300, "Request Body should be a valid JSON object.")
+            reply.host = host
+            return reply
+        now = self.now()
+        try:
+            times = check_meeting("meetingCreate", request, now)
+        except Invalid as refused_body:
+            reply = validation_failed(refused_body.fields)
+            reply.host = host
+            return reply
+        meeting = self._new_meeting(host, request, times, now)
+        self.meetings[meeting["id"]] = meeting
+        self._count_daily(host)
+        self.save()
+        return Reply(
+            201, copy.deepcopy(meeting), {"Content-Location": self._location(meeting)}, host
+        )
+
+    def _location(self, meeting: dict[str, Any]) -> str:
+        return f"{self.api_url}/v2/meetings/{meeting['id']}"
+
+    def _new_id(self) -> int:
+        while True:
+            meeting_id = 10**10 + secrets.randbelow(9 * 10**10)
+            if meeting_id not in self.meetings:
+                return meeting_id
+
+    def _new_meeting(
+        self, host: str, request: dict[str, Any], times: MeetingTimes, now: datetime
+    ) -> dict[str, Any]:
+        meeting_id = self._new_id()
+        uuid = base64.b64encode(secrets.token_bytes(16)).decode("ascii")
+        zak = _token(string.ascii_letters + string.digits, 48)  # lets anyone start it: a secret
+        meeting: dict[str, Any] = {
+            "uuid": uuid,
+            "id": meeting_id,
+            "host_id": self.host_id(host),
+            "host_email": host,
+            "assistant_id": "",
+            "topic": request.get("topic") or "Zoom Meeting",
+            "type": times.type,
+            "status": "waiting",
+            "timezone": times.timezone,
+            "agenda": request.get("agenda", ""),
+            "created_at": format_utc(now),
+            "start_url": f"{self.join_host}/s/{meeting_id}?zak={zak}",
+            "settings": {},
+            "pre_schedule": False,
+            "creation_source": "open_api",
+        }
+        self._apply_times(meeting, times)
+        password = request.get("password") or ""
+        if not password and request.get("default_password", True) is not False:
+            password = _token(string.ascii_letters + string.digits, 6)
+        self._set_password(meeting, password)
+        self._set_settings(meeting, request.get("settings") or {})
+        if "tracking_fields" in request:
+            meeting["tracking_fields"] = copy.deepcopy(request["tracking_fields"])
+        return meeting
+
+    def _apply_times(self, meeting: dict[str, Any], times: MeetingTimes) -> None:
+        meeting["type"] = times.type
+        meeting["timezone"] = times.timezone
+        meeting["duration"] = times.duration
+        for key in ("start_time", "recurrence", "occurrences"):
+            meeting.pop(key, None)
+        if times.start is not None:
+            meeting["start_time"] = format_utc(times.start)
+        if times.type == RECURRING_FIXED and times.recurrence is not None:
+            meeting["recurrence"] = copy.deepcopy(times.recurrence)
+            meeting["occurrences"] = [
+                {
+                    "occurrence_id": str(int(start.timestamp() * 1000)),
+                    "start_time": format_utc(start),
+                    "duration": times.duration,
+                    "status": "available",
+                }
+                for start in times.occurrences
+            ]
+
+    def _set_password(self, meeting: dict[str, Any], password: str) -> None:
+        meeting["password"] = password
+        digits = "".join(str(ord(c) % 10) for c in password)[:10] if password else ""
+        meeting["h323_password"] = digits
+        meeting["pstn_password"] = digits
+        if password:
+            encrypted = _token(string.ascii_letters + string.digits, 32) + ".1"
+            meeting["encrypted_password"] = encrypted
+            meeting["join_url"] = f"{self.join_host}/j/{meeting['id']}?pwd={encrypted}"
+        else:
+            meeting["encrypted_password"] = ""
+            meeting["join_url"] = f"{self.join_host}/j/{meeting['id']}"
+
+    def _set_settings(self, meeting: dict[str, Any], changes: dict[str, Any]) -> None:
+        settings = _deep_merge(meeting.get("settings") or DEFAULT_SETTINGS, changes)
+        if settings.get("waiting_room"):
+            settings["join_before_host"] = False  # a waiting room turns join-before-host off
+        meeting["settings"] = settings
+
+    # ---- list --------------------------------------------------------------------------------
+    def _times_of(self, meeting: dict[str, Any]) -> MeetingTimes:
+        start = parse_utc(meeting["start_time"]) if "start_time" in meeting else None
+        occurrences = [parse_utc(o["start_time"]) for o in meeting.get("occurrences", [])]
+        return MeetingTimes(
+            meeting["type"],
+            meeting["timezone"],
+            start,
+            meeting.get("duration", 60),
+            meeting.get("recurrence"),
+            occurrences,
+        )
+
+    def _ends_at(self, meeting: dict[str, Any]) -> datetime | None:
+        times = self._times_of(meeting)
+        last = times.occurrences[-1] if times.occurrences else times.start
+        if meeting["type"] == RECURRING_NO_TIME or last is None:
+            return None
+        return last + timedelta(minutes=times.duration)
+
+    def _listed(self, meeting: dict[str, Any], list_type: str, now: datetime) -> bool:
+        if meeting["type"] == INSTANT:
+            return False  # "This API does not return information about instant meetings."
+        ends = self._ends_at(meeting)
+        if meeting["type"] == RECURRING_NO_TIME:
+            expired = parse_utc(meeting["created_at"]) + NO_FIXED_TIME_LIFE <= now
+            return not expired and list_type != "previous_meetings" and list_type != "live"
+        assert ends is not None
+        if ends + EXPIRES_AFTER <= now:
+            return False
+        if list_type == "scheduled":
+            return True
+        if list_type in ("upcoming", "upcoming_meetings"):
+            return ends > now
+        if list_type == "previous_meetings":
+            return ends <= now
+        return False  # live: the sandbox never starts a meeting
+
+    def _list(self, user_id: str, query: dict[str, str], body: bytes) -> Reply:
+        host = self.resolve_user(user_id)
+        if host is None:
+            return error(404, 1001, f"User does not exist: {user_id}.")
+        now = self.now()
+        self.page_tokens = {k: v for k, v in self.page_tokens.items() if v["expires_at"] > now}
+        list_type = query.get("type") or "scheduled"
+        if list_type not in LIST_TYPES:
+            reply = validation_failed(["type"])
+            reply.host = host
+            return reply
+        page_size = PAGE_SIZE_DEFAULT
+        if query.get("page_size"):
+            try:
+                page_size = int(query["page_size"])
+            except ValueError:
+                reply = validation_failed(["page_size"])
+                reply.host = host
+                return reply
+            if page_size < 1:
+                page_size = PAGE_SIZE_DEFAULT
+            page_size = min(page_size, PAGE_SIZE_MAX)  # Zoom caps the page rather than refuse
+        offset = 0
+        token_text = query.get("next_page_token")
+        if token_text:
+            page = self.page_tokens.get(token_text)
+            if page is None or page["host"] != host or page["type"] != list_type:
+                reply = error(400, 300, "The next page token is invalid or expired.")
+                reply.host = host
+                return reply
+            offset = page["offset"]
+        listed = [m for m in self.meetings.values() if m["host_email"] == host]
+        listed = [m for m in listed if self._listed(m, list_type, now)]
+        listed.sort(key=lambda m: (m.get("start_time", "9999"), m["created_at"], m["id"]))
+        items = [self._list_item(m) for m in listed[offset : offset + page_size]]
+        next_token = ""
+        if offset + page_size < len(listed):
+            next_token = _token(string.ascii_letters + string.digits, 35)
+            self.page_tokens[next_token] = {
+                "host": host,
+                "type": list_type,
+                "offset": offset + page_size,
+                "expires_at": now + PAGE_TOKEN_LIFE,
+            }
+        body_out = {
+            "page_size": page_size,
+            "total_records": len(listed),
+            "next_page_token": next_token,
+            "meetings": items,
+        }
+        return Reply(200, body_out, host=host)
+
+    @staticmethod
+    def _list_item(meeting: dict[str, Any]) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            key: meeting[key]
+            for key in (
+                "uuid",
+                "id",
+                "host_id",
+                "topic",
+                "type",
+                "start_time",
+                "duration",
+                "timezone",
+                "agenda",
+                "created_at",
+                "join_url",
+            )
+            if key in meeting
+        }
+        if item.get("agenda"):
+            item["agenda"] = item["agenda"][:250]
+        return copy.deepcopy(item)
+
+    # ---- get / update / delete ---------------------------------------------------------------
+    def _get(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        meeting = self._find_meeting(argument)
+        if meeting is None:
+            return error(404, 3001, f"Meeting does not exist: {argument}.")
+        return Reply(200, copy.deepcopy(meeting), host=meeting["host_email"])
+
+    def _update(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        meeting = self._find_meeting(argument)
+        if meeting is None:
+            return error(404, 3001, f"Meeting does not exist: {argument}.")
+        host = meeting["host_email"]
+        refused = self._daily_refusal(host, CATEGORY["update"])
+        if refused is not None:
+            refused.host = host
+            return refused
+        request = self._json_object(body)
+        if request is None:
+            reply = error(400, 300, "Request Body should be a valid JSON object.")
+            reply.host = host
+            return reply
+        try:
+            times = check_meeting("meetingUpdate", request, self.now(), self._times_of(meeting))
+        except Invalid as refused_body:
+            reply = validation_failed(refused_body.fields)
+            reply.host = host
+            return reply
+        updated = copy.deepcopy(meeting)
+        for key in ("topic", "agenda", "tracking_fields", "pre_schedule"):
+            if key in request:
+                updated[key] = copy.deepcopy(request[key])
+        self._apply_times(updated, times)
+        if "password" in request:
+            self._set_password(updated, request["password"] or "")
+        if "settings" in request:
+            self._set_settings(updated, request["settings"] or {})
+        self.meetings[updated["id"]] = updated
+        self._count_daily(host)
+        self.save()
+        return Reply(204, None, host=host)
+
+    def _delete(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        meeting = self._find_meeting(argument)
+        if meeting is None:
+            return error(404, 3001, f"Meeting does not exist: {argument}.")
+        del self.meetings[meeting["id"]]
+        self.save()
+        return Reply(204, None, host=meeting["host_email"])
