@@ -197,7 +197,10 @@ class _Run:
             report.output_error = error
             report.output_path = error.fallback
         if self.settings.report_path is not None:
-            write_report(results, self.settings.report_path, title=self.settings.input_path.name)
+            try:
+                write_report(results, self.settings.report_path, title=self.settings.input_path.name)
+            except OutputError as error:
+                report.output_error = report.output_error or error
         return report
 
     # -- dry run ----------------------------------------------------------------------------

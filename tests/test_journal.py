@@ -73,7 +73,9 @@ events = st.lists(
 
 
 @given(events)
-def test_a_row_is_in_flight_exactly_when_its_last_event_is_sending(seq: list[tuple[str, str]]) -> None:
+def test_a_row_is_in_flight_exactly_when_its_last_event_is_sending(
+    seq: list[tuple[str, str]],
+) -> None:
     state = JournalState()
     last: dict[str, str] = {}
     made: set[str] = set()

@@ -27,7 +27,13 @@ from batch_zoom.retry import (
     parse_retry_after,
 )
 
-C, U, D, R, T = Operation.CREATE, Operation.UPDATE, Operation.DELETE, Operation.READ, Operation.TOKEN
+C, U, D, R, T = (
+    Operation.CREATE,
+    Operation.UPDATE,
+    Operation.DELETE,
+    Operation.READ,
+    Operation.TOKEN,
+)
 NOT_SENT = ConnectionLost("refused", sent=False)
 SENT = ConnectionLost("reset", sent=True)
 QPS = RateLimited(429, 429, "per-second", retry_after=None)
@@ -77,7 +83,9 @@ E404 = NotFound(404, 3001, "Meeting does not exist: 1.")
         (ValueError("bug"), C, 1, Decision(Verdict.FAIL)),
     ],
 )
-def test_decide(error: BaseException, operation: Operation, attempt: int, expected: Decision) -> None:
+def test_decide(
+    error: BaseException, operation: Operation, attempt: int, expected: Decision
+) -> None:
     assert decide(error, operation, attempt) == expected
 
 
