@@ -13,8 +13,9 @@ import argparse
 import contextlib
 import secrets
 import sys
+import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -225,8 +226,13 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
     )
 
 
-def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> int:
-    """Run the command; returns the exit status."""
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: TextIO | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """Run the command; returns the exit status. ``sleep`` is injected by tests."""
     parser = build_parser()
     args = parser.parse_args(argv)
     stdin = stdin or sys.stdin
@@ -237,6 +243,7 @@ def main(argv: Sequence[str] | None = None, *, stdin: TextIO | None = None) -> i
                 settings,
                 progress=_progress_bar(settings),
                 confirm_undo=None if settings.yes else lambda plan: _confirm(plan, stdin),
+                sleep=sleep,
             )
     except BatchZoomError as error:
         _say(f"batch_zoom: {error}", error.hint)

@@ -1,0 +1,273 @@
+"""The pipeline end to end through the CLI, in-process, against the sandbox over real HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import meeting_rows, read_csv, write_csv
+
+from batch_zoom.cli import main
+from batch_zoom.sandbox import ZoomSandbox
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def no_sleep(seconds: float) -> None:
+    pass
+
+
+def test_the_sample_workbook_becomes_one_meeting_per_row(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sample = shutil.copy(SAMPLES / "meetings.xlsx", tmp_path / "meetings.xlsx")
+    assert main([str(sample)]) == 0
+    output = tmp_path / "meetings_scheduled.xlsx"
+    sheet = openpyxl.load_workbook(output).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    rows = [
+        dict(zip(header, values, strict=False))
+        for values in sheet.iter_rows(min_row=2, values_only=True)
+    ]
+    held = {m["join_url"]: m for m in zoom_env.meetings()}
+    assert len(rows) == 24 and len(held) == 24
+    assert {row["join_url"] for row in rows} == set(held)
+    for row in rows:
+        meeting = held[row["join_url"]]
+        assert row["status"] == "created"
+        assert row["meeting_id"] == str(meeting["id"])
+        assert row["passcode"] == meeting["password"]
+        assert row["topic"] == meeting["topic"]
+        assert row["room"]  # the user's own column is carried through
+    assert zoom_env.count(path_contains="/oauth/token") == 1  # one token for the whole run
+    out = capsys.readouterr().out
+    assert "24 rows: 24 created" in out and "meetings_scheduled.xlsx" in out
+
+
+@pytest.mark.parametrize("name", ["meetings.csv", "meetings_ja.csv"])
+def test_the_csv_samples_run_clean(zoom_env: ZoomSandbox, tmp_path: Path, name: str) -> None:
+    sample = shutil.copy(SAMPLES / name, tmp_path / name)
+    assert main([str(sample)]) == 0
+    rows = read_csv(tmp_path / name.replace(".csv", "_scheduled.csv"))
+    assert {row["status"] for row in rows} == {"created"}
+    assert {row["join_url"] for row in rows} == {m["join_url"] for m in zoom_env.meetings()}
+
+
+def test_sandbox_flag_needs_no_account_and_says_the_links_are_not_real(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    sample = shutil.copy(SAMPLES / "meetings.csv", tmp_path / "meetings.csv")
+    assert main([str(sample), "--sandbox"]) == 0
+    assert "not real" in capsys.readouterr().out
+    rows = read_csv(tmp_path / "meetings_scheduled.csv")
+    state = tmp_path / "meetings_scheduled.csv.sandbox.json"
+    held = ZoomSandbox(state_path=state).meetings()  # what the sandbox kept between runs
+    assert {row["join_url"] for row in rows} == {m["join_url"] for m in held}
+    assert main([str(sample), "--sandbox"]) == 0  # a re-run finds them all
+    assert {row["status"] for row in read_csv(tmp_path / "meetings_scheduled.csv")} == {"exists"}
+
+
+def test_dry_run_sends_nothing_not_even_for_a_token(zoom_env: ZoomSandbox, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "plan.csv", meeting_rows(3) + [["Bad", "2030-01-07 10:00", "abc", "", ""]]
+    )
+    assert main([str(path), "--dry-run"]) == 1  # one invalid row
+    assert zoom_env.requests == []
+    rows = read_csv(tmp_path / "plan_scheduled.csv")
+    assert [row["status"] for row in rows] == ["planned"] * 3 + ["invalid"]
+    assert rows[3]["error"] == 'row 5: duration "abc" is not a number of minutes'
+
+
+def test_invalid_rows_get_one_line_each_and_the_rest_go_ahead(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = meeting_rows(3)
+    rows.insert(1, ["Broken", "2030-01-07 10:00", "90", "Asia/Tokio", ""])
+    path = write_csv(tmp_path / "mixed.csv", rows)
+    assert main([str(path)]) == 1
+    out = capsys.readouterr().out
+    assert 'row 3: timezone "Asia/Tokio" is not a known time zone (did you mean Asia/Tokyo?)' in out
+    result = read_csv(tmp_path / "mixed_scheduled.csv")
+    assert [row["status"] for row in result] == ["created", "invalid", "created", "created"]
+    assert len(zoom_env.meetings()) == 3
+
+
+def test_a_host_zoom_does_not_know_fails_that_row_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ZoomSandbox(users=["host0@example.com"]) as sandbox:
+        env_for(monkeypatch, sandbox, tmp_path)
+        path = write_csv(tmp_path / "hosts.csv", meeting_rows(4, hosts=2))
+        assert main([str(path)]) == 1
+        result = read_csv(tmp_path / "hosts_scheduled.csv")
+    assert [row["status"] for row in result] == ["created", "failed", "created", "failed"]
+    assert result[1]["error"] == (
+        "Zoom refused it: User does not exist: host1@example.com. (Zoom error 1001)"
+    )
+
+
+def test_result_columns_already_in_the_sheet_are_filled_not_added(
+    zoom_env: ZoomSandbox, tmp_path: Path
+) -> None:
+    header = ["topic", "start_time", "duration", "join_url", "password"]
+    path = write_csv(
+        tmp_path / "prepared.csv", [["Prepared", "2030-01-07 10:00", "60", "", "pw123"]], header
+    )
+    assert main([str(path)]) == 0
+    with (tmp_path / "prepared_scheduled.csv").open(encoding="utf-8-sig") as handle:
+        written_header = handle.readline().strip().split(",")
+    assert written_header == header + ["meeting_id", "status", "error"]
+    row = read_csv(tmp_path / "prepared_scheduled.csv")[0]
+    assert row["password"] == "pw123" and row["join_url"] == zoom_env.meetings()[0]["join_url"]
+
+
+def test_output_flag_and_rerun_exit_zero(zoom_env: ZoomSandbox, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2))
+    out = tmp_path / "elsewhere" / "links.csv"
+    out.parent.mkdir()
+    assert main([str(path), "-o", str(out)]) == 0
+    assert main([str(path), "-o", str(out)]) == 0
+    assert zoom_env.count(method="POST", path_contains="/meetings") == 2
+    assert [row["status"] for row in read_csv(out)] == ["exists", "exists"]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"ZOOM_CLIENT_SECRET": "wrong"},
+            "Zoom refused the credentials: Invalid client_id or client_secret",
+        ),
+        ({"ZOOM_ACCOUNT_ID": "nobody"}, "Zoom refused the credentials"),
+        ({"ZOOM_CLIENT_ID": ""}, "Zoom credentials are not set: ZOOM_CLIENT_ID"),
+    ],
+)
+def test_bad_credentials_stop_before_any_row_with_exit_2(
+    zoom_env: ZoomSandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    message: str,
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2))
+    assert main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "hint:" in err and "ZOOM_CLIENT_SECRET" in err
+    assert "wrong" not in err and "sandbox-secret" not in err
+    assert zoom_env.count(method="POST", path_contains="/meetings") == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("topic,duration\nA,60\n", "start_time"),
+        ("", "cols.csv is empty"),
+    ],
+)
+def test_a_sheet_without_the_needed_columns_exits_2_with_one_line(
+    zoom_env: ZoomSandbox,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str,
+    message: str,
+) -> None:
+    path = tmp_path / "cols.csv"
+    path.write_text(content, encoding="utf-8")
+    assert main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("batch_zoom: ") and message in err.splitlines()[0]
+    assert "Traceback" not in err
+
+
+def test_a_missing_file_and_an_unknown_zone_flag_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main([str(tmp_path / "nope.xlsx"), "--dry-run"]) == 2
+    path = write_csv(tmp_path / "in.csv", meeting_rows(1))
+    assert main([str(path), "--dry-run", "--timezone", "Mars/Olympus"]) == 2
+    err = capsys.readouterr().err
+    assert "nope.xlsx does not exist" in err and "'Mars/Olympus' is not a known time zone" in err
+
+
+def test_zoom_out_of_reach_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with ZoomSandbox() as sandbox:
+        env_for(monkeypatch, sandbox, tmp_path)  # the port is closed once the sandbox stops
+    path = write_csv(tmp_path / "in.csv", meeting_rows(1))
+    assert main([str(path)], sleep=no_sleep) == 2
+    err = capsys.readouterr().err
+    assert "could not connect" in err and "Traceback" not in err
+
+
+def test_secrets_tokens_and_host_links_appear_nowhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    canary = "canary-secret-5e1f0c2d9b"
+    with ZoomSandbox(client_secret=canary) as sandbox:
+        env_for(monkeypatch, sandbox, tmp_path)
+        monkeypatch.setenv("ZOOM_CLIENT_SECRET", canary)
+        path = write_csv(tmp_path / "in.csv", meeting_rows(3) + [["Bad", "x", "1", "", ""]])
+        assert main([str(path), "--report", str(tmp_path / "report.html")]) == 1
+        xlsx = tmp_path / "in.xlsx"
+        assert main([str(path), "-o", str(xlsx)]) == 1
+        start_urls = [m["start_url"] for m in sandbox.meetings()]
+        token_digests = set(sandbox._state.tokens)  # the sandbox keeps sha256 of each token
+    captured = capsys.readouterr()
+    assert len(start_urls) == 6 and token_digests  # two outputs, two journals, two batches
+    texts = [captured.out, captured.err]
+    for written in tmp_path.iterdir():
+        if written.is_file() and written.suffix != ".xlsx":
+            texts.append(written.read_text(encoding="utf-8", errors="replace"))
+    workbook = openpyxl.load_workbook(xlsx)
+    texts.extend(str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row)
+    everything = "\n".join(texts)
+    assert canary not in everything
+    assert not any(url in everything for url in start_urls)
+    assert "/s/" not in everything  # the path of Zoom's host links
+    words = set(re.findall(r"[A-Za-z0-9._~+/=-]{16,}", everything))
+    assert not {hashlib.sha256(word.encode()).hexdigest() for word in words} & token_digests
+
+
+def test_help_explains_every_option_with_an_example() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "batch_zoom", "--help"], capture_output=True, text=True, check=True
+    )
+    for flag in (
+        "-o",
+        "--sheet",
+        "--timezone",
+        "--user",
+        "--dry-run",
+        "--sandbox",
+        "--encoding",
+        "--rate",
+        "--workers",
+        "--undo",
+        "--waiting-room",
+        "examples:",
+    ):
+        assert flag in result.stdout
+    assert "python -m batch_zoom december.xlsx" in result.stdout
+
+
+def env_for(monkeypatch: pytest.MonkeyPatch, sandbox: ZoomSandbox, cwd: Path) -> None:
+    monkeypatch.chdir(cwd)
+    monkeypatch.setenv("ZOOM_ACCOUNT_ID", "sandbox-account")
+    monkeypatch.setenv("ZOOM_CLIENT_ID", "sandbox-client")
+    monkeypatch.setenv("ZOOM_CLIENT_SECRET", "sandbox-secret")
+    monkeypatch.setenv("ZOOM_API_URL", sandbox.api_url)
+    monkeypatch.setenv("ZOOM_OAUTH_URL", sandbox.oauth_url)
