@@ -51,8 +51,9 @@ class JournalState:
         kind = event.get("event")
         identity = event.get("id", "")
         meeting_id = str(event.get("meeting_id", ""))
-        if kind == "sending":
+        if kind == "sending":  # the latest event wins: a row sent again is no longer made
             self.in_flight.add(identity)
+            self.created.pop(identity, None)
         elif kind == "created":
             self.in_flight.discard(identity)
             self.created[identity] = MeetingRecord(

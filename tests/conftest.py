@@ -65,13 +65,18 @@ def settings_for(sandbox: ZoomSandbox, input_path: Path, **overrides: Any) -> Se
 
 
 class Sleeps:
-    """An injected ``sleep`` that records the waits instead of waiting."""
+    """An injected ``sleep`` that records the waits instead of waiting, and the clock it moves."""
 
     def __init__(self) -> None:
         self.waits: list[float] = []
+        self.now = 1000.0
 
     def __call__(self, seconds: float) -> None:
         self.waits.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
 
 
 @pytest.fixture
