@@ -57,7 +57,7 @@ _ALIASES: dict[str, str] = {
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 #: Readable widths (in Excel character units) for the result columns we add.
-_RESULT_WIDTHS = {"meeting_id": 14, "join_url": 45, "passcode": 12, "status": 12, "error": 50}
+_RESULT_WIDTHS = {"meeting_id": 14, "join_url": 78, "passcode": 12, "status": 12, "error": 50}
 
 _SUMMARY_SHEET = "Summary"
 _SUMMARY_MARK = "batch_zoom summary"  # A1 of a Summary sheet we wrote, so a re-run replaces it
@@ -736,11 +736,11 @@ def _put_summary_sheet(book: Any, schedule: str, results: Sequence[RowResult]) -
             break
         number += 1  # the user's own sheet of that name (perhaps the schedule): leave it alone
 
-    bold = Font(bold=True)
+    bold = Font(name="Calibri", bold=True)
     shade = PatternFill("solid", fgColor="F2F2F2")
     summary = summarize(results)
     _put_text(sheet.cell(row=1, column=1), f"{_SUMMARY_MARK}: {summary.total} rows")
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
+    sheet.cell(row=1, column=1).font = Font(name="Calibri", bold=True, size=13)
     row = 3
     for section in sections(summary):
         row = _put_section(sheet, row, section, bold, shade) + 1

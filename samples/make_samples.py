@@ -124,7 +124,7 @@ def make_xlsx() -> bytes:
 
     edge = Side(style="thin", color="9BA7B4")
     for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
+        cell.font = Font(name="Calibri", bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="2F5597")
         cell.border = Border(left=edge, right=edge, top=edge, bottom=edge)
         cell.alignment = Alignment(horizontal="center", vertical="center")
