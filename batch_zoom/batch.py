@@ -458,6 +458,16 @@ class _Run:
     def _update(self, plan: MeetingRequest) -> None:
         assert plan.meeting_id is not None and self.journal is not None
         meeting_id = plan.meeting_id
+        if meeting_id in self.journal.state.deleted:  # --undo or a cancel row deleted it
+            self.settle(
+                _result(
+                    plan,
+                    Status.CANCELLED,
+                    "cancelled by an earlier run; clear meeting_id to schedule it again",
+                    meeting_id=meeting_id,
+                )
+            )
+            return
         try:
             meeting = self._get(meeting_id)
             if meeting is None:
@@ -495,9 +505,10 @@ class _Run:
                     continue
                 self.journal.record("updated", meeting_id=meeting_id)
                 note = "changed " + describe(patch, meeting)
-                self.settle(
-                    _made(plan, Status.UPDATED, _record_of({**meeting, **patch}, plan.host), note)
-                )
+                changed = {**meeting, **patch}
+                if "password" in patch:  # the join link carries the passcode: read the new one
+                    changed = self._get(meeting_id) or changed
+                self.settle(_made(plan, Status.UPDATED, _record_of(changed, plan.host), note))
                 return
             self.settle(
                 _result(
@@ -573,9 +584,13 @@ class _Run:
             )
 
     def _undo_plan(self, cancels: Iterable[CancelRequest]) -> UndoPlan:
+        assert self.journal is not None
+        state = self.journal.state
         hosts: Counter[str] = Counter()
         for plan in cancels:
-            if plan.meeting_id or (plan.identity and plan.identity in self.journal.state.created):  # type: ignore[union-attr]
+            known = state.created.get(plan.identity) if plan.identity else None
+            meeting_id = plan.meeting_id or (known.meeting_id if known else None)
+            if meeting_id and meeting_id not in state.deleted:
                 hosts[plan.host or "me"] += 1
         return UndoPlan(dict(hosts))
 

@@ -66,8 +66,11 @@ def describe(patch: Mapping[str, Any], meeting: Mapping[str, Any]) -> str:
 
 def _changed_settings(wanted: Mapping[str, Any], actual: Mapping[str, Any]) -> dict[str, Any]:
     changed = {}
+    waiting_room = wanted.get("waiting_room", actual.get("waiting_room"))
     for key, value in wanted.items():
         current = actual.get(key)
+        if key == "join_before_host" and waiting_room:
+            continue  # Zoom turns join-before-host off under a waiting room: asking again changes nothing
         if key == "alternative_hosts":
             if _emails(value) != _emails(current):
                 changed[key] = value

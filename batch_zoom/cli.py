@@ -199,9 +199,13 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
     api_url, oauth_url = endpoints_from(environment)
     needs_zoom = not args.dry_run and not args.sandbox
     credentials = credentials_from(environment) if needs_zoom else None
+    output = args.output or default_output_path(args.input)
+    if args.dry_run and output.resolve() == args.input.resolve():
+        # A dry run never overwrites the sheet it checks, not even its own earlier output.
+        output = output.with_name(f"{output.stem}_dry_run{output.suffix}")
     return Settings(
         input_path=args.input,
-        output_path=args.output or default_output_path(args.input),
+        output_path=output,
         sheet=args.sheet,
         encoding=args.encoding,
         timezone=timezone,

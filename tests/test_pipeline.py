@@ -271,3 +271,18 @@ def env_for(monkeypatch: pytest.MonkeyPatch, sandbox: ZoomSandbox, cwd: Path) ->
     monkeypatch.setenv("ZOOM_CLIENT_SECRET", "sandbox-secret")
     monkeypatch.setenv("ZOOM_API_URL", sandbox.api_url)
     monkeypatch.setenv("ZOOM_OAUTH_URL", sandbox.oauth_url)
+
+
+def test_a_dry_run_of_an_output_sheet_leaves_that_sheet_alone(
+    zoom_env: ZoomSandbox, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2))
+    assert main([str(path)]) == 0
+    output = tmp_path / "in_scheduled.csv"
+    before = output.read_bytes()
+    requests_before = len(zoom_env.requests)
+    assert main([str(output), "--dry-run"]) == 0
+    assert output.read_bytes() == before
+    assert len(zoom_env.requests) == requests_before
+    planned = read_csv(tmp_path / "in_scheduled_dry_run.csv")
+    assert [row["status"] for row in planned] == ["planned", "planned"]
