@@ -198,7 +198,8 @@ class _Run:
             report.output_path = error.fallback
         if self.settings.report_path is not None:
             try:
-                write_report(results, self.settings.report_path, title=self.settings.input_path.name)
+                title = self.settings.input_path.name
+                write_report(results, self.settings.report_path, title=title)
             except OutputError as error:
                 report.output_error = report.output_error or error
         return report

@@ -70,7 +70,7 @@ def _changed_settings(wanted: Mapping[str, Any], actual: Mapping[str, Any]) -> d
     for key, value in wanted.items():
         current = actual.get(key)
         if key == "join_before_host" and waiting_room:
-            continue  # Zoom turns join-before-host off under a waiting room: asking again changes nothing
+            continue  # Zoom turns it off under a waiting room: asking again changes nothing
         if key == "alternative_hosts":
             if _emails(value) != _emails(current):
                 changed[key] = value

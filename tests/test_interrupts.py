@@ -82,7 +82,7 @@ def test_kill_9_at_random_points_then_a_rerun_makes_each_meeting_once(
             target = min(ROWS - 1, made + chooser.randint(1, 6))
             process = start(sandbox, path, "--workers", "4")
             wait_until(
-                lambda target=target: (
+                lambda target=target, process=process: (
                     len(sandbox.meetings()) >= target or process.poll() is not None
                 )
             )
