@@ -286,3 +286,51 @@ def test_a_dry_run_of_an_output_sheet_leaves_that_sheet_alone(
     assert len(zoom_env.requests) == requests_before
     planned = read_csv(tmp_path / "in_scheduled_dry_run.csv")
     assert [row["status"] for row in planned] == ["planned", "planned"]
+
+
+def test_options_and_recurrence_reach_zoom_with_batch_defaults_and_row_cells_winning(
+    zoom_env: ZoomSandbox, tmp_path: Path
+) -> None:
+    header = [
+        "topic",
+        "start_time",
+        "duration",
+        "waiting_room",
+        "auto_recording",
+        "recurrence",
+        "passcode",
+        "alternative_hosts",
+    ]
+    rows = [
+        ["Defaults", "2030-01-07 10:00", "60", "", "", "", "", ""],
+        [
+            "Own cells",
+            "2030-01-07 11:00",
+            "60",
+            "no",
+            "local",
+            "weekly on Mon,Wed x6",
+            "ab12",
+            "x@example.com, y@example.com",
+        ],
+    ]
+    path = write_csv(tmp_path / "options.csv", rows, header)
+    assert main([str(path), "--waiting-room", "yes", "--auto-recording", "cloud"]) == 0
+    made = {m["topic"]: m for m in zoom_env.meetings()}
+    assert made["Defaults"]["settings"]["waiting_room"] is True
+    assert made["Defaults"]["settings"]["auto_recording"] == "cloud"
+    assert made["Defaults"]["type"] == 2
+    own = made["Own cells"]
+    assert own["settings"]["waiting_room"] is False and own["settings"]["auto_recording"] == "local"
+    assert own["settings"]["alternative_hosts"] == "x@example.com;y@example.com"
+    assert own["type"] == 8 and own["password"] == "ab12"
+    assert own["recurrence"] == {
+        "type": 2,
+        "repeat_interval": 1,
+        "weekly_days": "2,4",
+        "end_times": 6,
+    }
+    written = read_csv(tmp_path / "options_scheduled.csv")
+    assert (
+        written[1]["passcode"] == "ab12" and written[0]["passcode"] == made["Defaults"]["password"]
+    )
