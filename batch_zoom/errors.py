@@ -64,6 +64,11 @@ class ConnectionLost(BatchZoomError):
     create or an update is unknown and must be settled by looking, never by sending again blindly.
     """
 
+    hint = (
+        "check the network connection (and the proxy, if you use one); ZOOM_API_URL and "
+        "ZOOM_OAUTH_URL, when set, must point at Zoom or a Zoom-compatible server"
+    )
+
     def __init__(self, message: str, *, sent: bool) -> None:
         super().__init__(message)
         self.sent = sent
