@@ -22,8 +22,8 @@ CREDENTIAL_VARIABLES = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET
 
 #: Zoom's Medium category on a Pro account allows 20 requests a second, counted over a sliding
 #: second; pacing a little under it collects almost no 429s.
-DEFAULT_RATE = 18.0
-DEFAULT_WORKERS = 8
+DEFAULT_RATE = 19.0
+DEFAULT_WORKERS = 16
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,6 +77,27 @@ class JournalState:
                     del self.created[key]
 
 
+def read_state(path: Path) -> JournalState:
+    """What a journal holds, read without opening it for writing (for a dry run)."""
+    state = JournalState()
+    for event in _events(path):
+        state.apply(event)
+    return state
+
+
+def _events(path: Path) -> Iterator[dict[str, Any]]:
+    """The journal's events in order; a line torn by a kill is skipped (it was never acted on)."""
+    if not path.exists():
+        return
+    with path.open("r", encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                event = None
+            yield event if isinstance(event, dict) else {"event": "torn"}
+
+
 class Journal:
     """Open (creating if needed) the journal of one output, for one Zoom account."""
 
@@ -89,26 +111,18 @@ class Journal:
         self._load()
 
     def _load(self) -> None:
-        if not self.path.exists():
-            return
-        with self.path.open("r", encoding="utf-8", errors="replace") as lines:
-            for line in lines:
-                try:
-                    event = json.loads(line)
-                except ValueError:
-                    self.skipped_lines += 1  # a line torn by a kill: it was never acted upon
-                    continue
-                if not isinstance(event, dict):
-                    self.skipped_lines += 1
-                    continue
-                if event.get("event") == "journal" and event.get("target") != self.target:
-                    raise ConfigError(
-                        f"the journal {self.path} belongs to {event.get('target')}, "
-                        f"not to {self.target}",
-                        hint="its meetings live in another Zoom account (or the sandbox): "
-                        "choose another output with -o, or move the journal away",
-                    )
-                self.state.apply(event)
+        for event in _events(self.path):
+            if event.get("event") == "torn":
+                self.skipped_lines += 1
+                continue
+            if event.get("event") == "journal" and event.get("target") != self.target:
+                raise ConfigError(
+                    f"the journal {self.path} belongs to {event.get('target')}, "
+                    f"not to {self.target}",
+                    hint="its meetings live in another Zoom account (or the sandbox): "
+                    "choose another output with -o, or move the journal away",
+                )
+            self.state.apply(event)
 
     def record(self, event: str, **fields: Any) -> None:
         """Append one event and make it durable before returning."""
