@@ -26,10 +26,11 @@ from .errors import OutputError
 from .journal import Journal, JournalState, read_state
 from .models import CancelRequest, InvalidRow, MeetingRequest, RowPlan, RowResult, Status
 from .outcomes import invalid, made
+from .output import write_output
 from .pacing import Pacer
 from .report import write_report
 from .session import NoProgress, Progress, Session
-from .sheet import Table, read_table, write_output
+from .sheet import Table, read_table
 from .validate import RowDefaults, validate_rows
 
 __all__ = ["BatchReport", "Progress", "UndoPlan", "run_batch"]

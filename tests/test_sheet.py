@@ -18,10 +18,11 @@ import openpyxl
 import pytest
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from batch_zoom import sheet as sheet_module
+from batch_zoom import output as output_module
 from batch_zoom.errors import InputError, OutputError
 from batch_zoom.models import COLUMN_ALIASES, RowResult, Status, normalize_header
-from batch_zoom.sheet import Table, read_table, write_output
+from batch_zoom.output import write_output
+from batch_zoom.sheet import Table, read_table
 
 HEADERS = ["topic", "start_time", "duration", "timezone", "host", "agenda", "room"]
 ROW_A = [
@@ -836,7 +837,7 @@ def test_nothing_writable_raises_without_fallback(
     def refuse(path: Path, data: bytes) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(sheet_module, "write_atomically", refuse)
+    monkeypatch.setattr(output_module, "write_atomically", refuse)
     with pytest.raises(OutputError) as caught:
         write_output(table, created(table), tmp_path / "out.csv")
     assert caught.value.fallback is None

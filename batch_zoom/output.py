@@ -1,0 +1,398 @@
+"""Write the results into a copy of the user's sheet.
+
+Writing keeps the user's sheet as it was and only fills in the result columns: Excel in, Excel
+out goes through the user's own workbook, so other sheets, styles, widths, formats, panes, filters
+and merged cells survive. Text that looks like a formula is always written as text. Every file is
+written atomically; when the output cannot be written (typically: open in Excel), the same content
+goes to a "recovered" file beside it and ``OutputError`` names both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import re
+import tempfile
+from collections.abc import Sequence
+from copy import copy
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError
+from .models import RESULT_COLUMNS, RowResult
+from .report import Section, sections, summarize, write_atomically
+from .sheet import (
+    FORMATS,
+    SUPPORTED,
+    Table,
+    escape_formula,
+    excel_value,
+    is_empty,
+    os_reason,
+    unescape_formula,
+)
+
+__all__ = ["write_output"]
+
+_HYPERLINK_COLOR = "0563C1"  # Excel's own "Hyperlink" style colour
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Readable widths (in Excel character units) for the result columns we add.
+_RESULT_WIDTHS = {"meeting_id": 14, "join_url": 78, "passcode": 12, "status": 12, "error": 50}
+_SUMMARY_SHEET = "Summary"
+_SUMMARY_MARK = "batch_zoom summary"  # A1 of a Summary sheet we wrote, so a re-run replaces it
+
+
+def write_output(table: Table, results: Sequence[RowResult], output: Path) -> Path:
+    """Write the user's rows with the result columns filled in; return the path written.
+
+    Per result: ``meeting_id``, ``join_url`` and ``passcode`` set to ``None`` leave the cell as
+    it was (a passcode column is also the user's input); ``""`` empties it. ``status`` and
+    ``error`` are always written. Results for rows that are not data rows are ignored.
+    """
+    output = Path(output)
+    kind = FORMATS.get(output.suffix.lower())
+    if kind is None:
+        raise OutputError(
+            f"{output.name} is not a file type batch_zoom can write: use a {SUPPORTED} name.",
+            hint="Choose an --output name ending in .xlsx or .csv.",
+        )
+    macros = output.suffix.lower() == ".xlsm"
+    if macros and table.path.suffix.lower() != ".xlsm":
+        raise OutputError(
+            f"{output.name} would be a macro workbook, but {table.path.name} has no macros.",
+            hint="Choose an --output name ending in .xlsx.",
+        )
+    data_rows = {row.number for row in table.rows}
+    by_row = {result.row: result for result in results if result.row in data_rows}
+    if kind == "csv":
+        data = _csv_bytes(table, by_row)
+    else:
+        data = _excel_bytes(table, by_row, results, macros=macros)
+    return _save(output, data)
+
+
+def _result_layout(table: Table) -> tuple[dict[str, int], list[str]]:
+    """Where each result column goes (0-based) and which of them are new."""
+    layout = {name: table._positions[name] for name in RESULT_COLUMNS if name in table._positions}
+    new = [name for name in RESULT_COLUMNS if name not in layout]
+    # After the last header; further right if data rows have stray cells past it.
+    start = len(table.headers)
+    for record in table._grid[table.header_row :]:
+        for index in range(len(record) - 1, start - 1, -1):
+            if not is_empty(record[index]):
+                start = index + 1
+                break
+    for offset, name in enumerate(new):
+        layout[name] = start + offset
+    return layout, new
+
+
+def _result_values(result: RowResult) -> dict[str, str | None]:
+    """Result column -> text to write; None means: leave the cell as it is."""
+    return {
+        "meeting_id": None if result.meeting_id is None else str(result.meeting_id),
+        "join_url": result.join_url,
+        "passcode": result.passcode,
+        "status": result.status.value,
+        "error": result.error or "",
+    }
+
+
+def _csv_bytes(table: Table, by_row: dict[int, RowResult]) -> bytes:
+    layout, new = _result_layout(table)
+    width = max([len(table.headers), *(index + 1 for index in layout.values())])
+    from_csv = table.format == "csv"
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=table._delimiter, lineterminator="\r\n")
+    for index, record in enumerate(table._grid):
+        number = index + 1
+        # From a CSV file: the raw text, so a value escaped by an earlier run stays as it was.
+        cells = list(record) if from_csv else [_text(value) for value in record]
+        cells += [""] * (width - len(cells))
+        if number == table.header_row:
+            for name in new:
+                cells[layout[name]] = name
+        result = by_row.get(number)
+        if result is not None:
+            for name, value in _result_values(result).items():
+                if value is not None:
+                    cells[layout[name]] = value
+        writer.writerow([escape_formula(cell) for cell in cells])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _text(value: Any) -> str:
+    """An Excel cell as CSV text."""
+    value = excel_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M" if value.second == 0 else "%Y-%m-%d %H:%M:%S")
+    if isinstance(value, time):
+        return value.strftime("%H:%M" if value.second == 0 else "%H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
+def _excel_bytes(
+    table: Table, by_row: dict[int, RowResult], results: Sequence[RowResult], *, macros: bool
+) -> bytes:
+    from openpyxl import Workbook, load_workbook
+
+    if table.format == "excel":
+        try:
+            book = load_workbook(io.BytesIO(table._source), keep_vba=macros, rich_text=True)
+        except Exception:
+            raise OutputError(
+                f"{table.path.name} could not be opened again to write the results into it.",
+                hint="Save the workbook again from Excel as .xlsx, or choose a .csv --output.",
+            ) from None
+        sheet = book[table.sheet_name or book.sheetnames[0]]
+    else:
+        book = Workbook()
+        sheet = book.active
+        sheet.title = _sheet_title(table.path.stem)
+        _copy_csv_rows(table, sheet)
+
+    layout, new = _result_layout(table)
+    _write_result_headers(table, sheet, layout, new, fresh=table.format == "csv")
+    for number, result in by_row.items():
+        for name, value in _result_values(result).items():
+            if value is not None:
+                _put_result(sheet, number, layout[name] + 1, name, value)
+    if table.format == "csv":
+        _finish_fresh_sheet(table, sheet, layout)
+    _put_summary_sheet(book, sheet.title, results)
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _copy_csv_rows(table: Table, sheet: Any) -> None:
+    from openpyxl.styles import Font
+
+    for index, record in enumerate(table._grid):
+        for column, raw in enumerate(record, start=1):
+            text = unescape_formula(raw)
+            if text:
+                _put_text(sheet.cell(row=index + 1, column=column), text)
+    for column in range(1, len(table.headers) + 1):
+        sheet.cell(row=table.header_row, column=column).font = Font(bold=True)
+
+
+def _finish_fresh_sheet(table: Table, sheet: Any, layout: dict[str, int]) -> None:
+    """Widths, a frozen header and a filter for a workbook made from a CSV file."""
+    from openpyxl.utils import get_column_letter
+
+    last_column = max([len(table.headers), *(index + 1 for index in layout.values())])
+    for column in range(1, last_column + 1):
+        letter = get_column_letter(column)
+        header = sheet.cell(row=table.header_row, column=column).value
+        if header in _RESULT_WIDTHS:
+            sheet.column_dimensions[letter].width = _RESULT_WIDTHS[header]
+            continue
+        longest = max(
+            (len(str(row[column - 1])) for row in table._grid if column <= len(row)), default=8
+        )
+        sheet.column_dimensions[letter].width = min(max(longest + 2, 8), 60)
+    sheet.freeze_panes = sheet.cell(row=table.header_row + 1, column=1).coordinate
+    last = get_column_letter(last_column)
+    sheet.auto_filter.ref = f"A{table.header_row}:{last}{max(len(table._grid), table.header_row)}"
+
+
+def _write_result_headers(
+    table: Table, sheet: Any, layout: dict[str, int], new: list[str], *, fresh: bool
+) -> None:
+    from openpyxl.utils import get_column_letter
+
+    if not new:
+        return
+    model = sheet.cell(row=table.header_row, column=max(len(table.headers), 1))
+    for name in new:
+        cell = sheet.cell(row=table.header_row, column=layout[name] + 1)
+        _put_text(cell, name)
+        # The user's header look (font, fill, border, alignment) carries over to ours.
+        cell.font = copy(model.font)
+        cell.fill = copy(model.fill)
+        cell.border = copy(model.border)
+        cell.alignment = copy(model.alignment)
+        if not fresh:
+            letter = get_column_letter(layout[name] + 1)
+            sheet.column_dimensions[letter].width = _RESULT_WIDTHS[name]
+    if not fresh:
+        _widen_filter(table, sheet, layout)
+
+
+def _widen_filter(table: Table, sheet: Any, layout: dict[str, int]) -> None:
+    """A filter over exactly the user's header row now reaches the result columns too."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    ref = sheet.auto_filter.ref
+    if not ref:
+        return
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+    except (TypeError, ValueError):
+        return
+    if min_row != table.header_row or max_col != len(table.headers):
+        return
+    last = max(index + 1 for index in layout.values())
+    start = get_column_letter(min_col or 1)
+    sheet.auto_filter.ref = f"{start}{min_row}:{get_column_letter(last)}{max_row or min_row}"
+
+
+def _put_result(sheet: Any, row: int, column: int, name: str, value: str) -> None:
+    from openpyxl.cell.cell import MergedCell
+
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(cell, MergedCell):  # part of a merged block: only its top-left holds a value
+        return
+    if not value:
+        cell.value = None
+        if name == "join_url":
+            cell.hyperlink = None
+        return
+    _put_text(cell, value)
+    if name == "meeting_id":
+        cell.number_format = "@"  # an 11-digit id stays text, never 8.12E+10
+    elif name == "join_url":
+        if value.startswith(("https://", "http://")):
+            cell.hyperlink = value
+            font = copy(cell.font)
+            font.color = _HYPERLINK_COLOR
+            font.underline = "single"
+            cell.font = font
+        else:
+            cell.hyperlink = None
+
+
+def _put_text(cell: Any, text: str) -> None:
+    # openpyxl makes any string that begins with "=" a formula on assignment: force text.
+    cell.value = _ILLEGAL_XML.sub("", text)
+    cell.data_type = "s"
+
+
+def _sheet_title(stem: str) -> str:
+    title = re.sub(r"[\[\]:*?/\\]", "_", stem).strip("' ")[:31]
+    return title or "Meetings"
+
+
+def _put_summary_sheet(book: Any, schedule: str, results: Sequence[RowResult]) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    active = book.active.title if book.active is not None else schedule
+    taken = {name.casefold(): name for name in book.sheetnames}
+    number = 1
+    while True:
+        name = _SUMMARY_SHEET if number == 1 else f"{_SUMMARY_SHEET} {number}"
+        existing = taken.get(name.casefold())
+        if existing is None:
+            sheet = book.create_sheet(name)
+            break
+        if existing != schedule and _is_our_summary(book[existing]):
+            index = book.sheetnames.index(existing)
+            book.remove(book[existing])
+            sheet = book.create_sheet(name, index)
+            break
+        number += 1  # the user's own sheet of that name (perhaps the schedule): leave it alone
+
+    bold = Font(name="Calibri", bold=True)
+    shade = PatternFill("solid", fgColor="F2F2F2")
+    summary = summarize(results)
+    _put_text(sheet.cell(row=1, column=1), f"{_SUMMARY_MARK}: {summary.total} rows")
+    sheet.cell(row=1, column=1).font = Font(name="Calibri", bold=True, size=13)
+    row = 3
+    for section in sections(summary):
+        row = _put_section(sheet, row, section, bold, shade) + 1
+    widths = {"A": 28, "B": 40, "C": 28, "D": 12, "E": 60}
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = width
+    if active in book.sheetnames:
+        book.active = book.sheetnames.index(active)
+
+
+def _put_section(sheet: Any, row: int, section: Section, bold: Any, shade: Any) -> int:
+    """Write one table from ``row``; return the row after it."""
+    _put_text(sheet.cell(row=row, column=1), section.title)
+    sheet.cell(row=row, column=1).font = bold
+    row += 1
+    if not section.rows:
+        _put_text(sheet.cell(row=row, column=1), section.empty_note)
+        return row + 1
+    for column, name in enumerate(section.header, start=1):
+        cell = sheet.cell(row=row, column=column)
+        _put_text(cell, name)
+        cell.font = bold
+        cell.fill = shade
+    row += 1
+    for values in section.rows:
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=row, column=column)
+            if isinstance(value, int):
+                cell.value = value
+            elif value:
+                _put_text(cell, value)
+        row += 1
+    return row
+
+
+def _is_our_summary(sheet: Any) -> bool:
+    try:
+        first = sheet.cell(row=1, column=1).value
+    except AttributeError:  # a chart sheet has no cells
+        return False
+    return isinstance(first, str) and first.startswith(_SUMMARY_MARK)
+
+
+# --------------------------------------------------------------------------------------------
+# Saving: atomic, with a recovered copy when the output cannot be written
+
+
+def _save(output: Path, data: bytes) -> Path:
+    try:
+        write_atomically(output, data)
+        return output
+    except OSError as exc:
+        reason = os_reason(exc)
+    name = f"{output.stem}.recovered-{datetime.now():%Y%m%d-%H%M%S}{output.suffix}"
+    tried: list[Path] = []
+    for folder in (output.parent, Path.cwd(), Path(tempfile.gettempdir())):
+        with contextlib.suppress(OSError):
+            folder = folder.resolve()
+        if folder in tried:
+            continue
+        tried.append(folder)
+        candidate = _unused(folder / name)
+        try:
+            write_atomically(candidate, data)
+        except OSError:
+            continue
+        raise OutputError(
+            f"Could not write {output} ({reason}); the results were saved to {candidate} instead.",
+            fallback=candidate,
+            hint="Close the file if it is open in another program such as Excel (or choose "
+            "another --output), then use the recovered file or run again.",
+        )
+    raise OutputError(
+        f"Could not write {output} ({reason}), nor a recovered copy in "
+        f"{', '.join(str(folder) for folder in tried)}.",
+        fallback=None,
+        hint="Check that the disk has space and that you may write to the folder, then run "
+        "again with another --output.",
+    )
+
+
+def _unused(path: Path) -> Path:
+    candidate, number = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        number += 1
+    return candidate
