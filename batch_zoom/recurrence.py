@@ -27,7 +27,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -162,6 +162,15 @@ def parse_recurrence(text: str, start: datetime) -> Recurrence:
     return parse_rule(text).resolve(start)
 
 
+def _cut_clause(patterns: Sequence[re.Pattern[str]], rest: str) -> tuple[re.Match[str] | None, str]:
+    """The first of ``patterns`` found in ``rest``, and ``rest`` without it and what follows."""
+    for pattern in patterns:
+        match = pattern.search(rest)
+        if match:
+            return match, rest[: match.start()].strip()
+    return None, rest
+
+
 def parse_rule(text: str) -> RecurrenceRule:
     """Check a rule's wording; raise ``ValueError`` with the user-facing reason if it is wrong."""
     original = str(text)
@@ -175,26 +184,17 @@ def parse_rule(text: str) -> RecurrenceRule:
 
     count: int | None = None
     until: date | None = None
-    for pattern in _COUNT_PATTERNS:
-        match = pattern.search(rest)
-        if match:
-            count = int(match.group(1))
-            rest = rest[: match.start()].strip()
-            break
-    for pattern in _UNTIL_PATTERNS:
-        match = pattern.search(rest)
-        if match:
-            until = _until_date(match, fail)
-            rest = rest[: match.start()].strip()
-            break
+    match, rest = _cut_clause(_COUNT_PATTERNS, rest)
+    if match:
+        count = int(match.group(1))
+    match, rest = _cut_clause(_UNTIL_PATTERNS, rest)
+    if match:
+        until = _until_date(match, fail)
     if count is None:
         # "until ... x6" as well as "x6 until ...": look for a count once more.
-        for pattern in _COUNT_PATTERNS:
-            match = pattern.search(rest)
-            if match:
-                count = int(match.group(1))
-                rest = rest[: match.start()].strip()
-                break
+        match, rest = _cut_clause(_COUNT_PATTERNS, rest)
+        if match:
+            count = int(match.group(1))
     if count is not None and until is not None:
         raise fail("give either how many times (x6) or until when, not both")
     if count is None and until is None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from batch_zoom.config import Credentials, Settings, default_output_path
 from batch_zoom.sandbox import ZoomSandbox
@@ -84,13 +85,34 @@ def sleeps() -> Sleeps:
     return Sleeps()
 
 
-@pytest.fixture
-def zoom_env(sandbox: ZoomSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ZoomSandbox:
-    """The environment a user sets for a real run, pointed at the sandbox; cwd is tmp_path."""
-    monkeypatch.chdir(tmp_path)
+def point_environment_at(monkeypatch: pytest.MonkeyPatch, sandbox: ZoomSandbox, cwd: Path) -> None:
+    """Set the variables of a real run, pointing at ``sandbox``; the working folder is ``cwd``."""
+    monkeypatch.chdir(cwd)
     monkeypatch.setenv("ZOOM_ACCOUNT_ID", "sandbox-account")
     monkeypatch.setenv("ZOOM_CLIENT_ID", "sandbox-client")
     monkeypatch.setenv("ZOOM_CLIENT_SECRET", "sandbox-secret")
     monkeypatch.setenv("ZOOM_API_URL", sandbox.api_url)
     monkeypatch.setenv("ZOOM_OAUTH_URL", sandbox.oauth_url)
+
+
+@pytest.fixture
+def zoom_env(sandbox: ZoomSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ZoomSandbox:
+    """The environment a user sets for a real run, pointed at the sandbox; cwd is tmp_path."""
+    point_environment_at(monkeypatch, sandbox, tmp_path)
     return sandbox
+
+
+def delete_behind_the_tools_back(sandbox: ZoomSandbox, meeting_id: str) -> None:
+    """Someone deletes the meeting in Zoom's web portal: a DELETE with a token of our own."""
+    token = requests.post(
+        sandbox.oauth_url,
+        params={"grant_type": "account_credentials", "account_id": "sandbox-account"},
+        auth=("sandbox-client", "sandbox-secret"),
+        timeout=5,
+    ).json()["access_token"]
+    answer = requests.delete(
+        f"{sandbox.api_url}/meetings/{meeting_id}",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    assert answer.status_code == 204

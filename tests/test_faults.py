@@ -12,7 +12,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import Sleeps, meeting_rows, read_csv, settings_for, write_csv
+from conftest import (
+    Sleeps,
+    delete_behind_the_tools_back,
+    meeting_rows,
+    read_csv,
+    settings_for,
+    write_csv,
+)
 
 from batch_zoom.batch import BatchReport, run_batch
 from batch_zoom.models import Status
@@ -174,19 +181,7 @@ def test_a_create_in_flight_when_the_last_run_died_is_adopted_not_repeated(
     journal.write_text("".join(json.dumps(line) + "\n" for line in kept))
     third = created[2]
     sandbox_meeting = next(m for m in sandbox.meetings() if str(m["id"]) == third["meeting_id"])
-    import requests
-
-    token = requests.post(
-        sandbox.oauth_url,
-        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
-        auth=("sandbox-client", "sandbox-secret"),
-        timeout=5,
-    ).json()["access_token"]
-    requests.delete(
-        f"{sandbox.api_url}/meetings/{sandbox_meeting['id']}",
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=5,
-    )
+    delete_behind_the_tools_back(sandbox, str(sandbox_meeting["id"]))
     with journal.open("a") as handle:
         handle.write(json.dumps({"event": "sending", "id": third["id"]}) + "\n")
         handle.write('{"event": "created", "id": "torn')  # the kill cut this line short

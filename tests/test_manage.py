@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
+from conftest import delete_behind_the_tools_back
 from openpyxl import Workbook, load_workbook
 
 from batch_zoom.cli import main
@@ -129,22 +129,6 @@ def api_writes(sandbox: ZoomSandbox, since: int = 0) -> list[RequestRecord]:
 
 def meetings_by_id(sandbox: ZoomSandbox) -> dict[str, dict[str, Any]]:
     return {str(meeting["id"]): meeting for meeting in sandbox.meetings()}
-
-
-def delete_behind_the_tools_back(sandbox: ZoomSandbox, meeting_id: str) -> None:
-    """Someone deletes the meeting in Zoom's web portal: a DELETE with a token of our own."""
-    token = requests.post(
-        sandbox.oauth_url,
-        params={"grant_type": "account_credentials", "account_id": "sandbox-account"},
-        auth=("sandbox-client", "sandbox-secret"),
-        timeout=5,
-    ).json()["access_token"]
-    answer = requests.delete(
-        f"{sandbox.api_url}/meetings/{meeting_id}",
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=5,
-    )
-    assert answer.status_code == 204
 
 
 class Terminal(io.StringIO):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import meeting_rows, read_csv, write_csv
+from conftest import meeting_rows, point_environment_at, read_csv, write_csv
 
 from batch_zoom.cli import main
 from batch_zoom.sandbox import ZoomSandbox
@@ -105,7 +105,7 @@ def test_a_host_zoom_does_not_know_fails_that_row_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with ZoomSandbox(users=["host0@example.com"]) as sandbox:
-        env_for(monkeypatch, sandbox, tmp_path)
+        point_environment_at(monkeypatch, sandbox, tmp_path)
         path = write_csv(tmp_path / "hosts.csv", meeting_rows(4, hosts=2))
         assert main([str(path)]) == 1
         result = read_csv(tmp_path / "hosts_scheduled.csv")
@@ -206,7 +206,9 @@ def test_zoom_out_of_reach_is_one_line_and_exit_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with ZoomSandbox() as sandbox:
-        env_for(monkeypatch, sandbox, tmp_path)  # the port is closed once the sandbox stops
+        point_environment_at(
+            monkeypatch, sandbox, tmp_path
+        )  # the port is closed once the sandbox stops
     path = write_csv(tmp_path / "in.csv", meeting_rows(1))
     assert main([str(path)], sleep=no_sleep) == 2
     err = capsys.readouterr().err
@@ -218,7 +220,7 @@ def test_secrets_tokens_and_host_links_appear_nowhere(
 ) -> None:
     canary = "canary-secret-5e1f0c2d9b"
     with ZoomSandbox(client_secret=canary) as sandbox:
-        env_for(monkeypatch, sandbox, tmp_path)
+        point_environment_at(monkeypatch, sandbox, tmp_path)
         monkeypatch.setenv("ZOOM_CLIENT_SECRET", canary)
         path = write_csv(tmp_path / "in.csv", meeting_rows(3) + [["Bad", "x", "1", "", ""]])
         assert main([str(path), "--report", str(tmp_path / "report.html")]) == 1
@@ -262,15 +264,6 @@ def test_help_explains_every_option_with_an_example() -> None:
     ):
         assert flag in result.stdout
     assert "python -m batch_zoom december.xlsx" in result.stdout
-
-
-def env_for(monkeypatch: pytest.MonkeyPatch, sandbox: ZoomSandbox, cwd: Path) -> None:
-    monkeypatch.chdir(cwd)
-    monkeypatch.setenv("ZOOM_ACCOUNT_ID", "sandbox-account")
-    monkeypatch.setenv("ZOOM_CLIENT_ID", "sandbox-client")
-    monkeypatch.setenv("ZOOM_CLIENT_SECRET", "sandbox-secret")
-    monkeypatch.setenv("ZOOM_API_URL", sandbox.api_url)
-    monkeypatch.setenv("ZOOM_OAUTH_URL", sandbox.oauth_url)
 
 
 def test_a_dry_run_of_an_output_sheet_leaves_that_sheet_alone(
