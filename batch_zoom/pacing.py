@@ -5,6 +5,10 @@ Zoom counts requests per account over a sliding second, so a bucket that allows 
 (no burst at all) and adapts: a 429 slows it down and pushes the next slot out, a run of
 successes brings it back up towards the configured rate, and an ``X-RateLimit-Limit`` header
 lower than our rate caps it.
+
+``X-RateLimit-Remaining`` is deliberately not used: paced just under the limit, it reads 0 or 1
+routinely without any 429 following. Leaving a slot empty whenever it read 0 was tried and took
+benchmarks/throughput.py from 0.923 to 0.753 of the ceiling with no 429 saved.
 """
 
 from __future__ import annotations
