@@ -92,6 +92,7 @@ def test_kill_9_at_random_points_then_a_rerun_makes_each_meeting_once(
         out, err = finished.communicate(timeout=120)
         assert finished.returncode == 0, err
         assert "Traceback" not in err
+        assert "row/s" not in err and "%|" not in err  # no progress bar when not on a terminal
         assert_exactly_once(sandbox, tmp_path / "batch_scheduled.csv")
 
 
