@@ -485,20 +485,25 @@ class SandboxState:
         except ValueError:
             return None
 
+    def _admit_write(self, host: str, category: str, body: bytes) -> dict[str, Any] | Reply:
+        """A create or an update: the host's daily quota first, then a JSON object body."""
+        refused = self._daily_refusal(host, category)
+        if refused is None:
+            request = self._json_object(body)
+            if request is not None:
+                return request
+            refused = error(400, 300, "Request Body should be a valid JSON object.")
+        refused.host = host
+        return refused
+
     # ---- create ------------------------------------------------------------------------------
     def _create(self, user_id: str, query: dict[str, str], body: bytes) -> Reply:
         host = self.resolve_user(user_id)
         if host is None:
             return error(404, 1001, f"User does not exist: {user_id}.")
-        refused = self._daily_refusal(host, CATEGORY["create"])
-        if refused is not None:
-            refused.host = host
-            return refused
-        request = self._json_object(body)
-        if request is None:
-            reply = error(400, 300, "Request Body should be a valid JSON object.")
-            reply.host = host
-            return reply
+        request = self._admit_write(host, CATEGORY["create"], body)
+        if isinstance(request, Reply):
+            return request
         now = self.now()
         try:
             times = check_meeting("meetingCreate", request, now)
@@ -720,15 +725,9 @@ class SandboxState:
         if meeting is None:
             return error(404, 3001, f"Meeting does not exist: {argument}.")
         host = meeting["host_email"]
-        refused = self._daily_refusal(host, CATEGORY["update"])
-        if refused is not None:
-            refused.host = host
-            return refused
-        request = self._json_object(body)
-        if request is None:
-            reply = error(400, 300, "Request Body should be a valid JSON object.")
-            reply.host = host
-            return reply
+        request = self._admit_write(host, CATEGORY["update"], body)
+        if isinstance(request, Reply):
+            return request
         try:
             times = check_meeting("meetingUpdate", request, self.now(), self._times_of(meeting))
         except Invalid as refused_body:
