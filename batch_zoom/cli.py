@@ -62,7 +62,8 @@ examples:
 
 credentials: ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET (environment or ./.env),
 from a Server-to-Server OAuth app with the meeting:write:admin and meeting:read:admin scopes.
-exit status: 0 all done, 1 some rows need attention, 2 nothing could be attempted, 130 interrupted.
+exit status: 0 all done, 1 some rows need attention, 2 nothing could be attempted,
+3 internal error (a bug), 130 interrupted.
 """
 
 
@@ -253,7 +254,10 @@ def main(
         _say(f"batch_zoom: {error}", error.hint)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
-        _say("batch_zoom: interrupted before any meeting was touched")
+        _say(
+            "batch_zoom: interrupted; run the same command again to finish (the journal beside "
+            "the output keeps what was done)"
+        )
         return EXIT_INTERRUPTED
     except Exception as error:  # a bug: one line, the traceback only with --debug
         if args.debug:
@@ -312,12 +316,11 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
 def _confirm(plan: UndoPlan, stdin: TextIO) -> bool:
     hosts = ", ".join(f"{host} ({count})" for host, count in sorted(plan.meetings_by_host.items()))
     print(f"This deletes {plan.total} Zoom meetings: {hosts}.")
-    if not stdin.isatty():
-        _say(
-            "batch_zoom: --undo needs a yes; nothing was deleted",
-            "answer at a terminal, or add --yes",
+    if not stdin.isatty():  # a script: say so with exit 2 rather than pretend all went well
+        raise ConfigError(
+            "--undo needs a yes and there is no terminal to ask at: nothing was deleted",
+            hint="add --yes to delete without asking",
         )
-        return False
     print("Delete them? [y/N] ", end="", flush=True)
     return stdin.readline().strip().casefold() in ("y", "yes")
 
@@ -347,27 +350,30 @@ def _sandbox(settings: Settings) -> Iterator[Settings]:
         )
 
 
-def _progress_bar(settings: Settings) -> Any:
+class _Bar:
+    """The progress bar on a terminal: rows done out of total, the rate and the time left."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def start(self, total: int) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=total, unit="row", file=sys.stderr, leave=False)
+
+    def advance(self, rows: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.update(rows)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _progress_bar(settings: Settings) -> _Bar | None:
     if settings.quiet or not sys.stderr.isatty():
         return None
-    from tqdm import tqdm
-
-    class Bar:
-        def __init__(self) -> None:
-            self._bar: Any = None
-
-        def start(self, total: int) -> None:
-            self._bar = tqdm(total=total, unit="row", file=sys.stderr, leave=False)
-
-        def advance(self, rows: int = 1) -> None:
-            if self._bar is not None:
-                self._bar.update(rows)
-
-        def close(self) -> None:
-            if self._bar is not None:
-                self._bar.close()
-
-    return Bar()
+    return _Bar()
 
 
 def _say(line: str, hint: str = "") -> None:

@@ -493,7 +493,7 @@ def test_undo_without_a_terminal_and_without_yes_refuses(
     output = _two_hosts(tmp_path, zoom)
     capsys.readouterr()
     mark = len(zoom.requests)
-    run(output, "--undo", stdin=io.StringIO("y\n"))  # piped: not a person's answer
+    assert run(output, "--undo", stdin=io.StringIO("y\n")) == 2  # piped: not a person's answer
     assert zoom.requests[mark:] == []
     assert len(zoom.meetings()) == 3
     assert "--yes" in capsys.readouterr().err
