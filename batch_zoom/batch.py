@@ -151,6 +151,9 @@ def _execute(
                 + [partial(update, session, plan) for plan in work.managed]
             )
             create_all(session, work.creates)
+        except KeyboardInterrupt:  # between rounds or during a look-up: keep what is settled
+            session.interrupted = True
+            session.stop.set()
         finally:
             progress.close()
             client.close()
