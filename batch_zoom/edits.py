@@ -52,6 +52,18 @@ def update(session: Session, plan: MeetingRequest) -> None:
             if meeting is None:
                 _missing(session, plan)
                 return
+            if _moved_host(plan, meeting):
+                session.settle(
+                    problem(
+                        plan,
+                        Status.INVALID,
+                        f"row {plan.row}: host {plan.host} is not the host of meeting "
+                        f"{meeting_id} ({meeting.get('host_email')}); Zoom cannot move a meeting "
+                        "to another host: mark this row cancel and add a new row for the new host",
+                        meeting_id=meeting_id,
+                    )
+                )
+                return
             patch = changes(plan, meeting)
             if not patch:  # in line: unchanged, or an interrupted run's PATCH that had applied
                 status = Status.UPDATED if meeting_id in journal.state.updating else Status.EXISTS
@@ -93,6 +105,13 @@ def update(session: Session, plan: MeetingRequest) -> None:
         session.settle(problem(plan, Status.DEFERRED, deferred, meeting_id=meeting_id))
     except (ZoomError, ConnectionLost) as error:
         session.settle(problem(plan, Status.FAILED, failure(error), meeting_id=meeting_id))
+
+
+def _moved_host(plan: MeetingRequest, meeting: dict[str, object]) -> bool:
+    """The row names another host by email than the one Zoom says holds the meeting."""
+    actual = str(meeting.get("host_email") or "").casefold()
+    wanted = plan.host.casefold()
+    return "@" in wanted and bool(actual) and wanted != actual
 
 
 def _missing(session: Session, plan: MeetingRequest) -> None:

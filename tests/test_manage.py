@@ -651,3 +651,20 @@ def test_update_answered_5xx_is_looked_up_then_sent_again(
     assert read_csv(output)[0]["status"] == "updated"
     assert zoom.count("PATCH") == 2 and zoom.count("PATCH", status=204) == 1
     assert meetings_by_id(zoom)[target]["duration"] == 75
+
+
+def test_a_new_host_on_a_managed_row_is_refused_not_silently_ignored(
+    zoom: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    headers = [*HEADERS, "host"]
+    rows = [{**row, "host": "ann@example.com"} for row in rows_with(MEETINGS[:2])]
+    assert run(write_csv(tmp_path / "hosted.csv", rows, headers)) == 0
+    output = tmp_path / "hosted_scheduled.csv"
+    edit_csv(output, {0: {"host": "someone.else@example.com"}})
+    mark = len(zoom.requests)
+    assert run(output) == 1
+    assert api_writes(zoom, mark) == []
+    first, second = read_csv(output)
+    assert first["status"] == "invalid" and second["status"] == "exists"
+    assert "Zoom cannot move a meeting to another host" in first["error"]
+    assert "mark this row cancel" in capsys.readouterr().out
