@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -24,7 +25,15 @@ from .creates import create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
 from .errors import OutputError
 from .journal import Journal, JournalState, read_state
-from .models import CancelRequest, InvalidRow, MeetingRequest, RowPlan, RowResult, Status
+from .models import (
+    CancelRequest,
+    InvalidRow,
+    MeetingRequest,
+    RowPlan,
+    RowResult,
+    SheetRow,
+    Status,
+)
 from .outcomes import invalid, made
 from .output import write_output
 from .pacing import Pacer
@@ -34,6 +43,9 @@ from .sheet import Table, read_table
 from .validate import RowDefaults, validate_rows
 
 __all__ = ["BatchReport", "Progress", "UndoPlan", "run_batch"]
+
+#: Zoom's per-host limit of meeting creates and updates a day (NOTES.md), for the dry run's plan.
+DAILY_WRITES_PER_HOST = 100
 
 
 @dataclass
@@ -89,6 +101,9 @@ def run_batch(
         now=now(),
     )
     plans = validate_rows(table.rows, defaults)
+    if not settings.sandbox:
+        sheet_rows = {row.number: row for row in table.rows}
+        plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
     report = BatchReport(results=[], table=table, dry_run=settings.dry_run)
     if settings.dry_run:
         results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
@@ -189,6 +204,25 @@ def _sort(
     return results, work
 
 
+def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
+    """A row whose meeting the sandbox made cannot be managed on Zoom: say so, not "missing".
+
+    Sandbox links live under a ``.invalid`` host (a name that can never be real, RFC 2606).
+    """
+    if isinstance(plan, InvalidRow) or not plan.meeting_id:
+        return plan
+    host = urlsplit(str(row.get("join_url") or "")).hostname or ""
+    if not host.endswith(".invalid"):
+        return plan
+    return InvalidRow(
+        plan.row,
+        (
+            f"meeting_id {plan.meeting_id} was made by the sandbox (its link is not real); "
+            "clear meeting_id and join_url to schedule this row on Zoom",
+        ),
+    )
+
+
 def _plan_only(
     plans: Sequence[RowPlan], state: JournalState, *, undo: bool
 ) -> dict[int, RowResult]:
@@ -197,6 +231,7 @@ def _plan_only(
     The journal is read (never written) so rows an earlier run made show as ``exists``.
     """
     results: dict[int, RowResult] = {}
+    creates_per_host: Counter[str] = Counter()
     for plan in plans:
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
@@ -215,6 +250,12 @@ def _plan_only(
             what = "would compare with Zoom and update what changed"
         else:
             meeting_id, what = None, "would create"
+            creates_per_host[plan.host.casefold()] += 1
+            if creates_per_host[plan.host.casefold()] > DAILY_WRITES_PER_HOST:
+                what += (
+                    f"; {plan.host} has more than Zoom's {DAILY_WRITES_PER_HOST} creates a day, "
+                    "so expect this row to be deferred to a run after 00:00 UTC"
+                )
         results[plan.row] = RowResult(
             plan.row, Status.PLANNED, meeting_id, error=what, host=plan.host, topic=plan.topic
         )

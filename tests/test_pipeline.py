@@ -327,3 +327,29 @@ def test_options_and_recurrence_reach_zoom_with_batch_defaults_and_row_cells_win
     assert (
         written[1]["passcode"] == "ab12" and written[0]["passcode"] == made["Defaults"]["password"]
     )
+
+
+def test_a_dry_run_warns_of_rows_past_a_hosts_daily_limit(
+    zoom_env: ZoomSandbox, tmp_path: Path
+) -> None:
+    rows = [
+        [f"M{n}", f"2030-01-{1 + n // 10:02d} {8 + n % 10:02d}:00", 30, "UTC", "one@example.com"]
+        for n in range(102)
+    ]
+    path = write_csv(tmp_path / "many.csv", rows)
+    assert main([str(path), "--dry-run"]) == 0
+    notes = [row["error"] for row in read_csv(tmp_path / "many_scheduled.csv")]
+    assert notes[:100] == ["would create"] * 100
+    assert all("expect this row to be deferred" in note for note in notes[100:])
+
+
+def test_a_real_run_refuses_to_manage_meetings_the_sandbox_made(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2))
+    assert main([str(path), "--sandbox"]) == 0
+    capsys.readouterr()
+    assert main([str(tmp_path / "in_scheduled.csv")]) == 1  # the real run, on the sandbox's output
+    out = capsys.readouterr().out
+    assert "was made by the sandbox (its link is not real)" in out
+    assert zoom_env.requests == []  # nothing to send: not even a token
