@@ -101,7 +101,7 @@ def run_batch(
         now=now(),
     )
     plans = validate_rows(table.rows, defaults)
-    if not settings.sandbox:
+    if _is_zooms_own(settings.api_url):
         sheet_rows = {row.number: row for row in table.rows}
         plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
     report = BatchReport(results=[], table=table, dry_run=settings.dry_run)
@@ -204,10 +204,16 @@ def _sort(
     return results, work
 
 
-def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
-    """A row whose meeting the sandbox made cannot be managed on Zoom: say so, not "missing".
+def _is_zooms_own(api_url: str) -> bool:
+    host = urlsplit(api_url).hostname or ""
+    return host == "zoom.us" or host.endswith(".zoom.us")
 
-    Sandbox links live under a ``.invalid`` host (a name that can never be real, RFC 2606).
+
+def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
+    """On Zoom itself, a row whose meeting the sandbox made is refused with why, not "missing".
+
+    Sandbox links live under a ``.invalid`` host (a name that can never be real, RFC 2606). Only
+    runs against Zoom's own API check it: a sandbox served on its own is managed like Zoom.
     """
     if isinstance(plan, InvalidRow) or not plan.meeting_id:
         return plan
