@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import ConfigError
+from .errors import ConfigError, OutputError
 
 FORMAT = 1
 
@@ -77,6 +77,18 @@ class JournalState:
                     del self.created[key]
 
 
+def _lock_exclusively(handle: TextIO) -> None:
+    """Lock an open file for this process alone; OSError when another holds it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: lock the first byte instead
+        import msvcrt
+
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
 def read_state(path: Path) -> JournalState:
     """What a journal holds, read without opening it for writing (for a dry run)."""
     state = JournalState()
@@ -99,16 +111,46 @@ def _events(path: Path) -> Iterator[dict[str, Any]]:
 
 
 class Journal:
-    """Open (creating if needed) the journal of one output, for one Zoom account."""
+    """Open (creating if needed) the journal of one output, for one Zoom account.
+
+    The open journal is locked, so two runs of the same batch at once (a double-click, a second
+    terminal) cannot both create the same rows: the second is refused before it reads anything.
+    """
 
     def __init__(self, path: Path, target: str) -> None:
         self.path = path
         self.target = target
         self.state = JournalState()
         self._lock = threading.Lock()
-        self._file: TextIO | None = None
         self.skipped_lines = 0
-        self._load()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fresh = not path.exists() or path.stat().st_size == 0
+            torn = not fresh and not self._ends_with_newline()
+            self._file: TextIO | None = path.open("a", encoding="utf-8")
+        except OSError as error:
+            raise OutputError(
+                f"cannot write the journal {path} ({error.strerror or error})",
+                hint="the journal is kept beside the output: choose an output folder you can "
+                "write to with -o",
+            ) from error
+        try:
+            _lock_exclusively(self._file)
+        except OSError as error:
+            self._file.close()
+            raise ConfigError(
+                f"another batch_zoom run is working on this batch right now ({path} is in use)",
+                hint="let it finish, or stop it, then run again: two runs at once could make "
+                "a meeting twice",
+            ) from error
+        self._fresh = fresh
+        if torn:  # finish the line a kill cut short, so the next event stands on its own
+            self._file.write("\n")
+        try:
+            self._load()
+        except BaseException:
+            self.close()
+            raise
 
     def _load(self) -> None:
         for event in _events(self.path):
@@ -137,15 +179,11 @@ class Journal:
 
     def _open(self) -> TextIO:
         if self._file is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fresh = not self.path.exists() or self.path.stat().st_size == 0
-            torn = not fresh and not self._ends_with_newline()
-            self._file = self.path.open("a", encoding="utf-8")
-            if torn:  # finish the line a kill cut short, so the next event stands on its own
-                self._file.write("\n")
-            if fresh:
-                header = {"event": "journal", "format": FORMAT, "target": self.target}
-                self._file.write(json.dumps(header) + "\n")
+            raise RuntimeError("the journal is closed")
+        if self._fresh:
+            header = {"event": "journal", "format": FORMAT, "target": self.target}
+            self._file.write(json.dumps(header) + "\n")
+            self._fresh = False
         return self._file
 
     def _ends_with_newline(self) -> bool:

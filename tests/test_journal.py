@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from batch_zoom.errors import ConfigError
+from batch_zoom.errors import ConfigError, OutputError
 from batch_zoom.journal import Journal, JournalState, MeetingRecord
 
 
@@ -88,3 +88,19 @@ def test_a_row_is_in_flight_exactly_when_its_last_event_is_sending(
             made.discard(identity)
     assert state.in_flight == {i for i, kind in last.items() if kind == "sending"}
     assert set(state.created) == made
+
+
+def test_a_second_run_on_the_same_batch_is_refused_while_the_first_holds_it(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv.journal"
+    first = Journal(path, "sandbox")
+    with pytest.raises(ConfigError, match="another batch_zoom run is working on this batch"):
+        Journal(path, "sandbox")
+    first.close()
+    Journal(path, "sandbox").close()  # free again once the first is done
+
+
+def test_a_journal_that_cannot_be_written_is_an_output_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should be")
+    with pytest.raises(OutputError, match="cannot write the journal"):
+        Journal(blocker / "out.csv.journal", "sandbox")

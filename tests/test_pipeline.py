@@ -358,3 +358,18 @@ def test_a_real_run_refuses_to_manage_meetings_the_sandbox_made(
     out = capsys.readouterr().out
     assert out.count("was made by the sandbox (its link is not real)") == 2
     assert zoom_env.requests == []
+
+
+def test_a_second_run_of_the_same_batch_at_once_is_refused(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from batch_zoom.journal import Journal
+
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2))
+    holder = Journal(tmp_path / "in_scheduled.csv.journal", "elsewhere")  # the other run
+    try:
+        assert main([str(path)]) == 2
+    finally:
+        holder.close()
+    assert "another batch_zoom run is working on this batch" in capsys.readouterr().err
+    assert zoom_env.requests == []
