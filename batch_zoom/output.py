@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from .cells import is_empty
 from .errors import OutputError
 from .models import RESULT_COLUMNS, RowResult
 from .report import Section, sections, summarize, write_atomically
@@ -29,7 +30,6 @@ from .sheet import (
     Table,
     escape_formula,
     excel_value,
-    is_empty,
     os_reason,
     unescape_formula,
 )

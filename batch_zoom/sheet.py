@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from .cells import is_empty
 from .errors import InputError
 from .models import (
     COLUMN_ALIASES,
@@ -378,14 +379,6 @@ def _build_table(
         _delimiter=delimiter,
         _source=source,
     )
-
-
-def is_empty(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return isinstance(value, float) and math.isnan(value)
 
 
 def _is_blank_row(row: Sequence[Any]) -> bool:

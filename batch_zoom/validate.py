@@ -5,14 +5,9 @@ exception: every problem in it is collected, each naming the field by its canoni
 and quoting the value as the sheet holds it, so one pass over the sheet says everything to fix.
 
 Cell values arrive as read: ``None``, str, int, float, bool, datetime (a pandas Timestamp is one),
-``datetime.time``; CSV gives only str. Choices made here that a reader may trip over:
+``datetime.time``; CSV gives only str. Start times, zones and durations are read by ``timing``
+(its docstring says how daylight saving time and Excel serials are treated). Worth knowing here:
 
-- A start time without Z or an offset is wall time in the row's zone. A wall time that occurs twice
-  (the hour repeated when daylight saving time ends) means the first of the two (``fold=0``); one
-  that never occurs (the hour skipped when it starts) is refused.
-- Excel serial date-times are rounded to the nearest second (46453.58333333334 is 14:00:00). A
-  whole serial number (a date with no fraction) is refused as having no time of day; a datetime
-  cell at exactly 00:00 is taken as midnight, since Excel cannot tell the two apart there.
 - ``topic`` and ``agenda`` lengths are counted in UTF-16 code units, as Zoom's Java servers count
   them, so an emoji counts twice; a text that passes here also passes Zoom's schema, which counts
   code points.
@@ -20,19 +15,15 @@ Cell values arrive as read: ``None``, str, int, float, bool, datetime (a pandas 
 
 from __future__ import annotations
 
-import difflib
-import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from datetime import timezone as fixed_offset
-from functools import lru_cache
+from datetime import datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, available_timezones
 
-from batch_zoom.models import (
+from .cells import cell_text, is_empty, plain, quote, utf16_length
+from .models import (
     BOOLEAN_OPTIONS,
     COLUMN_ALIASES,
     Action,
@@ -43,13 +34,19 @@ from batch_zoom.models import (
     SheetRow,
     meeting_identity,
 )
-from batch_zoom.recurrence import parse_rule
+from .recurrence import parse_rule
+from .timing import (
+    parse_duration,
+    parse_start,
+    parse_timezone,
+    place,
+    wall,
+)
 
 # Limits from the meetingCreate request schema (Meetings.json) and NOTES.md.
 MAX_TOPIC = 200
 MAX_AGENDA = 2000
 MAX_PASSCODE = 10
-MIN_DURATION, MAX_DURATION = 1, 1440
 AUTO_RECORDING = ("none", "local", "cloud")
 
 #: Option fields a batch may give a default for (``RowDefaults.options``).
@@ -58,9 +55,6 @@ DEFAULTABLE_FIELDS: frozenset[str] = frozenset(
 )
 
 _FIELD_ORDER = {name: index for index, name in enumerate(COLUMN_ALIASES)}
-_EXCEL_EPOCH = datetime(1899, 12, 30)
-_LAST_EXCEL_SERIAL = 2958466  # 10000-01-01
-_QUOTE_LIMIT = 40
 
 _TRUE = frozenset({"yes", "y", "true", "t", "1", "on", "はい", "有効", "オン"})
 _FALSE = frozenset({"no", "n", "false", "f", "0", "off", "いいえ", "無効", "オフ"})
@@ -79,40 +73,6 @@ _EMAIL = re.compile(
 # at least 16 keeps a bare name ("tanaka") from passing as an id.
 _USER_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
-_TIME = (
-    r"(?:(?P<half>am|pm|午前|午後)\s*)?"
-    r"(?P<h>\d{1,2})(?::(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
-    r"|時(?:(?P<m2>\d{1,2})分)?(?:(?P<s2>\d{1,2})秒)?)"
-    r"(?:\s*(?P<half2>am|pm|a\.m\.|p\.m\.))?"
-)
-_START_FORMATS = (
-    re.compile(
-        r"^(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})(?:\s*\([^)]*\))?"
-        r"(?:(?:\s*T\s*|\s+)" + _TIME + r")?\s*(?P<offset>Z|[+-]\d{2}:?\d{2})?$",
-        re.I,
-    ),
-    re.compile(
-        r"^(?P<y>\d{4})年(?P<mo>\d{1,2})月(?P<d>\d{1,2})日(?:\s*\([^)]*\))?"
-        r"(?:\s*" + _TIME + r")?$",
-        re.I,
-    ),
-)
-_SERIAL_TEXT = re.compile(r"^\d+(?:\.\d+)?$")
-_MINUTE_WORDS = r"(?:分間|分|m|min|mins|minute|minutes)"
-_HOUR_WORDS = r"(?:時間|h|hr|hrs|hour|hours)"
-_DURATION_FORMATS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], float]], ...] = (
-    (re.compile(r"^(\d+(?:\.\d+)?)\s*" + _MINUTE_WORDS + "?$"), lambda m: float(m.group(1))),
-    (
-        re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$"),
-        lambda m: int(m.group(1)) * 60 + int(m.group(2)) + int(m.group(3) or 0) / 60,
-    ),
-    (
-        re.compile(
-            r"^(\d+(?:\.\d+)?)\s*" + _HOUR_WORDS + r"(?:\s*(\d+)\s*" + _MINUTE_WORDS + ")?$"
-        ),
-        lambda m: float(m.group(1)) * 60 + int(m.group(2) or 0),
-    ),
-)
 
 T = TypeVar("T")
 
@@ -198,12 +158,12 @@ def validate_row(
 
     topic = problems.check("topic", cell("topic"), _parse_topic)
     host = problems.check("host", cell("host"), _parse_host)
-    timezone = problems.check("timezone", cell("timezone"), _parse_timezone)
-    given_start = problems.check("start_time", cell("start_time"), _parse_start)
+    timezone = problems.check("timezone", cell("timezone"), parse_timezone)
+    given_start = problems.check("start_time", cell("start_time"), parse_start)
     start: datetime | None = None
     if given_start is not None and timezone is not None:
-        start = problems.check("start_time", cell("start_time"), _place, given_start, timezone)
-    duration = problems.check("duration", cell("duration"), _parse_duration)
+        start = problems.check("start_time", cell("start_time"), place, given_start, timezone)
+    duration = problems.check("duration", cell("duration"), parse_duration)
     identity_problems = problems.messages()
 
     if action is Action.CANCEL:
@@ -242,7 +202,7 @@ def validate_row(
     is_new = meeting_id is None  # a managed row's meeting may well have started already
     if is_new and start is not None and defaults.now is not None and start < defaults.now:
         assert timezone is not None
-        problems.add("start_time", f"start_time {_wall(start, timezone)} is in the past")
+        problems.add("start_time", f"start_time {wall(start, timezone)} is in the past")
 
     if problems:
         return InvalidRow(row=row.number, problems=tuple(problems.messages()))
@@ -309,15 +269,15 @@ class _Raw:
 
 def _cells_with_defaults(row: SheetRow, defaults: RowDefaults) -> Callable[[str], _Raw]:
     def cell(name: str) -> _Raw:
-        value = _plain(row.get(name))
-        if not _is_empty(value):
+        value = plain(row.get(name))
+        if not is_empty(value):
             return _Raw(value)
         if name == "timezone":
             return _Raw(defaults.timezone, from_defaults=True)
         if name == "host":
             return _Raw(defaults.host or "me", from_defaults=True)
         default = defaults.options.get(name)
-        if not _is_empty(default):
+        if not is_empty(default):
             return _Raw(default, from_defaults=True)
         return _Raw(None)
 
@@ -329,212 +289,61 @@ def _cells_with_defaults(row: SheetRow, defaults: RowDefaults) -> Callable[[str]
 
 
 def _parse_topic(value: Any) -> str:
-    if _is_empty(value):
+    if is_empty(value):
         raise ValueError("{field} is empty (every meeting needs one)")
-    text = _cell_text(value).strip()
-    if _utf16_length(text) > MAX_TOPIC:
+    text = cell_text(value).strip()
+    if utf16_length(text) > MAX_TOPIC:
         raise ValueError(
-            f"{{field}} {_quote(text)} is {_utf16_length(text)} characters long; "
+            f"{{field}} {quote(text)} is {utf16_length(text)} characters long; "
             f"Zoom allows at most {MAX_TOPIC}"
         )
     return text
 
 
 def _parse_agenda(value: Any) -> str | None:
-    if _is_empty(value):
+    if is_empty(value):
         return None
-    text = _cell_text(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-    if _utf16_length(text) > MAX_AGENDA:
+    text = cell_text(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+    if utf16_length(text) > MAX_AGENDA:
         raise ValueError(
-            f"{{field}} {_quote(text)} is {_utf16_length(text)} characters long; "
+            f"{{field}} {quote(text)} is {utf16_length(text)} characters long; "
             f"Zoom allows at most {MAX_AGENDA}"
         )
     return text
 
 
 def _parse_host(value: Any) -> str:
-    text = _cell_text(value).strip()
+    text = cell_text(value).strip()
     if text.casefold() == "me":
         return "me"
     if _EMAIL.match(text) or _USER_ID.match(text):
         return text
-    raise ValueError(f'{{field}} {_quote(value)} is not an email address, a Zoom user id or "me"')
-
-
-def _parse_timezone(value: Any) -> str:
-    names = _zone_names()
-    text = unicodedata.normalize("NFKC", _cell_text(value)).strip()
-    canonical = names.get(text.casefold())
-    if canonical is not None:
-        return canonical
-    close = difflib.get_close_matches(text.casefold(), list(names), n=1, cutoff=0.75)
-    hint = f"did you mean {names[close[0]]}?" if close else "use a name like Asia/Tokyo"
-    raise ValueError(f"{{field}} {_quote(value)} is not a known time zone ({hint})")
-
-
-@lru_cache(maxsize=1)
-def _zone_names() -> dict[str, str]:
-    """Case-folded IANA name -> its canonical spelling."""
-    return {name.casefold(): name for name in sorted(available_timezones())}
-
-
-def _parse_start(value: Any) -> datetime:
-    """The start as written: naive for a wall time, aware for a pinned instant (Z or offset)."""
-    if _is_empty(value):
-        raise ValueError("{field} is empty (every meeting needs a date and time)")
-    if isinstance(value, bool):
-        raise ValueError(f"{{field}} {_quote(value)} is not a date and time")
-    if isinstance(value, datetime):
-        plain = datetime(
-            value.year, value.month, value.day, value.hour, value.minute, value.second,
-            value.microsecond, tzinfo=value.tzinfo,
-        )  # fmt: skip
-        return _round_to_second(plain)
-    if isinstance(value, date):
-        raise ValueError(f"{{field}} {_quote(value)} has no time of day")
-    if isinstance(value, time):
-        raise ValueError(f"{{field}} {_quote(value)} has no date")
-    if isinstance(value, int | float):
-        return _from_excel_serial(value, value)
-    text = " ".join(unicodedata.normalize("NFKC", str(value)).split())
-    text = re.sub(r"\s*([年月日時分秒])\s*", r"\1", text)
-    if _SERIAL_TEXT.match(text):
-        return _from_excel_serial(float(text) if "." in text else int(text), value)
-    for pattern in _START_FORMATS:
-        match = pattern.match(text)
-        if match:
-            return _start_from_match(match, value)
-    raise ValueError(
-        f"{{field}} {_quote(value)} is not a date and time (write it like 2026-12-17 15:00)"
-    )
-
-
-def _start_from_match(match: re.Match[str], original: Any) -> datetime:
-    parts = match.groupdict()
-    if parts["h"] is None:
-        raise ValueError(f"{{field}} {_quote(original)} has no time of day")
-    hour = int(parts["h"])
-    minute = int(parts["m"] or parts["m2"] or 0)
-    second = int(parts["s"] or parts["s2"] or 0)
-    half = (parts["half"] or parts["half2"] or "").casefold().replace(".", "")
-    if half:
-        if not 1 <= hour <= 12:
-            raise ValueError(f"{{field}} {_quote(original)} is not a real time of day")
-        hour = hour % 12 + (12 if half in ("pm", "午後") else 0)
-    zone: tzinfo | None = None
-    offset = parts.get("offset")
-    if offset:
-        if offset.upper() == "Z":
-            zone = UTC
-        else:
-            sign = -1 if offset[0] == "-" else 1
-            digits = offset[1:].replace(":", "")
-            zone = _fixed_offset(sign, int(digits[:2]), int(digits[2:]))
-    try:
-        return datetime(
-            int(parts["y"]), int(parts["mo"]), int(parts["d"]), hour, minute, second, tzinfo=zone
-        )
-    except ValueError:
-        raise ValueError(f"{{field}} {_quote(original)} is not a real date and time") from None
-
-
-def _fixed_offset(sign: int, hours: int, minutes: int) -> tzinfo:
-    if hours > 23 or minutes > 59:
-        raise ValueError("{field} has an impossible UTC offset")
-    return fixed_offset(sign * timedelta(hours=hours, minutes=minutes))
-
-
-def _from_excel_serial(serial: float, original: Any) -> datetime:
-    """Excel's day number (days since 1899-12-30), rounded to the nearest second."""
-    if not math.isfinite(serial) or not 1 <= serial < _LAST_EXCEL_SERIAL:
-        raise ValueError(f"{{field}} {_quote(original)} is not a date and time")
-    if float(serial).is_integer():
-        day = _EXCEL_EPOCH + timedelta(days=int(serial))
-        raise ValueError(f"{{field}} {_quote(original)} ({day:%Y-%m-%d}) has no time of day")
-    return _EXCEL_EPOCH + timedelta(seconds=round(serial * 86400))
-
-
-def _round_to_second(moment: datetime) -> datetime:
-    rounded = moment.replace(microsecond=0)
-    return rounded + timedelta(seconds=1) if moment.microsecond >= 500_000 else rounded
-
-
-def _place(value: Any, given: datetime, zone_name: str) -> datetime:
-    """The start as an aware datetime in the row's zone."""
-    zone = ZoneInfo(zone_name)
-    if given.tzinfo is not None:  # pinned: the instant is fixed, the zone is for display
-        return given.astimezone(zone)
-    # fold=0: of a wall time that occurs twice (the clocks going back), the first.
-    local = given.replace(tzinfo=zone, fold=0)
-    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != given:
-        raise ValueError(
-            f"{{field}} {_quote(value)} does not exist in {zone_name} "
-            "(the clocks skip that time when daylight saving time starts)"
-        )
-    return local
-
-
-def _wall(start: datetime, zone_name: str) -> str:
-    local = start.astimezone(ZoneInfo(zone_name))
-    shown = f"{local:%Y-%m-%d %H:%M:%S}" if local.second else f"{local:%Y-%m-%d %H:%M}"
-    return f"{shown} {zone_name}"
-
-
-def _parse_duration(value: Any) -> int:
-    if _is_empty(value):
-        raise ValueError("{field} is empty (give the meeting's length in minutes)")
-    minutes: float | None = None
-    if isinstance(value, bool | datetime | date):
-        minutes = None
-    elif isinstance(value, timedelta):
-        minutes = value.total_seconds() / 60
-    elif isinstance(value, time):
-        minutes = value.hour * 60 + value.minute + (value.second + value.microsecond / 1e6) / 60
-    elif isinstance(value, int | float):
-        minutes = float(value) if math.isfinite(value) else None
-    else:
-        text = " ".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
-        for pattern, to_minutes in _DURATION_FORMATS:
-            match = pattern.match(text)
-            if match:
-                minutes = to_minutes(match)
-                break
-    if minutes is None:
-        raise ValueError(f"{{field}} {_quote(value)} is not a number of minutes")
-    whole = round(minutes)
-    if abs(minutes - whole) > 1e-6:
-        raise ValueError(f"{{field}} {_quote(value)} is not a whole number of minutes")
-    if not MIN_DURATION <= whole <= MAX_DURATION:
-        raise ValueError(
-            f"{{field}} {_quote(value)} is out of range; "
-            f"Zoom allows {MIN_DURATION} to {MAX_DURATION} minutes"
-        )
-    return whole
+    raise ValueError(f'{{field}} {quote(value)} is not an email address, a Zoom user id or "me"')
 
 
 def _parse_passcode(value: Any) -> str | None:
-    if _is_empty(value):
+    if is_empty(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"{{field}} {_quote(value)} is not a passcode")
-    text = _cell_text(value).strip()
+        raise ValueError(f"{{field}} {quote(value)} is not a passcode")
+    text = cell_text(value).strip()
     if any(char.isspace() for char in text):
-        raise ValueError(f"{{field}} {_quote(value)} contains a space; Zoom passcodes have none")
+        raise ValueError(f"{{field}} {quote(value)} contains a space; Zoom passcodes have none")
     if not all("!" <= char <= "~" for char in text):
         raise ValueError(
-            f"{{field}} {_quote(value)} may use only letters, digits and ASCII symbols such as "
+            f"{{field}} {quote(value)} may use only letters, digits and ASCII symbols such as "
             "! @ # *"
         )
     if len(text) > MAX_PASSCODE:
         raise ValueError(
-            f"{{field}} {_quote(value)} is {len(text)} characters long; "
+            f"{{field}} {quote(value)} is {len(text)} characters long; "
             f"Zoom allows at most {MAX_PASSCODE}"
         )
     return text
 
 
 def _parse_yes_no(value: Any) -> bool | None:
-    if _is_empty(value):
+    if is_empty(value):
         return None
     if isinstance(value, bool):
         return value
@@ -545,22 +354,22 @@ def _parse_yes_no(value: Any) -> bool | None:
         return True
     if word in _FALSE:
         return False
-    raise ValueError(f"{{field}} {_quote(value)} is not yes or no")
+    raise ValueError(f"{{field}} {quote(value)} is not yes or no")
 
 
 def _parse_auto_recording(value: Any) -> str | None:
-    if _is_empty(value):
+    if is_empty(value):
         return None
-    word = unicodedata.normalize("NFKC", _cell_text(value)).strip().casefold()
+    word = unicodedata.normalize("NFKC", cell_text(value)).strip().casefold()
     if word in _RECORDING_WORDS:
         return _RECORDING_WORDS[word]
-    raise ValueError(f"{{field}} {_quote(value)} is not none, local or cloud")
+    raise ValueError(f"{{field}} {quote(value)} is not none, local or cloud")
 
 
 def _parse_alternative_hosts(value: Any) -> str | None:
-    if _is_empty(value):
+    if is_empty(value):
         return None
-    text = unicodedata.normalize("NFKC", _cell_text(value))
+    text = unicodedata.normalize("NFKC", cell_text(value))
     hosts: list[str] = []
     bad: list[str] = []
     for entry in re.split(r"[;,、，；\s]+", text):
@@ -571,25 +380,25 @@ def _parse_alternative_hosts(value: Any) -> str | None:
         elif entry.casefold() not in {host.casefold() for host in hosts}:
             hosts.append(entry)
     if bad:
-        listed = ", ".join(_quote(entry) for entry in bad)
+        listed = ", ".join(quote(entry) for entry in bad)
         verb = "is not an email address" if len(bad) == 1 else "are not email addresses"
         raise ValueError(f"{{field}} {listed} {verb}")
     return ";".join(hosts) or None
 
 
 def _parse_recurrence(value: Any, start: datetime) -> Recurrence | None:
-    if _is_empty(value):
+    if is_empty(value):
         return None
-    return parse_rule(_cell_text(value)).resolve(start)
+    return parse_rule(cell_text(value)).resolve(start)
 
 
 def _check_recurrence_words(value: Any) -> None:
-    if not _is_empty(value):
-        parse_rule(_cell_text(value))
+    if not is_empty(value):
+        parse_rule(cell_text(value))
 
 
 def _parse_meeting_id(value: Any) -> str | None:
-    if _is_empty(value):
+    if is_empty(value):
         return None
     digits: str | None = None
     if isinstance(value, bool):
@@ -604,57 +413,19 @@ def _parse_meeting_id(value: Any) -> str | None:
             digits = re.sub(r"[ \-]", "", text)
     # Zoom's meeting ids are positive int64s (9 to 11 digits as shown to users today).
     if digits is None or not 1 <= len(digits) <= 19 or int(digits) == 0:
-        raise ValueError(f"{{field}} {_quote(value)} is not a Zoom meeting ID (digits only)")
+        raise ValueError(f"{{field}} {quote(value)} is not a Zoom meeting ID (digits only)")
     return digits.lstrip("0")
 
 
 def _parse_action(value: Any) -> Action:
-    if _is_empty(value):
+    if is_empty(value):
         return Action.SCHEDULE
-    word = unicodedata.normalize("NFKC", _cell_text(value)).strip().casefold()
+    word = unicodedata.normalize("NFKC", cell_text(value)).strip().casefold()
     if word in _SCHEDULE_WORDS:
         return Action.SCHEDULE
     if word in _CANCEL_WORDS:
         return Action.CANCEL
-    raise ValueError(f"{{field}} {_quote(value)} is not schedule or cancel")
+    raise ValueError(f"{{field}} {quote(value)} is not schedule or cancel")
 
 
 # --- small helpers -----------------------------------------------------------------------------
-
-
-def _plain(value: Any) -> Any:
-    """A numpy scalar (pandas hands them out for numeric columns) as the Python value it holds."""
-    if type(value).__module__ == "numpy" and hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def _is_empty(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(value != value)  # NaN and pandas' NaT are not equal to themselves
-    except (TypeError, ValueError):
-        return False
-
-
-def _cell_text(value: Any) -> str:
-    """A cell as text: 123456.0 from Excel reads as "123456"."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _quote(value: Any) -> str:
-    """A cell value for a message: in double quotes, on one line, shortened if long."""
-    text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
-    text = " ".join(text.split())
-    if len(text) > _QUOTE_LIMIT:
-        text = text[: _QUOTE_LIMIT - 1] + "…"
-    return f'"{text}"'

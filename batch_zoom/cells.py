@@ -1,0 +1,50 @@
+"""One spreadsheet cell, whatever read it: is it empty, what text it holds, how to quote it.
+
+Cells arrive as ``None``, str, int, float, bool, datetime or ``datetime.time`` (and numpy scalars
+or NaN/NaT from pandas); every module that looks at a cell asks these questions the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+_QUOTE_LIMIT = 40
+
+
+def plain(value: Any) -> Any:
+    """A numpy scalar (pandas hands them out for numeric columns) as the Python value it holds."""
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def is_empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(value != value)  # NaN and pandas' NaT are not equal to themselves
+    except (TypeError, ValueError):
+        return False
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: 123456.0 from Excel reads as "123456"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def quote(value: Any) -> str:
+    """A cell value for a message: in double quotes, on one line, shortened if long."""
+    text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
+    text = " ".join(text.split())
+    if len(text) > _QUOTE_LIMIT:
+        text = text[: _QUOTE_LIMIT - 1] + "…"
+    return f'"{text}"'
