@@ -55,7 +55,6 @@ class BatchReport:
     output_path: Path | None = None  # where the results are (the fallback, if the output failed)
     output_error: OutputError | None = None
     interrupted: bool = False
-    dry_run: bool = False
     tokens_fetched: int = 0
     requests_throttled: int = 0
     cancelled_by_user: bool = False  # --undo answered "no": nothing was changed or written
@@ -104,7 +103,7 @@ def run_batch(
     if _is_zooms_own(settings.api_url):
         sheet_rows = {row.number: row for row in table.rows}
         plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
-    report = BatchReport(results=[], table=table, dry_run=settings.dry_run)
+    report = BatchReport(results=[], table=table)
     if settings.dry_run:
         results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
     else:

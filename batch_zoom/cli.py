@@ -35,7 +35,7 @@ from .config import (
     read_environment,
 )
 from .errors import BatchZoomError, ConfigError
-from .models import PROBLEM_STATUSES, Status
+from .models import Status
 
 EXIT_OK, EXIT_ATTENTION, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 SHOWN_PROBLEMS = 20
@@ -275,7 +275,7 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         print("nothing was deleted")
         return EXIT_OK
     out = sys.stdout
-    problems = [result for result in report.results if result.status in PROBLEM_STATUSES]
+    problems = [result for result in report.results if result.status.needs_attention]
     for result in problems[:SHOWN_PROBLEMS]:
         message = (
             result.error

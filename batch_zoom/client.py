@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import requests
 
+from . import __version__
 from .auth import TokenProvider
 from .errors import (
     DailyLimitReached,
@@ -36,7 +37,7 @@ DAILY_LIMIT_WORDS = re.compile(
     r"daily rate limit|per day|in one day|maximum of \d+ meetings can be created", re.IGNORECASE
 )
 
-USER_AGENT = "batch_zoom/0.1 (+https://github.com/batch-zoom)"
+USER_AGENT = f"batch_zoom/{__version__}"
 
 
 class ZoomClient:
@@ -161,7 +162,6 @@ def error_for(response: requests.Response, now: datetime) -> ZoomError | None:
             message or "Too many requests",
             retry_after=parse_retry_after(response.headers.get("Retry-After"), now),
             limit=_int_header(response, "X-RateLimit-Limit"),
-            remaining=_int_header(response, "X-RateLimit-Remaining"),
         )
     if status == 401:
         return TokenExpired(status, code, message or "Invalid access token.")

@@ -103,12 +103,10 @@ class RateLimited(ZoomError):
         *,
         retry_after: float | None = None,
         limit: int | None = None,
-        remaining: int | None = None,
     ) -> None:
         super().__init__(status, code, message)
         self.retry_after = retry_after
         self.limit = limit
-        self.remaining = remaining
 
 
 class DailyLimitReached(RateLimited):

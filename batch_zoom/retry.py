@@ -128,10 +128,6 @@ def parse_moment(text: str) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-class RetriesExhausted(Exception):
-    """Internal: the waiting budget ran out; ``__cause__`` is the last failure."""
-
-
 def call_with_retries(
     send: Callable[[], T],
     operation: Operation,

@@ -291,23 +291,21 @@ def _cells_with_defaults(row: SheetRow, defaults: RowDefaults) -> Callable[[str]
 def _parse_topic(value: Any) -> str:
     if is_empty(value):
         raise ValueError("{field} is empty (every meeting needs one)")
-    text = cell_text(value).strip()
-    if utf16_length(text) > MAX_TOPIC:
-        raise ValueError(
-            f"{{field}} {quote(text)} is {utf16_length(text)} characters long; "
-            f"Zoom allows at most {MAX_TOPIC}"
-        )
-    return text
+    return _within(cell_text(value).strip(), MAX_TOPIC)
 
 
 def _parse_agenda(value: Any) -> str | None:
     if is_empty(value):
         return None
-    text = cell_text(value).replace("\r\n", "\n").replace("\r", "\n").strip()
-    if utf16_length(text) > MAX_AGENDA:
+    return _within(cell_text(value).replace("\r\n", "\n").replace("\r", "\n").strip(), MAX_AGENDA)
+
+
+def _within(text: str, limit: int) -> str:
+    """``text`` if Zoom's limit (counted in UTF-16 units, as Zoom counts) allows it."""
+    if utf16_length(text) > limit:
         raise ValueError(
             f"{{field}} {quote(text)} is {utf16_length(text)} characters long; "
-            f"Zoom allows at most {MAX_AGENDA}"
+            f"Zoom allows at most {limit}"
         )
     return text
 
