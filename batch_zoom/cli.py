@@ -22,7 +22,6 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import __version__
-from .batch import BatchReport, UndoPlan, run_batch
 from .config import (
     DEFAULT_RATE,
     DEFAULT_WORKERS,
@@ -36,6 +35,7 @@ from .config import (
 )
 from .errors import BatchZoomError, ConfigError
 from .models import Status
+from .run.batch import BatchReport, UndoPlan, run_batch
 
 EXIT_OK, EXIT_ATTENTION, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 SHOWN_PROBLEMS = 20

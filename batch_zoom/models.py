@@ -5,6 +5,7 @@ Everything here is immutable and free of I/O, so every other module can share it
 
 from __future__ import annotations
 
+import email.utils
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -184,6 +185,20 @@ class MeetingRequest:
         if self.settings:
             body["settings"] = dict(self.settings)
         return body
+
+
+def parse_moment(text: str) -> datetime | None:
+    """An ISO 8601 or HTTP date as an aware UTC datetime; None when it is neither."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        try:
+            moment = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def meeting_identity(host: str, topic: str, start: datetime, duration: int) -> str:

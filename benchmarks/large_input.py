@@ -104,7 +104,7 @@ began = time.perf_counter()
 phases = {}
 def peak():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-import batch_zoom.batch as batch
+import batch_zoom.run.batch as batch
 from batch_zoom.config import Settings
 from pathlib import Path
 phases["import batch_zoom"] = (time.perf_counter() - began, peak())

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from batch_zoom.changes import changes, describe
 from batch_zoom.models import MeetingRequest, Recurrence
+from batch_zoom.rows.changes import changes, describe
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 ROW = MeetingRequest(

@@ -21,8 +21,8 @@ from conftest import (
     write_csv,
 )
 
-from batch_zoom.batch import BatchReport, run_batch
 from batch_zoom.models import Status
+from batch_zoom.run.batch import BatchReport, run_batch
 from batch_zoom.sandbox import Fault, ZoomSandbox
 
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from batch_zoom.errors import ConfigError, OutputError
-from batch_zoom.journal import Journal, JournalState, MeetingRecord
+from batch_zoom.run.journal import Journal, JournalState, MeetingRecord
 
 
 def test_events_fold_into_the_latest_state(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from batch_zoom.pacing import Pacer
+from batch_zoom.zoom.pacing import Pacer
 
 
 class FakeClock:

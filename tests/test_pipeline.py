@@ -363,7 +363,7 @@ def test_a_real_run_refuses_to_manage_meetings_the_sandbox_made(
 def test_a_second_run_of_the_same_batch_at_once_is_refused(
     zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from batch_zoom.journal import Journal
+    from batch_zoom.run.journal import Journal
 
     path = write_csv(tmp_path / "in.csv", meeting_rows(2))
     holder = Journal(tmp_path / "in_scheduled.csv.journal", "elsewhere")  # the other run

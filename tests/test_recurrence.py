@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from batch_zoom.models import Recurrence
-from batch_zoom.recurrence import (
+from batch_zoom.rows.recurrence import (
     MAX_INTERVAL,
     MAX_OCCURRENCES,
     count_occurrences,

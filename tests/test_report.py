@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from batch_zoom.errors import OutputError
 from batch_zoom.models import RowResult, Status
-from batch_zoom.report import NO_HOST, render_html, sections, summarize, write_report
+from batch_zoom.publish.report import render_html, write_report
+from batch_zoom.summary import NO_HOST, sections, summarize
 
 
 def result(

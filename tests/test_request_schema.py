@@ -24,7 +24,7 @@ import pytest
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 from batch_zoom.models import BOOLEAN_OPTIONS, InvalidRow, MeetingRequest, SheetRow
-from batch_zoom.validate import RowDefaults, validate_row
+from batch_zoom.rows.validate import RowDefaults, validate_row
 
 MEETINGS_JSON = Path(__file__).resolve().parents[2] / "shared" / "zoom" / "Meetings.json"
 SANDBOX_SCHEMAS = (

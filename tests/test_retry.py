@@ -16,7 +16,7 @@ from batch_zoom.errors import (
     TokenExpired,
     ZoomError,
 )
-from batch_zoom.retry import (
+from batch_zoom.zoom.retry import (
     BACKOFF_CEILING,
     Decision,
     Operation,

@@ -18,11 +18,11 @@ import openpyxl
 import pytest
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from batch_zoom import output as output_module
 from batch_zoom.errors import InputError, OutputError
 from batch_zoom.models import COLUMN_ALIASES, RowResult, Status, normalize_header
-from batch_zoom.output import write_output
-from batch_zoom.sheet import Table, read_table
+from batch_zoom.sheet import write as output_module
+from batch_zoom.sheet.read import Table, read_table
+from batch_zoom.sheet.write import write_output
 
 HEADERS = ["topic", "start_time", "duration", "timezone", "host", "agenda", "room"]
 ROW_A = [

@@ -22,7 +22,7 @@ from batch_zoom.models import (
     SheetRow,
     meeting_identity,
 )
-from batch_zoom.validate import RowDefaults, validate_row, validate_rows
+from batch_zoom.rows.validate import RowDefaults, validate_row, validate_rows
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NEW_YORK = ZoneInfo("America/New_York")

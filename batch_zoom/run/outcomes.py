@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from .errors import ConnectionLost, ZoomError
+from ..errors import ConnectionLost, ZoomError
+from ..models import InvalidRow, MeetingRequest, RowResult, Status
+from ..zoom.retry import Verdict
 from .journal import MeetingRecord
-from .models import InvalidRow, MeetingRequest, RowResult, Status
-from .retry import Verdict
 
 
 def record_of(meeting: dict[str, Any], host: str) -> MeetingRecord:

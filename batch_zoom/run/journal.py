@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from .errors import ConfigError, OutputError
+from ..errors import ConfigError, OutputError
 
 FORMAT = 1
 

@@ -16,9 +16,8 @@ from urllib.parse import quote
 
 import requests
 
-from . import __version__
-from .auth import TokenProvider
-from .errors import (
+from .. import __version__
+from ..errors import (
     DailyLimitReached,
     NotFound,
     RateLimited,
@@ -26,8 +25,10 @@ from .errors import (
     TokenExpired,
     ZoomError,
 )
+from ..models import parse_moment
+from .auth import TokenProvider
 from .pacing import Pacer
-from .retry import parse_moment, parse_retry_after
+from .retry import parse_retry_after
 from .transport import send_request
 
 PAGE_SIZE = 300  # Zoom's maximum for the meeting list

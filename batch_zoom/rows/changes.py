@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from .models import MeetingRequest
-from .retry import parse_moment
+from ..models import MeetingRequest, parse_moment
 
 
 def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, Any]:

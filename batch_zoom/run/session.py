@@ -13,13 +13,13 @@ from datetime import datetime
 from functools import partial
 from typing import Any, Protocol
 
-from .client import ZoomClient
-from .config import Settings
-from .errors import DailyLimitReached, NotFound
+from ..config import Settings
+from ..errors import DailyLimitReached, NotFound
+from ..models import RowResult
+from ..zoom.client import ZoomClient
+from ..zoom.retry import Operation, call_with_retries
 from .journal import Journal
-from .models import RowResult
 from .outcomes import deferred_message
-from .retry import Operation, call_with_retries
 
 
 class Progress(Protocol):

@@ -14,24 +14,24 @@ advice and from NOTES.md:
 
 from __future__ import annotations
 
-import email.utils
 import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from typing import TypeVar
 
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
-from .errors import (
+from ..errors import (
     ConnectionLost,
     DailyLimitReached,
     RateLimited,
     ServerError,
     TokenExpired,
 )
+from ..models import parse_moment
 
 T = TypeVar("T")
 
@@ -112,20 +112,6 @@ def parse_retry_after(value: str | None, now: datetime) -> float | None:
     if moment is None:
         return None
     return max(0.0, (moment - now).total_seconds())
-
-
-def parse_moment(text: str) -> datetime | None:
-    """An ISO 8601 or HTTP date as an aware UTC datetime; None when it is neither."""
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        try:
-            moment = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def call_with_retries(

@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import partial
 
-from .changes import changes, describe
+from ..errors import ConnectionLost, DailyLimitReached, NotFound, ZoomError
+from ..models import CancelRequest, MeetingRequest, RowResult, Status
+from ..rows.changes import changes, describe
+from ..zoom.retry import Operation, Verdict, decide
 from .creates import create
-from .errors import ConnectionLost, DailyLimitReached, NotFound, ZoomError
 from .journal import JournalState, MeetingRecord
-from .models import CancelRequest, MeetingRequest, RowResult, Status
 from .outcomes import failure, made, pending_unknown, problem, record_of
-from .retry import Operation, Verdict, decide
 from .session import Session
 
 #: PATCHes of one row whose outcome came back unknown before we give up for this run.

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import requests
 from urllib3.exceptions import NewConnectionError
 
-from .errors import ConnectionLost
+from ..errors import ConnectionLost
 
 
 def send_request(

@@ -17,9 +17,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from .cells import is_empty
-from .errors import InputError
-from .models import (
+from ..cells import is_empty
+from ..errors import InputError
+from ..models import (
     COLUMN_ALIASES,
     REQUIRED_FIELDS,
     SheetRow,

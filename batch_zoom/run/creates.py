@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from .client import ZoomClient
-from .errors import ConnectionLost, DailyLimitReached, ZoomError
+from ..errors import ConnectionLost, DailyLimitReached, ZoomError
+from ..models import MeetingRequest, Status, meeting_identity, parse_moment
+from ..zoom.client import ZoomClient
+from ..zoom.retry import Operation, Verdict, backoff, decide
 from .journal import MeetingRecord
-from .models import MeetingRequest, Status, meeting_identity
 from .outcomes import failure, made, pending_unknown, problem, reason, record_of
-from .retry import Operation, Verdict, backoff, decide, parse_moment
 from .session import Session
 
 

@@ -20,11 +20,12 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from .cells import is_empty
-from .errors import OutputError
-from .models import RESULT_COLUMNS, RowResult
-from .report import Section, sections, summarize, write_atomically
-from .sheet import (
+from ..cells import is_empty
+from ..errors import OutputError
+from ..files import write_atomically
+from ..models import RESULT_COLUMNS, RowResult
+from ..summary import Section, sections, summarize
+from .read import (
     FORMATS,
     SUPPORTED,
     Table,

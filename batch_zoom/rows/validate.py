@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from .cells import cell_text, is_empty, plain, quote, utf16_length
-from .models import (
+from ..cells import cell_text, is_empty, plain, quote, utf16_length
+from ..models import (
     BOOLEAN_OPTIONS,
     COLUMN_ALIASES,
     Action,

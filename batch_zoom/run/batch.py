@@ -18,14 +18,9 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .auth import TokenProvider
-from .client import ZoomClient
-from .config import Settings
-from .creates import create_all, reconcile
-from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
-from .errors import OutputError
-from .journal import Journal, JournalState, read_state
-from .models import (
+from ..config import Settings
+from ..errors import OutputError
+from ..models import (
     CancelRequest,
     InvalidRow,
     MeetingRequest,
@@ -34,13 +29,18 @@ from .models import (
     SheetRow,
     Status,
 )
+from ..publish.report import write_report
+from ..rows.validate import RowDefaults, validate_rows
+from ..sheet.read import Table, read_table
+from ..sheet.write import write_output
+from ..zoom.auth import TokenProvider
+from ..zoom.client import ZoomClient
+from ..zoom.pacing import Pacer
+from .creates import create_all, reconcile
+from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
+from .journal import Journal, JournalState, read_state
 from .outcomes import invalid, made
-from .output import write_output
-from .pacing import Pacer
-from .report import write_report
 from .session import NoProgress, Progress, Session
-from .sheet import Table, read_table
-from .validate import RowDefaults, validate_rows
 
 __all__ = ["BatchReport", "Progress", "UndoPlan", "run_batch"]
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from .cells import cell_text, is_empty, quote
+from ..cells import cell_text, is_empty, quote
 
 MIN_DURATION, MAX_DURATION = 1, 1440
 

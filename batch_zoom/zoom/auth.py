@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import requests
 
-from .config import Credentials
-from .errors import AuthError, RateLimited, ServerError
+from ..config import Credentials
+from ..errors import AuthError, RateLimited, ServerError
 from .retry import Operation, call_with_retries
 from .transport import send_request
 

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from batch_zoom.models import Recurrence
+from ..models import Recurrence
 
 DAILY, WEEKLY, MONTHLY = 1, 2, 3
 

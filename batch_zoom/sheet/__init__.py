@@ -1,0 +1,1 @@
+"""The user's spreadsheet: reading rows (``read``), writing results into it (``write``)."""
