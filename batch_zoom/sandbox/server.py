@@ -303,6 +303,20 @@ class ZoomSandbox:
         self._state.rate_limits = dict(value) if value else None
 
     @property
+    def scopes(self) -> str:
+        """The scopes the tokens carry (space-separated); take ``user:read:admin`` away to test."""
+        return self._state.scopes
+
+    @scopes.setter
+    def scopes(self, value: str) -> None:
+        self._state.scopes = value
+
+    @property
+    def strict_users(self) -> bool:
+        """False: any well-formed email is taken as a user (a try-out), as ``--sandbox`` does."""
+        return self._state.users is not None
+
+    @property
     def daily_limit(self) -> int:
         return self._state.daily_limit
 
