@@ -112,6 +112,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="check every row and write the output with planned/invalid; send nothing to Zoom",
     )
     parser.add_argument(
+        "--check",
+        action="store_true",
+        help="read from Zoom what the batch needs (hosts, double bookings, meetings already "
+        "there) and write the output with planned/invalid; create, change or delete nothing",
+    )
+    parser.add_argument(
+        "--hosts",
+        metavar="EMAILS",
+        help="a pool of hosts for rows without one, e.g. a@example.com,b@example.com "
+        "(default: the workbook's Hosts sheet, if it has one)",
+    )
+    parser.add_argument(
+        "--no-double-booking",
+        action="store_true",
+        help="make a row whose host is already booked at that time invalid "
+        "(default: create it with a note)",
+    )
+    parser.add_argument(
         "--sandbox",
         action="store_true",
         help="run against a Zoom emulator on this computer; no account needed, "
@@ -201,9 +219,16 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
     needs_zoom = not args.dry_run and not args.sandbox
     credentials = credentials_from(environment) if needs_zoom else None
     output = args.output or default_output_path(args.input)
-    if args.dry_run and output.resolve() == args.input.resolve():
+    if (args.dry_run or args.check) and output.resolve() == args.input.resolve():
         # A dry run never overwrites the sheet it checks, not even its own earlier output.
-        output = output.with_name(f"{output.stem}_dry_run{output.suffix}")
+        suffix = "_dry_run" if args.dry_run else "_check"
+        output = output.with_name(f"{output.stem}{suffix}{output.suffix}")
+    hosts = tuple(h.strip() for h in (args.hosts or "").replace(";", ",").split(",") if h.strip())
+    if any("@" not in host for host in hosts):
+        raise ConfigError(
+            f"--hosts {args.hosts!r} must list Zoom user emails",
+            hint="separate them with commas, e.g. --hosts a@example.com,b@example.com",
+        )
     return Settings(
         input_path=args.input,
         output_path=output,
@@ -228,6 +253,9 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         undo=args.undo,
         yes=args.yes,
         recreate_missing=args.recreate_missing,
+        check=args.check and not args.dry_run,
+        hosts=hosts,
+        no_double_booking=args.no_double_booking,
     )
 
 
@@ -275,6 +303,8 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         print("nothing was deleted")
         return EXIT_OK
     out = sys.stdout
+    for warning in report.warnings:
+        print(f"batch_zoom: {warning}", file=sys.stderr)
     problems = [result for result in report.results if result.status.needs_attention]
     for result in problems[:SHOWN_PROBLEMS]:
         message = (
@@ -305,6 +335,12 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
             "are not real",
             file=out,
         )
+        if not settings.dry_run:
+            print(
+                "sandbox: any well-formed host email is taken as a user here; a run on Zoom "
+                "checks every host first",
+                file=out,
+            )
     if report.interrupted:
         _say("batch_zoom: interrupted; run the same command again to finish the remaining rows")
         return EXIT_INTERRUPTED

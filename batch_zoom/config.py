@@ -60,6 +60,11 @@ class Settings:
     read_timeout: float = 30.0
     max_wait: float = 600.0  # longest a row may wait on a busy Zoom before it is failed
     settle_seconds: float = 2.0  # pause before a look-up that settles an unknown outcome
+    check: bool = (
+        False  # read from Zoom what the batch needs (hosts, overlaps, meetings); write nothing
+    )
+    hosts: tuple[str, ...] = ()  # --hosts: the pool for rows without a host (else the Hosts sheet)
+    no_double_booking: bool = False  # a row overlapping another of its host's is invalid
 
     @property
     def journal_path(self) -> Path:

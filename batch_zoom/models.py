@@ -230,6 +230,7 @@ class RowResult:
     error: str = ""
     host: str | None = None
     topic: str | None = None
+    assigned_host: str | None = None  # the pool chose this host: write it into the host cell
 
 
 @dataclass(frozen=True)

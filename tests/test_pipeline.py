@@ -101,7 +101,7 @@ def test_invalid_rows_get_one_line_each_and_the_rest_go_ahead(
     assert len(zoom_env.meetings()) == 3
 
 
-def test_a_host_zoom_does_not_know_fails_that_row_only(
+def test_a_host_zoom_does_not_know_makes_its_rows_invalid_before_any_create(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with ZoomSandbox(users=["host0@example.com"]) as sandbox:
@@ -109,10 +109,12 @@ def test_a_host_zoom_does_not_know_fails_that_row_only(
         path = write_csv(tmp_path / "hosts.csv", meeting_rows(4, hosts=2))
         assert main([str(path)]) == 1
         result = read_csv(tmp_path / "hosts_scheduled.csv")
-    assert [row["status"] for row in result] == ["created", "failed", "created", "failed"]
-    assert result[1]["error"] == (
-        "Zoom refused it: User does not exist: host1@example.com. (Zoom error 1001)"
-    )
+        creates_for_host1 = [
+            r for r in sandbox.requests if r.method == "POST" and "host1@" in r.path
+        ]
+    assert [row["status"] for row in result] == ["created", "invalid", "created", "invalid"]
+    assert result[1]["error"] == "row 3: host host1@example.com is not a user on this Zoom account"
+    assert creates_for_host1 == []
 
 
 def test_result_columns_already_in_the_sheet_are_filled_not_added(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -36,10 +36,13 @@ from ..sheet.write import write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.pacing import Pacer
+from .check import check_only
 from .creates import create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
 from .journal import Journal, JournalState, read_state
 from .outcomes import invalid, made
+from .pool import HostPool
+from .preflight import Call, Preflight, run_preflight
 from .session import NoProgress, Progress, Session
 
 __all__ = ["BatchReport", "Progress", "UndoPlan", "run_batch"]
@@ -58,6 +61,7 @@ class BatchReport:
     tokens_fetched: int = 0
     requests_throttled: int = 0
     cancelled_by_user: bool = False  # --undo answered "no": nothing was changed or written
+    warnings: list[str] = field(default_factory=list)  # batch-wide lines (a missing scope)
 
     @property
     def counts(self) -> Counter[Status]:
@@ -93,23 +97,27 @@ def run_batch(
 ) -> BatchReport:
     """Run one batch as ``settings`` say. Raises only what makes the whole batch impossible."""
     table = read_table(settings.input_path, sheet=settings.sheet, encoding=settings.encoding)
+    pool = HostPool.of(settings, table)
     defaults = RowDefaults(
         timezone=settings.timezone or "UTC",
         host=settings.user,
         options=dict(settings.option_defaults),
         now=now(),
     )
-    plans = validate_rows(table.rows, defaults)
+    plans = validate_rows(pool.named_rows(table.rows), defaults)
     if _is_zooms_own(settings.api_url):
         sheet_rows = {row.number: row for row in table.rows}
         plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
     report = BatchReport(results=[], table=table)
     if settings.dry_run:
         results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
+    elif settings.check:
+        results = check_only(settings, plans, pool, report, sleep=sleep, clock=clock, now=now)
     else:
         results = _execute(
             settings,
             plans,
+            pool,
             report,
             progress or NoProgress(),
             confirm_undo,
@@ -126,6 +134,7 @@ def run_batch(
 def _execute(
     settings: Settings,
     plans: Sequence[RowPlan],
+    pool: HostPool,
     report: BatchReport,
     progress: Progress,
     confirm_undo: Callable[[UndoPlan], bool] | None,
@@ -135,7 +144,8 @@ def _execute(
     now: Callable[[], datetime],
 ) -> dict[int, RowResult]:
     with Journal(settings.journal_path, _target(settings)) as journal:
-        results, work = _sort(plans, journal, undo=settings.undo)
+        plans = pool.known_from_journal(plans, journal.state)
+        results, work = _sort(plans, journal.state, undo=settings.undo)
         if settings.undo:
             question = undo_plan(work.cancels, journal.state)
             if question.total and confirm_undo is not None and not confirm_undo(question):
@@ -155,8 +165,14 @@ def _execute(
         pacer = Pacer(settings.rate, clock=clock, sleep=sleep)
         client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, now=now)
         session = Session(settings, journal, client, progress=progress, sleep=sleep, now=now)
+        found = Preflight()
         try:
             tokens.current()  # bad credentials stop the batch here, before any row is touched
+            if not settings.undo:
+                found = _preflight(settings, session.call, client, work, pool, journal.state)
+                if found.warning:
+                    report.warnings.append(found.warning)
+                _apply_preflight(found, work, results, journal.state)
             progress.start(work.size)
             if work.unsettled:
                 work.creates.extend(reconcile(session, work.unsettled, adopted=Status.EXISTS))
@@ -175,14 +191,87 @@ def _execute(
             report.requests_throttled = pacer.throttled
             report.interrupted = session.interrupted
         results.update(session.results)
+        _annotate(results, found, pool)
         return results
 
 
+def _preflight(
+    settings: Settings,
+    call: Call,
+    client: ZoomClient,
+    work: _Work,
+    pool: HostPool,
+    state: JournalState,
+) -> Preflight:
+    """Hosts looked up, pool rows given a host, overlaps flagged: before the first write."""
+    pool_plans = [plan for plan in work.creates if plan.row in pool.rows]
+    # Rows to create only: a managed row is compared first and written only if it changed, so
+    # its host is not looked up (a refused move or passcode comes back as Zoom's refusal).
+    named = [plan for plan in [*work.creates, *work.unsettled] if plan.row not in pool.rows]
+    known_ids = [record.meeting_id for record in state.created.values()]
+    return run_preflight(
+        call,
+        client,
+        named,
+        pool_plans,
+        pool.hosts,
+        known=lambda identity: identity in state.created or identity in state.in_flight,
+        known_ids=known_ids,
+        refuse_double_booking=settings.no_double_booking,
+    )
+
+
+def _apply_preflight(
+    found: Preflight, work: _Work, results: dict[int, RowResult], state: JournalState
+) -> None:
+    """Refused rows become ``invalid`` before anything is sent; pool rows take their host."""
+    for group in (work.creates, work.unsettled, work.managed):
+        kept: list[MeetingRequest] = []
+        for plan in group:
+            if plan.row in found.refused:
+                results[plan.row] = RowResult(
+                    plan.row,
+                    Status.INVALID,
+                    plan.meeting_id,
+                    error=found.refused[plan.row],
+                    host=plan.host,
+                    topic=plan.topic,
+                )
+            else:
+                kept.append(plan)
+        group[:] = kept
+    creates: list[MeetingRequest] = []
+    for plan in work.creates:
+        if plan.row in found.assigned:
+            plan = replace(plan, host=found.assigned[plan.row])
+            if plan.identity in state.created:
+                results[plan.row] = made(plan, Status.EXISTS, state.created[plan.identity])
+                continue
+            if plan.identity in state.in_flight:
+                work.unsettled.append(plan)
+                continue
+        creates.append(plan)
+    work.creates[:] = creates
+
+
+def _annotate(results: dict[int, RowResult], found: Preflight, pool: HostPool) -> None:
+    """Warnings and double-booking notes join the row's note; a chosen host is written."""
+    for row, result in list(results.items()):
+        if result.status is Status.INVALID:
+            continue
+        note = found.notes.get(row)
+        if note:
+            result = replace(result, error=f"{result.error}; {note}" if result.error else note)
+        host = found.assigned.get(row) or pool.assigned.get(row)
+        if host:
+            result = replace(result, assigned_host=host, host=host)
+        results[row] = result
+
+
 def _sort(
-    plans: Sequence[RowPlan], journal: Journal, *, undo: bool
+    plans: Sequence[RowPlan], state: JournalState, *, undo: bool
 ) -> tuple[dict[int, RowResult], _Work]:
     """Settle what needs no request (invalid rows, rows already made) and sort the rest."""
-    state = journal.state
     results: dict[int, RowResult] = {}
     work = _Work([], [], [], [])
     for plan in plans:

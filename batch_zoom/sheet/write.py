@@ -40,7 +40,14 @@ __all__ = ["write_output"]
 _HYPERLINK_COLOR = "0563C1"  # Excel's own "Hyperlink" style colour
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: Readable widths (in Excel character units) for the result columns we add.
-_RESULT_WIDTHS = {"meeting_id": 14, "join_url": 78, "passcode": 12, "status": 12, "error": 50}
+_RESULT_WIDTHS = {
+    "meeting_id": 14,
+    "join_url": 78,
+    "passcode": 12,
+    "status": 12,
+    "error": 50,
+    "host": 28,
+}
 _SUMMARY_SHEET = "Summary"
 _SUMMARY_MARK = "batch_zoom summary"  # A1 of a Summary sheet we wrote, so a re-run replaces it
 
@@ -74,10 +81,19 @@ def write_output(table: Table, results: Sequence[RowResult], output: Path) -> Pa
     return _save(output, data)
 
 
-def _result_layout(table: Table) -> tuple[dict[str, int], list[str]]:
-    """Where each result column goes (0-based) and which of them are new."""
-    layout = {name: table._positions[name] for name in RESULT_COLUMNS if name in table._positions}
-    new = [name for name in RESULT_COLUMNS if name not in layout]
+def _result_layout(
+    table: Table, by_row: dict[int, RowResult] | None = None
+) -> tuple[dict[str, int], list[str]]:
+    """Where each result column goes (0-based) and which of them are new.
+
+    A host the pool chose for a row is written into the ``host`` column (added when the sheet
+    has none), so later runs manage that meeting with that host.
+    """
+    names = RESULT_COLUMNS
+    if any(result.assigned_host for result in (by_row or {}).values()):
+        names = (*RESULT_COLUMNS, "host")
+    layout = {name: table._positions[name] for name in names if name in table._positions}
+    new = [name for name in names if name not in layout]
     # After the last header; further right if data rows have stray cells past it.
     start = len(table.headers)
     for record in table._grid[table.header_row :]:
@@ -98,11 +114,12 @@ def _result_values(result: RowResult) -> dict[str, str | None]:
         "passcode": result.passcode,
         "status": result.status.value,
         "error": result.error or "",
+        "host": result.assigned_host,
     }
 
 
 def _csv_bytes(table: Table, by_row: dict[int, RowResult]) -> bytes:
-    layout, new = _result_layout(table)
+    layout, new = _result_layout(table, by_row)
     width = max([len(table.headers), *(index + 1 for index in layout.values())])
     from_csv = table.format == "csv"
     buffer = io.StringIO(newline="")
@@ -118,7 +135,7 @@ def _csv_bytes(table: Table, by_row: dict[int, RowResult]) -> bytes:
         result = by_row.get(number)
         if result is not None:
             for name, value in _result_values(result).items():
-                if value is not None:
+                if value is not None and name in layout:
                     cells[layout[name]] = value
         writer.writerow([escape_formula(cell) for cell in cells])
     return buffer.getvalue().encode("utf-8-sig")
@@ -162,11 +179,11 @@ def _excel_bytes(
         sheet.title = _sheet_title(table.path.stem)
         _copy_csv_rows(table, sheet)
 
-    layout, new = _result_layout(table)
+    layout, new = _result_layout(table, by_row)
     _write_result_headers(table, sheet, layout, new, fresh=table.format == "csv")
     for number, result in by_row.items():
         for name, value in _result_values(result).items():
-            if value is not None:
+            if value is not None and name in layout:
                 _put_result(sheet, number, layout[name] + 1, name, value)
     if table.format == "csv":
         _finish_fresh_sheet(table, sheet, layout)

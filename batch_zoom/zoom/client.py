@@ -90,6 +90,14 @@ class ZoomClient:
     def delete_meeting(self, meeting_id: str) -> None:
         self._send("DELETE", f"/meetings/{_segment(meeting_id)}")
 
+    def get_user(self, user: str) -> dict[str, Any]:
+        """``GET /users/{user}``: licence ``type``, ``status``, ``email``, ``timezone``."""
+        return self._json(self._send("GET", f"/users/{_segment(user)}"))
+
+    def get_user_settings(self, user: str) -> dict[str, Any]:
+        """``GET /users/{user}/settings``: the passcode policy is in ``schedule_meeting``."""
+        return self._json(self._send("GET", f"/users/{_segment(user)}/settings"))
+
     def close(self) -> None:
         with self._sessions_lock:
             for session in self._sessions:
