@@ -158,3 +158,15 @@ def test_without_a_user_list_any_well_formed_email_is_a_user(sandbox: ZoomSandbo
     answer = user(Api(sandbox), "anyone@example.com")
     assert answer.status_code == 200 and answer.json()["status"] == "active"
     assert user(Api(sandbox), "not-an-email").status_code == 404
+
+
+def test_the_daily_limit_answer_is_as_captured_from_zoom_by_default() -> None:
+    """Body with the limit, no rate-limit headers: what a real daily-limit 429 looked like."""
+    with ZoomSandbox(daily_limit=1) as sandbox:
+        api = Api(sandbox)
+        body = {"topic": "T", "type": 2, "start_time": "2031-04-07T10:00:00Z", "duration": 30}
+        assert api.create(body).status_code == 201
+        refused = api.create(body)
+    assert refused.status_code == 429
+    assert "daily rate limit (1)" in refused.json()["message"]
+    assert "X-RateLimit-Type" not in refused.headers and "Retry-After" not in refused.headers

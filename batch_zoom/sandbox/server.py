@@ -255,7 +255,7 @@ class ZoomSandbox:
         qps: int | None = None,
         rate_limits: dict[str, int] | None = None,
         daily_limit: int = 100,
-        daily_limit_style: str = "headers",
+        daily_limit_style: str = "bare",
         token_ttl: int = 3599,
         single_token: bool = False,
         state_path: Path | str | None = None,
