@@ -62,6 +62,10 @@ class Session:
         self.stop = threading.Event()  # set by Ctrl-C: take no new rows
         self.interrupted = False
         self._spent_hosts: dict[str, datetime] = {}  # host -> when its daily quota comes back
+        #: host (casefolded) -> Zoom's listing of its scheduled meetings, as last taken in this
+        #: run: taken before the host's first create, so checks of a host's whole schedule
+        #: (double booking) can read it without another request.
+        self.listings: dict[str, list[dict[str, Any]]] = {}
         self._lock = threading.Lock()
 
     # -- rows -------------------------------------------------------------------------------
@@ -85,6 +89,24 @@ class Session:
         except NotFound:
             return None
         return meeting
+
+    def listing(self, host: str, *, fresh: bool = False) -> list[dict[str, Any]]:
+        """Every scheduled meeting of ``host`` (all pages); the one already taken unless ``fresh``.
+
+        Raises ZoomError or ConnectionLost when Zoom cannot be asked, after retries.
+        """
+        key = host.casefold()
+        if not fresh:
+            with self._lock:
+                known = self.listings.get(key)
+            if known is not None:
+                return known
+        meetings: list[dict[str, Any]] = self.call(
+            partial(_list_all, self.zoom, host), Operation.READ
+        )
+        with self._lock:
+            self.listings[key] = meetings
+        return meetings
 
     # -- the per-host daily limit ---------------------------------------------------------
 
@@ -148,3 +170,7 @@ class Session:
                 pass  # a second Ctrl-C: abandon them
         if errors:
             raise errors[0]
+
+
+def _list_all(client: ZoomClient, host: str) -> list[dict[str, Any]]:
+    return list(client.list_meetings(host))

@@ -1,0 +1,121 @@
+"""Zoom is the ledger (issue 10): whatever the user does, every valid row ends as one meeting.
+
+One test per row of the issue's table, over real HTTP against the sandbox.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import Sleeps, meeting_rows, point_environment_at, read_csv, settings_for, write_csv
+
+from batch_zoom.cli import main
+from batch_zoom.run.batch import run_batch
+from batch_zoom.sandbox import ZoomSandbox
+
+
+def creates(sandbox: ZoomSandbox) -> int:
+    return sandbox.count(method="POST", path_contains="/meetings")
+
+
+def one_meeting_per_row(sandbox: ZoomSandbox, rows: int) -> list[dict[str, object]]:
+    meetings = sandbox.meetings()
+    identities = Counter((m["host_email"], m["topic"], m["start_time"]) for m in meetings)
+    assert len(meetings) == rows and max(identities.values()) == 1
+    return meetings
+
+
+def test_a_deleted_journal_makes_nothing_twice(zoom_env: ZoomSandbox, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "in.csv", meeting_rows(6))
+    assert main([str(path)]) == 0
+    (tmp_path / "in_scheduled.csv.journal").unlink()
+    before = creates(zoom_env)
+    assert main([str(path)]) == 0
+    assert creates(zoom_env) == before  # no create at all
+    rows = read_csv(tmp_path / "in_scheduled.csv")
+    assert {row["status"] for row in rows} == {"exists"}
+    assert all(row["error"].startswith("found on Zoom") for row in rows)
+    held = {str(m["id"]): m for m in one_meeting_per_row(zoom_env, 6)}
+    for row in rows:  # the meeting's id, link and passcode, as a create would have written
+        assert row["join_url"] == held[row["meeting_id"]]["join_url"]
+        assert row["passcode"] == held[row["meeting_id"]]["password"]
+
+
+def test_another_output_name_makes_nothing_twice(zoom_env: ZoomSandbox, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "in.csv", meeting_rows(5))
+    assert main([str(path)]) == 0
+    before = creates(zoom_env)
+    assert main([str(path), "-o", str(tmp_path / "links.csv")]) == 0
+    assert creates(zoom_env) == before
+    held = {m["join_url"] for m in one_meeting_per_row(zoom_env, 5)}
+    assert {row["join_url"] for row in read_csv(tmp_path / "links.csv")} == held
+
+
+def test_a_colleague_on_another_computer_makes_nothing_twice(
+    sandbox: ZoomSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    mine.mkdir()
+    theirs.mkdir()
+    path = write_csv(mine / "in.csv", meeting_rows(5, hosts=3))
+    point_environment_at(monkeypatch, sandbox, mine)
+    assert main([str(path)]) == 0
+    copy = shutil.copy(path, theirs / "in.csv")  # a fresh folder holding only the input
+    point_environment_at(monkeypatch, sandbox, theirs)
+    before = creates(sandbox)
+    assert main([str(copy)]) == 0
+    assert creates(sandbox) == before
+    assert {row["status"] for row in read_csv(theirs / "in_scheduled.csv")} == {"exists"}
+    one_meeting_per_row(sandbox, 5)
+
+
+def test_two_meetings_on_zoom_for_one_row_adopt_the_oldest_and_name_the_other(
+    zoom_env: ZoomSandbox, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "in.csv", meeting_rows(1))
+    assert main([str(path)]) == 0
+    first = zoom_env.meetings()[0]
+    _plant_duplicate(zoom_env, first)  # another tool made the same meeting a moment later
+    settings = settings_for(zoom_env, path, output_path=tmp_path / "elsewhere.csv")
+    report = run_batch(settings)
+    [result] = report.results
+    assert result.meeting_id == str(first["id"])  # the oldest
+    second = next(m for m in zoom_env.meetings() if m["id"] != first["id"])
+    assert str(second["id"]) in result.error and "left alone" in result.error
+    assert len(zoom_env.meetings()) == 2  # nothing deleted
+
+
+def _plant_duplicate(sandbox: ZoomSandbox, meeting: dict[str, object]) -> None:
+    import requests
+
+    token = requests.post(
+        sandbox.oauth_url,
+        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
+        auth=("sandbox-client", "sandbox-secret"),
+        timeout=5,
+    ).json()["access_token"]
+    body = {k: meeting[k] for k in ("topic", "start_time", "duration", "timezone")}
+    body["type"] = 2
+    sandbox.advance(1)  # created a moment later: the newer of the two
+    answer = requests.post(
+        f"{sandbox.api_url}/users/{meeting['host_email']}/meetings",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    assert answer.status_code == 201
+
+
+def test_tokens_revoked_every_15_creates_with_16_workers(tmp_path: Path, sleeps: Sleeps) -> None:
+    with ZoomSandbox(revoke_tokens_every=15) as sandbox:
+        path = write_csv(tmp_path / "in.csv", meeting_rows(60, hosts=4))
+        settings = settings_for(sandbox, path, workers=16)
+        report = run_batch(settings, sleep=sleeps, clock=sleeps.clock)
+        assert Counter(r.status.value for r in report.results) == {"created": 60}
+        one_meeting_per_row(sandbox, 60)
+        assert sandbox.count(status=401) >= 3  # the churn really hit the run
+        revocations = 60 // 15
+        assert report.tokens_fetched <= 1 + revocations  # one token per revocation, not per 401
