@@ -223,6 +223,7 @@ class SandboxState:
         self.user_ids: dict[str, str] = {}  # Zoom-looking user id -> email
         self.windows: dict[str, deque[datetime]] = {}
         self.page_tokens: dict[str, dict[str, Any]] = {}
+        self.landing: list[tuple[datetime, dict[str, Any]]] = []  # made late: (visible at, meeting)
         self._load()
 
     # ---- clock -------------------------------------------------------------------------------
@@ -232,6 +233,25 @@ class SandboxState:
     def advance(self, by: timedelta) -> None:
         with self.lock:
             self.offset += by
+
+    # ---- creates Zoom finishes late ("late" fault) -----------------------------------------
+    def postpone(self, meeting_id: int, by: timedelta) -> None:
+        """Hide a meeting just made until ``by`` has passed on the sandbox clock."""
+        with self.lock:
+            meeting = self.meetings.pop(meeting_id, None)
+            if meeting is not None:
+                self.landing.append((self.now() + by, meeting))
+
+    def land(self) -> None:
+        """Meetings whose late making is over become real (listed, found, counted)."""
+        with self.lock:
+            if not self.landing:
+                return
+            now = self.now()
+            for _, meeting in [item for item in self.landing if item[0] <= now]:
+                self.meetings[meeting["id"]] = meeting
+            self.landing = [item for item in self.landing if item[0] > now]
+            self.save()
 
     # ---- persistence -------------------------------------------------------------------------
     def _load(self) -> None:
@@ -464,6 +484,7 @@ class SandboxState:
         self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes
     ) -> Reply:
         with self.lock:
+            self.land()
             routed = self.route(method, path)
             if isinstance(routed, Reply):
                 return routed

@@ -8,6 +8,10 @@ advice and from NOTES.md:
   to send again (the 401 after a new token).
 - A create or an update that failed after the request went out (timeout, dropped connection, 5xx)
   has an unknown outcome: never send it again blindly; look first (``RECONCILE``).
+- A create answered with anything but a meeting (a 2xx with an empty, HTML or malformed body, a
+  201 without the meeting's id) or with a redirect has an unknown outcome too: ``RECONCILE``,
+  never "Zoom refused it". A read that came back unreadable may go again; a redirect never
+  (it is not followed, and sending again would meet the same redirect).
 - The per-host daily limit is not a per-second limit: waiting does not help, stop that host.
 - Any other 4xx is final.
 """
@@ -28,8 +32,10 @@ from ..errors import (
     ConnectionLost,
     DailyLimitReached,
     RateLimited,
+    Redirected,
     ServerError,
     TokenExpired,
+    UnreadableAnswer,
 )
 from ..models import parse_moment
 
@@ -84,10 +90,12 @@ def decide(error: BaseException, operation: Operation, attempt: int) -> Decision
         if operation is Operation.TOKEN:
             return Decision(Verdict.FAIL)
         return Decision(Verdict.RENEW_TOKEN) if attempt <= 1 else Decision(Verdict.FAIL)
-    if isinstance(error, ServerError):
+    if isinstance(error, ServerError | UnreadableAnswer):
         if operation in (Operation.CREATE, Operation.UPDATE):
             return Decision(Verdict.RECONCILE)
         return Decision(Verdict.RETRY, backoff(attempt), jitter=True)
+    if isinstance(error, Redirected) and operation is Operation.CREATE:
+        return Decision(Verdict.RECONCILE)
     return Decision(Verdict.FAIL)
 
 
