@@ -119,3 +119,63 @@ def test_tokens_revoked_every_15_creates_with_16_workers(tmp_path: Path, sleeps:
         assert sandbox.count(status=401) >= 3  # the churn really hit the run
         revocations = 60 // 15
         assert report.tokens_fetched <= 1 + revocations  # one token per revocation, not per 401
+
+
+def test_an_output_type_we_cannot_write_stops_before_any_request(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_csv(tmp_path / "in.csv", meeting_rows(3))
+    assert main([str(path), "-o", str(tmp_path / "links.txt")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "links.txt is not a file type batch_zoom can write" in err[0]
+    assert err[1].startswith("hint: ")
+    assert zoom_env.requests == []  # not even a token
+    assert not (tmp_path / "links.txt").exists()
+
+
+def unsavable_workbook(path: Path) -> Path:
+    """A workbook whose cells read fine but which openpyxl cannot load whole to save back
+    (here a damaged chart part; pivot caches have done the same to real users)."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["topic", "start_time", "duration", "timezone"])
+    sheet.append(["Planning", "2030-01-07 10:00", 30, "Asia/Tokyo"])
+    chart = BarChart()
+    chart.add_data(Reference(sheet, min_col=3, min_row=1, max_row=2))
+    sheet.add_chart(chart, "F2")
+    whole = path.with_suffix(".whole.xlsx")
+    book.save(whole)
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(path, "w") as damaged:
+        for name in source.namelist():
+            data = source.read(name)
+            damaged.writestr(name, b"<not xml" if name.startswith("xl/charts/") else data)
+    whole.unlink()
+    return path
+
+
+def test_a_workbook_that_cannot_be_saved_back_stops_before_any_request(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = unsavable_workbook(tmp_path / "pivots.xlsx")
+    assert main([str(path)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert "could not be opened again" in err[0] and err[1].startswith("hint: ")
+    assert zoom_env.requests == []
+    assert main([str(path), "-o", str(tmp_path / "pivots.csv")]) == 0  # the hint's way out
+    assert len(zoom_env.meetings()) == 1
+
+
+def test_an_output_folder_we_cannot_write_stops_before_any_request(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2))
+    # a "folder" that is a file (a folder without write permission is refused the same way,
+    # but these tests may run as root, who may write anywhere)
+    assert main([str(path), "-o", str(tmp_path / "in.csv" / "out.csv")]) == 2
+    assert "is not a folder you may write to" in capsys.readouterr().err
+    assert zoom_env.requests == []

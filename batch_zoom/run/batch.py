@@ -32,7 +32,7 @@ from ..models import (
 from ..publish.report import write_report
 from ..rows.validate import RowDefaults, validate_rows
 from ..sheet.read import Table, read_table
-from ..sheet.write import write_output
+from ..sheet.write import check_output_writable, write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.pacing import Pacer
@@ -104,6 +104,9 @@ def run_batch(
         sheet_rows = {row.number: row for row in table.rows}
         plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
     report = BatchReport(results=[], table=table)
+    if not settings.dry_run:
+        # Before any request, not even for a token: a run must be able to write what it made.
+        check_output_writable(table, settings.output_path)
     if settings.dry_run:
         results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
     else:
