@@ -179,3 +179,25 @@ def test_an_output_folder_we_cannot_write_stops_before_any_request(
     assert main([str(path), "-o", str(tmp_path / "in.csv" / "out.csv")]) == 2
     assert "is not a folder you may write to" in capsys.readouterr().err
     assert zoom_env.requests == []
+
+
+def test_a_sandbox_run_after_a_real_run_leaves_the_real_results_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_csv(tmp_path / "in.csv", meeting_rows(3))
+    with ZoomSandbox(join_host="https://us02web.zoom.us") as zoom:  # links that look real
+        point_environment_at(monkeypatch, zoom, tmp_path)
+        assert main([str(path)]) == 0
+    real = tmp_path / "in_scheduled.csv"
+    before = real.read_bytes()
+    assert main([str(path), "--sandbox"]) == 0
+    assert real.read_bytes() == before
+    links = {row["join_url"] for row in read_csv(tmp_path / "in_sandbox.csv")}
+    assert all(".zoom.invalid/" in link for link in links) and len(links) == 3
+    capsys.readouterr()
+    # asked in so many words to write over it, or run on the real output itself: refused
+    assert main([str(path), "--sandbox", "-o", str(real)]) == 2
+    assert main([str(real), "--sandbox", "-o", str(real)]) == 2
+    err = capsys.readouterr().err
+    assert "holds meetings made on Zoom" in err and "hint: " in err
+    assert real.read_bytes() == before
