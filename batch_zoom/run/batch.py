@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -77,6 +77,8 @@ class _Work:
     unsettled: list[MeetingRequest]  # in flight when an earlier run stopped: look them up first
     managed: list[MeetingRequest]
     cancels: list[CancelRequest]
+    #: row -> identity it had when it made its meeting: an original sheet's row edited since
+    edited: dict[int, str] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -141,7 +143,9 @@ def _execute(
     now: Callable[[], datetime],
 ) -> dict[int, RowResult]:
     with Journal(settings.journal_path, _target(settings)) as journal:
-        results, work = _sort(plans, journal, undo=settings.undo)
+        results, work = _sort(
+            plans, journal, undo=settings.undo, input_name=settings.input_path.name
+        )
         if settings.undo:
             question = undo_plan(work.cancels, journal.state)
             if question.total and confirm_undo is not None and not confirm_undo(question):
@@ -170,6 +174,7 @@ def _execute(
                 [partial(cancel, session, plan) for plan in work.cancels]
                 + [partial(update, session, plan) for plan in work.managed]
             )
+            _follow_edits(session, work)
             create_all(session, work.creates)
         except KeyboardInterrupt:  # between rounds or during a look-up: keep what is settled
             session.interrupted = True
@@ -185,13 +190,32 @@ def _execute(
 
 
 def _sort(
-    plans: Sequence[RowPlan], journal: Journal, *, undo: bool
+    plans: Sequence[RowPlan], journal: Journal, *, undo: bool, input_name: str
 ) -> tuple[dict[int, RowResult], _Work]:
-    """Settle what needs no request (invalid rows, rows already made) and sort the rest."""
+    """Settle what needs no request (invalid rows, rows already made) and sort the rest.
+
+    A row of the original sheet that was edited since it made its meeting (the journal knows
+    which row of which input made which meeting) is an edit of that meeting, compared and
+    updated like a row of the ``_scheduled`` file: never a second meeting beside an orphan.
+    A meeting whose identity another row of the sheet now has is that row's (rows inserted or
+    moved), not an edit.
+    """
     state = journal.state
     results: dict[int, RowResult] = {}
     work = _Work([], [], [], [])
+    wanted = {plan.identity for plan in plans if isinstance(plan, MeetingRequest)}
     for plan in plans:
+        if isinstance(plan, MeetingRequest) and not undo and not plan.meeting_id:
+            if plan.identity in state.created:
+                if state.row_of.get(plan.identity) not in (None, (input_name, plan.row)):
+                    journal.record("row", id=plan.identity, input=input_name, row=plan.row)
+            else:
+                earlier = state.made_by_row(input_name, plan.row)
+                if earlier is not None and earlier[0] not in wanted:
+                    identity, record = earlier
+                    if record.meeting_id not in state.deleted:
+                        work.edited[plan.row] = identity
+                        plan = replace(plan, meeting_id=record.meeting_id)
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
         elif isinstance(plan, CancelRequest):
@@ -207,6 +231,35 @@ def _sort(
         else:
             work.creates.append(plan)
     return results, work
+
+
+def _follow_edits(session: Session, work: _Work) -> None:
+    """An edited original row now matches its meeting: the journal follows it to its new
+    identity, so the next run of the same sheet knows the meeting as this row's."""
+    for plan in work.managed:
+        old_identity = work.edited.get(plan.row)
+        result = session.results.get(plan.row)
+        if old_identity is None or result is None or not result.meeting_id:
+            continue
+        if result.status not in (Status.UPDATED, Status.EXISTS):
+            continue
+        session.journal.record(
+            "created",
+            id=plan.identity,
+            meeting_id=result.meeting_id,
+            join_url=result.join_url or "",
+            passcode=result.passcode or "",
+            host=plan.host,
+            input=session.settings.input_path.name,
+            row=plan.row,
+            replaces=old_identity,
+        )
+        note = _(
+            "the meeting row {row} made in an earlier run was changed to match the edited row"
+        ).format(row=plan.row)
+        session.results[plan.row] = replace(
+            result, error=f"{note}: {result.error}" if result.error else note
+        )
 
 
 def _is_zooms_own(api_url: str) -> bool:

@@ -296,5 +296,7 @@ def _remember(
         join_url=record.join_url,
         passcode=record.passcode,
         host=plan.host,
+        input=session.settings.input_path.name,
+        row=plan.row,
         **extra,
     )
