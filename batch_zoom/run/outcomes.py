@@ -73,9 +73,9 @@ def failure(error: BaseException, verdict: Verdict | None = None) -> str:
     if isinstance(error, ConnectionLost):
         return f"could not reach Zoom ({error}); a re-run will finish it"
     if isinstance(error, Redirected):
-        return _(
-            "not done: {reason}; check ZOOM_API_URL (unset, it is Zoom's own address)"
-        ).format(reason=reason(error))
+        return _("not done: {reason}; check ZOOM_API_URL (unset, it is Zoom's own address)").format(
+            reason=reason(error)
+        )
     if verdict is Verdict.RETRY or (isinstance(error, ZoomError) and error.status == 429):
         return f"Zoom stayed busy ({reason(error)}); a re-run will finish it"
     if isinstance(error, ZoomError) and error.status >= 500:
