@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import __version__
 from .config import (
     DEFAULT_RATE,
+    DEFAULT_RECHECK_SECONDS,
     DEFAULT_WORKERS,
     Credentials,
     Settings,
@@ -34,6 +35,7 @@ from .config import (
     read_environment,
 )
 from .errors import BatchZoomError, ConfigError
+from .i18n import _
 from .models import Status
 from .run.batch import BatchReport, UndoPlan, run_batch
 
@@ -139,6 +141,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"requests in flight at once (default {DEFAULT_WORKERS})",
     )
     parser.add_argument(
+        "--lookup-wait",
+        type=float,
+        default=DEFAULT_RECHECK_SECONDS,
+        metavar="SECONDS",
+        help="when a create got no clear answer and the meeting is not on Zoom yet, how long to "
+        "wait before looking once more (Zoom may still be making it) and only then sending it "
+        f"again (default {DEFAULT_RECHECK_SECONDS:g})",
+    )
+    parser.add_argument(
         "--quiet",
         "-q",
         action="store_true",
@@ -194,6 +205,8 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         ) from error
     if args.rate <= 0 or args.workers < 1:
         raise ConfigError("--rate must be above 0 and --workers at least 1")
+    if not 0 <= args.lookup_wait <= 3600:
+        raise ConfigError(_("--lookup-wait must be between 0 and 3600 seconds"))
     if not args.input.exists():
         raise ConfigError(
             f"{args.input} does not exist", hint="check the file name, or try samples/meetings.xlsx"
@@ -229,6 +242,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         undo=args.undo,
         yes=args.yes,
         recreate_missing=args.recreate_missing,
+        recheck_seconds=args.lookup_wait,
     )
 
 
@@ -348,6 +362,7 @@ def _sandbox(settings: Settings) -> Iterator[Settings]:
             oauth_url=sandbox.oauth_url,
             credentials=credentials,
             settle_seconds=0.2,
+            recheck_seconds=min(settings.recheck_seconds, 0.5),  # it makes meetings at once
         )
 
 

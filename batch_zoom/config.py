@@ -24,6 +24,9 @@ CREDENTIAL_VARIABLES = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET
 #: second; pacing a little under it collects almost no 429s.
 DEFAULT_RATE = 19.0
 DEFAULT_WORKERS = 16
+#: A create past the 30 s read timeout may still land on Zoom: 35 s after sending has been seen.
+#: A row not found is looked up once more this long after the first look, then sent again.
+DEFAULT_RECHECK_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Settings:
     read_timeout: float = 30.0
     max_wait: float = 600.0  # longest a row may wait on a busy Zoom before it is failed
     settle_seconds: float = 2.0  # pause before a look-up that settles an unknown outcome
+    recheck_seconds: float = DEFAULT_RECHECK_SECONDS  # before the second look, then a resend
 
     @property
     def journal_path(self) -> Path:

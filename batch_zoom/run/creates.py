@@ -7,10 +7,16 @@ instead of being made again. That covers a lost or deleted journal, another outp
 another computer; the journal stays the fast path and the record of creates in flight.
 
 A create is journaled as ``sending`` (durably) before the POST and as ``created`` as soon as its
-answer is back. A create whose outcome is unknown (timeout, connection lost after sending, 5xx) is
-never sent again blindly: when every request of the round has finished, one listing per host,
-taken after them, settles all of that host's unknown rows together; only rows Zoom did not make
-go round again, after a backoff, for as long as the waiting budget lasts.
+answer is back. A create whose outcome is unknown (timeout, connection lost after sending, 5xx,
+a 2xx that is not a meeting, a redirect) is never sent again blindly: when every request of the
+round has finished, Zoom is looked up (one listing per host, all hosts in parallel), after a
+settling wait, because Zoom may still be making a meeting whose answer we stopped waiting for.
+A row not found is looked up a second time, ``recheck_seconds`` later, before it is sent again:
+a create Zoom finished 35 s after it was sent (past the 30 s read timeout) is found then, not
+made twice. Only rows Zoom did not make go round again, for as long as the waiting budget lasts;
+a row whose create met a redirect is failed instead (sending again meets the same redirect).
+A meeting known without its join link (a 201 without ``join_url``, a listing item without one)
+is completed with ``GET /meetings/{id}``.
 """
 
 from __future__ import annotations
@@ -19,13 +25,13 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from ..errors import ConnectionLost, DailyLimitReached, ZoomError
+from ..errors import ConnectionLost, DailyLimitReached, Redirected, ZoomError
 from ..i18n import _
 from ..models import MeetingRequest, Status, meeting_identity, parse_moment
 from ..zoom.retry import Operation, Verdict, backoff, decide
 from .journal import MeetingRecord
 from .outcomes import failure, made, pending_unknown, problem, reason, record_of
-from .session import Session
+from .session import Listing, Session
 
 RECURRING_FIXED = 8  # Zoom's meeting type of a recurring meeting with a fixed time
 
@@ -36,7 +42,8 @@ def create_all(session: Session, plans: list[MeetingRequest]) -> None:
     while pending and not session.stop.is_set():
         round_number += 1
         unknown: list[MeetingRequest] = []
-        session.run_tasks([partial(create, session, plan, unknown) for plan in pending])
+        redirects: dict[int, Redirected] = {}  # row -> the redirect its create was answered with
+        session.run_tasks([partial(create, session, plan, unknown, redirects) for plan in pending])
         if session.stop.is_set():
             for plan in unknown:
                 session.settle(pending_unknown(plan))
@@ -44,6 +51,12 @@ def create_all(session: Session, plans: list[MeetingRequest]) -> None:
         if not unknown:
             return
         pending = reconcile(session, unknown, adopted=Status.CREATED)
+        waited += session.settings.settle_seconds + (
+            session.settings.recheck_seconds if pending else 0.0
+        )
+        for plan in [plan for plan in pending if plan.row in redirects]:
+            session.settle(problem(plan, Status.FAILED, failure(redirects[plan.row])))
+        pending = [plan for plan in pending if plan.row not in redirects]
         pause = backoff(round_number)
         if pending and waited + pause > session.settings.max_wait:
             for plan in pending:
@@ -61,7 +74,12 @@ def create_all(session: Session, plans: list[MeetingRequest]) -> None:
             waited += pause
 
 
-def create(session: Session, plan: MeetingRequest, unknown: list[MeetingRequest]) -> None:
+def create(
+    session: Session,
+    plan: MeetingRequest,
+    unknown: list[MeetingRequest],
+    redirects: dict[int, Redirected] | None = None,
+) -> None:
     """One row: journal, POST, journal. A row of unknown outcome is added to ``unknown``."""
     deferred = session.deferred_for(plan.host)
     if deferred is not None:
@@ -75,6 +93,8 @@ def create(session: Session, plan: MeetingRequest, unknown: list[MeetingRequest]
     except (ZoomError, ConnectionLost) as error:
         verdict = decide(error, Operation.CREATE, 1).verdict
         if verdict is Verdict.RECONCILE:
+            if isinstance(error, Redirected) and redirects is not None:
+                redirects[plan.row] = error
             unknown.append(plan)  # list.append is atomic; the journal keeps it in flight
             return
         session.journal.record("not_sent", id=plan.identity)
@@ -83,9 +103,32 @@ def create(session: Session, plan: MeetingRequest, unknown: list[MeetingRequest]
         else:
             session.settle(problem(plan, Status.FAILED, failure(error, verdict)))
         return
-    record = record_of(meeting, plan.host)
+    record, note = complete(session, record_of(meeting, plan.host))
     _remember(session, plan, record)
-    session.settle(made(plan, Status.CREATED, record))
+    session.settle(made(plan, Status.CREATED, record, note))
+
+
+def complete(session: Session, record: MeetingRecord) -> tuple[MeetingRecord, str]:
+    """A meeting known without its join link, completed with ``GET /meetings/{id}``.
+
+    Returns the record and, when the link could still not be had, a note saying a re-run will
+    fetch it (the journal keeps the meeting id, so the row is never created again).
+    """
+    if record.join_url:
+        return record, ""
+    try:
+        meeting = session.get(record.meeting_id)
+    except (ZoomError, ConnectionLost) as error:
+        why = reason(error)
+    else:
+        if meeting is not None and meeting.get("join_url"):
+            return record_of(meeting, record.host), ""
+        why = _("Zoom gave no join link") if meeting else _("Zoom says it does not exist")
+    note = _(
+        "Zoom made meeting {meeting_id} but its join link could not be read ({reason}); "
+        "a re-run will fetch it"
+    ).format(meeting_id=record.meeting_id, reason=why)
+    return record, note
 
 
 def reconcile(
@@ -93,28 +136,54 @@ def reconcile(
 ) -> list[MeetingRequest]:
     """Settle creates of unknown outcome: adopt what Zoom made, return what it did not.
 
-    One listing per host, taken after every request it must account for has finished, and after
-    a short pause for a request Zoom may still have been working on when we stopped waiting.
-    Rows whose host cannot be listed stay in flight in the journal, for the next run to look up.
+    Two looks, each one listing per host (all hosts in parallel) taken after every request it
+    must account for has finished: the first after ``settle_seconds``, the second, for rows the
+    first did not find, ``recheck_seconds`` later. Only a row neither look found is returned (and
+    journaled ``not_sent``) for sending again. Rows whose host cannot be listed stay in flight in
+    the journal, for the next run to look up.
     """
-    if session.settings.settle_seconds > 0:
-        session.sleep(session.settings.settle_seconds)
+    known_ids = {record.meeting_id for record in session.journal.state.created.values()}
+    missing = _look(session, plans, adopted, session.settings.settle_seconds, known_ids)
+    if missing and not session.stop.is_set():
+        missing = _look(session, missing, adopted, session.settings.recheck_seconds, known_ids)
+    if session.stop.is_set():
+        for plan in missing:
+            session.settle(pending_unknown(plan))
+        return []
+    for plan in missing:
+        session.journal.record("not_sent", id=plan.identity)
+    return missing
+
+
+def _look(
+    session: Session,
+    plans: list[MeetingRequest],
+    adopted: Status,
+    wait: float,
+    known_ids: set[str],
+) -> list[MeetingRequest]:
+    """One look on Zoom for ``plans`` after ``wait`` seconds; returns the rows it did not find."""
+    if wait > 0:
+        session.sleep(wait)
     by_host: dict[str, list[MeetingRequest]] = {}
     for plan in plans:
         by_host.setdefault(plan.host, []).append(plan)
-    known_ids = {record.meeting_id for record in session.journal.state.created.values()}
-    not_made: list[MeetingRequest] = []
+    listings = session.list_hosts(by_host)
+    not_found: list[MeetingRequest] = []
     for host, host_plans in by_host.items():
-        try:
-            listing = session.listing(host, fresh=True)
-        except (ZoomError, ConnectionLost) as error:
+        listing = listings.get(host)
+        if listing is None:  # Ctrl-C came before this host was listed
+            for plan in host_plans:
+                session.settle(pending_unknown(plan))
+            continue
+        if not isinstance(listing, list):
             for plan in host_plans:
                 session.settle(
                     problem(
                         plan,
                         Status.FAILED,
                         f"Zoom may or may not have made this meeting and looking it up failed "
-                        f"({reason(error)}); a re-run will look again before creating it",
+                        f"({reason(listing)}); a re-run will look again before creating it",
                     )
                 )
             continue
@@ -122,14 +191,13 @@ def reconcile(
         for plan in host_plans:
             meeting = found.get(plan.identity)
             if meeting is not None and str(meeting.get("id")) not in known_ids:
-                record = record_of(meeting, host)
+                record, note = complete(session, record_of(meeting, host))
                 known_ids.add(record.meeting_id)
                 _remember(session, plan, record, adopted=True)
-                session.settle(made(plan, adopted, record))
+                session.settle(made(plan, adopted, record, note))
             else:
-                session.journal.record("not_sent", id=plan.identity)
-                not_made.append(plan)
-    return not_made
+                not_found.append(plan)
+    return not_found
 
 
 def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[MeetingRequest]:
@@ -143,13 +211,23 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
     claimed = {record.meeting_id for record in session.journal.state.created.values()}
     to_create: list[MeetingRequest] = []
     matched: list[tuple[MeetingRequest, dict[str, Any], list[str]]] = []
-    for host_plans in _by_host(plans).values():
+    by_host = _by_host(plans)
+    # A host listed already in this run (the look-up of creates an earlier run left in flight)
+    # is not listed again: nothing has been created for it since.
+    unlisted = [
+        host_plans[0].host for key, host_plans in by_host.items() if key not in session.listings
+    ]
+    listings: dict[str, Listing] = {**session.listings, **session.list_hosts(unlisted)}
+    for key, host_plans in by_host.items():
         host = host_plans[0].host
-        try:
-            listing = session.listing(host)
-        except (ZoomError, ConnectionLost) as error:
+        listing = listings.get(key, listings.get(host))
+        if listing is None:  # Ctrl-C came before this host was listed
             for plan in host_plans:
-                session.settle(problem(plan, Status.FAILED, _unlisted(error)))
+                session.settle(pending_unknown(plan))
+            continue
+        if not isinstance(listing, list):
+            for plan in host_plans:
+                session.settle(problem(plan, Status.FAILED, _unlisted(listing)))
             continue
         found = matches_by_identity(listing, host)
         for plan in host_plans:

@@ -130,11 +130,14 @@ def call_with_retries(
     budget: float,
     on_wait: Callable[[BaseException, float], None] | None = None,
     rng: Callable[[], float] = random.random,
+    remaining: Callable[[], float] | None = None,
 ) -> T:
     """Call ``send`` until it succeeds or ``decide`` says anything but RETRY.
 
     Exceptions that are not to be retried propagate as they are; when the total waiting would pass
-    ``budget`` seconds the last failure propagates too. ``sleep`` is injected so tests never sleep.
+    ``budget`` seconds the last failure propagates too. ``remaining``, when given, is what is left
+    of a budget shared with other calls (running in parallel): at zero the last failure
+    propagates as well. ``sleep`` is injected so tests never sleep.
     Token renewal is the client's job (one renewal per 401), so it never reaches here as RETRY.
     """
     waited = 0.0
@@ -157,7 +160,7 @@ def call_with_retries(
         return seconds
 
     def out_of_budget(state: RetryCallState) -> bool:
-        return waited >= budget
+        return waited >= budget or (remaining is not None and remaining() <= 0)
 
     retrying = Retrying(
         retry=retry_if_exception(
