@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import __version__
 from .config import (
     DEFAULT_RATE,
+    DEFAULT_RECHECK_SECONDS,
     DEFAULT_WORKERS,
     Credentials,
     Settings,
@@ -34,6 +35,7 @@ from .config import (
     read_environment,
 )
 from .errors import BatchZoomError, ConfigError
+from .i18n import _
 from .models import Status
 from .run.batch import BatchReport, UndoPlan, run_batch
 
@@ -87,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="OUTPUT",
         help="where to write the result (default: INPUT_scheduled beside it, e.g. "
-        "december_scheduled.xlsx; an output given as INPUT is updated in place)",
+        "december_scheduled.xlsx, or INPUT_sandbox with --sandbox; an output given as INPUT "
+        "is updated in place)",
     )
     parser.add_argument(
         "--sheet",
@@ -156,6 +159,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"requests in flight at once (default {DEFAULT_WORKERS})",
     )
     parser.add_argument(
+        "--lookup-wait",
+        type=float,
+        default=DEFAULT_RECHECK_SECONDS,
+        metavar="SECONDS",
+        help="when a create got no clear answer and the meeting is not on Zoom yet, how long to "
+        "wait before looking once more (Zoom may still be making it) and only then sending it "
+        f"again (default {DEFAULT_RECHECK_SECONDS:g})",
+    )
+    parser.add_argument(
         "--quiet",
         "-q",
         action="store_true",
@@ -211,6 +223,8 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         ) from error
     if args.rate <= 0 or args.workers < 1:
         raise ConfigError("--rate must be above 0 and --workers at least 1")
+    if not 0 <= args.lookup_wait <= 3600:
+        raise ConfigError(_("--lookup-wait must be between 0 and 3600 seconds"))
     if not args.input.exists():
         raise ConfigError(
             f"{args.input} does not exist", hint="check the file name, or try samples/meetings.xlsx"
@@ -218,7 +232,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
     api_url, oauth_url = endpoints_from(environment)
     needs_zoom = not args.dry_run and not args.sandbox
     credentials = credentials_from(environment) if needs_zoom else None
-    output = args.output or default_output_path(args.input)
+    output = args.output or default_output_path(args.input, sandbox=args.sandbox)
     if (args.dry_run or args.check) and output.resolve() == args.input.resolve():
         # A dry run never overwrites the sheet it checks, not even its own earlier output.
         suffix = "_dry_run" if args.dry_run else "_check"
@@ -253,6 +267,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         undo=args.undo,
         yes=args.yes,
         recreate_missing=args.recreate_missing,
+        recheck_seconds=args.lookup_wait,
         check=args.check and not args.dry_run,
         hosts=hosts,
         no_double_booking=args.no_double_booking,
@@ -383,6 +398,7 @@ def _sandbox(settings: Settings) -> Iterator[Settings]:
             oauth_url=sandbox.oauth_url,
             credentials=credentials,
             settle_seconds=0.2,
+            recheck_seconds=min(settings.recheck_seconds, 0.5),  # it makes meetings at once
         )
 
 

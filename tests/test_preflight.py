@@ -285,3 +285,20 @@ def test_sandbox_runs_say_that_any_host_is_accepted(
     path = write_csv(tmp_path / "in.csv", [row("Try", "10:00", host="anyone@example.com")], HEADER)
     assert main([str(path), "--sandbox", "--timezone", ZONE]) == 0
     assert "any well-formed host email is taken as a user" in capsys.readouterr().out
+
+
+def test_one_listing_per_host_serves_double_booking_and_find_before_create(
+    zoom: ZoomSandbox, tmp_path: Path
+):
+    made_on_zoom(zoom, "a@example.com", "Board", "2030-01-07T00:00:00Z", 60)  # 09:00 Tokyo
+    rows = [
+        row("Standup", "09:30", host="a@example.com"),
+        row("Other", "09:00", host="b@example.com"),
+    ]
+    assert run(write_csv(tmp_path / "in.csv", rows, HEADER)) == 0
+    assert "Board" in read_csv(tmp_path / "in_scheduled.csv")[0]["error"]
+    for host in ("a@example.com", "b@example.com"):
+        listed = [
+            r for r in zoom.requests if r.method == "GET" and r.path == f"/v2/users/{host}/meetings"
+        ]
+        assert len(listed) == 1

@@ -12,8 +12,10 @@ from batch_zoom.errors import (
     DailyLimitReached,
     NotFound,
     RateLimited,
+    Redirected,
     ServerError,
     TokenExpired,
+    UnreadableAnswer,
     ZoomError,
 )
 from batch_zoom.zoom.retry import (
@@ -45,6 +47,8 @@ E500 = ServerError(500, None, "boom")
 E503 = ServerError(503, None, "busy")
 E400 = ZoomError(400, 300, "Invalid field.")
 E404 = NotFound(404, 3001, "Meeting does not exist: 1.")
+HTML_201 = UnreadableAnswer(201, None, "not JSON")
+MOVED = Redirected(302, "https://elsewhere.example/v2/users/me/meetings")
 
 
 @pytest.mark.parametrize(
@@ -76,6 +80,16 @@ E404 = NotFound(404, 3001, "Meeting does not exist: 1.")
         (EXPIRED, C, 1, Decision(Verdict.RENEW_TOKEN)),
         (EXPIRED, C, 2, Decision(Verdict.FAIL)),
         (EXPIRED, T, 1, Decision(Verdict.FAIL)),
+        # a 2xx that is not what the call returns: a create may exist, a read may go again
+        (HTML_201, C, 1, Decision(Verdict.RECONCILE)),
+        (HTML_201, U, 1, Decision(Verdict.RECONCILE)),
+        (HTML_201, R, 1, Decision(Verdict.RETRY, 0.5, jitter=True)),
+        (HTML_201, D, 2, Decision(Verdict.RETRY, 1.0, jitter=True)),
+        # a redirect is never followed: a create's outcome is unknown, anything else fails
+        (MOVED, C, 1, Decision(Verdict.RECONCILE)),
+        (MOVED, U, 1, Decision(Verdict.FAIL)),
+        (MOVED, R, 1, Decision(Verdict.FAIL)),
+        (MOVED, D, 1, Decision(Verdict.FAIL)),
         # other 4xx and anything unexpected: final
         (E400, C, 1, Decision(Verdict.FAIL)),
         (E404, R, 1, Decision(Verdict.FAIL)),

@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 import requests
 
 from ..config import Settings
-from ..errors import OutputError
+from ..errors import BatchZoomError, OutputError
+from ..i18n import _
 from ..models import (
     CancelRequest,
     InvalidRow,
@@ -32,7 +33,7 @@ from ..models import (
 from ..publish.report import write_report
 from ..rows.validate import RowDefaults, validate_rows
 from ..sheet.read import Table, read_table
-from ..sheet.write import write_output
+from ..sheet.write import check_output_writable, write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.pacing import Pacer
@@ -42,7 +43,7 @@ from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
 from .journal import Journal, JournalState, read_state
 from .outcomes import invalid, made
 from .pool import HostPool
-from .preflight import Call, Preflight, run_preflight
+from .preflight import Preflight, run_preflight
 from .session import NoProgress, Progress, Session
 
 __all__ = ["BatchReport", "Progress", "UndoPlan", "run_batch"]
@@ -80,6 +81,8 @@ class _Work:
     unsettled: list[MeetingRequest]  # in flight when an earlier run stopped: look them up first
     managed: list[MeetingRequest]
     cancels: list[CancelRequest]
+    #: row -> identity it had when it made its meeting: an original sheet's row edited since
+    edited: dict[int, str] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -109,6 +112,11 @@ def run_batch(
         sheet_rows = {row.number: row for row in table.rows}
         plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
     report = BatchReport(results=[], table=table)
+    if not settings.dry_run:
+        # Before any request, not even for a token: a run must be able to write what it made.
+        check_output_writable(table, settings.output_path)
+        if settings.sandbox:
+            _not_over_real_meetings(table, settings.output_path)
     if settings.dry_run:
         results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
     elif settings.check:
@@ -145,7 +153,9 @@ def _execute(
 ) -> dict[int, RowResult]:
     with Journal(settings.journal_path, _target(settings)) as journal:
         plans = pool.known_from_journal(plans, journal.state)
-        results, work = _sort(plans, journal.state, undo=settings.undo)
+        results, work = _sort(
+            plans, journal, undo=settings.undo, input_name=settings.input_path.name
+        )
         if settings.undo:
             question = undo_plan(work.cancels, journal.state)
             if question.total and confirm_undo is not None and not confirm_undo(question):
@@ -169,7 +179,7 @@ def _execute(
         try:
             tokens.current()  # bad credentials stop the batch here, before any row is touched
             if not settings.undo:
-                found = _preflight(settings, session.call, client, work, pool, journal.state)
+                found = _preflight(settings, session, work, pool, journal.state)
                 if found.warning:
                     report.warnings.append(found.warning)
                 _apply_preflight(found, work, results, journal.state)
@@ -180,6 +190,7 @@ def _execute(
                 [partial(cancel, session, plan) for plan in work.cancels]
                 + [partial(update, session, plan) for plan in work.managed]
             )
+            _follow_edits(session, work)
             create_all(session, work.creates)
         except KeyboardInterrupt:  # between rounds or during a look-up: keep what is settled
             session.interrupted = True
@@ -197,8 +208,7 @@ def _execute(
 
 def _preflight(
     settings: Settings,
-    call: Call,
-    client: ZoomClient,
+    session: Session,
     work: _Work,
     pool: HostPool,
     state: JournalState,
@@ -210,11 +220,12 @@ def _preflight(
     named = [plan for plan in [*work.creates, *work.unsettled] if plan.row not in pool.rows]
     known_ids = [record.meeting_id for record in state.created.values()]
     return run_preflight(
-        call,
-        client,
+        session.call,
+        session.zoom,
         named,
         pool_plans,
         pool.hosts,
+        lister=lambda hosts: session.list_hosts(hosts),
         known=lambda identity: identity in state.created or identity in state.in_flight,
         known_ids=known_ids,
         refuse_double_booking=settings.no_double_booking,
@@ -269,12 +280,32 @@ def _annotate(results: dict[int, RowResult], found: Preflight, pool: HostPool) -
 
 
 def _sort(
-    plans: Sequence[RowPlan], state: JournalState, *, undo: bool
+    plans: Sequence[RowPlan], journal: Journal, *, undo: bool, input_name: str
 ) -> tuple[dict[int, RowResult], _Work]:
-    """Settle what needs no request (invalid rows, rows already made) and sort the rest."""
+    """Settle what needs no request (invalid rows, rows already made) and sort the rest.
+
+    A row of the original sheet that was edited since it made its meeting (the journal knows
+    which row of which input made which meeting) is an edit of that meeting, compared and
+    updated like a row of the ``_scheduled`` file: never a second meeting beside an orphan.
+    A meeting whose identity another row of the sheet now has is that row's (rows inserted or
+    moved), not an edit.
+    """
+    state = journal.state
     results: dict[int, RowResult] = {}
     work = _Work([], [], [], [])
+    wanted = {plan.identity for plan in plans if isinstance(plan, MeetingRequest)}
     for plan in plans:
+        if isinstance(plan, MeetingRequest) and not undo and not plan.meeting_id:
+            if plan.identity in state.created:
+                if state.row_of.get(plan.identity) not in (None, (input_name, plan.row)):
+                    journal.record("row", id=plan.identity, input=input_name, row=plan.row)
+            else:
+                earlier = state.made_by_row(input_name, plan.row)
+                if earlier is not None and earlier[0] not in wanted:
+                    identity, record = earlier
+                    if record.meeting_id not in state.deleted:
+                        work.edited[plan.row] = identity
+                        plan = replace(plan, meeting_id=record.meeting_id)
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
         elif isinstance(plan, CancelRequest):
@@ -290,6 +321,35 @@ def _sort(
         else:
             work.creates.append(plan)
     return results, work
+
+
+def _follow_edits(session: Session, work: _Work) -> None:
+    """An edited original row now matches its meeting: the journal follows it to its new
+    identity, so the next run of the same sheet knows the meeting as this row's."""
+    for plan in work.managed:
+        old_identity = work.edited.get(plan.row)
+        result = session.results.get(plan.row)
+        if old_identity is None or result is None or not result.meeting_id:
+            continue
+        if result.status not in (Status.UPDATED, Status.EXISTS):
+            continue
+        session.journal.record(
+            "created",
+            id=plan.identity,
+            meeting_id=result.meeting_id,
+            join_url=result.join_url or "",
+            passcode=result.passcode or "",
+            host=plan.host,
+            input=session.settings.input_path.name,
+            row=plan.row,
+            replaces=old_identity,
+        )
+        note = _(
+            "the meeting row {row} made in an earlier run was changed to match the edited row"
+        ).format(row=plan.row)
+        session.results[plan.row] = replace(
+            result, error=f"{note}: {result.error}" if result.error else note
+        )
 
 
 def _is_zooms_own(api_url: str) -> bool:
@@ -315,6 +375,30 @@ def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
             "clear meeting_id and join_url to schedule this row on Zoom",
         ),
     )
+
+
+def _not_over_real_meetings(table: Table, output: Path) -> None:
+    """A sandbox run refuses to write over a file that lists meetings made on Zoom itself."""
+    if not output.exists():
+        return
+    try:
+        held = table if output.resolve() == table.path.resolve() else read_table(output)
+    except BatchZoomError:
+        return  # not a sheet of meetings: nothing of Zoom's to lose
+    for row in held.rows:
+        link = str(row.get("join_url") or "").strip()
+        host = urlsplit(link).hostname or ""
+        if link and not host.endswith(".invalid"):
+            raise OutputError(
+                _(
+                    "{output} holds meetings made on Zoom (row {row}: {link}); a sandbox run "
+                    "does not write over them"
+                ).format(output=output.name, row=row.number, link=link),
+                hint=_(
+                    "run --sandbox on the original sheet (it writes INPUT_sandbox), or choose "
+                    "another --output"
+                ),
+            )
 
 
 def _plan_only(

@@ -28,7 +28,7 @@ from .creates import index_listing
 from .edits import as_cancel, meeting_of
 from .journal import read_state
 from .outcomes import invalid, made, reason
-from .preflight import run_preflight
+from .preflight import lister_for, run_preflight
 
 if TYPE_CHECKING:
     from .batch import BatchReport
@@ -67,6 +67,7 @@ def check_only(
             named,
             pool_plans,
             pool.hosts,
+            lister=lister_for(call, client),
             known=lambda identity: identity in state.created or identity in state.in_flight,
             known_ids=[record.meeting_id for record in state.created.values()],
             refuse_double_booking=settings.no_double_booking,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ..errors import ConnectionLost, ZoomError
+from ..errors import ConnectionLost, Redirected, ZoomError
+from ..i18n import _
 from ..models import InvalidRow, MeetingRequest, RowResult, Status
 from ..zoom.retry import Verdict
 from .journal import MeetingRecord
@@ -71,6 +72,10 @@ def failure(error: BaseException, verdict: Verdict | None = None) -> str:
     """Why a row failed, and whether a re-run can help."""
     if isinstance(error, ConnectionLost):
         return f"could not reach Zoom ({error}); a re-run will finish it"
+    if isinstance(error, Redirected):
+        return _("not done: {reason}; check ZOOM_API_URL (unset, it is Zoom's own address)").format(
+            reason=reason(error)
+        )
     if verdict is Verdict.RETRY or (isinstance(error, ZoomError) and error.status == 429):
         return f"Zoom stayed busy ({reason(error)}); a re-run will finish it"
     if isinstance(error, ZoomError) and error.status >= 500:

@@ -107,17 +107,40 @@ def _profile(call: Call, zoom: ZoomClient, host: str) -> HostProfile:
     return HostProfile.from_zoom(host, user, settings)
 
 
-def list_hosts(call: Call, zoom: ZoomClient, hosts: Iterable[str], found: Preflight) -> None:
-    """One listing per host (skipped for a host Zoom does not know or will not list)."""
-    for host in dict.fromkeys(hosts):
-        key = host.casefold()
-        profile = found.profiles.get(key)
-        if key in found.listings or (profile is not None and not profile.exists):
-            continue
-        try:
-            found.listings[key] = list(call(partial(_list_all, zoom, host), Operation.READ))
-        except (ZoomError, ConnectionLost):
-            continue  # overlaps with Zoom's meetings go unchecked for this host
+#: Lists hosts' meetings: host -> the listing, or the error that stopped it (Session.list_hosts).
+Lister = Callable[[list[str]], Mapping[str, Any]]
+
+
+def list_hosts(lister: Lister, hosts: Iterable[str], found: Preflight) -> None:
+    """One listing per host (none for a host Zoom does not know); a failed one is left out.
+
+    In a run this is ``Session.list_hosts``: the listings stay on the session, so
+    find-before-create reads them instead of listing the same hosts again.
+    """
+    wanted = [
+        host
+        for host in dict.fromkeys(hosts)
+        if host.casefold() not in found.listings
+        and (found.profiles.get(host.casefold()) or HostProfile(host)).exists
+    ]
+    for host, listing in lister(wanted).items():
+        if isinstance(listing, list):
+            found.listings[host.casefold()] = listing
+
+
+def lister_for(call: Call, zoom: ZoomClient) -> Lister:
+    """A lister without a session (``--check``): one host after another."""
+
+    def list_each(hosts: list[str]) -> dict[str, Any]:
+        listings: dict[str, Any] = {}
+        for host in hosts:
+            try:
+                listings[host] = list(call(partial(_list_all, zoom, host), Operation.READ))
+            except (ZoomError, ConnectionLost) as error:
+                listings[host] = error
+        return listings
+
+    return list_each
 
 
 def _list_all(zoom: ZoomClient, host: str) -> list[dict[str, Any]]:
@@ -259,6 +282,7 @@ def run_preflight(
     pool_plans: Sequence[MeetingRequest],
     pool: Sequence[str],
     *,
+    lister: Lister,
     known: Callable[[str], bool],
     known_ids: Iterable[str],
     refuse_double_booking: bool,
@@ -271,7 +295,7 @@ def run_preflight(
     found = Preflight()
     hosts = [plan.host for plan in named] + list(pool if pool_plans else [])
     look_up_hosts(call, zoom, hosts, found)
-    list_hosts(call, zoom, hosts, found)
+    list_hosts(lister, hosts, found)
     check_rows(named, found)
     kept = [plan for plan in named if plan.row not in found.refused]
     if pool_plans:
