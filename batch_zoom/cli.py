@@ -34,6 +34,7 @@ from .config import (
     read_environment,
 )
 from .errors import BatchZoomError, ConfigError
+from .i18n import LANGUAGES, argparse_speaks, choose_language, use_language
 from .models import Status
 from .run.batch import BatchReport, UndoPlan, run_batch
 
@@ -68,6 +69,7 @@ exit status: 0 all done, 1 some rows need attention, 2 nothing could be attempte
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_speaks()
     parser = argparse.ArgumentParser(
         prog="python -m batch_zoom",
         description="Create the Zoom meetings listed in a spreadsheet and write their join links "
@@ -169,9 +171,27 @@ def build_parser() -> argparse.ArgumentParser:
         options.add_argument(
             flag, dest=f"default_{column}", metavar="VALUE", help=_option_help(column)
         )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="the language of messages, help, error notes and the summary "
+        "(default: BATCH_ZOOM_LANG, else this computer's language; English otherwise)",
+    )
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"batch_zoom {__version__}")
     return parser
+
+
+def _language_flag(argv: Sequence[str]) -> str | None:
+    """``--lang`` read ahead of the parser, whose own help must already be in that language."""
+    for index, word in enumerate(argv):
+        if word == "--":
+            return None
+        if word == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if word.startswith("--lang="):
+            return word.split("=", 1)[1]
+    return None
 
 
 def _option_help(column: str) -> str:
@@ -238,11 +258,14 @@ def main(
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Run the command; returns the exit status. ``sleep`` is injected by tests."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    environment = read_environment()
+    use_language(choose_language(_language_flag(argv), environment))
     parser = build_parser()
     args = parser.parse_args(argv)
     stdin = stdin or sys.stdin
     try:
-        settings = settings_from(args, read_environment())
+        settings = settings_from(args, environment)
         with _sandbox(settings) as settings:
             report = run_batch(
                 settings,
