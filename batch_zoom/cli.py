@@ -34,7 +34,7 @@ from .config import (
     read_environment,
 )
 from .errors import BatchZoomError, ConfigError
-from .i18n import LANGUAGES, argparse_speaks, choose_language, use_language
+from .i18n import LANGUAGES, _, argparse_speaks, choose_language, use_language
 from .models import Status
 from .run.batch import BatchReport, UndoPlan, run_batch
 
@@ -322,6 +322,11 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         print(f"wrote {report.output_path}", file=out)
     if settings.report_path is not None and not settings.quiet:
         print(f"wrote {settings.report_path}", file=out)
+    if report.calendar_path is not None and not settings.quiet:
+        print(
+            _("wrote {path} (calendar file for participants)").format(path=report.calendar_path),
+            file=out,
+        )
     if settings.sandbox:
         print(
             "sandbox: these meetings exist only in the emulator on this computer; the links "

@@ -67,6 +67,11 @@ class Settings:
         suffix = ".sandbox.journal" if self.sandbox else ".journal"
         return self.output_path.with_name(self.output_path.name + suffix)
 
+    @property
+    def calendar_path(self) -> Path:
+        """The participants' calendar file beside the output: ``december_scheduled.ics``."""
+        return self.output_path.with_suffix(".ics")
+
 
 def default_output_path(input_path: Path) -> Path:
     """``december.xlsx`` -> ``december_scheduled.xlsx``; an output given as input is updated."""

@@ -29,6 +29,7 @@ from ..models import (
     SheetRow,
     Status,
 )
+from ..publish.calendar import CalendarEntry, write_calendar
 from ..publish.report import write_report
 from ..rows.validate import RowDefaults, validate_rows
 from ..sheet.read import Table, read_table
@@ -44,6 +45,9 @@ from .session import NoProgress, Progress, Session
 
 __all__ = ["BatchReport", "Progress", "UndoPlan", "run_batch"]
 
+#: The statuses of rows whose meeting is on Zoom after the run: each is an event in the calendar.
+MEETING_STATUSES = frozenset({Status.CREATED, Status.EXISTS, Status.UPDATED})
+
 #: Zoom's per-host limit of meeting creates and updates a day (NOTES.md), for the dry run's plan.
 DAILY_WRITES_PER_HOST = 100
 
@@ -58,6 +62,7 @@ class BatchReport:
     tokens_fetched: int = 0
     requests_throttled: int = 0
     cancelled_by_user: bool = False  # --undo answered "no": nothing was changed or written
+    calendar_path: Path | None = None  # the participants' .ics, when one was written
 
     @property
     def counts(self) -> Counter[Status]:
@@ -120,6 +125,8 @@ def run_batch(
     report.results = _complete(table, results)
     if not report.cancelled_by_user:
         _write(settings, report)
+        if not settings.dry_run:
+            _publish_calendar(settings, report, plans, now())
     return report
 
 
@@ -294,6 +301,37 @@ def _write(settings: Settings, report: BatchReport) -> None:
             write_report(report.results, settings.report_path, title=title)
         except OutputError as error:
             report.output_error = report.output_error or error
+
+
+def _publish_calendar(
+    settings: Settings, report: BatchReport, plans: Sequence[RowPlan], moment: datetime
+) -> None:
+    """The participants' ``.ics``: an event per meeting in the output, cancellations marked."""
+    requests_by_row = {plan.row: plan for plan in plans if isinstance(plan, MeetingRequest)}
+    entries: list[CalendarEntry] = []
+    cancelled: list[str] = []
+    for result in report.results:
+        if result.status is Status.CANCELLED and result.meeting_id:
+            cancelled.append(result.meeting_id)
+        plan = requests_by_row.get(result.row)
+        if result.status in MEETING_STATUSES and plan and result.meeting_id and result.join_url:
+            entries.append(
+                CalendarEntry(
+                    meeting_id=result.meeting_id,
+                    topic=plan.topic,
+                    start=plan.start,
+                    duration=plan.duration,
+                    timezone=plan.timezone,
+                    join_url=result.join_url,
+                    passcode=result.passcode or "",
+                    recurrence=plan.recurrence,
+                )
+            )
+    try:
+        if write_calendar(settings.calendar_path, entries, cancelled=cancelled, now=moment):
+            report.calendar_path = settings.calendar_path
+    except OutputError as error:
+        report.output_error = report.output_error or error
 
 
 def _target(settings: Settings) -> str:
