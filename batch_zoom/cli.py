@@ -15,6 +15,7 @@ import secrets
 import sys
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -35,7 +36,7 @@ from .config import (
 )
 from .errors import BatchZoomError, ConfigError
 from .i18n import LANGUAGES, _, argparse_speaks, choose_language, use_language
-from .models import Status
+from .models import RegistrationStatus, Status
 from .run.batch import BatchReport, UndoPlan, run_batch
 
 EXIT_OK, EXIT_ATTENTION, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -172,6 +173,15 @@ def build_parser() -> argparse.ArgumentParser:
             flag, dest=f"default_{column}", metavar="VALUE", help=_option_help(column)
         )
     parser.add_argument(
+        "--registrant-emails",
+        choices=("yes", "no"),
+        default="no",
+        help=_(
+            "whether Zoom itself emails each registered participant a confirmation with "
+            "their link (default: no; batch_zoom sends no email)"
+        ),
+    )
+    parser.add_argument(
         "--lang",
         choices=LANGUAGES,
         help="the language of messages, help, error notes and the summary "
@@ -248,6 +258,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         undo=args.undo,
         yes=args.yes,
         recreate_missing=args.recreate_missing,
+        registrant_emails=args.registrant_emails == "yes",
     )
 
 
@@ -312,16 +323,46 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
             "(see the status and error columns)",
             file=out,
         )
+    people_problems = [person for person in report.registrations if person.status.needs_attention]
+    for person in people_problems[:SHOWN_PROBLEMS]:
+        print(
+            person.error
+            if person.error.startswith("row ")
+            else _("row {row}: participant {email}: {status}: {error}").format(
+                row=person.row, email=person.email, status=person.status.value, error=person.error
+            ),
+            file=out,
+        )
     counts = report.counts
     parts = [f"{counts[status]} {status.value}" for status in Status if counts[status]]
     if not settings.quiet or problems:
         print(f"{len(report.results)} rows: {', '.join(parts) or 'nothing to do'}", file=out)
+    if report.registrations and (not settings.quiet or people_problems):
+        tally = Counter(person.status for person in report.registrations)
+        print(
+            _("{count} participants: {tally}").format(
+                count=len(report.registrations),
+                tally=", ".join(
+                    f"{tally[status]} {status.value}"
+                    for status in RegistrationStatus
+                    if tally[status]
+                ),
+            ),
+            file=out,
+        )
     if report.output_error is not None:
         _say(f"batch_zoom: {report.output_error}", report.output_error.hint)
     elif report.output_path is not None and not settings.quiet:
         print(f"wrote {report.output_path}", file=out)
     if settings.report_path is not None and not settings.quiet:
         print(f"wrote {settings.report_path}", file=out)
+    if report.participants_path is not None and not settings.quiet:
+        print(
+            _("wrote {path} (each participant's own join link)").format(
+                path=report.participants_path
+            ),
+            file=out,
+        )
     if report.calendar_path is not None and not settings.quiet:
         print(
             _("wrote {path} (calendar file for participants)").format(path=report.calendar_path),
