@@ -228,6 +228,8 @@ def test_secrets_tokens_and_host_links_appear_nowhere(
         assert main([str(path), "--report", str(tmp_path / "report.html")]) == 1
         xlsx = tmp_path / "in.xlsx"
         assert main([str(path), "-o", str(xlsx)]) == 1
+        checked = ["--check", "--hosts", "host0@example.com", "-o", str(tmp_path / "check.csv")]
+        assert main([str(path), *checked]) == 1  # the host look-ups' answers stay out too
         start_urls = [m["start_url"] for m in sandbox.meetings()]
         token_digests = set(sandbox._state.tokens)  # the sandbox keeps sha256 of each token
     captured = capsys.readouterr()
@@ -264,6 +266,9 @@ def test_help_explains_every_option_with_an_example() -> None:
         "--workers",
         "--undo",
         "--waiting-room",
+        "--check",
+        "--hosts",
+        "--no-double-booking",
         "examples:",
     ):
         assert flag in result.stdout

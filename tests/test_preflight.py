@@ -302,3 +302,11 @@ def test_one_listing_per_host_serves_double_booking_and_find_before_create(
             r for r in zoom.requests if r.method == "GET" and r.path == f"/v2/users/{host}/meetings"
         ]
         assert len(listed) == 1
+
+
+def test_a_dry_run_says_the_pool_will_choose(zoom: ZoomSandbox, tmp_path: Path):
+    path = write_csv(tmp_path / "in.csv", [row("Pooled", "10:00")], HEADER)
+    assert run(path, "--dry-run", "--hosts", "a@example.com,b@example.com") == 0
+    out = read_csv(tmp_path / "in_scheduled.csv")[0]
+    assert out["error"] == "would create with a host from the pool (a@example.com, b@example.com)"
+    assert zoom.requests == []

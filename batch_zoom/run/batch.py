@@ -136,6 +136,7 @@ def run_batch(
             _not_over_real_meetings(table, settings.output_path)
     if settings.dry_run:
         results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
+        pool.note_planned(results)
         report.registrations = [
             person
             for plan in plans

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 
 from ..cells import is_empty
 from ..config import Settings
-from ..models import MeetingRequest, RowPlan, SheetRow, meeting_identity
+from ..i18n import _
+from ..models import MeetingRequest, RowPlan, RowResult, SheetRow, Status, meeting_identity
 from ..sheet.hosts import read_host_pool
 from ..sheet.read import Table
 from .journal import JournalState
@@ -57,3 +58,16 @@ class HostPool:
                         break
             placed.append(plan)
         return placed
+
+    def note_planned(self, results: dict[int, RowResult]) -> None:
+        """A dry run sends nothing, so it cannot choose: it says the pool will."""
+        for row in self.rows:
+            result = results.get(row)
+            if result is not None and result.status is Status.PLANNED and not result.meeting_id:
+                results[row] = replace(
+                    result,
+                    host=None,
+                    error=_("would create with a host from the pool ({pool})").format(
+                        pool=", ".join(self.hosts)
+                    ),
+                )
