@@ -264,6 +264,7 @@ def _preflight(
         pool_plans,
         pool.hosts,
         lister=lambda hosts: session.list_hosts(hosts),
+        run_tasks=session.run_tasks,
         known=lambda identity: identity in state.created or identity in state.in_flight,
         known_ids=known_ids,
         refuse_double_booking=settings.no_double_booking,

@@ -69,20 +69,47 @@ class _ScopeMissing(Exception):
     pass
 
 
-def look_up_hosts(call: Call, zoom: ZoomClient, hosts: Iterable[str], found: Preflight) -> None:
-    """Fill ``found.profiles``; a missing scope sets ``found.warning`` and stops the look-ups."""
-    for host in dict.fromkeys(hosts):
-        key = host.casefold()
-        if key in found.profiles:
-            continue
+#: Runs tasks, possibly at once (``Session.run_tasks``: the workers, paced together).
+Runner = Callable[[Sequence[Callable[[], None]]], None]
+
+
+def one_by_one(tasks: Sequence[Callable[[], None]]) -> None:
+    for task in tasks:
+        task()
+
+
+def look_up_hosts(
+    call: Call,
+    zoom: ZoomClient,
+    hosts: Iterable[str],
+    found: Preflight,
+    run_tasks: Runner = one_by_one,
+) -> None:
+    """Fill ``found.profiles``; a missing scope sets ``found.warning`` and stops the look-ups.
+
+    The first host is looked up alone: if the app lacks the scope, that one refusal says so and
+    no other host is asked. The others are looked up together, through the shared pacer.
+    """
+    todo = [host for host in dict.fromkeys(hosts) if host.casefold() not in found.profiles]
+    missing: list[str] = []
+
+    def look_up(host: str) -> None:
         try:
-            found.profiles[key] = _profile(call, zoom, host)
-        except _ScopeMissing as missing:
-            found.warning = _(
-                "the app may not read users ({reason}): add the scope {scope} to check hosts "
-                "before sending; this run goes on without those checks"
-            ).format(reason=missing, scope=USER_SCOPE_HINT)
+            profile = _profile(call, zoom, host)
+        except _ScopeMissing as refused:
+            missing.append(str(refused))
             return
+        found.profiles[host.casefold()] = profile  # one key per task: no two threads share it
+
+    if todo:
+        look_up(todo[0])
+    if not missing:
+        run_tasks([partial(look_up, host) for host in todo[1:]])
+    if missing:
+        found.warning = _(
+            "the app may not read users ({reason}): add the scope {scope} to check hosts "
+            "before sending; this run goes on without those checks"
+        ).format(reason=missing[0], scope=USER_SCOPE_HINT)
 
 
 def _profile(call: Call, zoom: ZoomClient, host: str) -> HostProfile:
@@ -283,6 +310,7 @@ def run_preflight(
     pool: Sequence[str],
     *,
     lister: Lister,
+    run_tasks: Runner = one_by_one,
     known: Callable[[str], bool],
     known_ids: Iterable[str],
     refuse_double_booking: bool,
@@ -294,7 +322,7 @@ def run_preflight(
     """
     found = Preflight()
     hosts = [plan.host for plan in named] + list(pool if pool_plans else [])
-    look_up_hosts(call, zoom, hosts, found)
+    look_up_hosts(call, zoom, hosts, found, run_tasks)
     list_hosts(lister, hosts, found)
     check_rows(named, found)
     kept = [plan for plan in named if plan.row not in found.refused]
