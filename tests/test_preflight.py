@@ -114,6 +114,8 @@ def test_hosts_zoom_refuses_get_invalid_rows_and_no_create(zoom: ZoomSandbox, tm
     assert posts_for(zoom, "strict@example.com") == 1
     looked_up = [r.path for r in zoom.requests if r.path == "/v2/users/strict@example.com"]
     assert looked_up == ["/v2/users/strict@example.com"]  # once per host, not per row
+    settings = [r.path for r in zoom.requests if r.path.endswith("/settings")]
+    assert settings == ["/v2/users/strict@example.com/settings"]  # only hosts given a passcode
 
 
 def test_a_missing_user_scope_warns_once_and_the_batch_goes_on(

@@ -84,18 +84,22 @@ def look_up_hosts(
     hosts: Iterable[str],
     found: Preflight,
     run_tasks: Runner = one_by_one,
+    policy_for: Iterable[str] = (),
 ) -> None:
     """Fill ``found.profiles``; a missing scope sets ``found.warning`` and stops the look-ups.
 
     The first host is looked up alone: if the app lacks the scope, that one refusal says so and
     no other host is asked. The others are looked up together, through the shared pacer.
+    Settings (the passcode policy) are read only for the hosts in ``policy_for``: those with a
+    row that sets a passcode.
     """
+    with_policy = {host.casefold() for host in policy_for}
     todo = [host for host in dict.fromkeys(hosts) if host.casefold() not in found.profiles]
     missing: list[str] = []
 
     def look_up(host: str) -> None:
         try:
-            profile = _profile(call, zoom, host)
+            profile = _profile(call, zoom, host, host.casefold() in with_policy)
         except _ScopeMissing as refused:
             missing.append(str(refused))
             return
@@ -112,7 +116,7 @@ def look_up_hosts(
         ).format(reason=missing[0], scope=USER_SCOPE_HINT)
 
 
-def _profile(call: Call, zoom: ZoomClient, host: str) -> HostProfile:
+def _profile(call: Call, zoom: ZoomClient, host: str, policy: bool) -> HostProfile:
     try:
         user = call(partial(zoom.get_user, host), Operation.READ)
     except NotFound:
@@ -123,6 +127,8 @@ def _profile(call: Call, zoom: ZoomClient, host: str) -> HostProfile:
         return HostProfile(host)  # unchecked: the create will tell
     except ConnectionLost:
         return HostProfile(host)
+    if not policy:
+        return HostProfile.from_zoom(host, user, None)
     try:
         settings = call(partial(zoom.get_user_settings, host), Operation.READ)
     except ZoomError as error:
@@ -322,7 +328,10 @@ def run_preflight(
     """
     found = Preflight()
     hosts = [plan.host for plan in named] + list(pool if pool_plans else [])
-    look_up_hosts(call, zoom, hosts, found, run_tasks)
+    policy_for = [plan.host for plan in named if plan.passcode]
+    if any(plan.passcode for plan in pool_plans):
+        policy_for += list(pool)
+    look_up_hosts(call, zoom, hosts, found, run_tasks, policy_for)
     list_hosts(lister, hosts, found)
     check_rows(named, found)
     kept = [plan for plan in named if plan.row not in found.refused]
