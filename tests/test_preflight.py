@@ -312,3 +312,22 @@ def test_a_dry_run_says_the_pool_will_choose(zoom: ZoomSandbox, tmp_path: Path):
     out = read_csv(tmp_path / "in_scheduled.csv")[0]
     assert out["error"] == "would create with a host from the pool (a@example.com, b@example.com)"
     assert zoom.requests == []
+
+
+def test_check_compares_managed_rows_without_changing_them(zoom: ZoomSandbox, tmp_path: Path):
+    rows = [
+        row("Kept", "09:00", host="a@example.com"),
+        row("Edited", "11:00", host="a@example.com"),
+    ]
+    assert run(write_csv(tmp_path / "in.csv", rows, HEADER)) == 0
+    output = tmp_path / "in_scheduled.csv"
+    lines = output.read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = lines[2].replace(",30,", ",45,", 1)
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = writes(zoom)
+    assert run(output, "--check") == 0
+    assert writes(zoom) == before
+    checked = read_csv(tmp_path / "in_scheduled_check.csv")
+    assert [r["status"] for r in checked] == ["planned", "planned"]
+    assert checked[0]["error"] == "in line with Zoom: nothing to change"
+    assert checked[1]["error"] == "would change duration 30 -> 45"

@@ -1,11 +1,14 @@
 """The sandbox's users over real HTTP: profiles, settings, 1001, schedule_for, occurrences."""
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from batch_zoom.sandbox import ZoomSandbox
+from batch_zoom.sandbox.users import load_users
 from tests.test_sandbox import Api
 
 TOKYO = {"email": "tanaka@example.com", "timezone": "Asia/Tokyo", "first_name": "Taro"}
@@ -170,3 +173,13 @@ def test_the_daily_limit_answer_is_as_captured_from_zoom_by_default() -> None:
     assert refused.status_code == 429
     assert "daily rate limit (1)" in refused.json()["message"]
     assert "X-RateLimit-Type" not in refused.headers and "Retry-After" not in refused.headers
+
+
+def test_a_users_file_makes_a_strict_list(tmp_path: Path) -> None:
+    listed = tmp_path / "users.json"
+    listed.write_text(json.dumps(["ann@example.com", {"email": "bob@example.com", "type": 1}]))
+    with ZoomSandbox(users=load_users(listed)) as sandbox:
+        api = Api(sandbox)
+        assert user(api, "bob@example.com").json()["type"] == 1
+        assert user(api, "ann@example.com").status_code == 200
+        assert user(api, "carol@example.com").json()["code"] == 1001
