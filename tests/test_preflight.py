@@ -331,3 +331,15 @@ def test_check_compares_managed_rows_without_changing_them(zoom: ZoomSandbox, tm
     assert [r["status"] for r in checked] == ["planned", "planned"]
     assert checked[0]["error"] == "in line with Zoom: nothing to change"
     assert checked[1]["error"] == "would change duration 30 -> 45"
+
+
+def test_a_new_row_over_a_meeting_an_earlier_run_made_is_flagged(zoom: ZoomSandbox, tmp_path: Path):
+    first = [row("Made before", "09:00", 60, host="a@example.com")]
+    path = write_csv(tmp_path / "in.csv", first, HEADER)
+    assert run(path) == 0
+    made = read_csv(tmp_path / "in_scheduled.csv")[0]["meeting_id"]
+    write_csv(path, [*first, row("Added", "09:30", host="a@example.com")], HEADER)
+    assert run(path) == 0
+    out = read_csv(tmp_path / "in_scheduled.csv")
+    assert [r["status"] for r in out] == ["exists", "created"]
+    assert f'meeting {made} "Made before" already on Zoom' in out[1]["error"]

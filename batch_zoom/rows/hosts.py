@@ -181,15 +181,15 @@ def own_meetings(
     listing: Iterable[Mapping[str, Any]],
     host: str,
     plans: Iterable[MeetingRequest],
-    known_ids: Iterable[str],
 ) -> list[Mapping[str, Any]]:
-    """The listing without the meetings the sheet's own rows stand for.
+    """The listing without the meetings the given rows stand for.
 
-    A row's own meeting is not a double booking: it is the one named by a ``meeting_id``, one the
-    journal made, or one with the row's identity (find-before-create adopts it).
+    A row's own meeting is not a double booking: it is the one its ``meeting_id`` names, or one
+    with the row's identity (find-before-create adopts it). A meeting an earlier run made for
+    another row is a booking like any other.
     """
-    ids = {str(known) for known in known_ids}
-    ids.update(plan.meeting_id for plan in plans if plan.meeting_id)
+    plans = list(plans)
+    ids = {plan.meeting_id for plan in plans if plan.meeting_id}
     identities = {plan.identity for plan in plans}
     others: list[Mapping[str, Any]] = []
     for meeting in listing:

@@ -256,7 +256,6 @@ def _preflight(
     # Rows to create only: a managed row is compared first and written only if it changed, so
     # its host is not looked up (a refused move or passcode comes back as Zoom's refusal).
     named = [plan for plan in [*work.creates, *work.unsettled] if plan.row not in pool.rows]
-    known_ids = [record.meeting_id for record in state.created.values()]
     return run_preflight(
         session.call,
         session.zoom,
@@ -266,7 +265,6 @@ def _preflight(
         lister=lambda hosts: session.list_hosts(hosts),
         run_tasks=session.run_tasks,
         known=lambda identity: identity in state.created or identity in state.in_flight,
-        known_ids=known_ids,
         refuse_double_booking=settings.no_double_booking,
     )
 

@@ -69,7 +69,6 @@ def check_only(
             pool.hosts,
             lister=lister_for(call, client),
             known=lambda identity: identity in state.created or identity in state.in_flight,
-            known_ids=[record.meeting_id for record in state.created.values()],
             refuse_double_booking=settings.no_double_booking,
         )
         if found.warning:

@@ -222,7 +222,7 @@ def choose_hosts(
     busy: dict[str, list[Booking]] = {}
     for host in usable:
         key = host.casefold()
-        listing = own_meetings(found.listings.get(key, []), host, [], [])
+        listing = own_meetings(found.listings.get(key, []), host, [])
         busy[key] = bookings_on_zoom(listing, "UTC")
     for plan in named:
         busy.setdefault(plan.host.casefold(), []).extend(bookings_of(plan))
@@ -279,18 +279,16 @@ def _same_meeting(booking: Booking, plan: MeetingRequest) -> bool:
 def flag_double_bookings(
     plans: Sequence[MeetingRequest],
     found: Preflight,
-    known_ids: Iterable[str],
     *,
     refuse: bool,
 ) -> None:
     """Overlaps per host, in the sheet and with Zoom: a note, or ``invalid`` when ``refuse``."""
-    known = list(known_ids)
     by_host: dict[str, list[MeetingRequest]] = {}
     for plan in plans:
         by_host.setdefault(plan.host.casefold(), []).append(plan)
     on_zoom = {
         key: bookings_on_zoom(
-            own_meetings(found.listings.get(key, []), rows[0].host, rows, known),
+            own_meetings(found.listings.get(key, []), rows[0].host, rows),
             rows[0].timezone,
         )
         for key, rows in by_host.items()
@@ -318,7 +316,6 @@ def run_preflight(
     lister: Lister,
     run_tasks: Runner = one_by_one,
     known: Callable[[str], bool],
-    known_ids: Iterable[str],
     refuse_double_booking: bool,
 ) -> Preflight:
     """Everything the batch needs to know about its hosts, read before the first write.
@@ -344,5 +341,5 @@ def run_preflight(
         ]
         check_rows(placed, found)
         kept += [plan for plan in placed if plan.row not in found.refused]
-    flag_double_bookings(kept, found, known_ids, refuse=refuse_double_booking)
+    flag_double_bookings(kept, found, refuse=refuse_double_booking)
     return found
