@@ -343,3 +343,17 @@ def test_a_new_row_over_a_meeting_an_earlier_run_made_is_flagged(zoom: ZoomSandb
     out = read_csv(tmp_path / "in_scheduled.csv")
     assert [r["status"] for r in out] == ["exists", "created"]
     assert f'meeting {made} "Made before" already on Zoom' in out[1]["error"]
+
+
+def test_a_sheet_without_a_host_column_gets_one_for_the_chosen_hosts(
+    zoom: ZoomSandbox, tmp_path: Path
+):
+    header = ["topic", "start_time", "duration", "timezone"]
+    rows = [[f"Class {n}", "2030-01-07 10:00", 30, ZONE] for n in range(2)]
+    path = write_csv(tmp_path / "in.csv", rows, header)
+    assert run(path, "--hosts", "a@example.com,b@example.com") == 0
+    out = read_csv(tmp_path / "in_scheduled.csv")
+    assert list(out[0])[:4] == header and list(out[0])[-1] == "host"
+    assert sorted(r["host"] for r in out) == ["a@example.com", "b@example.com"]
+    assert run(tmp_path / "in_scheduled.csv") == 0  # the output itself runs as managed rows
+    assert [r["status"] for r in read_csv(tmp_path / "in_scheduled.csv")] == ["exists"] * 2
