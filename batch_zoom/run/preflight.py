@@ -222,8 +222,7 @@ def choose_hosts(
     busy: dict[str, list[Booking]] = {}
     for host in usable:
         key = host.casefold()
-        listing = own_meetings(found.listings.get(key, []), host, [])
-        busy[key] = bookings_on_zoom(listing, "UTC")
+        busy[key] = bookings_on_zoom(found.listings.get(key, []), "UTC")
     for plan in named:
         busy.setdefault(plan.host.casefold(), []).extend(bookings_of(plan))
     open_rows: list[MeetingRequest] = []
