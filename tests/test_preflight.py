@@ -357,3 +357,19 @@ def test_a_sheet_without_a_host_column_gets_one_for_the_chosen_hosts(
     assert sorted(r["host"] for r in out) == ["a@example.com", "b@example.com"]
     assert run(tmp_path / "in_scheduled.csv") == 0  # the output itself runs as managed rows
     assert [r["status"] for r in read_csv(tmp_path / "in_scheduled.csv")] == ["exists"] * 2
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "missing"),
+    [
+        (4711, "Invalid access token, does not contain scopes:[user:read:admin].", True),
+        (4700, "Invalid access token, does not contain scopes:[user:read:admin].", True),
+        (4700, "Token is invalid.", False),
+        (300, "Validation Failed.", False),
+    ],
+)
+def test_what_counts_as_a_missing_scope(code: int, message: str, missing: bool) -> None:
+    from batch_zoom.errors import ZoomError
+    from batch_zoom.run.preflight import _missing_scope
+
+    assert _missing_scope(ZoomError(400, code, message)) is missing
