@@ -120,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--check",
         action="store_true",
         help="read from Zoom what the batch needs (hosts, double bookings, meetings already "
-        "there) and write the output with planned/invalid; create, change or delete nothing",
+        "there) and write the findings to INPUT_check, e.g. december_check.xlsx; create, "
+        "change or delete nothing",
     )
     parser.add_argument(
         "--hosts",
@@ -262,6 +263,13 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
     needs_zoom = not args.dry_run and not args.sandbox
     credentials = credentials_from(environment) if needs_zoom else None
     output = args.output or default_output_path(args.input, sandbox=args.sandbox)
+    schedule = None
+    if args.check and not args.dry_run:
+        # A check leaves every schedule alone: its findings go beside the input, INPUT_check,
+        # and it reads (never writes) the journal of the schedule a real run would write.
+        schedule = output
+        named = args.output or args.input
+        output = named.with_name(f"{named.stem}_check{named.suffix}")
     if (args.dry_run or args.check) and output.resolve() == args.input.resolve():
         # A dry run never overwrites the sheet it checks, not even its own earlier output.
         suffix = "_dry_run" if args.dry_run else "_check"
@@ -300,6 +308,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         check=args.check and not args.dry_run,
         hosts=hosts,
         no_double_booking=args.no_double_booking,
+        schedule_path=schedule,
         registrant_emails=args.registrant_emails == "yes",
     )
 

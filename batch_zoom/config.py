@@ -68,12 +68,14 @@ class Settings:
     check: bool = False  # --check: read from Zoom what the batch needs; write nothing there
     hosts: tuple[str, ...] = ()  # --hosts: the pool for rows without a host (else the Hosts sheet)
     no_double_booking: bool = False  # a row overlapping another of its host's is invalid
+    schedule_path: Path | None = None  # --check: the schedule whose journal is read (not written)
 
     @property
     def journal_path(self) -> Path:
         """Sandbox runs keep their own journal, so they never mark a real meeting as made."""
         suffix = ".sandbox.journal" if self.sandbox else ".journal"
-        return self.output_path.with_name(self.output_path.name + suffix)
+        schedule = self.schedule_path or self.output_path
+        return schedule.with_name(schedule.name + suffix)
 
     @property
     def calendar_path(self) -> Path:

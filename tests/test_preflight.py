@@ -254,7 +254,8 @@ def test_check_reads_everything_and_writes_nothing(zoom: ZoomSandbox, tmp_path: 
     before = writes(zoom)
     assert run(path, "--check", "--hosts", "a@example.com,b@example.com") == 1
     assert writes(zoom) == before
-    out = read_csv(tmp_path / "in_scheduled.csv")
+    out = read_csv(tmp_path / "in_check.csv")  # the schedule itself is left alone
+    assert [r["status"] for r in read_csv(tmp_path / "in_scheduled.csv")] == ["created"]
     assert [r["status"] for r in out] == ["exists", "planned", "invalid", "planned"]
     assert f'meeting {existing} "Board"' in out[1]["error"]
     assert out[1]["error"].startswith("would create with host a@example.com")
