@@ -37,6 +37,7 @@ from .config import (
 from .errors import BatchZoomError, ConfigError
 from .i18n import _
 from .models import Status
+from .run.audit import duplicate_message
 from .run.batch import BatchReport, UndoPlan, run_batch
 
 EXIT_OK, EXIT_ATTENTION, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -173,6 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="schedule again a row whose meeting was deleted in Zoom "
         "(default: report it as missing)",
     )
+    parser.add_argument(
+        "--remove-duplicates",
+        action="store_true",
+        help="when Zoom holds a second meeting for a row (e.g. a late create), delete the one "
+        "the output does not name (default: report it, exit 1)",
+    )
     options = parser.add_argument_group(
         "defaults for every row",
         "used where a row leaves the column empty; e.g. --waiting-room yes",
@@ -242,6 +249,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         undo=args.undo,
         yes=args.yes,
         recreate_missing=args.recreate_missing,
+        remove_duplicates=args.remove_duplicates,
         recheck_seconds=args.lookup_wait,
     )
 
@@ -308,6 +316,12 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
     parts = [f"{counts[status]} {status.value}" for status in Status if counts[status]]
     if not settings.quiet or problems:
         print(f"{len(report.results)} rows: {', '.join(parts) or 'nothing to do'}", file=out)
+    if report.receipt is not None:
+        for duplicate in report.receipt.duplicates:
+            print(duplicate_message(duplicate), file=out)
+        for line in report.receipt.problems.values():
+            print(line, file=out)
+        print(report.receipt.line(), file=out)
     if report.output_error is not None:
         _say(f"batch_zoom: {report.output_error}", report.output_error.hint)
     elif report.output_path is not None and not settings.quiet:

@@ -59,6 +59,7 @@ class Settings:
     undo: bool = False
     yes: bool = False
     recreate_missing: bool = False
+    remove_duplicates: bool = False  # the receipt deletes duplicates the output does not name
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     max_wait: float = 600.0  # longest a row may wait on a busy Zoom before it is failed

@@ -10,7 +10,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import Sleeps, meeting_rows, point_environment_at, read_csv, settings_for, write_csv
+from conftest import (
+    Sleeps,
+    create_behind_the_tools_back,
+    meeting_rows,
+    point_environment_at,
+    read_csv,
+    settings_for,
+    write_csv,
+)
 
 from batch_zoom.cli import main
 from batch_zoom.run.batch import run_batch
@@ -78,7 +86,9 @@ def test_two_meetings_on_zoom_for_one_row_adopt_the_oldest_and_name_the_other(
     path = write_csv(tmp_path / "in.csv", meeting_rows(1))
     assert main([str(path)]) == 0
     first = zoom_env.meetings()[0]
-    _plant_duplicate(zoom_env, first)  # another tool made the same meeting a moment later
+    create_behind_the_tools_back(
+        zoom_env, first
+    )  # another tool made the same meeting a moment later
     settings = settings_for(zoom_env, path, output_path=tmp_path / "elsewhere.csv")
     report = run_batch(settings)
     [result] = report.results
@@ -86,27 +96,6 @@ def test_two_meetings_on_zoom_for_one_row_adopt_the_oldest_and_name_the_other(
     second = next(m for m in zoom_env.meetings() if m["id"] != first["id"])
     assert str(second["id"]) in result.error and "left alone" in result.error
     assert len(zoom_env.meetings()) == 2  # nothing deleted
-
-
-def _plant_duplicate(sandbox: ZoomSandbox, meeting: dict[str, object]) -> None:
-    import requests
-
-    token = requests.post(
-        sandbox.oauth_url,
-        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
-        auth=("sandbox-client", "sandbox-secret"),
-        timeout=5,
-    ).json()["access_token"]
-    body = {k: meeting[k] for k in ("topic", "start_time", "duration", "timezone")}
-    body["type"] = 2
-    sandbox.advance(1)  # created a moment later: the newer of the two
-    answer = requests.post(
-        f"{sandbox.api_url}/users/{meeting['host_email']}/meetings",
-        json=body,
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=5,
-    )
-    assert answer.status_code == 201
 
 
 def test_tokens_revoked_every_15_creates_with_16_workers(tmp_path: Path, sleeps: Sleeps) -> None:

@@ -37,6 +37,7 @@ from ..sheet.write import check_output_writable, write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.pacing import Pacer
+from .audit import Receipt, audit, mark_duplicates, rows_to_verify
 from .creates import create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
 from .journal import Journal, JournalState, read_state
@@ -59,14 +60,16 @@ class BatchReport:
     tokens_fetched: int = 0
     requests_throttled: int = 0
     cancelled_by_user: bool = False  # --undo answered "no": nothing was changed or written
+    receipt: Receipt | None = None  # what Zoom holds for the batch after the run's writes
+
+    @property
+    def needs_attention(self) -> bool:
+        rows = any(result.status.needs_attention for result in self.results)
+        return rows or (self.receipt is not None and self.receipt.needs_attention)
 
     @property
     def counts(self) -> Counter[Status]:
         return Counter(result.status for result in self.results)
-
-    @property
-    def needs_attention(self) -> bool:
-        return any(result.status.needs_attention for result in self.results)
 
 
 @dataclass
@@ -151,8 +154,9 @@ def _execute(
             if question.total and confirm_undo is not None and not confirm_undo(question):
                 report.cancelled_by_user = True
                 return results
-        if not work.size:
-            return results  # nothing to send: not even a token is fetched
+        to_verify = [] if settings.undo else rows_to_verify(plans, results)
+        if not work.size and not to_verify:
+            return results  # nothing to send or verify: not even a token is fetched
         assert settings.credentials is not None, "a real run needs credentials"
         timeout = (settings.connect_timeout, settings.read_timeout)
         tokens = TokenProvider(
@@ -176,6 +180,14 @@ def _execute(
             )
             _follow_edits(session, work)
             create_all(session, work.creates)
+            if not settings.undo and not session.stop.is_set():
+                # The receipt: after every write, Zoom says what it holds for this batch.
+                settled = {**results, **session.results}
+                report.receipt = audit(
+                    session,
+                    rows_to_verify(plans, settled),
+                    remove_duplicates=settings.remove_duplicates,
+                )
         except KeyboardInterrupt:  # between rounds or during a look-up: keep what is settled
             session.interrupted = True
             session.stop.set()
@@ -186,6 +198,8 @@ def _execute(
             report.requests_throttled = pacer.throttled
             report.interrupted = session.interrupted
         results.update(session.results)
+        if report.receipt is not None:
+            mark_duplicates(results, report.receipt)
         return results
 
 
