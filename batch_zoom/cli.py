@@ -89,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="OUTPUT",
         help="where to write the result (default: INPUT_scheduled beside it, e.g. "
-        "december_scheduled.xlsx; an output given as INPUT is updated in place)",
+        "december_scheduled.xlsx, or INPUT_sandbox with --sandbox; an output given as INPUT "
+        "is updated in place)",
     )
     parser.add_argument(
         "--sheet",
@@ -213,7 +214,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
     api_url, oauth_url = endpoints_from(environment)
     needs_zoom = not args.dry_run and not args.sandbox
     credentials = credentials_from(environment) if needs_zoom else None
-    output = args.output or default_output_path(args.input)
+    output = args.output or default_output_path(args.input, sandbox=args.sandbox)
     if args.dry_run and output.resolve() == args.input.resolve():
         # A dry run never overwrites the sheet it checks, not even its own earlier output.
         output = output.with_name(f"{output.stem}_dry_run{output.suffix}")

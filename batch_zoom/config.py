@@ -72,11 +72,16 @@ class Settings:
         return self.output_path.with_name(self.output_path.name + suffix)
 
 
-def default_output_path(input_path: Path) -> Path:
-    """``december.xlsx`` -> ``december_scheduled.xlsx``; an output given as input is updated."""
-    if input_path.stem.endswith("_scheduled"):
+def default_output_path(input_path: Path, *, sandbox: bool = False) -> Path:
+    """``december.xlsx`` -> ``december_scheduled.xlsx``; an output given as input is updated.
+
+    A sandbox run writes ``december_sandbox.xlsx`` instead, so it never touches a real run's
+    results (``_scheduled`` run with ``--sandbox`` gives ``_scheduled_sandbox``).
+    """
+    suffix = "_sandbox" if sandbox else "_scheduled"
+    if input_path.stem.endswith(suffix):
         return input_path
-    return input_path.with_name(f"{input_path.stem}_scheduled{input_path.suffix}")
+    return input_path.with_name(f"{input_path.stem}{suffix}{input_path.suffix}")
 
 
 def read_environment(cwd: Path | None = None) -> dict[str, str]:

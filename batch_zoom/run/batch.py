@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 import requests
 
 from ..config import Settings
-from ..errors import OutputError
+from ..errors import BatchZoomError, OutputError
+from ..i18n import _
 from ..models import (
     CancelRequest,
     InvalidRow,
@@ -32,7 +33,7 @@ from ..models import (
 from ..publish.report import write_report
 from ..rows.validate import RowDefaults, validate_rows
 from ..sheet.read import Table, read_table
-from ..sheet.write import write_output
+from ..sheet.write import check_output_writable, write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.pacing import Pacer
@@ -104,6 +105,11 @@ def run_batch(
         sheet_rows = {row.number: row for row in table.rows}
         plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
     report = BatchReport(results=[], table=table)
+    if not settings.dry_run:
+        # Before any request, not even for a token: a run must be able to write what it made.
+        check_output_writable(table, settings.output_path)
+        if settings.sandbox:
+            _not_over_real_meetings(table, settings.output_path)
     if settings.dry_run:
         results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
     else:
@@ -226,6 +232,30 @@ def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
             "clear meeting_id and join_url to schedule this row on Zoom",
         ),
     )
+
+
+def _not_over_real_meetings(table: Table, output: Path) -> None:
+    """A sandbox run refuses to write over a file that lists meetings made on Zoom itself."""
+    if not output.exists():
+        return
+    try:
+        held = table if output.resolve() == table.path.resolve() else read_table(output)
+    except BatchZoomError:
+        return  # not a sheet of meetings: nothing of Zoom's to lose
+    for row in held.rows:
+        link = str(row.get("join_url") or "").strip()
+        host = urlsplit(link).hostname or ""
+        if link and not host.endswith(".invalid"):
+            raise OutputError(
+                _(
+                    "{output} holds meetings made on Zoom (row {row}: {link}); a sandbox run "
+                    "does not write over them"
+                ).format(output=output.name, row=row.number, link=link),
+                hint=_(
+                    "run --sandbox on the original sheet (it writes INPUT_sandbox), or choose "
+                    "another --output"
+                ),
+            )
 
 
 def _plan_only(

@@ -1,5 +1,11 @@
 """Creating meetings exactly once.
 
+Zoom is the ledger: before a host's first create in a run, that host's scheduled meetings are
+listed once, and a row whose meeting Zoom already holds (same host, topic, start instant and
+duration; for a recurring row, a recurring meeting of the same series) is adopted as ``exists``
+instead of being made again. That covers a lost or deleted journal, another output name and
+another computer; the journal stays the fast path and the record of creates in flight.
+
 A create is journaled as ``sending`` (durably) before the POST and as ``created`` as soon as its
 answer is back. A create whose outcome is unknown (timeout, connection lost after sending, 5xx,
 a 2xx that is not a meeting, a redirect) is never sent again blindly: when every request of the
@@ -27,10 +33,12 @@ from .journal import MeetingRecord
 from .outcomes import failure, made, pending_unknown, problem, reason, record_of
 from .session import Session
 
+RECURRING_FIXED = 8  # Zoom's meeting type of a recurring meeting with a fixed time
+
 
 def create_all(session: Session, plans: list[MeetingRequest]) -> None:
     """Create ``plans``, settling each row once, whatever Zoom does."""
-    pending, round_number, waited = plans, 0, 0.0
+    pending, round_number, waited = find_before_create(session, plans), 0, 0.0
     while pending and not session.stop.is_set():
         round_number += 1
         unknown: list[MeetingRequest] = []
@@ -160,7 +168,7 @@ def _look(
     by_host: dict[str, list[MeetingRequest]] = {}
     for plan in plans:
         by_host.setdefault(plan.host, []).append(plan)
-    listings = session.list_hosts(by_host)
+    listings = session.list_hosts(by_host, fresh=True)
     not_found: list[MeetingRequest] = []
     for host, host_plans in by_host.items():
         listing = listings.get(host)
@@ -192,10 +200,135 @@ def _look(
     return not_found
 
 
-def index_listing(listing: Iterable[dict[str, Any]], host: str) -> dict[str, dict[str, Any]]:
-    """Zoom's listing of ``host`` keyed by the same identity the rows have."""
-    found: dict[str, dict[str, Any]] = {}
+def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[MeetingRequest]:
+    """Adopt the rows Zoom already holds a meeting for; return the rows still to create.
+
+    One listing per host (kept on the session, so other checks can read it without asking
+    again). Of two meetings matching one row, the oldest is adopted and the other named in the
+    row's note, never deleted. Rows of a host that cannot be listed are not created in this run:
+    creating them blind could make a second meeting.
+    """
+    claimed = {record.meeting_id for record in session.journal.state.created.values()}
+    to_create: list[MeetingRequest] = []
+    matched: list[tuple[MeetingRequest, dict[str, Any], list[str]]] = []
+    by_host = _by_host(plans)
+    # All hosts at once, under one waiting budget: a failing listing endpoint must not cost
+    # ten minutes per host, one host after another.
+    listings = session.list_hosts(host_plans[0].host for host_plans in by_host.values())
+    for host_plans in by_host.values():
+        host = host_plans[0].host
+        listing = listings.get(host)
+        if listing is None:  # Ctrl-C came before this host was listed: nothing was sent
+            continue
+        if not isinstance(listing, list):
+            for plan in host_plans:
+                session.settle(problem(plan, Status.FAILED, _unlisted(listing)))
+            continue
+        found = matches_by_identity(listing, host)
+        for plan in host_plans:
+            candidates = [
+                meeting
+                for meeting in found.get(plan.identity, [])
+                if str(meeting.get("id")) not in claimed and _same_kind(plan, meeting)
+            ]
+            if not candidates:
+                to_create.append(plan)
+                continue
+            claimed.update(str(meeting.get("id")) for meeting in candidates)
+            others = [str(meeting.get("id")) for meeting in candidates[1:]]
+            matched.append((plan, candidates[0], others))
+    session.run_tasks(
+        [
+            partial(_adopt, session, plan, meeting, others, to_create)
+            for plan, meeting, others in matched
+        ]
+    )
+    return sorted(to_create, key=lambda plan: plan.row)
+
+
+def _adopt(
+    session: Session,
+    plan: MeetingRequest,
+    listed: dict[str, Any],
+    others: list[str],
+    to_create: list[MeetingRequest],
+) -> None:
+    """Take a meeting found on Zoom as the row's; its passcode is read with one GET."""
+    try:
+        meeting = session.get(str(listed.get("id")))
+    except (ZoomError, ConnectionLost) as error:
+        session.settle(problem(plan, Status.FAILED, _unlisted(error)))
+        return
+    if meeting is None or not _same_series(plan, meeting):
+        to_create.append(plan)  # gone meanwhile, or another series: this row is not on Zoom
+        return
+    record = record_of({**listed, **meeting}, plan.host)
+    _remember(session, plan, record, adopted=True, found=True)
+    note = _(
+        "found on Zoom (made by an earlier run, another output or another computer) and kept "
+        "as this row's meeting"
+    )
+    if others:
+        note += _(
+            "; Zoom also holds meeting {others} with the same host, topic, start and duration: "
+            "it was left alone (--remove-duplicates deletes it)"
+        ).format(others=", ".join(others))
+    session.settle(made(plan, Status.EXISTS, record, note))
+
+
+def _unlisted(error: BaseException) -> str:
+    if isinstance(error, ZoomError) and error.status < 500 and error.status != 429:
+        return failure(error)  # e.g. the host does not exist: the same words as a refused create
+    return _(
+        "not created: looking on Zoom for this meeting first failed ({reason}); a re-run will "
+        "look again"
+    ).format(reason=reason(error))
+
+
+def _by_host(plans: Iterable[MeetingRequest]) -> dict[str, list[MeetingRequest]]:
+    by_host: dict[str, list[MeetingRequest]] = {}
+    for plan in plans:
+        by_host.setdefault(plan.host.casefold(), []).append(plan)
+    return by_host
+
+
+def _same_kind(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
+    """A recurring row matches only a recurring meeting, a single one only a single one."""
+    kind = meeting.get("type")
+    if kind is None:
+        return True  # the listing did not say: the GET that follows checks the series
+    return (kind == RECURRING_FIXED) == (plan.recurrence is not None)
+
+
+def _same_series(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
+    if not _same_kind(plan, meeting):
+        return False
+    if plan.recurrence is None:
+        return True
+    held = meeting.get("recurrence")
+    if not isinstance(held, dict):
+        return False
+    for key, wanted in plan.recurrence.to_zoom().items():
+        value = held.get(key)
+        if key == "end_date_time":
+            if parse_moment(str(value or "")) != parse_moment(str(wanted)):
+                return False
+        elif str(value) != str(wanted):
+            return False
+    return True
+
+
+def matches_by_identity(
+    listing: Iterable[dict[str, Any]], host: str
+) -> dict[str, list[dict[str, Any]]]:
+    """Zoom's listing of ``host`` grouped by the identity the rows have, oldest first.
+
+    Malformed items (no start, a duration that is not a number, not an object) are skipped.
+    """
+    found: dict[str, list[dict[str, Any]]] = {}
     for meeting in listing:
+        if not isinstance(meeting, dict):
+            continue
         start = parse_moment(str(meeting.get("start_time") or ""))
         try:
             duration = int(meeting.get("duration") or 0)
@@ -204,14 +337,31 @@ def index_listing(listing: Iterable[dict[str, Any]], host: str) -> dict[str, dic
         if start is None:
             continue
         identity = meeting_identity(host, str(meeting.get("topic") or ""), start, duration)
-        found.setdefault(identity, meeting)  # the oldest wins: it is the one a lost answer made
+        found.setdefault(identity, []).append(meeting)
+    for meetings in found.values():
+        meetings.sort(key=lambda meeting: str(meeting.get("created_at") or ""))
     return found
 
 
+def index_listing(listing: Iterable[dict[str, Any]], host: str) -> dict[str, dict[str, Any]]:
+    """Zoom's listing of ``host`` keyed by the same identity the rows have."""
+    # The oldest wins: it is the one a lost answer made.
+    return {
+        identity: meetings[0] for identity, meetings in matches_by_identity(listing, host).items()
+    }
+
+
 def _remember(
-    session: Session, plan: MeetingRequest, record: MeetingRecord, *, adopted: bool = False
+    session: Session,
+    plan: MeetingRequest,
+    record: MeetingRecord,
+    *,
+    adopted: bool = False,
+    found: bool = False,
 ) -> None:
-    extra = {"adopted": True} if adopted else {}
+    extra: dict[str, Any] = {"adopted": True} if adopted else {}
+    if found:
+        extra["found"] = True
     session.journal.record(
         "created",
         id=plan.identity,

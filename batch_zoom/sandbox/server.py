@@ -338,6 +338,7 @@ class ZoomSandbox:
         state_path: Path | str | None = None,
         join_host: str = "https://sandbox.zoom.invalid",
         port: int = 0,
+        revoke_tokens_every: int | None = None,
     ) -> None:
         self._state = SandboxState(
             account_id=account_id,
@@ -353,6 +354,7 @@ class ZoomSandbox:
             single_token=single_token,
             state_path=Path(state_path) if state_path is not None else None,
             join_host=join_host,
+            revoke_tokens_every=revoke_tokens_every,
         )
         self._faults = FaultBook()
         self._log: list[RequestRecord] = []

@@ -188,6 +188,7 @@ class SandboxState:
         single_token: bool,
         state_path: Path | None,
         join_host: str,
+        revoke_tokens_every: int | None = None,
     ) -> None:
         if daily_limit_style not in DAILY_STYLES:
             raise ValueError(f"daily_limit_style must be one of {DAILY_STYLES}")
@@ -206,6 +207,12 @@ class SandboxState:
         self.daily_limit_style = daily_limit_style
         self.token_ttl = token_ttl
         self.single_token = single_token
+        # Token churn: every ``revoke_tokens_every`` creates, every token issued so far stops
+        # working, as when another process of the same app asks for tokens under Zoom's older
+        # one-live-token behaviour (NOTES.md). How often that happens on Zoom is a guess; the
+        # 401 it gives ("Access token is expired.", code 124) is the one users reported.
+        self.revoke_tokens_every = revoke_tokens_every
+        self.creates_made = 0
         self.state_path = Path(state_path) if state_path is not None else None
         self.join_host = join_host.rstrip("/")
         self.api_url = "https://api.zoom.us"  # the server sets its own base URL once bound
@@ -535,6 +542,10 @@ class SandboxState:
         meeting = self._new_meeting(host, request, times, now)
         self.meetings[meeting["id"]] = meeting
         self._count_daily(host)
+        self.creates_made += 1
+        if self.revoke_tokens_every and self.creates_made % self.revoke_tokens_every == 0:
+            for token in self.tokens.values():
+                token.expired = True
         self.save()
         return Reply(
             201, copy.deepcopy(meeting), {"Content-Location": self._location(meeting)}, host

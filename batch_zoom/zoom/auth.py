@@ -1,9 +1,10 @@
 """Server-to-Server OAuth: one access token per run, shared by every worker.
 
 Zoom gives no refresh token; a token lives an hour. We fetch one lazily, reuse it until shortly
-before it expires, and renew it once when Zoom says it expired (401, code 124). Many workers can
-hit that 401 together, so renewal takes a lock and skips the fetch when another worker already
-replaced the stale token (NOTES.md, "Many workers, one token").
+before it expires, and renew it when Zoom says it expired or was revoked (401, code 124). Many
+workers can hit that 401 together, so renewal takes a lock and skips the fetch when another worker
+already replaced the stale token (NOTES.md, "Many workers, one token"): however often tokens are
+revoked under a run, each revocation costs one token request.
 """
 
 from __future__ import annotations

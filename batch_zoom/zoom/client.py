@@ -1,8 +1,9 @@
 """ZoomClient: the meeting calls batch_zoom makes, and the one place that maps answers to errors.
 
-Every request waits for its turn at the shared ``Pacer``, carries the shared token, and is
-repeated once with a new token after a 401 (code 124). Retrying anything else is the caller's
-decision (``retry.decide``), because only the caller knows whether a repeat is safe.
+Every request waits for its turn at the shared ``Pacer``, then takes the shared token, and is
+repeated with a newer token after a 401 (code 124), at most ``MAX_TOKEN_RENEWALS`` times.
+Retrying anything else is the caller's decision (``retry.decide``), because only the caller knows
+whether a repeat is safe.
 
 Answers are checked for the shape each call returns: a create is made only when Zoom says 201
 with a JSON object holding the meeting's ``id``; anything else (an empty 200, HTML, ``{not json``,
@@ -43,6 +44,12 @@ from .retry import parse_retry_after
 from .transport import printable, send_request
 
 PAGE_SIZE = 300  # Zoom's maximum for the meeting list
+
+#: How many times one request may meet a refused token (401, code 124) and go again. Tokens can
+#: be revoked under us at any time (another process of the same app asking for one, in Zoom's
+#: older behaviour), so one renewal is not always enough; a bound keeps a broken OAuth setup from
+#: looping.
+MAX_TOKEN_RENEWALS = 3
 
 #: The daily per-host limit, recognised by its words: real 429s have come without the headers.
 DAILY_LIMIT_WORDS = re.compile(
@@ -153,10 +160,12 @@ class ZoomClient:
         return session
 
     def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        token = self._tokens.current()
-        renewed = False
+        renewals = 0
         while True:
             self._pacer.wait_turn()
+            # The token is taken after the pacer, when the request really leaves: a request that
+            # queued while another worker renewed the token carries the new one, not the old.
+            token = self._tokens.current()
             response = send_request(
                 self._session(),
                 method,
@@ -171,8 +180,12 @@ class ZoomClient:
             if error is None:
                 self._pacer.succeeded(_int_header(response, "X-RateLimit-Limit"))
                 return response
-            if isinstance(error, TokenExpired) and not renewed:
-                token, renewed = self._tokens.renew(token), True
+            if isinstance(error, TokenExpired) and renewals < MAX_TOKEN_RENEWALS:
+                # A 401 made nothing on Zoom, so repeating is safe. ``renew`` fetches only when
+                # the refused token is still the current one: when another worker already
+                # replaced it, the request goes again with that newer token at no cost.
+                self._tokens.renew(token)
+                renewals += 1
                 continue
             if isinstance(error, RateLimited) and not isinstance(error, DailyLimitReached):
                 self._pacer.throttle(error.retry_after, error.limit)
