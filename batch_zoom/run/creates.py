@@ -131,6 +131,14 @@ def complete(session: Session, record: MeetingRecord) -> tuple[MeetingRecord, st
     return record, note
 
 
+def complete_link(session: Session, plan: MeetingRequest, record: MeetingRecord) -> None:
+    """A row an earlier run made without reading its join link: fetch the link now."""
+    completed, note = complete(session, record)
+    if completed.join_url:
+        _remember(session, plan, completed)
+    session.settle(made(plan, Status.EXISTS, completed, note))
+
+
 def reconcile(
     session: Session, plans: list[MeetingRequest], *, adopted: Status
 ) -> list[MeetingRequest]:
