@@ -298,6 +298,8 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         print("nothing was deleted")
         return EXIT_OK
     out = sys.stdout
+    for warning in report.warnings:
+        _say(_("batch_zoom: warning: {warning}").format(warning=warning))
     problems = [result for result in report.results if result.status.needs_attention]
     for result in problems[:SHOWN_PROBLEMS]:
         message = (

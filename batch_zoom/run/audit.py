@@ -101,7 +101,7 @@ def audit(
     for plan, result in rows:
         by_host.setdefault(plan.host.casefold(), []).append((plan, result))
     hosts = {key: host_rows[0][0].host for key, host_rows in by_host.items()}
-    listings = session.list_hosts(hosts.values())
+    listings = session.list_hosts(hosts.values(), fresh=True)  # after every write
     named = {result.meeting_id for _plan, result in rows}
     for key, host_rows in by_host.items():
         listing = listings.get(hosts[key])

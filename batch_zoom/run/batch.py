@@ -36,12 +36,13 @@ from ..sheet.read import Table, read_table
 from ..sheet.write import check_output_writable, write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
+from ..zoom.clock import ZoomClock
 from ..zoom.pacing import Pacer
 from .audit import Receipt, audit, mark_duplicates, rows_to_verify
-from .creates import create_all, reconcile
+from .creates import complete_link, create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
-from .journal import Journal, JournalState, read_state
-from .outcomes import invalid, made
+from .journal import Journal, JournalState, MeetingRecord, read_state
+from .outcomes import clock_warning, invalid, made, skipped_items_warning
 from .session import NoProgress, Progress, Session
 
 __all__ = ["BatchReport", "Progress", "UndoPlan", "run_batch"]
@@ -60,6 +61,7 @@ class BatchReport:
     tokens_fetched: int = 0
     requests_throttled: int = 0
     cancelled_by_user: bool = False  # --undo answered "no": nothing was changed or written
+    warnings: list[str] = field(default_factory=list)  # said once each, before the summary
     receipt: Receipt | None = None  # what Zoom holds for the batch after the run's writes
 
     @property
@@ -82,10 +84,18 @@ class _Work:
     cancels: list[CancelRequest]
     #: row -> identity it had when it made its meeting: an original sheet's row edited since
     edited: dict[int, str] = field(default_factory=dict)
+    # made by an earlier run whose answer held no join link: fetch it
+    unlinked: list[tuple[MeetingRequest, MeetingRecord]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
-        return len(self.creates) + len(self.unsettled) + len(self.managed) + len(self.cancels)
+        return (
+            len(self.creates)
+            + len(self.unsettled)
+            + len(self.managed)
+            + len(self.cancels)
+            + len(self.unlinked)
+        )
 
 
 def run_batch(
@@ -105,10 +115,16 @@ def run_batch(
         options=dict(settings.option_defaults),
         now=now(),
     )
-    plans = validate_rows(table.rows, defaults)
-    if _is_zooms_own(settings.api_url):
-        sheet_rows = {row.number: row for row in table.rows}
-        plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
+
+    def plan_rows(moment: datetime | None) -> list[RowPlan]:
+        """The rows checked with ``moment`` as "now" (None: no check of starts in the past)."""
+        plans = validate_rows(table.rows, replace(defaults, now=moment))
+        if _is_zooms_own(settings.api_url):
+            sheet_rows = {row.number: row for row in table.rows}
+            plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
+        return plans
+
+    plans = plan_rows(defaults.now)
     report = BatchReport(results=[], table=table)
     if not settings.dry_run:
         # Before any request, not even for a token: a run must be able to write what it made.
@@ -121,6 +137,7 @@ def run_batch(
         results = _execute(
             settings,
             plans,
+            plan_rows,
             report,
             progress or NoProgress(),
             confirm_undo,
@@ -137,6 +154,7 @@ def run_batch(
 def _execute(
     settings: Settings,
     plans: Sequence[RowPlan],
+    plan_rows: Callable[[datetime | None], Sequence[RowPlan]],
     report: BatchReport,
     progress: Progress,
     confirm_undo: Callable[[UndoPlan], bool] | None,
@@ -155,7 +173,7 @@ def _execute(
                 report.cancelled_by_user = True
                 return results
         to_verify = [] if settings.undo else rows_to_verify(plans, results)
-        if not work.size and not to_verify:
+        if not work.size and not to_verify and not _refused_as_past(plans, plan_rows):
             return results  # nothing to send or verify: not even a token is fetched
         assert settings.credentials is not None, "a real run needs credentials"
         timeout = (settings.connect_timeout, settings.read_timeout)
@@ -165,13 +183,31 @@ def _execute(
             requests.Session(),
             timeout=timeout,
             sleep=sleep,
+            zoom_clock=(zoom_clock := ZoomClock(now)),
         )
         pacer = Pacer(settings.rate, clock=clock, sleep=sleep)
-        client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, now=now)
-        session = Session(settings, journal, client, progress=progress, sleep=sleep, now=now)
+        client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, zoom_clock=zoom_clock)
+        session = Session(
+            settings,
+            journal,
+            client,
+            progress=progress,
+            sleep=sleep,
+            now=zoom_clock.now,
+            clock=clock,
+        )
         try:
             tokens.current()  # bad credentials stop the batch here, before any row is touched
+            if zoom_clock.skewed:  # "in the past" is Zoom's to say: check the rows by its time
+                report.warnings.append(clock_warning(zoom_clock.skew, zoom_clock.now()))
+                plans = plan_rows(zoom_clock.now())
+                results, work = _sort(
+                    plans, journal, undo=settings.undo, input_name=settings.input_path.name
+                )
             progress.start(work.size)
+            session.run_tasks(
+                [partial(complete_link, session, plan, record) for plan, record in work.unlinked]
+            )
             if work.unsettled:
                 work.creates.extend(reconcile(session, work.unsettled, adopted=Status.EXISTS))
             session.run_tasks(
@@ -197,6 +233,10 @@ def _execute(
             report.tokens_fetched = tokens.fetches
             report.requests_throttled = pacer.throttled
             report.interrupted = session.interrupted
+            report.warnings.extend(
+                skipped_items_warning(host, count)
+                for host, count in sorted(client.skipped_items.items())
+            )
         results.update(session.results)
         if report.receipt is not None:
             mark_duplicates(results, report.receipt)
@@ -239,7 +279,11 @@ def _sort(
         elif plan.meeting_id:
             work.managed.append(plan)
         elif plan.identity in state.created:
-            results[plan.row] = made(plan, Status.EXISTS, state.created[plan.identity])
+            record = state.created[plan.identity]
+            if record.join_url or not record.meeting_id:
+                results[plan.row] = made(plan, Status.EXISTS, record)
+            else:
+                work.unlinked.append((plan, record))
         elif plan.identity in state.in_flight:
             work.unsettled.append(plan)
         else:
@@ -274,6 +318,19 @@ def _follow_edits(session: Session, work: _Work) -> None:
         session.results[plan.row] = replace(
             result, error=f"{note}: {result.error}" if result.error else note
         )
+
+
+def _refused_as_past(
+    plans: Sequence[RowPlan], plan_rows: Callable[[datetime | None], Sequence[RowPlan]]
+) -> bool:
+    """Some row was refused only for starting in the past: worth asking Zoom its time, since
+    this computer's clock may be the one that is wrong."""
+    invalid_rows = {plan.row for plan in plans if isinstance(plan, InvalidRow)}
+    if not invalid_rows:
+        return False
+    return any(
+        plan.row in invalid_rows and not isinstance(plan, InvalidRow) for plan in plan_rows(None)
+    )
 
 
 def _is_zooms_own(api_url: str) -> bool:
