@@ -201,8 +201,20 @@ def test_an_output_that_cannot_be_written_goes_to_a_fallback_and_nothing_is_lost
 ) -> None:
     path = write_csv(tmp_path / "in.csv", meeting_rows(3))
     blocked = tmp_path / "in_scheduled.csv"
-    blocked.mkdir()  # as if another program held the name
-    report = run(sandbox, path, sleeps)
+
+    class BlockDuringTheRun:  # the name is taken after the run checked it could write there
+        def start(self, total: int) -> None:
+            pass
+
+        def advance(self, rows: int = 1) -> None:
+            blocked.mkdir(exist_ok=True)  # as if another program held the name
+
+        def close(self) -> None:
+            pass
+
+    report = run_batch(
+        settings_for(sandbox, path), progress=BlockDuringTheRun(), sleep=sleeps, clock=sleeps.clock
+    )
     assert report.output_error is not None and report.output_path is not None
     assert report.output_path != blocked and report.output_path.exists()
     assert str(report.output_path.name) in str(report.output_error)

@@ -201,3 +201,47 @@ def test_a_sandbox_run_after_a_real_run_leaves_the_real_results_alone(
     err = capsys.readouterr().err
     assert "holds meetings made on Zoom" in err and "hint: " in err
     assert real.read_bytes() == before
+
+
+def test_an_edited_original_sheet_updates_its_meeting_and_leaves_no_orphan(
+    zoom_env: ZoomSandbox, tmp_path: Path
+) -> None:
+    rows = meeting_rows(3)
+    path = write_csv(tmp_path / "in.csv", rows)
+    assert main([str(path)]) == 0
+    made = {row["topic"]: row["meeting_id"] for row in read_csv(tmp_path / "in_scheduled.csv")}
+    rows[1][1] = "2030-01-09 16:30"  # the user moves one meeting in the original sheet
+    write_csv(path, rows)
+    assert main([str(path)]) == 0
+    result = read_csv(tmp_path / "in_scheduled.csv")
+    assert [row["status"] for row in result] == ["exists", "updated", "exists"]
+    assert result[1]["meeting_id"] == made[rows[1][0]]  # the same meeting, moved
+    assert "earlier run was changed to match" in result[1]["error"]
+    meetings = one_meeting_per_row(zoom_env, 3)
+    moved = next(m for m in meetings if str(m["id"]) == made[rows[1][0]])
+    assert moved["start_time"] == "2030-01-09T07:30:00Z"
+    patches = zoom_env.count("PATCH")
+    assert main([str(path)]) == 0  # and the next run knows it as this row's meeting
+    assert {row["status"] for row in read_csv(tmp_path / "in_scheduled.csv")} == {"exists"}
+    assert zoom_env.count("PATCH") == patches
+
+
+def test_a_row_inserted_above_others_is_a_new_meeting_not_an_edit(
+    zoom_env: ZoomSandbox, tmp_path: Path
+) -> None:
+    rows = meeting_rows(3)
+    path = write_csv(tmp_path / "in.csv", rows)
+    assert main([str(path)]) == 0
+    new_row = ["Kick-off", "2030-01-08 09:00", 30, "Asia/Tokyo", "host0@example.com"]
+    write_csv(path, [new_row, *rows])  # every old row moves down by one
+    assert main([str(path)]) == 0
+    result = read_csv(tmp_path / "in_scheduled.csv")
+    assert [row["status"] for row in result] == ["created", "exists", "exists", "exists"]
+    assert zoom_env.count("PATCH") == 0
+    one_meeting_per_row(zoom_env, 4)
+    rows[2][1] = "2030-01-10 11:00"  # now an edit of a row that moved: still its own meeting
+    write_csv(path, [new_row, *rows])
+    assert main([str(path)]) == 0
+    result = read_csv(tmp_path / "in_scheduled.csv")
+    assert [row["status"] for row in result] == ["exists", "exists", "exists", "updated"]
+    one_meeting_per_row(zoom_env, 4)

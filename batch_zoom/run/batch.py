@@ -81,6 +81,8 @@ class _Work:
     cancels: list[CancelRequest]
     # made by an earlier run whose answer held no join link: fetch it
     unlinked: list[tuple[MeetingRequest, MeetingRecord]] = field(default_factory=list)
+    #: row -> identity it had when it made its meeting: an original sheet's row edited since
+    edited: dict[int, str] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -159,7 +161,9 @@ def _execute(
     now: Callable[[], datetime],
 ) -> dict[int, RowResult]:
     with Journal(settings.journal_path, _target(settings)) as journal:
-        results, work = _sort(plans, journal, undo=settings.undo)
+        results, work = _sort(
+            plans, journal, undo=settings.undo, input_name=settings.input_path.name
+        )
         if settings.undo:
             question = undo_plan(work.cancels, journal.state)
             if question.total and confirm_undo is not None and not confirm_undo(question):
@@ -192,7 +196,12 @@ def _execute(
             tokens.current()  # bad credentials stop the batch here, before any row is touched
             if zoom_clock.skewed:  # "in the past" is Zoom's to say: check the rows by its time
                 report.warnings.append(clock_warning(zoom_clock.skew, zoom_clock.now()))
-                results, work = _sort(plan_rows(zoom_clock.now()), journal, undo=settings.undo)
+                results, work = _sort(
+                    plan_rows(zoom_clock.now()),
+                    journal,
+                    undo=settings.undo,
+                    input_name=settings.input_path.name,
+                )
             progress.start(work.size)
             session.run_tasks(
                 [partial(complete_link, session, plan, record) for plan, record in work.unlinked]
@@ -203,6 +212,7 @@ def _execute(
                 [partial(cancel, session, plan) for plan in work.cancels]
                 + [partial(update, session, plan) for plan in work.managed]
             )
+            _follow_edits(session, work)
             create_all(session, work.creates)
         except KeyboardInterrupt:  # between rounds or during a look-up: keep what is settled
             session.interrupted = True
@@ -222,13 +232,32 @@ def _execute(
 
 
 def _sort(
-    plans: Sequence[RowPlan], journal: Journal, *, undo: bool
+    plans: Sequence[RowPlan], journal: Journal, *, undo: bool, input_name: str
 ) -> tuple[dict[int, RowResult], _Work]:
-    """Settle what needs no request (invalid rows, rows already made) and sort the rest."""
+    """Settle what needs no request (invalid rows, rows already made) and sort the rest.
+
+    A row of the original sheet that was edited since it made its meeting (the journal knows
+    which row of which input made which meeting) is an edit of that meeting, compared and
+    updated like a row of the ``_scheduled`` file: never a second meeting beside an orphan.
+    A meeting whose identity another row of the sheet now has is that row's (rows inserted or
+    moved), not an edit.
+    """
     state = journal.state
     results: dict[int, RowResult] = {}
     work = _Work([], [], [], [])
+    wanted = {plan.identity for plan in plans if isinstance(plan, MeetingRequest)}
     for plan in plans:
+        if isinstance(plan, MeetingRequest) and not undo and not plan.meeting_id:
+            if plan.identity in state.created:
+                if state.row_of.get(plan.identity) not in (None, (input_name, plan.row)):
+                    journal.record("row", id=plan.identity, input=input_name, row=plan.row)
+            else:
+                earlier = state.made_by_row(input_name, plan.row)
+                if earlier is not None and earlier[0] not in wanted:
+                    identity, record = earlier
+                    if record.meeting_id not in state.deleted:
+                        work.edited[plan.row] = identity
+                        plan = replace(plan, meeting_id=record.meeting_id)
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
         elif isinstance(plan, CancelRequest):
@@ -261,6 +290,35 @@ def _refused_as_past(
     return any(
         plan.row in invalid_rows and not isinstance(plan, InvalidRow) for plan in plan_rows(None)
     )
+
+
+def _follow_edits(session: Session, work: _Work) -> None:
+    """An edited original row now matches its meeting: the journal follows it to its new
+    identity, so the next run of the same sheet knows the meeting as this row's."""
+    for plan in work.managed:
+        old_identity = work.edited.get(plan.row)
+        result = session.results.get(plan.row)
+        if old_identity is None or result is None or not result.meeting_id:
+            continue
+        if result.status not in (Status.UPDATED, Status.EXISTS):
+            continue
+        session.journal.record(
+            "created",
+            id=plan.identity,
+            meeting_id=result.meeting_id,
+            join_url=result.join_url or "",
+            passcode=result.passcode or "",
+            host=plan.host,
+            input=session.settings.input_path.name,
+            row=plan.row,
+            replaces=old_identity,
+        )
+        note = _(
+            "the meeting row {row} made in an earlier run was changed to match the edited row"
+        ).format(row=plan.row)
+        session.results[plan.row] = replace(
+            result, error=f"{note}: {result.error}" if result.error else note
+        )
 
 
 def _is_zooms_own(api_url: str) -> bool:

@@ -31,7 +31,7 @@ from ..models import MeetingRequest, Status, meeting_identity, parse_moment
 from ..zoom.retry import Operation, Verdict, backoff, decide
 from .journal import MeetingRecord
 from .outcomes import failure, made, pending_unknown, problem, reason, record_of
-from .session import Session
+from .session import Listing, Session
 
 RECURRING_FIXED = 8  # Zoom's meeting type of a recurring meeting with a fixed time
 
@@ -176,7 +176,7 @@ def _look(
     by_host: dict[str, list[MeetingRequest]] = {}
     for plan in plans:
         by_host.setdefault(plan.host, []).append(plan)
-    listings = session.list_hosts(by_host, fresh=True)
+    listings = session.list_hosts(by_host)
     not_found: list[MeetingRequest] = []
     for host, host_plans in by_host.items():
         listing = listings.get(host)
@@ -220,13 +220,18 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
     to_create: list[MeetingRequest] = []
     matched: list[tuple[MeetingRequest, dict[str, Any], list[str]]] = []
     by_host = _by_host(plans)
-    # All hosts at once, under one waiting budget: a failing listing endpoint must not cost
-    # ten minutes per host, one host after another.
-    listings = session.list_hosts(host_plans[0].host for host_plans in by_host.values())
-    for host_plans in by_host.values():
+    # A host listed already in this run (the look-up of creates an earlier run left in flight)
+    # is not listed again: nothing has been created for it since.
+    unlisted = [
+        host_plans[0].host for key, host_plans in by_host.items() if key not in session.listings
+    ]
+    listings: dict[str, Listing] = {**session.listings, **session.list_hosts(unlisted)}
+    for key, host_plans in by_host.items():
         host = host_plans[0].host
-        listing = listings.get(host)
-        if listing is None:  # Ctrl-C came before this host was listed: nothing was sent
+        listing = listings.get(key, listings.get(host))
+        if listing is None:  # Ctrl-C came before this host was listed
+            for plan in host_plans:
+                session.settle(pending_unknown(plan))
             continue
         if not isinstance(listing, list):
             for plan in host_plans:
@@ -377,5 +382,7 @@ def _remember(
         join_url=record.join_url,
         passcode=record.passcode,
         host=plan.host,
+        input=session.settings.input_path.name,
+        row=plan.row,
         **extra,
     )
