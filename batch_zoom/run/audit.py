@@ -22,7 +22,7 @@ from ..errors import ConnectionLost, NotFound, ZoomError
 from ..i18n import _
 from ..models import MeetingRequest, RowPlan, RowResult, Status
 from ..zoom.retry import Operation
-from .creates import matches_by_identity
+from .creates import matches_by_identity, same_kind, same_series
 from .outcomes import reason
 from .session import Session
 
@@ -112,7 +112,11 @@ def audit(
         by_id = {str(item.get("id")): item for item in listing if isinstance(item, dict)}
         found = matches_by_identity(listing, hosts[key])
         for plan, result in host_rows:
-            same = [str(meeting.get("id")) for meeting in found.get(plan.identity, [])]
+            same = [
+                str(meeting.get("id"))
+                for meeting in found.get(plan.identity, [])
+                if same_kind(plan, meeting)
+            ]
             listed = by_id.get(str(result.meeting_id))
             if listed is None:
                 receipt.problems[plan.row] = _(
@@ -126,7 +130,11 @@ def audit(
                         "row {row}: Zoom's join link for meeting {meeting_id} is not the one "
                         "the output shows; run the same command again to rewrite it"
                     ).format(row=plan.row, meeting_id=result.meeting_id)
-            others = tuple(meeting for meeting in same if meeting not in named)
+            others = tuple(
+                meeting
+                for meeting in same
+                if meeting not in named and _same_meeting(session, plan, meeting)
+            )
             if others:
                 receipt.meetings += len(others)
                 removed = _remove(session, others) if remove_duplicates else ()
@@ -135,6 +143,17 @@ def audit(
                 )
     receipt.duplicates.sort(key=lambda duplicate: duplicate.row)
     return receipt
+
+
+def _same_meeting(session: Session, plan: MeetingRequest, meeting_id: str) -> bool:
+    """A recurring meeting is the row's duplicate only when it is the same series (one GET)."""
+    if plan.recurrence is None:
+        return True
+    try:
+        meeting = session.get(meeting_id)
+    except (ZoomError, ConnectionLost):
+        return False  # unknown: never call it a duplicate, never delete it
+    return meeting is not None and same_series(plan, meeting)
 
 
 def _remove(session: Session, meeting_ids: Iterable[str]) -> tuple[str, ...]:

@@ -132,7 +132,12 @@ def run_batch(
         if settings.sandbox:
             _not_over_real_meetings(table, settings.output_path)
     if settings.dry_run:
-        results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
+        results = _plan_only(
+            plans,
+            read_state(settings.journal_path),
+            undo=settings.undo,
+            input_name=settings.input_path.name,
+        )
     else:
         results = _execute(
             settings,
@@ -264,12 +269,10 @@ def _sort(
                 if state.row_of.get(plan.identity) not in (None, (input_name, plan.row)):
                     journal.record("row", id=plan.identity, input=input_name, row=plan.row)
             else:
-                earlier = state.made_by_row(input_name, plan.row)
-                if earlier is not None and earlier[0] not in wanted:
-                    identity, record = earlier
-                    if record.meeting_id not in state.deleted:
-                        work.edited[plan.row] = identity
-                        plan = replace(plan, meeting_id=record.meeting_id)
+                earlier = _edited_from(plan, state, input_name, wanted)
+                if earlier is not None:
+                    work.edited[plan.row] = earlier[0]
+                    plan = replace(plan, meeting_id=earlier[1].meeting_id)
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
         elif isinstance(plan, CancelRequest):
@@ -289,6 +292,20 @@ def _sort(
         else:
             work.creates.append(plan)
     return results, work
+
+
+def _edited_from(
+    plan: MeetingRequest, state: JournalState, input_name: str, wanted: set[str]
+) -> tuple[str, MeetingRecord] | None:
+    """The identity and meeting this row made before it was edited, if it made one.
+
+    Not when another row of the sheet now has that identity (rows inserted or moved: it is that
+    row's meeting), nor when the meeting was cancelled.
+    """
+    earlier = state.made_by_row(input_name, plan.row)
+    if earlier is None or earlier[0] in wanted or earlier[1].meeting_id in state.deleted:
+        return None
+    return earlier
 
 
 def _follow_edits(session: Session, work: _Work) -> None:
@@ -383,7 +400,7 @@ def _not_over_real_meetings(table: Table, output: Path) -> None:
 
 
 def _plan_only(
-    plans: Sequence[RowPlan], state: JournalState, *, undo: bool
+    plans: Sequence[RowPlan], state: JournalState, *, undo: bool, input_name: str = ""
 ) -> dict[int, RowResult]:
     """A dry run: say what would happen; no request at all, not even for a token.
 
@@ -391,6 +408,7 @@ def _plan_only(
     """
     results: dict[int, RowResult] = {}
     creates_per_host: Counter[str] = Counter()
+    wanted = {plan.identity for plan in plans if isinstance(plan, MeetingRequest)}
     for plan in plans:
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
@@ -407,6 +425,11 @@ def _plan_only(
         elif plan.meeting_id:
             meeting_id = plan.meeting_id
             what = "would compare with Zoom and update what changed"
+        elif (earlier := _edited_from(plan, state, input_name, wanted)) is not None:
+            meeting_id = earlier[1].meeting_id
+            what = _(
+                "would update meeting {meeting_id}, which this row made before it was edited"
+            ).format(meeting_id=meeting_id)
         else:
             meeting_id, what = None, "would create"
             creates_per_host[plan.host.casefold()] += 1

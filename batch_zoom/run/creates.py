@@ -237,7 +237,7 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
             candidates = [
                 meeting
                 for meeting in found.get(plan.identity, [])
-                if str(meeting.get("id")) not in claimed and _same_kind(plan, meeting)
+                if str(meeting.get("id")) not in claimed and same_kind(plan, meeting)
             ]
             if not candidates:
                 to_create.append(plan)
@@ -267,7 +267,7 @@ def _adopt(
     except (ZoomError, ConnectionLost) as error:
         session.settle(problem(plan, Status.FAILED, _unlisted(error)))
         return
-    if meeting is None or not _same_series(plan, meeting):
+    if meeting is None or not same_series(plan, meeting):
         to_create.append(plan)  # gone meanwhile, or another series: this row is not on Zoom
         return
     record = record_of({**listed, **meeting}, plan.host)
@@ -300,7 +300,7 @@ def _by_host(plans: Iterable[MeetingRequest]) -> dict[str, list[MeetingRequest]]
     return by_host
 
 
-def _same_kind(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
+def same_kind(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
     """A recurring row matches only a recurring meeting, a single one only a single one."""
     kind = meeting.get("type")
     if kind is None:
@@ -308,8 +308,8 @@ def _same_kind(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
     return (kind == RECURRING_FIXED) == (plan.recurrence is not None)
 
 
-def _same_series(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
-    if not _same_kind(plan, meeting):
+def same_series(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
+    if not same_kind(plan, meeting):
         return False
     if plan.recurrence is None:
         return True
