@@ -22,18 +22,28 @@ from ..config import Settings
 from ..errors import BatchZoomError, OutputError
 from ..i18n import _
 from ..models import (
+    MEETING_STATUSES,
     CancelRequest,
     InvalidRow,
     MeetingRequest,
+    RegistrationResult,
     RowPlan,
     RowResult,
     SheetRow,
     Status,
 )
+from ..publish.calendar import CalendarEntry, write_calendar
+from ..publish.participants import (
+    PARTICIPANT_COLUMNS,
+    participant_rows,
+    participants_csv_path,
+    write_participants_csv,
+)
+from ..publish.participants import SHEET_NAME as PARTICIPANTS_SHEET
 from ..publish.report import write_report
 from ..rows.validate import RowDefaults, validate_rows
 from ..sheet.read import Table, read_table
-from ..sheet.write import check_output_writable, write_output
+from ..sheet.write import TableSheet, check_output_writable, write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.clock import ZoomClock
@@ -43,6 +53,7 @@ from .creates import complete_link, create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
 from .journal import Journal, JournalState, MeetingRecord, read_state
 from .outcomes import clock_warning, invalid, made, skipped_items_warning
+from .registrants import planned, register_all, registration_work, settled_from_journal
 from .session import NoProgress, Progress, Session
 
 __all__ = ["BatchReport", "Progress", "UndoPlan", "run_batch"]
@@ -62,16 +73,21 @@ class BatchReport:
     requests_throttled: int = 0
     cancelled_by_user: bool = False  # --undo answered "no": nothing was changed or written
     warnings: list[str] = field(default_factory=list)  # said once each, before the summary
+    registrations: list[RegistrationResult] = field(default_factory=list)  # the Participants
+    participants_path: Path | None = None  # beside a CSV output: the participants' links
+    calendar_path: Path | None = None  # the participants' .ics, when one was written
     receipt: Receipt | None = None  # what Zoom holds for the batch after the run's writes
-
-    @property
-    def needs_attention(self) -> bool:
-        rows = any(result.status.needs_attention for result in self.results)
-        return rows or (self.receipt is not None and self.receipt.needs_attention)
 
     @property
     def counts(self) -> Counter[Status]:
         return Counter(result.status for result in self.results)
+
+    @property
+    def needs_attention(self) -> bool:
+        rows = any(result.status.needs_attention for result in self.results)
+        people = any(person.status.needs_attention for person in self.registrations)
+        receipt = self.receipt is not None and self.receipt.needs_attention
+        return rows or people or receipt
 
 
 @dataclass
@@ -114,6 +130,7 @@ def run_batch(
         host=settings.user,
         options=dict(settings.option_defaults),
         now=now(),
+        registrant_emails=settings.registrant_emails,
     )
 
     def plan_rows(moment: datetime | None) -> list[RowPlan]:
@@ -138,6 +155,12 @@ def run_batch(
             undo=settings.undo,
             input_name=settings.input_path.name,
         )
+        report.registrations = [
+            person
+            for plan in plans
+            if isinstance(plan, MeetingRequest) and not settings.undo
+            for person in planned(plan, results[plan.row].meeting_id)
+        ]
     else:
         results = _execute(
             settings,
@@ -153,6 +176,8 @@ def run_batch(
     report.results = _complete(table, results)
     if not report.cancelled_by_user:
         _write(settings, report)
+        if not settings.dry_run:
+            _publish_calendar(settings, report, plans, now())
     return report
 
 
@@ -178,8 +203,20 @@ def _execute(
                 report.cancelled_by_user = True
                 return results
         to_verify = [] if settings.undo else rows_to_verify(plans, results)
-        if not work.size and not to_verify and not _refused_as_past(plans, plan_rows):
-            return results  # nothing to send or verify: not even a token is fetched
+        requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
+        known = [
+            settled_from_journal(item, journal.state)
+            for item in registration_work(requests_by_row, results, journal.state)
+        ]
+        if (
+            not work.size
+            and not to_verify
+            and all(people is not None for people in known)
+            and not _refused_as_past(plans, plan_rows)
+        ):
+            # nothing to send: not even a token is fetched
+            report.registrations = [person for people in known if people for person in people]
+            return results
         assert settings.credentials is not None, "a real run needs credentials"
         timeout = (settings.connect_timeout, settings.read_timeout)
         tokens = TokenProvider(
@@ -209,6 +246,7 @@ def _execute(
                 results, work = _sort(
                     plans, journal, undo=settings.undo, input_name=settings.input_path.name
                 )
+                requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
             progress.start(work.size)
             session.run_tasks(
                 [partial(complete_link, session, plan, record) for plan, record in work.unlinked]
@@ -221,6 +259,11 @@ def _execute(
             )
             _follow_edits(session, work)
             create_all(session, work.creates)
+            if not session.stop.is_set():
+                made_now = {**results, **session.results}
+                report.registrations = register_all(
+                    session, registration_work(requests_by_row, made_now, journal.state)
+                )
             if not settings.undo and not session.stop.is_set():
                 # The receipt: after every write, Zoom says what it holds for this batch.
                 settled = {**results, **session.results}
@@ -460,17 +503,62 @@ def _complete(table: Table, results: dict[int, RowResult]) -> list[RowResult]:
 
 
 def _write(settings: Settings, report: BatchReport) -> None:
+    people = participant_rows(report.registrations)
+    as_csv = settings.output_path.suffix.lower() == ".csv"
+    extra = None
+    if people and not as_csv:
+        extra = TableSheet(PARTICIPANTS_SHEET, PARTICIPANT_COLUMNS, people)
     try:
-        report.output_path = write_output(report.table, report.results, settings.output_path)
+        report.output_path = write_output(
+            report.table, report.results, settings.output_path, extra=extra
+        )
     except OutputError as error:
         report.output_error = error
         report.output_path = error.fallback
+    if people and as_csv:
+        path = participants_csv_path(settings.output_path)
+        try:
+            write_participants_csv(path, report.registrations)
+            report.participants_path = path
+        except OutputError as error:
+            report.output_error = report.output_error or error
     if settings.report_path is not None:
         try:
             title = settings.input_path.name
             write_report(report.results, settings.report_path, title=title)
         except OutputError as error:
             report.output_error = report.output_error or error
+
+
+def _publish_calendar(
+    settings: Settings, report: BatchReport, plans: Sequence[RowPlan], moment: datetime
+) -> None:
+    """The participants' ``.ics``: an event per meeting in the output, cancellations marked."""
+    requests_by_row = {plan.row: plan for plan in plans if isinstance(plan, MeetingRequest)}
+    entries: list[CalendarEntry] = []
+    cancelled: list[str] = []
+    for result in report.results:
+        if result.status is Status.CANCELLED and result.meeting_id:
+            cancelled.append(result.meeting_id)
+        plan = requests_by_row.get(result.row)
+        if result.status in MEETING_STATUSES and plan and result.meeting_id and result.join_url:
+            entries.append(
+                CalendarEntry(
+                    meeting_id=result.meeting_id,
+                    topic=plan.topic,
+                    start=plan.start,
+                    duration=plan.duration,
+                    timezone=plan.timezone,
+                    join_url=result.join_url,
+                    passcode=result.passcode or "",
+                    recurrence=plan.recurrence,
+                )
+            )
+    try:
+        if write_calendar(settings.calendar_path, entries, cancelled=cancelled, now=moment):
+            report.calendar_path = settings.calendar_path
+    except OutputError as error:
+        report.output_error = report.output_error or error
 
 
 def _target(settings: Settings) -> str:
