@@ -38,6 +38,7 @@ from .config import (
 from .errors import BatchZoomError, ConfigError
 from .i18n import LANGUAGES, _, argparse_speaks, choose_language, use_language
 from .models import RegistrationStatus, Status
+from .run.audit import duplicate_message
 from .run.batch import BatchReport, UndoPlan, run_batch
 
 EXIT_OK, EXIT_ATTENTION, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -194,6 +195,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="schedule again a row whose meeting was deleted in Zoom "
         "(default: report it as missing)",
     )
+    parser.add_argument(
+        "--remove-duplicates",
+        action="store_true",
+        help="when Zoom holds a second meeting for a row (e.g. a late create), delete the one "
+        "the output does not name (default: report it, exit 1)",
+    )
     options = parser.add_argument_group(
         "defaults for every row",
         "used where a row leaves the column empty; e.g. --waiting-room yes",
@@ -304,6 +311,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         undo=args.undo,
         yes=args.yes,
         recreate_missing=args.recreate_missing,
+        remove_duplicates=args.remove_duplicates,
         recheck_seconds=args.lookup_wait,
         check=args.check and not args.dry_run,
         hosts=hosts,
@@ -361,7 +369,7 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         return EXIT_OK
     out = sys.stdout
     for warning in report.warnings:
-        print(f"batch_zoom: {warning}", file=sys.stderr)
+        _say(_("batch_zoom: warning: {warning}").format(warning=warning))
     problems = [result for result in report.results if result.status.needs_attention]
     for result in problems[:SHOWN_PROBLEMS]:
         message = (
@@ -390,6 +398,12 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
     parts = [f"{counts[status]} {status.value}" for status in Status if counts[status]]
     if not settings.quiet or problems:
         print(f"{len(report.results)} rows: {', '.join(parts) or 'nothing to do'}", file=out)
+    if report.receipt is not None:
+        for duplicate in report.receipt.duplicates:
+            print(duplicate_message(duplicate), file=out)
+        for line in report.receipt.problems.values():
+            print(line, file=out)
+        print(report.receipt.line(), file=out)
     if report.registrations and (not settings.quiet or people_problems):
         tally = Counter(person.status for person in report.registrations)
         print(

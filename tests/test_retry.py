@@ -171,7 +171,7 @@ def test_jitter_stays_between_half_and_all_of_the_backoff() -> None:
     assert waits == [0.25, 0.5]
 
 
-@pytest.mark.parametrize("error", [SENT, E500, E400, DAILY, EXPIRED])
+@pytest.mark.parametrize("error", [SENT, E500, E400, DAILY, EXPIRED, HTML_201, MOVED])
 def test_a_create_is_never_repeated_after_an_unknown_or_final_outcome(error: BaseException) -> None:
     send = Flaky(error)
     with pytest.raises(type(error)):
@@ -186,3 +186,15 @@ def test_the_waiting_budget_ends_the_retries_with_the_last_failure() -> None:
         call_with_retries(send, C, sleep=waits.append, budget=7.0)
     assert waits == [3.0, 3.0]  # a third wait would pass the 7 s budget
     assert send.calls == 3
+
+
+def test_a_budget_shared_with_other_calls_ends_the_retries_when_it_is_spent() -> None:
+    shared = {"left": 5.0}  # another call, in parallel, spends the same budget
+
+    def sleep(seconds: float) -> None:
+        shared["left"] -= seconds * 2  # this call's wait and the other's
+
+    send = Flaky(*[QPS_AFTER] * 10)
+    with pytest.raises(RateLimited):
+        call_with_retries(send, R, sleep=sleep, budget=600, remaining=lambda: shared["left"])
+    assert send.calls == 2  # 3 s waited here and 3 s elsewhere: the shared 5 s is gone

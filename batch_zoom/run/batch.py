@@ -46,14 +46,16 @@ from ..sheet.read import Table, read_table
 from ..sheet.write import TableSheet, check_output_writable, write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
+from ..zoom.clock import ZoomClock
 from ..zoom.pacing import Pacer
+from .audit import Receipt, audit, mark_duplicates, rows_to_verify
 from .check import check_only
-from .creates import create_all, reconcile
+from .creates import complete_link, create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
-from .journal import Journal, JournalState, read_state
-from .outcomes import invalid, made
+from .journal import Journal, JournalState, MeetingRecord, read_state
+from .outcomes import clock_warning, invalid, made, skipped_items_warning
 from .pool import HostPool
-from .preflight import Preflight, run_preflight
+from .preflight import LOOK_UP_BUDGET, Preflight, run_preflight
 from .registrants import planned, register_all, registration_work, settled_from_journal
 from .session import NoProgress, Progress, Session
 
@@ -73,10 +75,11 @@ class BatchReport:
     tokens_fetched: int = 0
     requests_throttled: int = 0
     cancelled_by_user: bool = False  # --undo answered "no": nothing was changed or written
-    warnings: list[str] = field(default_factory=list)  # batch-wide lines (a missing scope)
+    warnings: list[str] = field(default_factory=list)  # said once each, before the summary
     registrations: list[RegistrationResult] = field(default_factory=list)  # the Participants
     participants_path: Path | None = None  # beside a CSV output: the participants' links
     calendar_path: Path | None = None  # the participants' .ics, when one was written
+    receipt: Receipt | None = None  # what Zoom holds for the batch after the run's writes
 
     @property
     def counts(self) -> Counter[Status]:
@@ -84,9 +87,10 @@ class BatchReport:
 
     @property
     def needs_attention(self) -> bool:
-        return any(result.status.needs_attention for result in self.results) or any(
-            person.status.needs_attention for person in self.registrations
-        )
+        rows = any(result.status.needs_attention for result in self.results)
+        people = any(person.status.needs_attention for person in self.registrations)
+        receipt = self.receipt is not None and self.receipt.needs_attention
+        return rows or people or receipt
 
 
 @dataclass
@@ -99,10 +103,18 @@ class _Work:
     cancels: list[CancelRequest]
     #: row -> identity it had when it made its meeting: an original sheet's row edited since
     edited: dict[int, str] = field(default_factory=dict)
+    # made by an earlier run whose answer held no join link: fetch it
+    unlinked: list[tuple[MeetingRequest, MeetingRecord]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
-        return len(self.creates) + len(self.unsettled) + len(self.managed) + len(self.cancels)
+        return (
+            len(self.creates)
+            + len(self.unsettled)
+            + len(self.managed)
+            + len(self.cancels)
+            + len(self.unlinked)
+        )
 
 
 def run_batch(
@@ -124,10 +136,16 @@ def run_batch(
         now=now(),
         registrant_emails=settings.registrant_emails,
     )
-    plans = validate_rows(pool.named_rows(table.rows), defaults)
-    if _is_zooms_own(settings.api_url):
-        sheet_rows = {row.number: row for row in table.rows}
-        plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
+
+    def plan_rows(moment: datetime | None) -> list[RowPlan]:
+        """The rows checked with ``moment`` as "now" (None: no check of starts in the past)."""
+        plans = validate_rows(pool.named_rows(table.rows), replace(defaults, now=moment))
+        if _is_zooms_own(settings.api_url):
+            sheet_rows = {row.number: row for row in table.rows}
+            plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
+        return plans
+
+    plans = plan_rows(defaults.now)
     report = BatchReport(results=[], table=table)
     if not settings.dry_run:
         # Before any request, not even for a token: a run must be able to write what it made.
@@ -135,7 +153,12 @@ def run_batch(
         if settings.sandbox:
             _not_over_real_meetings(table, settings.output_path)
     if settings.dry_run:
-        results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
+        results = _plan_only(
+            plans,
+            read_state(settings.journal_path),
+            undo=settings.undo,
+            input_name=settings.input_path.name,
+        )
         pool.note_planned(results)
         report.registrations = [
             person
@@ -149,6 +172,7 @@ def run_batch(
         results = _execute(
             settings,
             plans,
+            plan_rows,
             pool,
             report,
             progress or NoProgress(),
@@ -168,6 +192,7 @@ def run_batch(
 def _execute(
     settings: Settings,
     plans: Sequence[RowPlan],
+    plan_rows: Callable[[datetime | None], Sequence[RowPlan]],
     pool: HostPool,
     report: BatchReport,
     progress: Progress,
@@ -187,12 +212,18 @@ def _execute(
             if question.total and confirm_undo is not None and not confirm_undo(question):
                 report.cancelled_by_user = True
                 return results
+        to_verify = [] if settings.undo else rows_to_verify(plans, results)
         requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
         known = [
             settled_from_journal(item, journal.state)
             for item in registration_work(requests_by_row, results, journal.state)
         ]
-        if not work.size and all(people is not None for people in known):
+        if (
+            not work.size
+            and not to_verify
+            and all(people is not None for people in known)
+            and not _refused_as_past(plans, plan_rows)
+        ):
             # nothing to send: not even a token is fetched
             report.registrations = [person for people in known if people for person in people]
             return results
@@ -204,19 +235,40 @@ def _execute(
             requests.Session(),
             timeout=timeout,
             sleep=sleep,
+            zoom_clock=(zoom_clock := ZoomClock(now)),
         )
         pacer = Pacer(settings.rate, clock=clock, sleep=sleep)
-        client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, now=now)
-        session = Session(settings, journal, client, progress=progress, sleep=sleep, now=now)
+        client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, zoom_clock=zoom_clock)
+        session = Session(
+            settings,
+            journal,
+            client,
+            progress=progress,
+            sleep=sleep,
+            now=zoom_clock.now,
+            clock=clock,
+        )
         found = Preflight()
         try:
             tokens.current()  # bad credentials stop the batch here, before any row is touched
+            if zoom_clock.skewed:  # "in the past" is Zoom's to say: check the rows by its time
+                report.warnings.append(clock_warning(zoom_clock.skew, zoom_clock.now()))
+                plans = pool.known_from_journal(plan_rows(zoom_clock.now()), journal.state)
+                results, work = _sort(
+                    plans, journal, undo=settings.undo, input_name=settings.input_path.name
+                )
+                requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
             if not settings.undo:
                 found = _preflight(settings, session, work, pool, journal.state)
                 if found.warning:
                     report.warnings.append(found.warning)
                 _apply_preflight(found, work, results, journal.state)
+                plans = [_with_pool_host(plan, found) for plan in plans]
+                requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
             progress.start(work.size)
+            session.run_tasks(
+                [partial(complete_link, session, plan, record) for plan, record in work.unlinked]
+            )
             if work.unsettled:
                 work.creates.extend(reconcile(session, work.unsettled, adopted=Status.EXISTS))
             session.run_tasks(
@@ -230,6 +282,14 @@ def _execute(
                 report.registrations = register_all(
                     session, registration_work(requests_by_row, made_now, journal.state)
                 )
+            if not settings.undo and not session.stop.is_set():
+                # The receipt: after every write, Zoom says what it holds for this batch.
+                settled = {**results, **session.results}
+                report.receipt = audit(
+                    session,
+                    rows_to_verify(plans, settled),
+                    remove_duplicates=settings.remove_duplicates,
+                )
         except KeyboardInterrupt:  # between rounds or during a look-up: keep what is settled
             session.interrupted = True
             session.stop.set()
@@ -239,7 +299,13 @@ def _execute(
             report.tokens_fetched = tokens.fetches
             report.requests_throttled = pacer.throttled
             report.interrupted = session.interrupted
+            report.warnings.extend(
+                skipped_items_warning(host, count)
+                for host, count in sorted(client.skipped_items.items())
+            )
         results.update(session.results)
+        if report.receipt is not None:
+            mark_duplicates(results, report.receipt)
         _annotate(results, found, pool)
         return results
 
@@ -256,8 +322,10 @@ def _preflight(
     # Rows to create only: a managed row is compared first and written only if it changed, so
     # its host is not looked up (a refused move or passcode comes back as Zoom's refusal).
     named = [plan for plan in [*work.creates, *work.unsettled] if plan.row not in pool.rows]
+    deadline = session.clock() + LOOK_UP_BUDGET
+    call = partial(session.call, remaining=lambda: deadline - session.clock())
     return run_preflight(
-        session.call,
+        call,
         session.zoom,
         named,
         pool_plans,
@@ -316,6 +384,13 @@ def _annotate(results: dict[int, RowResult], found: Preflight, pool: HostPool) -
         results[row] = result
 
 
+def _with_pool_host(plan: RowPlan, found: Preflight) -> RowPlan:
+    """A pool row as it is sent: with the host the pool gave it (the receipt checks that one)."""
+    if isinstance(plan, MeetingRequest) and plan.row in found.assigned:
+        return replace(plan, host=found.assigned[plan.row])
+    return plan
+
+
 def _sort(
     plans: Sequence[RowPlan], journal: Journal, *, undo: bool, input_name: str
 ) -> tuple[dict[int, RowResult], _Work]:
@@ -337,12 +412,10 @@ def _sort(
                 if state.row_of.get(plan.identity) not in (None, (input_name, plan.row)):
                     journal.record("row", id=plan.identity, input=input_name, row=plan.row)
             else:
-                earlier = state.made_by_row(input_name, plan.row)
-                if earlier is not None and earlier[0] not in wanted:
-                    identity, record = earlier
-                    if record.meeting_id not in state.deleted:
-                        work.edited[plan.row] = identity
-                        plan = replace(plan, meeting_id=record.meeting_id)
+                earlier = _edited_from(plan, state, input_name, wanted)
+                if earlier is not None:
+                    work.edited[plan.row] = earlier[0]
+                    plan = replace(plan, meeting_id=earlier[1].meeting_id)
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
         elif isinstance(plan, CancelRequest):
@@ -352,12 +425,30 @@ def _sort(
         elif plan.meeting_id:
             work.managed.append(plan)
         elif plan.identity in state.created:
-            results[plan.row] = made(plan, Status.EXISTS, state.created[plan.identity])
+            record = state.created[plan.identity]
+            if record.join_url or not record.meeting_id:
+                results[plan.row] = made(plan, Status.EXISTS, record)
+            else:
+                work.unlinked.append((plan, record))
         elif plan.identity in state.in_flight:
             work.unsettled.append(plan)
         else:
             work.creates.append(plan)
     return results, work
+
+
+def _edited_from(
+    plan: MeetingRequest, state: JournalState, input_name: str, wanted: set[str]
+) -> tuple[str, MeetingRecord] | None:
+    """The identity and meeting this row made before it was edited, if it made one.
+
+    Not when another row of the sheet now has that identity (rows inserted or moved: it is that
+    row's meeting), nor when the meeting was cancelled.
+    """
+    earlier = state.made_by_row(input_name, plan.row)
+    if earlier is None or earlier[0] in wanted or earlier[1].meeting_id in state.deleted:
+        return None
+    return earlier
 
 
 def _follow_edits(session: Session, work: _Work) -> None:
@@ -387,6 +478,19 @@ def _follow_edits(session: Session, work: _Work) -> None:
         session.results[plan.row] = replace(
             result, error=f"{note}: {result.error}" if result.error else note
         )
+
+
+def _refused_as_past(
+    plans: Sequence[RowPlan], plan_rows: Callable[[datetime | None], Sequence[RowPlan]]
+) -> bool:
+    """Some row was refused only for starting in the past: worth asking Zoom its time, since
+    this computer's clock may be the one that is wrong."""
+    invalid_rows = {plan.row for plan in plans if isinstance(plan, InvalidRow)}
+    if not invalid_rows:
+        return False
+    return any(
+        plan.row in invalid_rows and not isinstance(plan, InvalidRow) for plan in plan_rows(None)
+    )
 
 
 def _is_zooms_own(api_url: str) -> bool:
@@ -439,7 +543,7 @@ def _not_over_real_meetings(table: Table, output: Path) -> None:
 
 
 def _plan_only(
-    plans: Sequence[RowPlan], state: JournalState, *, undo: bool
+    plans: Sequence[RowPlan], state: JournalState, *, undo: bool, input_name: str = ""
 ) -> dict[int, RowResult]:
     """A dry run: say what would happen; no request at all, not even for a token.
 
@@ -447,6 +551,7 @@ def _plan_only(
     """
     results: dict[int, RowResult] = {}
     creates_per_host: Counter[str] = Counter()
+    wanted = {plan.identity for plan in plans if isinstance(plan, MeetingRequest)}
     for plan in plans:
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
@@ -463,6 +568,11 @@ def _plan_only(
         elif plan.meeting_id:
             meeting_id = plan.meeting_id
             what = "would compare with Zoom and update what changed"
+        elif (earlier := _edited_from(plan, state, input_name, wanted)) is not None:
+            meeting_id = earlier[1].meeting_id
+            what = _(
+                "would update meeting {meeting_id}, which this row made before it was edited"
+            ).format(meeting_id=meeting_id)
         else:
             meeting_id, what = None, "would create"
             creates_per_host[plan.host.casefold()] += 1

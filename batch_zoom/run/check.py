@@ -28,7 +28,7 @@ from .creates import index_listing
 from .edits import as_cancel, meeting_of
 from .journal import read_state
 from .outcomes import invalid, made, reason
-from .preflight import lister_for, run_preflight
+from .preflight import LOOK_UP_BUDGET, lister_for, run_preflight
 
 if TYPE_CHECKING:
     from .batch import BatchReport
@@ -55,6 +55,8 @@ def check_only(
     pacer = Pacer(settings.rate, clock=clock, sleep=sleep)
     client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, now=now)
     call = partial(call_with_retries, sleep=sleep, budget=settings.max_wait)
+    deadline = clock() + LOOK_UP_BUDGET
+    look_up = partial(call, remaining=lambda: deadline - clock())
     results: dict[int, RowResult] = {}
     try:
         tokens.current()
@@ -62,7 +64,7 @@ def check_only(
         named = [p for p in writes if p.row not in pool.rows]
         pool_plans = [p for p in writes if p.row in pool.rows and not p.meeting_id]
         found = run_preflight(
-            call,
+            look_up,
             client,
             named,
             pool_plans,

@@ -64,12 +64,12 @@ class JournalState:
     in_flight: set[str] = field(default_factory=set)  # identities whose create outcome is unknown
     updating: dict[str, list[str]] = field(default_factory=dict)  # meeting id -> field names
     deleted: set[str] = field(default_factory=set)  # meeting ids
-    # meeting id -> address key -> the registration this batch made (or adopted)
-    registrations: dict[str, dict[str, RegistrationRecord]] = field(default_factory=dict)
-    registering: dict[str, set[str]] = field(default_factory=dict)  # meeting id -> in flight
     #: (input file name, spreadsheet row) -> identity of the meeting that row made, and back
     rows: dict[tuple[str, int], str] = field(default_factory=dict)
     row_of: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # meeting id -> address key -> the registration this batch made (or adopted)
+    registrations: dict[str, dict[str, RegistrationRecord]] = field(default_factory=dict)
+    registering: dict[str, set[str]] = field(default_factory=dict)  # meeting id -> in flight
 
     def made_by_row(self, input_name: str, row: int) -> tuple[str, MeetingRecord] | None:
         """The identity and meeting that ``row`` of ``input_name`` made, as far as we know."""

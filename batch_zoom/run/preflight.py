@@ -38,6 +38,10 @@ from ..zoom.retry import Operation
 
 Call = Callable[[Callable[[], Any], Operation], Any]
 
+#: Seconds all of a run's host look-ups may wait on a failing or busy Zoom, together. The checks
+#: help but are not needed: a host left unchecked is still created, and Zoom's answer tells.
+LOOK_UP_BUDGET = 10.0
+
 #: The scopes the look-ups need: classic, or the granular pair.
 USER_SCOPE_HINT = (
     "user:read:admin (or the granular user:read:user:admin and user:read:settings:admin)"

@@ -27,7 +27,7 @@ from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from .faults import Fault, FaultBook
-from .state import ONE_MEETING, USERS_MEETINGS, Reply, SandboxState, error
+from .state import ONE_MEETING, ONE_USER, USER_SETTINGS, USERS_MEETINGS, Reply, SandboxState, error
 
 MAX_BODY = 10 * 1024 * 1024
 OAUTH_PATH = "/oauth/token"
@@ -180,6 +180,9 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(sandbox.latency)
         if answer == "hold":
             self._hold()
+            if isinstance(reply, Reply) and reply.status == 201 and isinstance(reply.body, dict):
+                # Zoom goes on working after the client gave up: the meeting lands later.
+                sandbox._state.postpone(reply.body["id"], sandbox._late_by)
             return
         if answer == "drop" or reply is None:
             self._drop()
@@ -219,7 +222,8 @@ class _Handler(BaseHTTPRequestHandler):
             with state.lock:  # no listing may see the meeting between its making and its hiding
                 acted = act()
                 if acted.status == 201 and isinstance(acted.body, dict):
-                    state.postpone(acted.body["id"], timedelta(seconds=fault.delay))
+                    state.postpone(acted.body["id"], None)  # until the client gives up
+                    sandbox._late_by = timedelta(seconds=fault.delay)
             return acted, "hold"
         acted = act()
         if fault.kind == "drop_after":
@@ -363,6 +367,7 @@ class ZoomSandbox:
         self._thread: threading.Thread | None = None
         self._port = port
         self.latency = latency
+        self._late_by = timedelta(0)  # the "late" fault's delay, counted once the client gave up
 
     # ---- tunable while running -----------------------------------------------------------------
     @property
@@ -526,7 +531,7 @@ class ZoomSandbox:
 
     def _host_of(self, path: str) -> str | None:
         with self._state.lock:
-            users = USERS_MEETINGS.match(path)
+            users = USERS_MEETINGS.match(path) or ONE_USER.match(path) or USER_SETTINGS.match(path)
             if users:
                 return self._state.resolve_user(users.group(1))
             one = ONE_MEETING.match(path)
