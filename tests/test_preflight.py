@@ -195,7 +195,9 @@ def test_nine_hostless_rows_in_three_slots_share_a_pool_of_three_without_double_
     assert [r["status"] for r in read_csv(tmp_path / "in_scheduled.csv")] == ["exists"] * 9
 
 
-def test_a_row_no_pool_host_can_take_is_invalid_with_the_reason(zoom: ZoomSandbox, tmp_path: Path):
+def test_a_row_no_pool_host_can_take_is_invalid_with_the_reason(
+    zoom: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
     rows = [row("First", "10:00", 60), row("Second", "10:30", 30)]
     path = write_csv(tmp_path / "in.csv", rows, HEADER)
     assert run(path, "--hosts", "a@example.com,gone@example.com") == 1
@@ -205,6 +207,10 @@ def test_a_row_no_pool_host_can_take_is_invalid_with_the_reason(zoom: ZoomSandbo
         "row 3: host: no host of the pool (a@example.com) is free at 2030-01-07 10:30-11:00"
     )
     assert posts_for(zoom, "gone@example.com") == 0
+    assert (
+        "batch_zoom: warning: host gone@example.com is an inactive user on this Zoom account: "
+        "it takes no rows from the pool"
+    ) in capsys.readouterr().err
 
 
 def test_the_hosts_sheet_gives_the_pool_and_names_for_host_cells(zoom: ZoomSandbox, tmp_path: Path):

@@ -260,8 +260,7 @@ def _execute(
                 requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
             if not settings.undo:
                 found = _preflight(settings, session, work, pool, journal.state)
-                if found.warning:
-                    report.warnings.append(found.warning)
+                report.warnings.extend(found.warnings)
                 _apply_preflight(found, work, results, journal.state)
                 plans = [_with_pool_host(plan, found) for plan in plans]
                 requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]

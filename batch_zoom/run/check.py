@@ -73,8 +73,7 @@ def check_only(
             known=lambda identity: identity in state.created or identity in state.in_flight,
             refuse_double_booking=settings.no_double_booking,
         )
-        if found.warning:
-            report.warnings.append(found.warning)
+        report.warnings.extend(found.warnings)
         for plan in plans:
             if isinstance(plan, InvalidRow):
                 results[plan.row] = invalid(plan)

@@ -57,7 +57,7 @@ class Preflight:
     assigned: dict[int, str] = field(default_factory=dict)  # pool row -> host chosen
     listings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # casefolded host
     profiles: dict[str, HostProfile] = field(default_factory=dict)  # casefolded host
-    warning: str = ""  # one line for the whole batch (a missing scope)
+    warnings: list[str] = field(default_factory=list)  # batch-wide lines (scope, pool hosts)
 
     def note(self, row: int, text: str) -> None:
         self.notes[row] = f"{self.notes[row]}; {text}" if row in self.notes else text
@@ -90,7 +90,7 @@ def look_up_hosts(
     run_tasks: Runner = one_by_one,
     policy_for: Iterable[str] = (),
 ) -> None:
-    """Fill ``found.profiles``; a missing scope sets ``found.warning`` and stops the look-ups.
+    """Fill ``found.profiles``; a missing scope adds a warning and stops the look-ups.
 
     The first host is looked up alone: if the app lacks the scope, that one refusal says so and
     no other host is asked. The others are looked up together, through the shared pacer.
@@ -114,10 +114,12 @@ def look_up_hosts(
     if not missing:
         run_tasks([partial(look_up, host) for host in todo[1:]])
     if missing:
-        found.warning = _(
-            "the app may not read users ({reason}): add the scope {scope} to check hosts "
-            "before sending; this run goes on without those checks"
-        ).format(reason=missing[0], scope=USER_SCOPE_HINT)
+        found.warnings.append(
+            _(
+                "the app may not read users ({reason}): add the scope {scope} to check hosts "
+                "before sending; this run goes on without those checks"
+            ).format(reason=missing[0], scope=USER_SCOPE_HINT)
+        )
 
 
 def _profile(call: Call, zoom: ZoomClient, host: str, policy: bool) -> HostProfile:
@@ -216,12 +218,16 @@ def choose_hosts(
     A row some pool host already holds (the journal or Zoom's listing knows the meeting under
     that host) keeps that host, so running the original sheet again makes nothing twice.
     """
-    usable = [
-        host
-        for host in pool
-        if host.casefold() not in found.profiles
-        or host_refusal(found.profiles[host.casefold()]) is None
-    ]
+    usable: list[str] = []
+    for host in pool:
+        profile = found.profiles.get(host.casefold())
+        refusal = host_refusal(profile) if profile is not None else None
+        if refusal is None:
+            usable.append(host)
+        else:
+            found.warnings.append(
+                _("{reason}: it takes no rows from the pool").format(reason=refusal)
+            )
     writes: Counter[str] = Counter(plan.host.casefold() for plan in named)
     busy: dict[str, list[Booking]] = {}
     for host in usable:
