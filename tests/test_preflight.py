@@ -385,3 +385,23 @@ def test_what_counts_as_a_missing_scope(code: int, message: str, missing: bool) 
     from batch_zoom.run.preflight import _missing_scope
 
     assert _missing_scope(ZoomError(400, code, message)) is missing
+
+
+def test_an_edited_managed_row_that_now_overlaps_gets_the_note_and_is_still_updated(
+    zoom: ZoomSandbox, tmp_path: Path
+):
+    rows = [
+        row("One", "09:00", 60, host="a@example.com"),
+        row("Two", "11:00", 30, host="a@example.com"),
+    ]
+    assert run(write_csv(tmp_path / "in.csv", rows, HEADER), "--no-double-booking") == 0
+    output = tmp_path / "in_scheduled.csv"
+    lines = output.read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = lines[2].replace("2030-01-07 11:00", "2030-01-07 09:30", 1)
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run(output, "--no-double-booking") == 0
+    out = read_csv(output)
+    assert [r["status"] for r in out] == ["exists", "updated"]
+    assert (
+        "double booking" in out[1]["error"] and "row 2 (2030-01-07 09:00-10:00" in out[1]["error"]
+    )

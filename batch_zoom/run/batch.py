@@ -333,6 +333,7 @@ def _preflight(
         run_tasks=session.run_tasks,
         known=lambda identity: identity in state.created or identity in state.in_flight,
         refuse_double_booking=settings.no_double_booking,
+        managed=work.managed,
     )
 
 

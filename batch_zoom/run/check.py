@@ -61,8 +61,9 @@ def check_only(
     try:
         tokens.current()
         writes = [p for p in plans if isinstance(p, MeetingRequest) and not settings.undo]
-        named = [p for p in writes if p.row not in pool.rows]
+        named = [p for p in writes if p.row not in pool.rows and not p.meeting_id]
         pool_plans = [p for p in writes if p.row in pool.rows and not p.meeting_id]
+        managed = [p for p in writes if p.meeting_id]
         found = run_preflight(
             look_up,
             client,
@@ -72,6 +73,7 @@ def check_only(
             lister=lister_for(call, client),
             known=lambda identity: identity in state.created or identity in state.in_flight,
             refuse_double_booking=settings.no_double_booking,
+            managed=managed,
         )
         report.warnings.extend(found.warnings)
         for plan in plans:

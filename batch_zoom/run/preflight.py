@@ -290,8 +290,15 @@ def flag_double_bookings(
     found: Preflight,
     *,
     refuse: bool,
+    managed: Sequence[MeetingRequest] = (),
 ) -> None:
-    """Overlaps per host, in the sheet and with Zoom: a note, or ``invalid`` when ``refuse``."""
+    """Overlaps per host, in the sheet and with Zoom: a note, or ``invalid`` when ``refuse``.
+
+    ``managed`` rows (their meetings exist) count as bookings and get the note, but are never
+    refused: refusing would leave their meeting as it was, not unbooked.
+    """
+    never_refused = {plan.row for plan in managed}
+    plans = [*plans, *managed]
     by_host: dict[str, list[MeetingRequest]] = {}
     for plan in plans:
         by_host.setdefault(plan.host.casefold(), []).append(plan)
@@ -303,7 +310,7 @@ def flag_double_bookings(
         for key, rows in by_host.items()
     }
     for row, note in double_bookings(plans, on_zoom).items():
-        if refuse:
+        if refuse and row not in never_refused:
             found.refused[row] = _("row {row}: {note} (--no-double-booking)").format(
                 row=row, note=note
             )
@@ -326,11 +333,14 @@ def run_preflight(
     run_tasks: Runner = one_by_one,
     known: Callable[[str], bool],
     refuse_double_booking: bool,
+    managed: Sequence[MeetingRequest] = (),
 ) -> Preflight:
     """Everything the batch needs to know about its hosts, read before the first write.
 
     ``named``: rows that name their host (to create, settle or update); ``pool_plans``: rows
     that take a host from ``pool``. ``known`` says whether the journal knows an identity.
+    ``managed``: rows whose meeting exists; not looked up (they are written only if changed),
+    but their times are bookings for the pool and for double booking.
     """
     found = Preflight()
     hosts = [plan.host for plan in named] + list(pool if pool_plans else [])
@@ -342,7 +352,7 @@ def run_preflight(
     check_rows(named, found)
     kept = [plan for plan in named if plan.row not in found.refused]
     if pool_plans:
-        choose_hosts(pool_plans, pool, kept, found, known)
+        choose_hosts(pool_plans, pool, [*kept, *managed], found, known)
         placed = [
             with_host(plan, found.assigned[plan.row])
             for plan in pool_plans
@@ -350,5 +360,5 @@ def run_preflight(
         ]
         check_rows(placed, found)
         kept += [plan for plan in placed if plan.row not in found.refused]
-    flag_double_bookings(kept, found, refuse=refuse_double_booking)
+    flag_double_bookings(kept, found, refuse=refuse_double_booking, managed=managed)
     return found
