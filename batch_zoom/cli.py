@@ -34,6 +34,7 @@ from .config import (
     read_environment,
 )
 from .errors import BatchZoomError, ConfigError
+from .i18n import _
 from .models import Status
 from .run.batch import BatchReport, UndoPlan, run_batch
 
@@ -116,6 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run against a Zoom emulator on this computer; no account needed, "
         "the links are not real",
+    )
+    parser.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        metavar="dmy|mdy",
+        help="how to read a date like 03/04/2027: dmy (3 April) or mdy (March 4); "
+        "without it such a date is refused as ambiguous",
     )
     parser.add_argument(
         "--encoding",
@@ -228,6 +236,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         undo=args.undo,
         yes=args.yes,
         recreate_missing=args.recreate_missing,
+        date_order=args.date_order,
     )
 
 
@@ -275,6 +284,10 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         print("nothing was deleted")
         return EXIT_OK
     out = sys.stdout
+    if settings.dry_run and not settings.quiet:
+        print(_("how the columns were read:"), file=out)
+        for reading in report.table.readings:
+            print(f"  {reading.describe()}", file=out)
     problems = [result for result in report.results if result.status.needs_attention]
     for result in problems[:SHOWN_PROBLEMS]:
         message = (

@@ -56,6 +56,7 @@ class Settings:
     undo: bool = False
     yes: bool = False
     recreate_missing: bool = False
+    date_order: str | None = None  # "dmy" or "mdy": how to read 03/04/2027; None: refuse it
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     max_wait: float = 600.0  # longest a row may wait on a busy Zoom before it is failed
