@@ -157,6 +157,13 @@ def parse_clock(value: Any) -> time | None:
         if value.date() in (date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1)):
             return value.time().replace(microsecond=0)
         return None
+    if isinstance(value, timedelta):  # some readers give a time cell as the time since 0:00
+        seconds = round(value.total_seconds())
+        return (
+            time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+            if 0 <= seconds < 86400
+            else None
+        )
     if isinstance(value, int | float):
         if math.isfinite(value) and 0 <= value < 1 and not isinstance(value, int):
             seconds = round(value * 86400)

@@ -18,7 +18,7 @@ guess (its list does not name them); the sandbox accepts every IANA id.
 An abbreviation that names summer or winter time of a zone (CET, CEST, EET, BST, AEST) must
 match the season of the row's start: ``CET`` on a July date is refused, since Central Europe is
 on CEST then (``check_season``). Abbreviations that mean several zones (IST, CST, EST, ...) are
-refused with the candidates named.
+refused with the candidates named, even where an old IANA alias of that name exists (EST, MST).
 
 Each parser raises ``ValueError`` with a message in which ``{field}`` stands for the column.
 """
@@ -82,13 +82,7 @@ _LABEL = re.compile(
 def parse_timezone(value: Any) -> str:
     """The IANA name a zone cell means; ``ValueError`` when it means none, or several."""
     text = " ".join(unicodedata.normalize("NFKC", cell_text(value)).split())
-    names = _zone_names()
-    canonical = names.get(text.casefold())
-    if canonical is not None:
-        return canonical
     upper = text.upper()
-    if text in ABBREVIATIONS or upper in ABBREVIATIONS:
-        return ABBREVIATIONS.get(text) or ABBREVIATIONS[upper]
     if upper in AMBIGUOUS_ABBREVIATIONS:
         raise ValueError(
             _("{field} {value} could mean several zones: {candidates}; write one of them").format(
@@ -97,6 +91,12 @@ def parse_timezone(value: Any) -> str:
                 candidates=", ".join(AMBIGUOUS_ABBREVIATIONS[upper]),
             )
         )
+    names = _zone_names()
+    canonical = names.get(text.casefold())
+    if canonical is not None:
+        return canonical
+    if text in ABBREVIATIONS or upper in ABBREVIATIONS:
+        return ABBREVIATIONS.get(text) or ABBREVIATIONS[upper]
     offset = _OFFSET.match(text)
     if offset:
         return _zone_for_offset(_minutes(offset), value)
@@ -137,7 +137,7 @@ def check_season(value: Any, start: datetime) -> None:
             field="{field}",
             value=quote(value),
             day=f"{start:%Y-%m-%d}",
-            zone=ABBREVIATIONS[text],
+            zone=getattr(start.tzinfo, "key", None) or ABBREVIATIONS[text],
             actual=actual,
             offset=_shown_offset(int(offset.total_seconds() // 60)),
         )
