@@ -501,3 +501,36 @@ def test_the_issues_header_aliases(field: str, aliases: list[str]) -> None:
     for alias in aliases:
         assert recognise([alias]).positions == {field: 0}, alias
         assert alias.casefold() in [known.casefold() for known in (field, *COLUMN_ALIASES[field])]
+
+
+# --- the README's column table is this table -----------------------------------------------
+
+
+def test_the_readme_column_table_lists_every_alias() -> None:
+    """Each row of the README's column table names exactly the aliases ``COLUMN_ALIASES`` has
+    (a row of several fields, ending in "…", only names aliases that exist)."""
+    from pathlib import Path
+
+    from batch_zoom.models import normalize_header
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The columns", 1)[1].split("\n## ", 1)[0]
+    checked = set()
+    for line in section.splitlines():
+        if not line.startswith("| `"):
+            continue
+        first, aliases = (cell.strip() for cell in line.strip("|").split("|")[:2])
+        fields = [name.strip().strip("`") for name in first.split(",")]
+        listed = [alias.strip() for alias in aliases.split(",") if alias.strip() not in ("", "…")]
+        known = {
+            normalize_header(alias) for name in fields for alias in (name, *COLUMN_ALIASES[name])
+        }
+        for alias in listed:
+            assert normalize_header(alias) in known, f"README lists {alias!r} for {fields}"
+        if len(fields) == 1:
+            (name,) = fields
+            assert {normalize_header(alias) for alias in listed} == {
+                normalize_header(alias) for alias in COLUMN_ALIASES[name] if alias != name
+            }, f"the README's row for {name} and COLUMN_ALIASES differ"
+        checked.update(fields)
+    assert checked >= set(COLUMN_ALIASES) - {"join_url", "status", "error"}
