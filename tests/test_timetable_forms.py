@@ -392,6 +392,15 @@ def test_bad_timetable_rows(cells: dict[str, Any], message: str) -> None:
     assert message in problems(topic="国語", **cells)
 
 
+def test_a_day_column_holding_a_weekday_checks_it_against_the_start() -> None:
+    # Sheets made before "day" meant the date keep working: "Day: Mon" beside a full start.
+    request = meeting(topic="x", date="Mon", start_time="2027-04-12 09:00", duration=60)
+    assert request.start == datetime(2027, 4, 12, 9, 0, tzinfo=TOKYO)
+    assert problems(topic="x", date="Tue", start_time="2027-04-12 09:00", duration=60) == (
+        'date "Tue": 2027-04-12 is a Monday (月), not a Tuesday (火)',
+    )
+
+
 def test_a_row_with_a_topic_and_a_date_but_no_time_is_invalid() -> None:
     assert problems(topic="国語", date="2027/4/12") == (
         "start_time is empty (the date is there: give the time the meeting starts)",

@@ -46,6 +46,9 @@ def test_the_japanese_school_timetable_schedules_every_class_at_its_instant(
     ]  # fmt: skip
     assert {row["status"] for row in sections} == {"skipped"}
     assert all("section or note row" in row["error"] for row in sections)
+    summary = openpyxl.load_workbook(tmp_path / "timetable_ja_scheduled.xlsx")["Summary"]
+    counts = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row[0]}
+    assert (counts["created"], counts["skipped"], counts["total"]) == (45, 4, 49)
 
     meetings = held(zoom_env)
     assert len(meetings) == 45
@@ -82,7 +85,9 @@ def test_the_english_date_start_end_csv_with_jst_and_zoom_labels(
     zoom_env: ZoomSandbox, tmp_path: Path
 ) -> None:
     sample = shutil.copy(SAMPLES / "timetable_en.csv", tmp_path / "timetable_en.csv")
-    assert main([str(sample), "--timezone", "UTC"]) == 0
+    report = tmp_path / "report.html"
+    assert main([str(sample), "--timezone", "UTC", "--report", str(report)]) == 0
+    assert 'class="status status-skipped">skipped<' in report.read_text(encoding="utf-8")
     rows = read_csv(tmp_path / "timetable_en_scheduled.csv")
     assert [row["status"] for row in rows] == ["created"] * 4 + ["skipped"] + ["created"] * 3
     found = {}

@@ -195,6 +195,11 @@ def parse_clock(value: Any) -> time | None:
     return time(hour, minute, second)
 
 
+def is_weekday(value: Any) -> bool:
+    """Whether a cell names one weekday and nothing else (``Mon``, ``火曜日``)."""
+    return isinstance(value, str) and _weekday(normalize(value)) is not None
+
+
 def check_weekday(value: Any, day: date) -> None:
     """A weekday cell (``火``, ``Tue``, ``火曜日``) that names another day than ``day`` is refused.
     Text that is not one weekday (``月・水``, a note) is not checked."""

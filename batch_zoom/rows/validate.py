@@ -37,7 +37,7 @@ from ..models import (
     SkippedRow,
     meeting_identity,
 )
-from .dates import DATE_ORDERS, DateRules, check_weekday, parse_date
+from .dates import DATE_ORDERS, DateRules, check_weekday, is_weekday, parse_date
 from .recurrence import parse_rule
 from .timing import (
     duration_to_end,
@@ -259,7 +259,8 @@ def _start(
         today = defaults.now.astimezone(ZoneInfo(timezone)).date()
     rules = DateRules(order=defaults.date_order, today=today, managed=meeting_id is not None)
     given: datetime | None = None
-    if not is_empty(row.get("date")):
+    weekday_only = is_weekday(plain(row.get("date")))  # a "Day" column holding "Mon"
+    if not is_empty(row.get("date")) and not weekday_only:
         read = problems.check("date", cell("date"), parse_date, rules)
         if read is not None:
             day, note = read
@@ -272,6 +273,8 @@ def _start(
             given, note = read_given
             notes.extend([note] if note else [])
             problems.check("weekday", cell("weekday"), _check_weekday, given.date())
+            if weekday_only:
+                problems.check("date", cell("date"), _check_weekday, given.date())
     if given is None or timezone is None:
         return None
     start = problems.check("start_time", cell("start_time"), place, given, timezone)
