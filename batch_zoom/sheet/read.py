@@ -347,8 +347,9 @@ def _build_table(
 
     # Now with the values: an ambiguous header ("時間") may mean the other field.
     understood = recognise(grid[header_index], values)
-    if not understood.missing:
-        positions = understood.positions
+    if understood.missing:  # the values would leave a required field out: the other columns decide
+        understood = recognise(grid[header_index])
+    positions = understood.positions
     headers = [_header_text(cell) for cell in grid[header_index]]
     while headers and not headers[-1]:
         headers.pop()
