@@ -57,6 +57,7 @@ class Settings:
     yes: bool = False
     recreate_missing: bool = False
     date_order: str | None = None  # "dmy" or "mdy": how to read 03/04/2027; None: refuse it
+    registrant_emails: bool = False  # Zoom's own confirmation email to each registrant
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     max_wait: float = 600.0  # longest a row may wait on a busy Zoom before it is failed
@@ -67,6 +68,11 @@ class Settings:
         """Sandbox runs keep their own journal, so they never mark a real meeting as made."""
         suffix = ".sandbox.journal" if self.sandbox else ".journal"
         return self.output_path.with_name(self.output_path.name + suffix)
+
+    @property
+    def calendar_path(self) -> Path:
+        """The participants' calendar file beside the output: ``december_scheduled.ics``."""
+        return self.output_path.with_suffix(".ics")
 
 
 def default_output_path(input_path: Path) -> Path:
