@@ -10,6 +10,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from batch_zoom.models import (
     COLUMN_ALIASES,
@@ -543,3 +545,28 @@ def test_the_readme_column_table_lists_every_alias() -> None:
             }, f"the README's row for {name} and COLUMN_ALIASES differ"
         checked.update(fields)
     assert checked >= set(COLUMN_ALIASES) - {"join_url", "status", "error"}
+
+
+# --- no cell makes a traceback -------------------------------------------------------------
+
+_CELL_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("0123456789０１２:/.-年月日時分半午前後()（）火水曜RH令和平成元 T+Z")
+    ),
+    max_size=24,
+)
+_CELL = st.one_of(
+    st.none(), _CELL_TEXT, st.integers(-5, 3_000_000), st.floats(allow_nan=True),
+    st.booleans(), st.times(), st.dates(), st.datetimes(),
+)  # fmt: skip
+
+
+@given(date_cell=_CELL, start=_CELL, end=_CELL, zone=st.one_of(st.none(), _CELL_TEXT))
+@settings(max_examples=300, deadline=None)
+def test_any_date_start_end_and_zone_cells_give_a_plan_never_an_exception(
+    date_cell: Any, start: Any, end: Any, zone: Any
+) -> None:
+    result = row(topic="x", date=date_cell, start_time=start, end_time=end, timezone=zone)
+    assert isinstance(result, MeetingRequest | InvalidRow | SkippedRow)
+    if isinstance(result, InvalidRow):
+        assert all(problem and "{field}" not in problem for problem in result.problems)
