@@ -2,9 +2,9 @@
 
 This is the only module that prints. It translates; the work is done in ``batch``.
 
-Exit status: 0 every row is done (created, exists, updated, cancelled, planned); 1 some row needs
-attention (invalid, failed, deferred, missing, pending); 2 nothing could be attempted (input,
-settings or credentials); 3 an internal error (a bug); 130 interrupted with Ctrl-C.
+Exit status: 0 every row is done (created, exists, updated, cancelled, planned, skipped); 1 some
+row needs attention (invalid, failed, deferred, missing, pending); 2 nothing could be attempted
+(input, settings or credentials); 3 an internal error (a bug); 130 interrupted with Ctrl-C.
 """
 
 from __future__ import annotations

@@ -170,3 +170,16 @@ def test_a_date_without_a_year_says_which_year_it_took(
     [row] = read_csv(tmp_path / "noyear_scheduled.csv")
     assert row["status"] == "created"
     assert row["error"] == f'"{ahead.month}月{ahead.day}日" has no year: taken as {ahead:%Y-%m-%d}'
+
+
+def test_a_timetable_without_an_end_or_duration_says_either_will_do(tmp_path: Path) -> None:
+    from batch_zoom.errors import InputError
+    from batch_zoom.sheet.read import read_table
+
+    path = write_csv(
+        tmp_path / "t.csv", [["2027/5/10", "9:00", "国語"]], header=["日付", "開始", "授業名"]
+    )
+    with pytest.raises(InputError) as caught:
+        read_table(path)
+    assert "duration is missing" in str(caught.value)
+    assert "(or end_time: end, end time, 終了, 終了時刻, 終了時間, finish)" in caught.value.hint
