@@ -182,4 +182,7 @@ def test_a_timetable_without_an_end_or_duration_says_either_will_do(tmp_path: Pa
     with pytest.raises(InputError) as caught:
         read_table(path)
     assert "duration is missing" in str(caught.value)
-    assert "(or end_time: end, end time, 終了, 終了時刻, 終了時間, finish)" in caught.value.hint
+    assert (
+        "(or end_time: end_time, end, end time, 終了, 終了時刻, 終了時間, finish)"
+        in caught.value.hint
+    )
