@@ -562,7 +562,7 @@ _CELL = st.one_of(
 
 
 @given(date_cell=_CELL, start=_CELL, end=_CELL, zone=st.one_of(st.none(), _CELL_TEXT))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None)  # 0.8 s
 def test_any_date_start_end_and_zone_cells_give_a_plan_never_an_exception(
     date_cell: Any, start: Any, end: Any, zone: Any
 ) -> None:
@@ -570,3 +570,19 @@ def test_any_date_start_end_and_zone_cells_give_a_plan_never_an_exception(
     assert isinstance(result, MeetingRequest | InvalidRow | SkippedRow)
     if isinstance(result, InvalidRow):
         assert all(problem and "{field}" not in problem for problem in result.problems)
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("tomorrow 10:00",
+         'start_time "tomorrow 10:00" is not a date and time (write it like 2026-12-17 15:00)'),
+        ("03/04/2027 10:00",
+         'start_time "03/04/2027 10:00" could be Apr 3 or Mar 4; write it as year-month-day, or '
+         "run with --date-order dmy or mdy"),
+        ("R9.5.18(月) 15:00",
+         'start_time "R9.5.18(月) 15:00": 2027-05-18 is a Tuesday (火), not a Monday (月)'),
+    ],
+)  # fmt: skip
+def test_a_start_whose_date_part_is_wrong_says_what_is_wrong(cell: str, message: str) -> None:
+    assert problems(topic="x", start_time=cell, duration=30) == (message,)

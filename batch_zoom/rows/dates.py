@@ -129,21 +129,21 @@ def normalize(value: Any) -> str:
 def parse_date(value: Any, rules: DateRules) -> tuple[date, str | None]:
     """A calendar date and, when it had no year, the note saying which year was taken."""
     if isinstance(value, bool):
-        raise ValueError(_not_a_date(value))
+        raise ValueError(not_a_date(value))
     if isinstance(value, datetime):
         return value.date(), None
     if isinstance(value, date):
         return value, None
     if isinstance(value, int | float):
         if not math.isfinite(value) or not 1 <= value < 2958466 or not float(value).is_integer():
-            raise ValueError(_not_a_date(value))
+            raise ValueError(not_a_date(value))
         return _EXCEL_EPOCH + timedelta(days=int(value)), None
     text = normalize(value)
     for kind, pattern in _FORMS:
         match = pattern.match(text)
         if match:
             return _date_from(kind, match, value, rules)
-    raise ValueError(_not_a_date(value))
+    raise ValueError(not_a_date(value))
 
 
 def parse_clock(value: Any) -> time | None:
@@ -240,7 +240,7 @@ def _date_from(
         if written:
             weekday = _weekday(written)
             if weekday is None and name != "wd":
-                raise ValueError(_not_a_date(original))
+                raise ValueError(not_a_date(original))
             if weekday is not None and weekday != day.weekday():
                 raise ValueError(_contradiction(original, day, weekday))
     return day, note
@@ -279,7 +279,7 @@ def _era_date(parts: dict[str, str], original: Any) -> date:
     before, first_day, last_day = _ERAS[era]
     year = 1 if parts["ey"] == "元" else int(parts["ey"])
     if year < 1:
-        raise ValueError(_not_a_date(original))
+        raise ValueError(not_a_date(original))
     day = _real(before + year, int(parts["mo"]), int(parts["d"]), original)
     if day < first_day or (last_day is not None and day > last_day):
         span = f"{first_day:%Y-%m-%d}–{last_day:%Y-%m-%d}" if last_day else f"{first_day:%Y-%m-%d}–"
@@ -361,7 +361,7 @@ def _month(word: str, original: Any) -> int:
     for index, name in enumerate(_MONTHS):
         if len(folded) >= 3 and name.startswith(folded):
             return index + 1
-    raise ValueError(_not_a_date(original))
+    raise ValueError(not_a_date(original))
 
 
 def _month_name(month: int) -> str:
@@ -408,7 +408,8 @@ def _contradiction(original: Any, day: date, written: int) -> str:
     )
 
 
-def _not_a_date(value: Any) -> str:
+def not_a_date(value: Any) -> str:
+    """The message for a cell that is no date at all."""
     return _("{field} {value} is not a date (write it like 2027-05-10 or 2027年5月10日)").format(
         field="{field}", value=quote(value)
     )

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from ..cells import is_empty, quote
 from ..i18n import _
-from .dates import DateRules, check_weekday, normalize, parse_clock, parse_date
+from .dates import DateRules, check_weekday, normalize, not_a_date, parse_clock, parse_date
 from .dates import weekday_contradiction as _contradiction
 
 MIN_DURATION, MAX_DURATION = 1, 1440
@@ -33,6 +33,9 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
 _LAST_EXCEL_SERIAL = 2958466  # 10000-01-01
+
+# A wall time is placed in a zone only between these (a day inside datetime's range either side).
+_EARLIEST, _LATEST = datetime(1, 1, 3), datetime(9999, 12, 29)
 
 
 _TIME = (
@@ -171,6 +174,8 @@ def _round_to_second(moment: datetime) -> datetime:
 def place(value: Any, given: datetime, zone_name: str) -> datetime:
     """The start as an aware datetime in the row's zone."""
     zone = ZoneInfo(zone_name)
+    if not _EARLIEST <= given.replace(tzinfo=None) <= _LATEST:  # beyond what a zone can convert
+        raise ValueError(f"{{field}} {quote(value)} is not a date and time Zoom can schedule")
     if given.tzinfo is not None:  # pinned: the instant is fixed, the zone is for display
         return given.astimezone(zone)
     # fold=0: of a wall time that occurs twice (the clocks going back), the first.
@@ -244,14 +249,14 @@ def read_start(value: Any, rules: DateRules) -> tuple[datetime, str | None]:
         raise first_error  # a form parse_start knows, and it said what is wrong with it
     match = _DATE_THEN_TIME.match(text)
     if match:
+        written = match.group("date")
         try:
-            day, note = parse_date(match.group("date"), rules)
+            day, note = parse_date(written, rules)
         except ValueError as error:
-            if "{field} " + quote(match.group("date")) in str(error):
-                raise ValueError(
-                    str(error).replace(quote(match.group("date")), quote(value), 1)
-                ) from None
-            raise
+            if str(error) == not_a_date(written):
+                raise first_error from None  # not a date at all: the general message
+            # A date with something wrong (a weekday, an order, a year): say that, quoting the cell.
+            raise ValueError(str(error).replace(quote(written), quote(value), 1)) from None
         clock = parse_clock(match.group("time"))
         if clock is not None:
             return datetime.combine(day, clock), note
