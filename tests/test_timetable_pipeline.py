@@ -186,3 +186,15 @@ def test_a_timetable_without_an_end_or_duration_says_either_will_do(tmp_path: Pa
         "(or end_time: end_time, end, end time, 終了, 終了時刻, 終了時間, finish)"
         in caught.value.hint
     )
+
+
+def test_the_missing_column_is_named_after_what_an_ambiguous_column_holds(tmp_path: Path) -> None:
+    from batch_zoom.errors import InputError
+    from batch_zoom.sheet.read import read_table
+
+    path = write_csv(
+        tmp_path / "t.csv", [["2027/5/10", "9:00", "国語"]], header=["日付", "時間", "授業名"]
+    )
+    with pytest.raises(InputError) as caught:
+        read_table(path)  # 時間 holds start times here, so it is the length that is missing
+    assert "duration is missing" in str(caught.value)

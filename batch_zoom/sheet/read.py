@@ -299,13 +299,22 @@ def _missing_columns_error(
 ) -> InputError:
     # The most header-like row: the one naming the most required fields, else the first
     # non-empty row.
-    candidates = [row for row in grid[:HEADER_SEARCH_ROWS] if not _is_blank_row(row)]
-    best: Sequence[Any] = max(
+    candidates = [
+        (index, row)
+        for index, row in enumerate(grid[:HEADER_SEARCH_ROWS])
+        if not _is_blank_row(row)
+    ]
+    best_index, best = max(
         candidates,
-        key=lambda row: sum(name in _recognise(row) for name in REQUIRED_FIELDS),
-        default=[],
+        key=lambda item: sum(name in _recognise(item[1]) for name in REQUIRED_FIELDS),
+        default=(0, []),
     )
-    missing = recognise(best).missing
+
+    def values(column: int) -> list[Any]:  # what an ambiguous header ("時間") holds says more
+        below = grid[best_index + 1 : best_index + 1 + HEADER_SEARCH_ROWS]
+        return [row[column] for row in below if column < len(row)]
+
+    missing = recognise(best, values).missing
     found = [text for text in (_header_text(cell) for cell in best) if text]
     message = (
         f"{path.name} has no header row with the required columns: "
