@@ -13,6 +13,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .i18n import _
+
 
 class Status(StrEnum):
     """What became of a row. The values are the words written to the ``status`` column."""
@@ -278,7 +280,7 @@ class InvalidRow:
     @property
     def message(self) -> str:
         """``row 7: duration "abc" is not a number of minutes; ...``"""
-        return f"row {self.row}: " + "; ".join(self.problems)
+        return _("row {row}: {problems}").format(row=self.row, problems=_("; ").join(self.problems))
 
 
 @dataclass(frozen=True)
