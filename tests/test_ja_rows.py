@@ -14,9 +14,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 from conftest import meeting_rows, read_csv, write_csv
 
+import batch_zoom
 from batch_zoom.cli import main
 from batch_zoom.i18n import LOCALE_DIR, _, use_language
 from batch_zoom.models import COLUMN_ALIASES, InvalidRow, SheetRow, normalize_header
@@ -226,18 +228,47 @@ def test_each_japanese_label_is_a_header_the_tool_reads_for_that_field(
     assert normalize_header(label) in {normalize_header(alias) for alias in COLUMN_ALIASES[name]}
 
 
-def test_a_field_placeholder_starts_the_japanese_where_it_starts_the_english() -> None:
-    """``_Problems.check`` fills a leading ``{field}`` only; a translation must keep it there."""
+def _japanese_catalog() -> dict[str, str]:
     with (LOCALE_DIR / "ja" / "LC_MESSAGES" / "batch_zoom.po").open("rb") as handle:
         catalog = read_po(handle, locale="ja")
-    misplaced = [
-        message.id
+    return {
+        message.id: str(message.string)
         for message in catalog
-        if isinstance(message.id, str)
-        and message.id.startswith("{field} ")
-        and not str(message.string).startswith("{field}")
+        if isinstance(message.id, str) and message.id
+    }
+
+
+def _rows_layer_messages() -> set[str]:
+    """What ``rows/``, ``cells.py`` and ``models.py`` mark for translation."""
+    package = Path(batch_zoom.__file__).parent
+    keywords = {"_": None, "N_": None}
+    in_rows = extract_from_dir(package / "rows", keywords=keywords)
+    found = {message for _f, _l, message, *_r in in_rows}
+    for module in ("cells.py", "models.py"):
+        found.update(
+            message
+            for _l, message, *_r in extract_from_file("python", package / module, keywords=keywords)
+        )
+    return {message for message in found if isinstance(message, str)}
+
+
+def test_a_field_placeholder_starts_the_japanese_where_it_starts_the_english() -> None:
+    """``_Problems.check`` fills a leading ``{field}`` only; a translation must keep it there."""
+    misplaced = [
+        msgid
+        for msgid, translation in _japanese_catalog().items()
+        if msgid.startswith("{field} ") and not translation.startswith("{field}")
     ]
     assert not misplaced
+
+
+def test_no_japanese_row_message_names_a_field_by_its_english_name() -> None:
+    english_name = re.compile(r"(?<![\w{-])(" + "|".join(FIELD_LABELS) + r")(?![\w}])")
+    catalog = _japanese_catalog()
+    messages = _rows_layer_messages()
+    assert "{field} {value} is not a number of minutes" in messages
+    named = {msgid: catalog.get(msgid, "") for msgid in messages}
+    assert not {msgid: text for msgid, text in named.items() if english_name.search(text)}
 
 
 def test_japanese_is_chosen_when_the_message_is_built(japanese: None) -> None:
