@@ -126,7 +126,7 @@ PROBLEMS: list[tuple[dict[str, Any], str]] = [
 ]
 
 
-@pytest.mark.parametrize(("cells", "expected"), PROBLEMS, ids=[str(c) for c, _e in PROBLEMS])
+@pytest.mark.parametrize(("cells", "expected"), PROBLEMS, ids=["+".join(c) for c, _e in PROBLEMS])
 def test_each_bad_cell_is_named_and_explained_in_japanese(
     japanese: None, cells: dict[str, Any], expected: str
 ) -> None:
@@ -135,7 +135,7 @@ def test_each_bad_cell_is_named_and_explained_in_japanese(
     assert result.message == f"7行目: {expected}"
 
 
-@pytest.mark.parametrize(("cells", "expected"), PROBLEMS, ids=[str(c) for c, _e in PROBLEMS])
+@pytest.mark.parametrize(("cells", "expected"), PROBLEMS, ids=["+".join(c) for c, _e in PROBLEMS])
 def test_no_japanese_message_names_a_field_by_its_english_name(
     japanese: None, cells: dict[str, Any], expected: str
 ) -> None:
@@ -318,6 +318,7 @@ def test_a_japanese_workbook_under_lang_ja_gets_japanese_lines_and_error_cells(
             'row 3: timezone "Asia/Tokio" is not a known time zone (did you mean Asia/Tokyo?)',
         ),
     ],
+    ids=["locale", "lang-en"],
 )
 def test_under_a_japanese_locale_rows_speak_japanese_unless_lang_en(
     zoom_env: ZoomSandbox,
