@@ -38,6 +38,7 @@ from .config import (
 from .errors import BatchZoomError, ConfigError
 from .i18n import LANGUAGES, _, argparse_speaks, choose_language, use_language
 from .models import RegistrationStatus, Status
+from .run.audit import duplicate_message
 from .run.batch import BatchReport, UndoPlan, run_batch
 
 EXIT_OK, EXIT_ATTENTION, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -175,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="schedule again a row whose meeting was deleted in Zoom "
         "(default: report it as missing)",
     )
+    parser.add_argument(
+        "--remove-duplicates",
+        action="store_true",
+        help="when Zoom holds a second meeting for a row (e.g. a late create), delete the one "
+        "the output does not name (default: report it, exit 1)",
+    )
     options = parser.add_argument_group(
         "defaults for every row",
         "used where a row leaves the column empty; e.g. --waiting-room yes",
@@ -271,6 +278,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         undo=args.undo,
         yes=args.yes,
         recreate_missing=args.recreate_missing,
+        remove_duplicates=args.remove_duplicates,
         recheck_seconds=args.lookup_wait,
         registrant_emails=args.registrant_emails == "yes",
     )
@@ -353,6 +361,12 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
     parts = [f"{counts[status]} {status.value}" for status in Status if counts[status]]
     if not settings.quiet or problems:
         print(f"{len(report.results)} rows: {', '.join(parts) or 'nothing to do'}", file=out)
+    if report.receipt is not None:
+        for duplicate in report.receipt.duplicates:
+            print(duplicate_message(duplicate), file=out)
+        for line in report.receipt.problems.values():
+            print(line, file=out)
+        print(report.receipt.line(), file=out)
     if report.registrations and (not settings.quiet or people_problems):
         tally = Counter(person.status for person in report.registrations)
         print(

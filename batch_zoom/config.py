@@ -59,6 +59,7 @@ class Settings:
     undo: bool = False
     yes: bool = False
     recreate_missing: bool = False
+    remove_duplicates: bool = False  # the receipt deletes duplicates the output does not name
     registrant_emails: bool = False  # Zoom's own confirmation email to each registrant
     connect_timeout: float = 10.0
     read_timeout: float = 30.0

@@ -10,7 +10,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import Sleeps, meeting_rows, point_environment_at, read_csv, settings_for, write_csv
+from conftest import (
+    Sleeps,
+    create_behind_the_tools_back,
+    meeting_rows,
+    point_environment_at,
+    read_csv,
+    settings_for,
+    write_csv,
+)
 
 from batch_zoom.cli import main
 from batch_zoom.run.batch import run_batch
@@ -78,7 +86,9 @@ def test_two_meetings_on_zoom_for_one_row_adopt_the_oldest_and_name_the_other(
     path = write_csv(tmp_path / "in.csv", meeting_rows(1))
     assert main([str(path)]) == 0
     first = zoom_env.meetings()[0]
-    _plant_duplicate(zoom_env, first)  # another tool made the same meeting a moment later
+    create_behind_the_tools_back(
+        zoom_env, first
+    )  # another tool made the same meeting a moment later
     settings = settings_for(zoom_env, path, output_path=tmp_path / "elsewhere.csv")
     report = run_batch(settings)
     [result] = report.results
@@ -86,27 +96,6 @@ def test_two_meetings_on_zoom_for_one_row_adopt_the_oldest_and_name_the_other(
     second = next(m for m in zoom_env.meetings() if m["id"] != first["id"])
     assert str(second["id"]) in result.error and "left alone" in result.error
     assert len(zoom_env.meetings()) == 2  # nothing deleted
-
-
-def _plant_duplicate(sandbox: ZoomSandbox, meeting: dict[str, object]) -> None:
-    import requests
-
-    token = requests.post(
-        sandbox.oauth_url,
-        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
-        auth=("sandbox-client", "sandbox-secret"),
-        timeout=5,
-    ).json()["access_token"]
-    body = {k: meeting[k] for k in ("topic", "start_time", "duration", "timezone")}
-    body["type"] = 2
-    sandbox.advance(1)  # created a moment later: the newer of the two
-    answer = requests.post(
-        f"{sandbox.api_url}/users/{meeting['host_email']}/meetings",
-        json=body,
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=5,
-    )
-    assert answer.status_code == 201
 
 
 def test_tokens_revoked_every_15_creates_with_16_workers(tmp_path: Path, sleeps: Sleeps) -> None:
@@ -212,6 +201,12 @@ def test_an_edited_original_sheet_updates_its_meeting_and_leaves_no_orphan(
     made = {row["topic"]: row["meeting_id"] for row in read_csv(tmp_path / "in_scheduled.csv")}
     rows[1][1] = "2030-01-09 16:30"  # the user moves one meeting in the original sheet
     write_csv(path, rows)
+    assert main([str(path), "--dry-run"]) == 0
+    planned = read_csv(tmp_path / "in_scheduled.csv")[1]["error"]
+    assert (
+        planned
+        == f"would update meeting {made[rows[1][0]]}, which this row made before it was edited"
+    )
     assert main([str(path)]) == 0
     result = read_csv(tmp_path / "in_scheduled.csv")
     assert [row["status"] for row in result] == ["exists", "updated", "exists"]
@@ -245,3 +240,26 @@ def test_a_row_inserted_above_others_is_a_new_meeting_not_an_edit(
     result = read_csv(tmp_path / "in_scheduled.csv")
     assert [row["status"] for row in result] == ["exists", "exists", "exists", "updated"]
     one_meeting_per_row(zoom_env, 4)
+
+
+def test_a_recurring_row_is_found_as_its_series(zoom_env: ZoomSandbox, tmp_path: Path) -> None:
+    header = ["topic", "start_time", "duration", "timezone", "recurrence"]
+    rows: list[list[object]] = [
+        ["Weekly", "2030-01-07 10:00", 30, "Asia/Tokyo", "weekly on Mon,Wed until 2030-03-31"],
+        ["Monthly", "2030-01-15 10:00", 60, "Asia/Tokyo", "monthly on day 15 x6"],
+        ["Daily", "2030-01-08 09:00", 15, "Asia/Tokyo", "daily x10"],
+    ]
+    path = write_csv(tmp_path / "in.csv", rows, header=header)
+    assert main([str(path)]) == 0
+    (tmp_path / "in_scheduled.csv.journal").unlink()
+    before = creates(zoom_env)
+    assert main([str(path)]) == 0
+    assert creates(zoom_env) == before
+    assert {row["status"] for row in read_csv(tmp_path / "in_scheduled.csv")} == {"exists"}
+    rows[2][4] = "daily x12"  # another series at the same first start: not the same meeting
+    write_csv(path, rows, header=header)
+    (tmp_path / "in_scheduled.csv.journal").unlink()
+    assert main([str(path), "--remove-duplicates"]) == 0
+    result = read_csv(tmp_path / "in_scheduled.csv")
+    assert [row["status"] for row in result] == ["exists", "exists", "created"]
+    assert len(zoom_env.meetings()) == 4  # the other series is no duplicate: never deleted

@@ -48,6 +48,7 @@ from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.clock import ZoomClock
 from ..zoom.pacing import Pacer
+from .audit import Receipt, audit, mark_duplicates, rows_to_verify
 from .creates import complete_link, create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
 from .journal import Journal, JournalState, MeetingRecord, read_state
@@ -75,6 +76,7 @@ class BatchReport:
     registrations: list[RegistrationResult] = field(default_factory=list)  # the Participants
     participants_path: Path | None = None  # beside a CSV output: the participants' links
     calendar_path: Path | None = None  # the participants' .ics, when one was written
+    receipt: Receipt | None = None  # what Zoom holds for the batch after the run's writes
 
     @property
     def counts(self) -> Counter[Status]:
@@ -82,9 +84,10 @@ class BatchReport:
 
     @property
     def needs_attention(self) -> bool:
-        return any(result.status.needs_attention for result in self.results) or any(
-            person.status.needs_attention for person in self.registrations
-        )
+        rows = any(result.status.needs_attention for result in self.results)
+        people = any(person.status.needs_attention for person in self.registrations)
+        receipt = self.receipt is not None and self.receipt.needs_attention
+        return rows or people or receipt
 
 
 @dataclass
@@ -95,10 +98,10 @@ class _Work:
     unsettled: list[MeetingRequest]  # in flight when an earlier run stopped: look them up first
     managed: list[MeetingRequest]
     cancels: list[CancelRequest]
-    # made by an earlier run whose answer held no join link: fetch it
-    unlinked: list[tuple[MeetingRequest, MeetingRecord]] = field(default_factory=list)
     #: row -> identity it had when it made its meeting: an original sheet's row edited since
     edited: dict[int, str] = field(default_factory=dict)
+    # made by an earlier run whose answer held no join link: fetch it
+    unlinked: list[tuple[MeetingRequest, MeetingRecord]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -146,7 +149,12 @@ def run_batch(
         if settings.sandbox:
             _not_over_real_meetings(table, settings.output_path)
     if settings.dry_run:
-        results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
+        results = _plan_only(
+            plans,
+            read_state(settings.journal_path),
+            undo=settings.undo,
+            input_name=settings.input_path.name,
+        )
         report.registrations = [
             person
             for plan in plans
@@ -194,6 +202,7 @@ def _execute(
             if question.total and confirm_undo is not None and not confirm_undo(question):
                 report.cancelled_by_user = True
                 return results
+        to_verify = [] if settings.undo else rows_to_verify(plans, results)
         requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
         known = [
             settled_from_journal(item, journal.state)
@@ -201,6 +210,7 @@ def _execute(
         ]
         if (
             not work.size
+            and not to_verify
             and all(people is not None for people in known)
             and not _refused_as_past(plans, plan_rows)
         ):
@@ -254,6 +264,14 @@ def _execute(
                 report.registrations = register_all(
                     session, registration_work(requests_by_row, made_now, journal.state)
                 )
+            if not settings.undo and not session.stop.is_set():
+                # The receipt: after every write, Zoom says what it holds for this batch.
+                settled = {**results, **session.results}
+                report.receipt = audit(
+                    session,
+                    rows_to_verify(plans, settled),
+                    remove_duplicates=settings.remove_duplicates,
+                )
         except KeyboardInterrupt:  # between rounds or during a look-up: keep what is settled
             session.interrupted = True
             session.stop.set()
@@ -268,6 +286,8 @@ def _execute(
                 for host, count in sorted(client.skipped_items.items())
             )
         results.update(session.results)
+        if report.receipt is not None:
+            mark_duplicates(results, report.receipt)
         return results
 
 
@@ -292,12 +312,10 @@ def _sort(
                 if state.row_of.get(plan.identity) not in (None, (input_name, plan.row)):
                     journal.record("row", id=plan.identity, input=input_name, row=plan.row)
             else:
-                earlier = state.made_by_row(input_name, plan.row)
-                if earlier is not None and earlier[0] not in wanted:
-                    identity, record = earlier
-                    if record.meeting_id not in state.deleted:
-                        work.edited[plan.row] = identity
-                        plan = replace(plan, meeting_id=record.meeting_id)
+                earlier = _edited_from(plan, state, input_name, wanted)
+                if earlier is not None:
+                    work.edited[plan.row] = earlier[0]
+                    plan = replace(plan, meeting_id=earlier[1].meeting_id)
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
         elif isinstance(plan, CancelRequest):
@@ -319,17 +337,18 @@ def _sort(
     return results, work
 
 
-def _refused_as_past(
-    plans: Sequence[RowPlan], plan_rows: Callable[[datetime | None], Sequence[RowPlan]]
-) -> bool:
-    """Some row was refused only for starting in the past: worth asking Zoom its time, since
-    this computer's clock may be the one that is wrong."""
-    invalid_rows = {plan.row for plan in plans if isinstance(plan, InvalidRow)}
-    if not invalid_rows:
-        return False
-    return any(
-        plan.row in invalid_rows and not isinstance(plan, InvalidRow) for plan in plan_rows(None)
-    )
+def _edited_from(
+    plan: MeetingRequest, state: JournalState, input_name: str, wanted: set[str]
+) -> tuple[str, MeetingRecord] | None:
+    """The identity and meeting this row made before it was edited, if it made one.
+
+    Not when another row of the sheet now has that identity (rows inserted or moved: it is that
+    row's meeting), nor when the meeting was cancelled.
+    """
+    earlier = state.made_by_row(input_name, plan.row)
+    if earlier is None or earlier[0] in wanted or earlier[1].meeting_id in state.deleted:
+        return None
+    return earlier
 
 
 def _follow_edits(session: Session, work: _Work) -> None:
@@ -359,6 +378,19 @@ def _follow_edits(session: Session, work: _Work) -> None:
         session.results[plan.row] = replace(
             result, error=f"{note}: {result.error}" if result.error else note
         )
+
+
+def _refused_as_past(
+    plans: Sequence[RowPlan], plan_rows: Callable[[datetime | None], Sequence[RowPlan]]
+) -> bool:
+    """Some row was refused only for starting in the past: worth asking Zoom its time, since
+    this computer's clock may be the one that is wrong."""
+    invalid_rows = {plan.row for plan in plans if isinstance(plan, InvalidRow)}
+    if not invalid_rows:
+        return False
+    return any(
+        plan.row in invalid_rows and not isinstance(plan, InvalidRow) for plan in plan_rows(None)
+    )
 
 
 def _is_zooms_own(api_url: str) -> bool:
@@ -411,7 +443,7 @@ def _not_over_real_meetings(table: Table, output: Path) -> None:
 
 
 def _plan_only(
-    plans: Sequence[RowPlan], state: JournalState, *, undo: bool
+    plans: Sequence[RowPlan], state: JournalState, *, undo: bool, input_name: str = ""
 ) -> dict[int, RowResult]:
     """A dry run: say what would happen; no request at all, not even for a token.
 
@@ -419,6 +451,7 @@ def _plan_only(
     """
     results: dict[int, RowResult] = {}
     creates_per_host: Counter[str] = Counter()
+    wanted = {plan.identity for plan in plans if isinstance(plan, MeetingRequest)}
     for plan in plans:
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
@@ -435,6 +468,11 @@ def _plan_only(
         elif plan.meeting_id:
             meeting_id = plan.meeting_id
             what = "would compare with Zoom and update what changed"
+        elif (earlier := _edited_from(plan, state, input_name, wanted)) is not None:
+            meeting_id = earlier[1].meeting_id
+            what = _(
+                "would update meeting {meeting_id}, which this row made before it was edited"
+            ).format(meeting_id=meeting_id)
         else:
             meeting_id, what = None, "would create"
             creates_per_host[plan.host.casefold()] += 1

@@ -31,7 +31,7 @@ from ..models import MeetingRequest, Status, meeting_identity, parse_moment
 from ..zoom.retry import Operation, Verdict, backoff, decide
 from .journal import MeetingRecord
 from .outcomes import failure, made, pending_unknown, problem, reason, record_of
-from .session import Listing, Session
+from .session import Session
 
 RECURRING_FIXED = 8  # Zoom's meeting type of a recurring meeting with a fixed time
 
@@ -176,7 +176,7 @@ def _look(
     by_host: dict[str, list[MeetingRequest]] = {}
     for plan in plans:
         by_host.setdefault(plan.host, []).append(plan)
-    listings = session.list_hosts(by_host)
+    listings = session.list_hosts(by_host, fresh=True)
     not_found: list[MeetingRequest] = []
     for host, host_plans in by_host.items():
         listing = listings.get(host)
@@ -220,18 +220,13 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
     to_create: list[MeetingRequest] = []
     matched: list[tuple[MeetingRequest, dict[str, Any], list[str]]] = []
     by_host = _by_host(plans)
-    # A host listed already in this run (the look-up of creates an earlier run left in flight)
-    # is not listed again: nothing has been created for it since.
-    unlisted = [
-        host_plans[0].host for key, host_plans in by_host.items() if key not in session.listings
-    ]
-    listings: dict[str, Listing] = {**session.listings, **session.list_hosts(unlisted)}
-    for key, host_plans in by_host.items():
+    # All hosts at once, under one waiting budget: a failing listing endpoint must not cost
+    # ten minutes per host, one host after another.
+    listings = session.list_hosts(host_plans[0].host for host_plans in by_host.values())
+    for host_plans in by_host.values():
         host = host_plans[0].host
-        listing = listings.get(key, listings.get(host))
-        if listing is None:  # Ctrl-C came before this host was listed
-            for plan in host_plans:
-                session.settle(pending_unknown(plan))
+        listing = listings.get(host)
+        if listing is None:  # Ctrl-C came before this host was listed: nothing was sent
             continue
         if not isinstance(listing, list):
             for plan in host_plans:
@@ -242,7 +237,7 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
             candidates = [
                 meeting
                 for meeting in found.get(plan.identity, [])
-                if str(meeting.get("id")) not in claimed and _same_kind(plan, meeting)
+                if str(meeting.get("id")) not in claimed and same_kind(plan, meeting)
             ]
             if not candidates:
                 to_create.append(plan)
@@ -272,7 +267,7 @@ def _adopt(
     except (ZoomError, ConnectionLost) as error:
         session.settle(problem(plan, Status.FAILED, _unlisted(error)))
         return
-    if meeting is None or not _same_series(plan, meeting):
+    if meeting is None or not same_series(plan, meeting):
         to_create.append(plan)  # gone meanwhile, or another series: this row is not on Zoom
         return
     record = record_of({**listed, **meeting}, plan.host)
@@ -305,7 +300,7 @@ def _by_host(plans: Iterable[MeetingRequest]) -> dict[str, list[MeetingRequest]]
     return by_host
 
 
-def _same_kind(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
+def same_kind(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
     """A recurring row matches only a recurring meeting, a single one only a single one."""
     kind = meeting.get("type")
     if kind is None:
@@ -313,8 +308,8 @@ def _same_kind(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
     return (kind == RECURRING_FIXED) == (plan.recurrence is not None)
 
 
-def _same_series(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
-    if not _same_kind(plan, meeting):
+def same_series(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
+    if not same_kind(plan, meeting):
         return False
     if plan.recurrence is None:
         return True

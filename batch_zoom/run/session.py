@@ -94,8 +94,8 @@ class Session:
             send, operation, sleep=self.sleep, budget=self.settings.max_wait, remaining=remaining
         )
 
-    def list_hosts(self, hosts: Iterable[str]) -> dict[str, Listing]:
-        """Every host's upcoming meetings, listed in parallel under one shared waiting budget.
+    def list_hosts(self, hosts: Iterable[str], *, fresh: bool = False) -> dict[str, Listing]:
+        """``listing`` of every host, taken in parallel under one shared waiting budget.
 
         A failing listing endpoint costs the batch one budget (``max_wait``) in all, spent by
         every host at once, not one budget per host one after another (8 hosts were 80 minutes).
@@ -109,15 +109,11 @@ class Session:
 
         def list_one(host: str) -> None:
             try:
-                found = self.call(
-                    partial(_list_all, self.zoom, host), Operation.READ, remaining=remaining
-                )
+                found = self.listing(host, fresh=fresh, remaining=remaining)
             except (ZoomError, ConnectionLost) as error:
                 listings[host] = error
                 return
             listings[host] = found
-            with self._lock:
-                self.listings[host.casefold()] = found
 
         unique = list(dict.fromkeys(hosts))
         self.run_tasks([partial(list_one, host) for host in unique])
@@ -132,6 +128,31 @@ class Session:
         except NotFound:
             return None
         return meeting
+
+    def listing(
+        self,
+        host: str,
+        *,
+        fresh: bool = False,
+        remaining: Callable[[], float] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every scheduled meeting of ``host`` (all pages); the one already taken unless ``fresh``.
+
+        Raises ZoomError or ConnectionLost when Zoom cannot be asked, after retries (within
+        ``remaining``, when a budget is shared with other hosts: ``list_hosts``).
+        """
+        key = host.casefold()
+        if not fresh:
+            with self._lock:
+                known = self.listings.get(key)
+            if known is not None:
+                return known
+        meetings: list[dict[str, Any]] = self.call(
+            partial(_list_all, self.zoom, host), Operation.READ, remaining=remaining
+        )
+        with self._lock:
+            self.listings[key] = meetings
+        return meetings
 
     # -- the per-host daily limit ---------------------------------------------------------
 
