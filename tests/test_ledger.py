@@ -263,3 +263,30 @@ def test_a_recurring_row_is_found_as_its_series(zoom_env: ZoomSandbox, tmp_path:
     result = read_csv(tmp_path / "in_scheduled.csv")
     assert [row["status"] for row in result] == ["exists", "exists", "created"]
     assert len(zoom_env.meetings()) == 4  # the other series is no duplicate: never deleted
+
+
+def test_a_token_refused_again_and_again_is_renewed_a_bounded_number_of_times(
+    sandbox: ZoomSandbox,
+) -> None:
+    import requests
+
+    from batch_zoom.config import Credentials
+    from batch_zoom.errors import TokenExpired
+    from batch_zoom.zoom.auth import TokenProvider
+    from batch_zoom.zoom.client import MAX_TOKEN_RENEWALS, ZoomClient
+    from batch_zoom.zoom.pacing import Pacer
+
+    # every token is expired as soon as it is issued: a broken OAuth setup must not loop
+    sandbox._state.token_ttl = 0
+    tokens = TokenProvider(
+        sandbox.oauth_url,
+        Credentials("sandbox-account", "sandbox-client", "sandbox-secret"),
+        requests.Session(),
+        sleep=lambda seconds: None,
+    )
+    client = ZoomClient(sandbox.api_url, tokens, Pacer(1000.0, sleep=lambda seconds: None))
+    with pytest.raises(TokenExpired):
+        list(client.list_meetings("me"))
+    client.close()
+    assert sandbox.count(path_contains="/users/me/meetings") == 1 + MAX_TOKEN_RENEWALS
+    assert sandbox.count(status=401) == 1 + MAX_TOKEN_RENEWALS

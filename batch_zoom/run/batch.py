@@ -30,6 +30,7 @@ from ..models import (
     RowPlan,
     RowResult,
     SheetRow,
+    SkippedRow,
     Status,
 )
 from ..publish.calendar import CalendarEntry, write_calendar
@@ -52,7 +53,7 @@ from .audit import Receipt, audit, mark_duplicates, rows_to_verify
 from .creates import complete_link, create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
 from .journal import Journal, JournalState, MeetingRecord, read_state
-from .outcomes import clock_warning, invalid, made, skipped_items_warning
+from .outcomes import clock_warning, invalid, made, skipped, skipped_items_warning, with_notes
 from .registrants import planned, register_all, registration_work, settled_from_journal
 from .session import NoProgress, Progress, Session
 
@@ -130,6 +131,7 @@ def run_batch(
         host=settings.user,
         options=dict(settings.option_defaults),
         now=now(),
+        date_order=settings.date_order,
         registrant_emails=settings.registrant_emails,
     )
 
@@ -318,6 +320,8 @@ def _sort(
                     plan = replace(plan, meeting_id=earlier[1].meeting_id)
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
+        elif isinstance(plan, SkippedRow):
+            results[plan.row] = skipped(plan)
         elif isinstance(plan, CancelRequest):
             work.cancels.append(plan)
         elif undo:
@@ -404,7 +408,7 @@ def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
     Sandbox links live under a ``.invalid`` host (a name that can never be real, RFC 2606). Only
     runs against Zoom's own API check it: a sandbox served on its own is managed like Zoom.
     """
-    if isinstance(plan, InvalidRow) or not plan.meeting_id:
+    if isinstance(plan, InvalidRow | SkippedRow) or not plan.meeting_id:
         return plan
     host = urlsplit(str(row.get("join_url") or "")).hostname or ""
     if not host.endswith(".invalid"):
@@ -456,6 +460,9 @@ def _plan_only(
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
             continue
+        if isinstance(plan, SkippedRow):
+            results[plan.row] = skipped(plan)
+            continue
         if isinstance(plan, MeetingRequest) and not undo and not plan.meeting_id:
             record = state.created.get(plan.identity)
             if record is not None:
@@ -481,6 +488,8 @@ def _plan_only(
                     f"; {plan.host} has more than Zoom's {DAILY_WRITES_PER_HOST} creates a day, "
                     "so expect this row to be deferred to a run after 00:00 UTC"
                 )
+        if isinstance(plan, MeetingRequest):
+            what = with_notes(plan, what)
         results[plan.row] = RowResult(
             plan.row, Status.PLANNED, meeting_id, error=what, host=plan.host, topic=plan.topic
         )
