@@ -186,6 +186,7 @@ def test_a_link_that_cannot_be_read_at_once_is_fetched_by_the_rerun(
     report = run(sandbox, path, sleeps, max_wait=5.0)
     unlinked = [r for r in report.results if not r.join_url]
     assert len(unlinked) == 1 and "a re-run will fetch it" in unlinked[0].error
+    assert unlinked[0].status.value == "pending" and report.needs_attention  # exit 1, not 0
     assert unlinked[0].meeting_id  # the meeting is known: the row is never created again
     sandbox.clear_faults()
     again = run(sandbox, path, sleeps)
