@@ -186,6 +186,7 @@ def test_a_link_that_cannot_be_read_at_once_is_fetched_by_the_rerun(
     report = run(sandbox, path, sleeps, max_wait=5.0)
     unlinked = [r for r in report.results if not r.join_url]
     assert len(unlinked) == 1 and "a re-run will fetch it" in unlinked[0].error
+    assert unlinked[0].status.value == "pending" and report.needs_attention  # exit 1, not 0
     assert unlinked[0].meeting_id  # the meeting is known: the row is never created again
     sandbox.clear_faults()
     again = run(sandbox, path, sleeps)
@@ -448,3 +449,17 @@ def test_a_redirect_fault_acts_on_nothing(sandbox: ZoomSandbox) -> None:
     )
     assert answer.status_code == 302 and answer.headers["Location"].startswith("https://")
     assert sandbox.meetings() == []
+
+
+def test_bent_answers_through_the_command_end_well_with_one_warning_line(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zoom_env.inject(Fault("bent_after", method="POST", path="/meetings", status=201, body="<h1>"))
+    zoom_env.inject(Fault("junk_items", method="GET", path="/users/", items=(1, "x", None)))
+    path = write_csv(tmp_path / "in.csv", meeting_rows(3, hosts=1))
+    assert main([str(path), "--timezone", "Asia/Tokyo"], sleep=Sleeps()) == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "refused" not in out + err
+    assert err.count("batch_zoom: warning: Zoom's list of host0@example.com's meetings") == 1
+    assert len(zoom_env.meetings()) == 3
+    assert all(row["join_url"] for row in read_csv(tmp_path / "in_scheduled.csv"))

@@ -107,14 +107,15 @@ def create(
         return
     record, note = complete(session, record_of(meeting, plan.host))
     _remember(session, plan, record)
-    session.settle(made(plan, Status.CREATED, record, note))
+    session.settle(made(plan, _unless_unlinked(Status.CREATED, record), record, note))
 
 
 def complete(session: Session, record: MeetingRecord) -> tuple[MeetingRecord, str]:
     """A meeting known without its join link, completed with ``GET /meetings/{id}``.
 
     Returns the record and, when the link could still not be had, a note saying a re-run will
-    fetch it (the journal keeps the meeting id, so the row is never created again).
+    fetch it (the journal keeps the meeting id, so the row is never created again; the row is
+    ``pending`` meanwhile, so the run does not end as if every link were there).
     """
     if record.join_url:
         return record, ""
@@ -133,12 +134,16 @@ def complete(session: Session, record: MeetingRecord) -> tuple[MeetingRecord, st
     return record, note
 
 
+def _unless_unlinked(status: Status, record: MeetingRecord) -> Status:
+    return status if record.join_url else Status.PENDING
+
+
 def complete_link(session: Session, plan: MeetingRequest, record: MeetingRecord) -> None:
     """A row an earlier run made without reading its join link: fetch the link now."""
     completed, note = complete(session, record)
     if completed.join_url:
         _remember(session, plan, completed)
-    session.settle(made(plan, Status.EXISTS, completed, note))
+    session.settle(made(plan, _unless_unlinked(Status.EXISTS, completed), completed, note))
 
 
 def reconcile(
@@ -204,7 +209,7 @@ def _look(
                 record, note = complete(session, record_of(meeting, host))
                 known_ids.add(record.meeting_id)
                 _remember(session, plan, record, adopted=True)
-                session.settle(made(plan, adopted, record, note))
+                session.settle(made(plan, _unless_unlinked(adopted, record), record, note))
             else:
                 not_found.append(plan)
     return not_found
