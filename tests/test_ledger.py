@@ -219,6 +219,10 @@ def test_an_edited_original_sheet_updates_its_meeting_and_leaves_no_orphan(
     assert main([str(path)]) == 0  # and the next run knows it as this row's meeting
     assert {row["status"] for row in read_csv(tmp_path / "in_scheduled.csv")} == {"exists"}
     assert zoom_env.count("PATCH") == patches
+    rows[0][2] = 45  # edited again, then the whole batch undone: --undo still reaches it
+    write_csv(path, rows)
+    assert main([str(path), "--undo", "--yes"]) == 0
+    assert zoom_env.meetings() == []
 
 
 def test_a_row_inserted_above_others_is_a_new_meeting_not_an_edit(
@@ -290,3 +294,23 @@ def test_a_token_refused_again_and_again_is_renewed_a_bounded_number_of_times(
     client.close()
     assert sandbox.count(path_contains="/users/me/meetings") == 1 + MAX_TOKEN_RENEWALS
     assert sandbox.count(status=401) == 1 + MAX_TOKEN_RENEWALS
+
+
+def test_a_host_changed_in_the_original_sheet_is_refused_and_can_then_be_cancelled(
+    zoom_env: ZoomSandbox, tmp_path: Path
+) -> None:
+    header = ["topic", "start_time", "duration", "timezone", "host", "action"]
+    rows = [[*row, ""] for row in meeting_rows(3)]
+    path = write_csv(tmp_path / "in.csv", rows, header=header)
+    assert main([str(path)]) == 0
+    rows[0][4] = "someone@example.com"  # Zoom cannot move a meeting to another host
+    write_csv(path, rows, header=header)
+    assert main([str(path)]) == 1
+    result = read_csv(tmp_path / "in_scheduled.csv")[0]
+    assert result["status"] == "invalid" and "mark this row cancel" in result["error"]
+    assert len(zoom_env.meetings()) == 3  # no second meeting, the first not orphaned
+    rows[0][5] = "cancel"  # as the message says
+    write_csv(path, rows, header=header)
+    assert main([str(path)]) == 0
+    assert read_csv(tmp_path / "in_scheduled.csv")[0]["status"] == "cancelled"
+    assert len(zoom_env.meetings()) == 2

@@ -323,9 +323,12 @@ def _sort(
         elif isinstance(plan, SkippedRow):
             results[plan.row] = skipped(plan)
         elif isinstance(plan, CancelRequest):
-            work.cancels.append(plan)
+            work.cancels.append(_cancel_what_the_row_made(plan, state, input_name, wanted))
         elif undo:
-            work.cancels.append(as_cancel(plan, state.created.get(plan.identity)))
+            record = state.created.get(plan.identity)
+            if record is None and (earlier := _edited_from(plan, state, input_name, wanted)):
+                record = earlier[1]  # edited since: --undo still reaches the meeting it made
+            work.cancels.append(as_cancel(plan, record))
         elif plan.meeting_id:
             work.managed.append(plan)
         elif plan.identity in state.created:
@@ -353,6 +356,19 @@ def _edited_from(
     if earlier is None or earlier[0] in wanted or earlier[1].meeting_id in state.deleted:
         return None
     return earlier
+
+
+def _cancel_what_the_row_made(
+    plan: CancelRequest, state: JournalState, input_name: str, wanted: set[str]
+) -> CancelRequest:
+    """A cancel row of the original sheet that was edited before it was marked cancel still
+    means the meeting that row made (the journal knows it by row, not by the new fields)."""
+    if plan.meeting_id or (plan.identity and plan.identity in state.created):
+        return plan
+    earlier = state.made_by_row(input_name, plan.row)
+    if earlier is None or earlier[0] in wanted or earlier[1].meeting_id in state.deleted:
+        return plan
+    return replace(plan, meeting_id=earlier[1].meeting_id)
 
 
 def _follow_edits(session: Session, work: _Work) -> None:
