@@ -2,9 +2,9 @@
 
 This is the only module that prints. It translates; the work is done in ``batch``.
 
-Exit status: 0 every row is done (created, exists, updated, cancelled, planned); 1 some row needs
-attention (invalid, failed, deferred, missing, pending); 2 nothing could be attempted (input,
-settings or credentials); 3 an internal error (a bug); 130 interrupted with Ctrl-C.
+Exit status: 0 every row is done (created, exists, updated, cancelled, planned, skipped); 1 some
+row needs attention (invalid, failed, deferred, missing, pending); 2 nothing could be attempted
+(input, settings or credentials); 3 an internal error (a bug); 130 interrupted with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from .config import (
 )
 from .errors import BatchZoomError, ConfigError
 from .i18n import LANGUAGES, _, argparse_speaks, choose_language, use_language
-from .models import RegistrationStatus, Status
+from .models import RegistrationStatus, Status, row_prefix
 from .run.audit import duplicate_message
 from .run.batch import BatchReport, UndoPlan, run_batch
 
@@ -141,6 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run against a Zoom emulator on this computer; no account needed, "
         "the links are not real",
+    )
+    parser.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        metavar="dmy|mdy",
+        help="how to read a date like 03/04/2027: dmy (3 April) or mdy (March 4); "
+        "without it such a date is refused as ambiguous",
     )
     parser.add_argument(
         "--encoding",
@@ -317,6 +324,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         hosts=hosts,
         no_double_booking=args.no_double_booking,
         schedule_path=schedule,
+        date_order=args.date_order,
         registrant_emails=args.registrant_emails == "yes",
     )
 
@@ -370,11 +378,15 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
     out = sys.stdout
     for warning in report.warnings:
         _say(_("batch_zoom: warning: {warning}").format(warning=warning))
+    if settings.dry_run and not settings.quiet:
+        print(_("how the columns were read:"), file=out)
+        for reading in report.table.readings:
+            print(f"  {reading.describe()}", file=out)
     problems = [result for result in report.results if result.status.needs_attention]
     for result in problems[:SHOWN_PROBLEMS]:
         message = (
             result.error
-            if result.error.startswith("row ")
+            if result.error.startswith(("row ", row_prefix(result.row)))
             else (f"row {result.row}: {result.status.value}: {result.error}")
         )
         print(message, file=out)

@@ -15,11 +15,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 from conftest import Sleeps, meeting_rows, read_csv, settings_for, write_csv
 
 from batch_zoom.cli import main
 from batch_zoom.run.batch import BatchReport, run_batch
 from batch_zoom.sandbox import Fault, ZoomSandbox
+from batch_zoom.zoom.clock import parse_http_date
 
 
 class ZoomTime(Sleeps):
@@ -184,6 +186,7 @@ def test_a_link_that_cannot_be_read_at_once_is_fetched_by_the_rerun(
     report = run(sandbox, path, sleeps, max_wait=5.0)
     unlinked = [r for r in report.results if not r.join_url]
     assert len(unlinked) == 1 and "a re-run will fetch it" in unlinked[0].error
+    assert unlinked[0].status.value == "pending" and report.needs_attention  # exit 1, not 0
     assert unlinked[0].meeting_id  # the meeting is known: the row is never created again
     sandbox.clear_faults()
     again = run(sandbox, path, sleeps)
@@ -392,3 +395,73 @@ def test_the_clock_warning_reaches_the_terminal_once(
     assert main([str(path), "--timezone", "Asia/Tokyo"], sleep=Sleeps()) == 0
     err = capsys.readouterr().err
     assert err.count("batch_zoom: warning: this computer's clock is 2 days behind Zoom's") == 1
+
+
+# -- The sandbox's new faults, seen from a bare HTTP client -------------------------------
+
+
+def bare_token(sandbox: ZoomSandbox) -> dict[str, str]:
+    answer = requests.post(
+        sandbox.oauth_url,
+        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
+        auth=("sandbox-client", "sandbox-secret"),
+        timeout=5,
+    )
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+BODY = {"topic": "Bare", "type": 2, "start_time": "2030-01-07T10:00:00Z", "duration": 30}
+
+
+def test_the_sandbox_date_header_follows_its_clock(sandbox: ZoomSandbox) -> None:
+    sandbox.advance(timedelta(days=2))
+    answer = requests.post(sandbox.oauth_url, timeout=5)
+    shown = parse_http_date(answer.headers["Date"])
+    assert shown is not None
+    assert abs(shown - sandbox.now()) < timedelta(seconds=2)
+    assert shown - datetime.now(UTC) > timedelta(days=1, hours=23)
+
+
+def test_a_late_create_lands_only_after_its_delay_and_its_answer_never_comes(
+    sandbox: ZoomSandbox,
+) -> None:
+    headers = bare_token(sandbox)
+    sandbox.inject(Fault("late", method="POST", path="/meetings", delay=5))
+    with pytest.raises(requests.ReadTimeout):
+        requests.post(
+            f"{sandbox.api_url}/users/me/meetings", json=BODY, headers=headers, timeout=0.05
+        )
+    assert sandbox.meetings() == []
+    sandbox.advance(4)
+    assert sandbox.meetings() == []
+    sandbox.advance(2)
+    assert [m["topic"] for m in sandbox.meetings()] == ["Bare"]
+
+
+def test_a_redirect_fault_acts_on_nothing(sandbox: ZoomSandbox) -> None:
+    headers = bare_token(sandbox)
+    sandbox.inject(Fault("redirect", method="POST", path="/meetings", status=302))
+    answer = requests.post(
+        f"{sandbox.api_url}/users/me/meetings",
+        json=BODY,
+        headers=headers,
+        timeout=5,
+        allow_redirects=False,
+    )
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("https://")
+    assert sandbox.meetings() == []
+
+
+def test_bent_answers_through_the_command_end_well_with_one_warning_line(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zoom_env.inject(Fault("bent_after", method="POST", path="/meetings", status=201, body="<h1>"))
+    # the listing (GET /users/{host}/meetings), not the host look-up before it
+    zoom_env.inject(Fault("junk_items", method="GET", path="/meetings", items=(1, "x", None)))
+    path = write_csv(tmp_path / "in.csv", meeting_rows(3, hosts=1))
+    assert main([str(path), "--timezone", "Asia/Tokyo"], sleep=Sleeps()) == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err and "refused" not in out + err
+    assert err.count("batch_zoom: warning: Zoom's list of host0@example.com's meetings") == 1
+    assert len(zoom_env.meetings()) == 3
+    assert all(row["join_url"] for row in read_csv(tmp_path / "in_scheduled.csv"))

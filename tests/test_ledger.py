@@ -219,6 +219,10 @@ def test_an_edited_original_sheet_updates_its_meeting_and_leaves_no_orphan(
     assert main([str(path)]) == 0  # and the next run knows it as this row's meeting
     assert {row["status"] for row in read_csv(tmp_path / "in_scheduled.csv")} == {"exists"}
     assert zoom_env.count("PATCH") == patches
+    rows[0][2] = 45  # edited again, then the whole batch undone: --undo still reaches it
+    write_csv(path, rows)
+    assert main([str(path), "--undo", "--yes"]) == 0
+    assert zoom_env.meetings() == []
 
 
 def test_a_row_inserted_above_others_is_a_new_meeting_not_an_edit(
@@ -263,3 +267,55 @@ def test_a_recurring_row_is_found_as_its_series(zoom_env: ZoomSandbox, tmp_path:
     result = read_csv(tmp_path / "in_scheduled.csv")
     assert [row["status"] for row in result] == ["exists", "exists", "created"]
     assert len(zoom_env.meetings()) == 4  # the other series is no duplicate: never deleted
+
+
+def test_a_token_refused_again_and_again_is_renewed_a_bounded_number_of_times(
+    sandbox: ZoomSandbox,
+) -> None:
+    import requests
+
+    from batch_zoom.config import Credentials
+    from batch_zoom.errors import TokenExpired
+    from batch_zoom.zoom.auth import TokenProvider
+    from batch_zoom.zoom.client import MAX_TOKEN_RENEWALS, ZoomClient
+    from batch_zoom.zoom.pacing import Pacer
+
+    # every token is expired as soon as it is issued: a broken OAuth setup must not loop
+    sandbox._state.token_ttl = 0
+    tokens = TokenProvider(
+        sandbox.oauth_url,
+        Credentials("sandbox-account", "sandbox-client", "sandbox-secret"),
+        requests.Session(),
+        sleep=lambda seconds: None,
+    )
+    client = ZoomClient(sandbox.api_url, tokens, Pacer(1000.0, sleep=lambda seconds: None))
+    with pytest.raises(TokenExpired):
+        list(client.list_meetings("me"))
+    client.close()
+    assert sandbox.count(path_contains="/users/me/meetings") == 1 + MAX_TOKEN_RENEWALS
+    assert sandbox.count(status=401) == 1 + MAX_TOKEN_RENEWALS
+
+
+def test_a_host_changed_in_the_original_sheet_moves_its_meeting_and_can_then_be_cancelled(
+    zoom_env: ZoomSandbox, tmp_path: Path
+) -> None:
+    header = ["topic", "start_time", "duration", "timezone", "host", "action"]
+    rows = [[*row, ""] for row in meeting_rows(3)]
+    path = write_csv(tmp_path / "in.csv", rows, header=header)
+    assert main([str(path)]) == 0
+    before = read_csv(tmp_path / "in_scheduled.csv")[0]
+    rows[0][4] = "someone@example.com"  # Zoom moves the meeting (schedule_for), issue 13
+    write_csv(path, rows, header=header)
+    assert main([str(path)]) == 0
+    result = read_csv(tmp_path / "in_scheduled.csv")[0]
+    assert result["status"] == "updated" and "moved from host0@example.com" in result["error"]
+    assert result["meeting_id"] == before["meeting_id"]
+    assert len(zoom_env.meetings()) == 3  # no second meeting, the first not orphaned
+    assert [m["id"] for m in zoom_env.meetings("someone@example.com")] == [
+        int(before["meeting_id"])
+    ]
+    rows[0][5] = "cancel"
+    write_csv(path, rows, header=header)
+    assert main([str(path)]) == 0
+    assert read_csv(tmp_path / "in_scheduled.csv")[0]["status"] == "cancelled"
+    assert len(zoom_env.meetings()) == 2

@@ -27,6 +27,7 @@ from batch_zoom.zoom.retry import (
     call_with_retries,
     decide,
     parse_retry_after,
+    send_again_after_lookup,
 )
 
 C, U, D, R, T, REG, UNREG = (
@@ -198,3 +199,13 @@ def test_a_budget_shared_with_other_calls_ends_the_retries_when_it_is_spent() ->
     with pytest.raises(RateLimited):
         call_with_retries(send, R, sleep=sleep, budget=600, remaining=lambda: shared["left"])
     assert send.calls == 2  # 3 s waited here and 3 s elsewhere: the shared 5 s is gone
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [(SENT, True), (E500, True), (HTML_201, True), (MOVED, False)],
+)
+def test_a_create_zoom_did_not_make_goes_again_unless_it_was_redirected(
+    error: BaseException, expected: bool
+) -> None:
+    assert send_again_after_lookup(error) is expected

@@ -30,6 +30,7 @@ from ..models import (
     RowPlan,
     RowResult,
     SheetRow,
+    SkippedRow,
     Status,
 )
 from ..publish.calendar import CalendarEntry, write_calendar
@@ -53,7 +54,7 @@ from .check import check_only
 from .creates import complete_link, create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
 from .journal import Journal, JournalState, MeetingRecord, read_state
-from .outcomes import clock_warning, invalid, made, skipped_items_warning
+from .outcomes import clock_warning, invalid, made, skipped, skipped_items_warning, with_notes
 from .pool import HostPool
 from .preflight import LOOK_UP_BUDGET, Preflight, run_preflight
 from .registrants import planned, register_all, registration_work, settled_from_journal
@@ -134,6 +135,7 @@ def run_batch(
         host=settings.user,
         options=dict(settings.option_defaults),
         now=now(),
+        date_order=settings.date_order,
         registrant_emails=settings.registrant_emails,
     )
 
@@ -418,10 +420,15 @@ def _sort(
                     plan = replace(plan, meeting_id=earlier[1].meeting_id)
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
+        elif isinstance(plan, SkippedRow):
+            results[plan.row] = skipped(plan)
         elif isinstance(plan, CancelRequest):
-            work.cancels.append(plan)
+            work.cancels.append(_cancel_what_the_row_made(plan, state, input_name, wanted))
         elif undo:
-            work.cancels.append(as_cancel(plan, state.created.get(plan.identity)))
+            record = state.created.get(plan.identity)
+            if record is None and (earlier := _edited_from(plan, state, input_name, wanted)):
+                record = earlier[1]  # edited since: --undo still reaches the meeting it made
+            work.cancels.append(as_cancel(plan, record))
         elif plan.meeting_id:
             work.managed.append(plan)
         elif plan.identity in state.created:
@@ -449,6 +456,19 @@ def _edited_from(
     if earlier is None or earlier[0] in wanted or earlier[1].meeting_id in state.deleted:
         return None
     return earlier
+
+
+def _cancel_what_the_row_made(
+    plan: CancelRequest, state: JournalState, input_name: str, wanted: set[str]
+) -> CancelRequest:
+    """A cancel row of the original sheet that was edited before it was marked cancel still
+    means the meeting that row made (the journal knows it by row, not by the new fields)."""
+    if plan.meeting_id or (plan.identity and plan.identity in state.created):
+        return plan
+    earlier = state.made_by_row(input_name, plan.row)
+    if earlier is None or earlier[0] in wanted or earlier[1].meeting_id in state.deleted:
+        return plan
+    return replace(plan, meeting_id=earlier[1].meeting_id)
 
 
 def _follow_edits(session: Session, work: _Work) -> None:
@@ -504,7 +524,7 @@ def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
     Sandbox links live under a ``.invalid`` host (a name that can never be real, RFC 2606). Only
     runs against Zoom's own API check it: a sandbox served on its own is managed like Zoom.
     """
-    if isinstance(plan, InvalidRow) or not plan.meeting_id:
+    if isinstance(plan, InvalidRow | SkippedRow) or not plan.meeting_id:
         return plan
     host = urlsplit(str(row.get("join_url") or "")).hostname or ""
     if not host.endswith(".invalid"):
@@ -556,6 +576,9 @@ def _plan_only(
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
             continue
+        if isinstance(plan, SkippedRow):
+            results[plan.row] = skipped(plan)
+            continue
         if isinstance(plan, MeetingRequest) and not undo and not plan.meeting_id:
             record = state.created.get(plan.identity)
             if record is not None:
@@ -581,6 +604,8 @@ def _plan_only(
                     f"; {plan.host} has more than Zoom's {DAILY_WRITES_PER_HOST} creates a day, "
                     "so expect this row to be deferred to a run after 00:00 UTC"
                 )
+        if isinstance(plan, MeetingRequest):
+            what = with_notes(plan, what)
         results[plan.row] = RowResult(
             plan.row, Status.PLANNED, meeting_id, error=what, host=plan.host, topic=plan.topic
         )

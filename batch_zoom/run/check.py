@@ -18,7 +18,15 @@ import requests
 from ..config import Settings
 from ..errors import ConnectionLost, NotFound, ZoomError
 from ..i18n import _
-from ..models import CancelRequest, InvalidRow, MeetingRequest, RowPlan, RowResult, Status
+from ..models import (
+    CancelRequest,
+    InvalidRow,
+    MeetingRequest,
+    RowPlan,
+    RowResult,
+    SkippedRow,
+    Status,
+)
 from ..rows.changes import changes, describe
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
@@ -27,7 +35,7 @@ from ..zoom.retry import Operation, call_with_retries
 from .creates import index_listing
 from .edits import as_cancel, meeting_of
 from .journal import read_state
-from .outcomes import invalid, made, reason
+from .outcomes import invalid, made, reason, skipped
 from .preflight import LOOK_UP_BUDGET, lister_for, run_preflight
 
 if TYPE_CHECKING:
@@ -79,6 +87,9 @@ def check_only(
         for plan in plans:
             if isinstance(plan, InvalidRow):
                 results[plan.row] = invalid(plan)
+                continue
+            if isinstance(plan, SkippedRow):
+                results[plan.row] = skipped(plan)
                 continue
             if plan.row in found.refused:
                 results[plan.row] = RowResult(

@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from ..errors import ConnectionLost, DailyLimitReached, Redirected, ZoomError
+from ..errors import ConnectionLost, DailyLimitReached, ZoomError
 from ..i18n import _
 from ..models import MeetingRequest, Status, meeting_identity, parse_moment
-from ..zoom.retry import Operation, Verdict, backoff, decide
+from ..zoom.retry import Operation, Verdict, backoff, decide, send_again_after_lookup
 from .journal import MeetingRecord
 from .outcomes import failure, made, pending_unknown, problem, reason, record_of
 from .session import Session
@@ -42,8 +42,8 @@ def create_all(session: Session, plans: list[MeetingRequest]) -> None:
     while pending and not session.stop.is_set():
         round_number += 1
         unknown: list[MeetingRequest] = []
-        redirects: dict[int, Redirected] = {}  # row -> the redirect its create was answered with
-        session.run_tasks([partial(create, session, plan, unknown, redirects) for plan in pending])
+        answers: dict[int, BaseException] = {}  # row -> what its create of unknown outcome met
+        session.run_tasks([partial(create, session, plan, unknown, answers) for plan in pending])
         if session.stop.is_set():
             for plan in unknown:
                 session.settle(pending_unknown(plan))
@@ -54,9 +54,11 @@ def create_all(session: Session, plans: list[MeetingRequest]) -> None:
         waited += session.settings.settle_seconds + (
             session.settings.recheck_seconds if pending else 0.0
         )
-        for plan in [plan for plan in pending if plan.row in redirects]:
-            session.settle(problem(plan, Status.FAILED, failure(redirects[plan.row])))
-        pending = [plan for plan in pending if plan.row not in redirects]
+        final = [plan for plan in pending if not send_again_after_lookup(answers[plan.row])]
+        for plan in final:
+            session.settle(problem(plan, Status.FAILED, failure(answers[plan.row])))
+        failed_rows = {plan.row for plan in final}
+        pending = [plan for plan in pending if plan.row not in failed_rows]
         pause = backoff(round_number)
         if pending and waited + pause > session.settings.max_wait:
             for plan in pending:
@@ -78,7 +80,7 @@ def create(
     session: Session,
     plan: MeetingRequest,
     unknown: list[MeetingRequest],
-    redirects: dict[int, Redirected] | None = None,
+    answers: dict[int, BaseException] | None = None,
 ) -> None:
     """One row: journal, POST, journal. A row of unknown outcome is added to ``unknown``."""
     deferred = session.deferred_for(plan.host)
@@ -93,8 +95,8 @@ def create(
     except (ZoomError, ConnectionLost) as error:
         verdict = decide(error, Operation.CREATE, 1).verdict
         if verdict is Verdict.RECONCILE:
-            if isinstance(error, Redirected) and redirects is not None:
-                redirects[plan.row] = error
+            if answers is not None:
+                answers[plan.row] = error
             unknown.append(plan)  # list.append is atomic; the journal keeps it in flight
             return
         session.journal.record("not_sent", id=plan.identity)
@@ -105,14 +107,15 @@ def create(
         return
     record, note = complete(session, record_of(meeting, plan.host))
     _remember(session, plan, record)
-    session.settle(made(plan, Status.CREATED, record, note))
+    session.settle(made(plan, _unless_unlinked(Status.CREATED, record), record, note))
 
 
 def complete(session: Session, record: MeetingRecord) -> tuple[MeetingRecord, str]:
     """A meeting known without its join link, completed with ``GET /meetings/{id}``.
 
     Returns the record and, when the link could still not be had, a note saying a re-run will
-    fetch it (the journal keeps the meeting id, so the row is never created again).
+    fetch it (the journal keeps the meeting id, so the row is never created again; the row is
+    ``pending`` meanwhile, so the run does not end as if every link were there).
     """
     if record.join_url:
         return record, ""
@@ -131,12 +134,16 @@ def complete(session: Session, record: MeetingRecord) -> tuple[MeetingRecord, st
     return record, note
 
 
+def _unless_unlinked(status: Status, record: MeetingRecord) -> Status:
+    return status if record.join_url else Status.PENDING
+
+
 def complete_link(session: Session, plan: MeetingRequest, record: MeetingRecord) -> None:
     """A row an earlier run made without reading its join link: fetch the link now."""
     completed, note = complete(session, record)
     if completed.join_url:
         _remember(session, plan, completed)
-    session.settle(made(plan, Status.EXISTS, completed, note))
+    session.settle(made(plan, _unless_unlinked(Status.EXISTS, completed), completed, note))
 
 
 def reconcile(
@@ -202,7 +209,7 @@ def _look(
                 record, note = complete(session, record_of(meeting, host))
                 known_ids.add(record.meeting_id)
                 _remember(session, plan, record, adopted=True)
-                session.settle(made(plan, adopted, record, note))
+                session.settle(made(plan, _unless_unlinked(adopted, record), record, note))
             else:
                 not_found.append(plan)
     return not_found

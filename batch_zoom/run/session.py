@@ -195,35 +195,43 @@ class Session:
         for task in tasks:
             todo.put(task)
         errors: list[BaseException] = []
+        count = max(1, min(self.settings.workers, len(tasks)))
+        # Each worker says it is done through an Event, not through Thread.join: a Ctrl-C that
+        # lands inside join() can leave the thread looking finished (CPython 3.11) and the run
+        # would then exit with a create still on its way, for the next run to look up twice.
+        done = [threading.Event() for _ in range(count)]
 
-        def worker() -> None:
-            while not self.stop.is_set():
-                try:
-                    task = todo.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    task()
-                except BaseException as error:  # a bug: keep it for the main thread to raise
-                    errors.append(error)
-                    self.stop.set()
+        def worker(finished: threading.Event) -> None:
+            try:
+                while not self.stop.is_set():
+                    try:
+                        task = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    try:
+                        task()
+                    except BaseException as error:  # a bug: keep it for the main thread to raise
+                        errors.append(error)
+                        self.stop.set()
+            finally:
+                finished.set()
 
         threads = [
-            threading.Thread(target=worker, name=f"batch_zoom-{n}", daemon=True)
-            for n in range(max(1, min(self.settings.workers, len(tasks))))
+            threading.Thread(target=worker, args=(done[n],), name=f"batch_zoom-{n}", daemon=True)
+            for n in range(count)
         ]
         for thread in threads:
             thread.start()
         try:
-            while any(thread.is_alive() for thread in threads):
-                for thread in threads:
-                    thread.join(timeout=0.1)
+            for finished in done:
+                while not finished.wait(timeout=0.1):
+                    pass
         except KeyboardInterrupt:
             self.interrupted = True
             self.stop.set()
             try:
-                for thread in threads:  # let the requests in flight finish
-                    thread.join()
+                for finished in done:  # let the requests in flight finish
+                    finished.wait()
             except KeyboardInterrupt:
                 pass  # a second Ctrl-C: abandon them
         if errors:

@@ -40,9 +40,11 @@ class Fault:
       ``rate_limit``   answer a per-second 429 without acting (``Retry-After`` only if given)
       ``delay``        act normally but wait ``delay`` seconds before answering
       ``late``         accept a create, hold the answer until the client gives up (its read
-                       timeout) or 5 s pass, and make the meeting only ``delay`` seconds of
-                       sandbox clock after that (it is absent from listings and GETs until then):
-                       with a 30 s read timeout, ``delay=5`` is a meeting made 35 s after sending.
+                       timeout) or 5 s pass, and make the meeting ``delay`` seconds of sandbox
+                       clock after the request came. The hold does not move the sandbox clock
+                       (tests give the client a tiny read timeout), so ``delay`` stands for the
+                       time Zoom took past the client's timeout: with a 30 s read timeout in
+                       life, ``delay=5`` is a meeting made 35 s after it was sent.
                        A guess at Zoom: its forum reports creates that answer late or not at all
                        and meetings that appear afterwards; how late is not documented.
       ``bent_after``   act, then answer ``status`` with ``body`` as it is (HTML, ``{not json``,

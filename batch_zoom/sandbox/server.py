@@ -180,9 +180,6 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(sandbox.latency)
         if answer == "hold":
             self._hold()
-            if isinstance(reply, Reply) and reply.status == 201 and isinstance(reply.body, dict):
-                # Zoom goes on working after the client gave up: the meeting lands later.
-                sandbox._state.postpone(reply.body["id"], sandbox._late_by)
             return
         if answer == "drop" or reply is None:
             self._drop()
@@ -222,8 +219,7 @@ class _Handler(BaseHTTPRequestHandler):
             with state.lock:  # no listing may see the meeting between its making and its hiding
                 acted = act()
                 if acted.status == 201 and isinstance(acted.body, dict):
-                    state.postpone(acted.body["id"], None)  # until the client gives up
-                    sandbox._late_by = timedelta(seconds=fault.delay)
+                    state.postpone(acted.body["id"], timedelta(seconds=fault.delay))
             return acted, "hold"
         acted = act()
         if fault.kind == "drop_after":
@@ -367,7 +363,6 @@ class ZoomSandbox:
         self._thread: threading.Thread | None = None
         self._port = port
         self.latency = latency
-        self._late_by = timedelta(0)  # the "late" fault's delay, counted once the client gave up
 
     # ---- tunable while running -----------------------------------------------------------------
     @property

@@ -272,19 +272,12 @@ class SandboxState:
             self.offset += by
 
     # ---- creates Zoom finishes late ("late" fault) -----------------------------------------
-    def postpone(self, meeting_id: int, by: timedelta | None) -> None:
-        """Hide a meeting just made until ``by`` has passed on the sandbox clock (None: until
-        postponed again with a time); a meeting already hidden gets its new time."""
+    def postpone(self, meeting_id: int, by: timedelta) -> None:
+        """Hide a meeting just made until ``by`` has passed on the sandbox clock."""
         with self.lock:
-            visible_at = datetime.max.replace(tzinfo=UTC) if by is None else self.now() + by
             meeting = self.meetings.pop(meeting_id, None)
-            if meeting is None:
-                held = [item for item in self.landing if item[1]["id"] == meeting_id]
-                if not held:
-                    return
-                meeting = held[0][1]
-                self.landing = [item for item in self.landing if item[1]["id"] != meeting_id]
-            self.landing.append((visible_at, meeting))
+            if meeting is not None:
+                self.landing.append((self.now() + by, meeting))
 
     def land(self) -> None:
         """Meetings whose late making is over become real (listed, found, counted)."""

@@ -107,6 +107,15 @@ def decide(error: BaseException, operation: Operation, attempt: int) -> Decision
     return Decision(Verdict.FAIL)
 
 
+def send_again_after_lookup(error: BaseException) -> bool:
+    """A create of unknown outcome that two look-ups did not find on Zoom: send it again?
+
+    Yes, unless its answer was a redirect: the redirect is not followed, so sending again would
+    only meet it again; the row fails naming where it pointed.
+    """
+    return not isinstance(error, Redirected)
+
+
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
     """Seconds to wait from a ``Retry-After`` header, or None when it is absent or unreadable.
 
