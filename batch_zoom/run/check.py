@@ -8,7 +8,8 @@ sent and the journal is read, never written; the output shows ``planned`` or ``i
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -34,9 +35,9 @@ from ..zoom.pacing import Pacer
 from ..zoom.retry import Operation, call_with_retries
 from .creates import index_listing
 from .edits import as_cancel, meeting_of
-from .journal import read_state
+from .journal import MeetingRecord, read_state
 from .outcomes import invalid, made, reason, skipped
-from .preflight import LOOK_UP_BUDGET, lister_for, run_preflight
+from .preflight import LOOK_UP_BUDGET, Call, lister_for, run_preflight
 
 if TYPE_CHECKING:
     from .batch import BatchReport
@@ -114,7 +115,7 @@ def check_only(
             if note:
                 result = _with_note(result, note)
             if host:
-                result = RowResult(**{**result.__dict__, "assigned_host": host, "host": host})
+                result = replace(result, assigned_host=host, host=host)
             results[plan.row] = result
     finally:
         client.close()
@@ -124,15 +125,16 @@ def check_only(
 
 
 def _check_row(
-    call: Any,
+    call: Call,
     client: ZoomClient,
     plan: MeetingRequest,
     host: str | None,
     listings: dict[str, list[dict[str, Any]]],
-    created: Any,
+    created: Mapping[str, MeetingRecord],
 ) -> RowResult:
+    """What a real run would do with this row, as far as reading Zoom can tell."""
     if host:
-        plan = MeetingRequest(**{**plan.__dict__, "host": host})
+        plan = replace(plan, host=host)
     if plan.meeting_id:
         try:
             meeting = call(partial(client.get_meeting, plan.meeting_id), Operation.READ)
@@ -179,5 +181,4 @@ def _check_row(
 
 
 def _with_note(result: RowResult, note: str) -> RowResult:
-    error = f"{result.error}; {note}" if result.error else note
-    return RowResult(**{**result.__dict__, "error": error})
+    return replace(result, error=f"{result.error}; {note}" if result.error else note)
