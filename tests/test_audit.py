@@ -90,3 +90,34 @@ def test_a_meeting_deleted_on_zoom_is_not_verified(
     out = capsys.readouterr().out
     assert f"Zoom does not list meeting {gone}, which the output names" in out
     assert "verified on Zoom: 2 rows, 1 meetings, 0 duplicates, 1 rows not as" in out
+
+
+def test_a_link_changed_on_zoom_is_read_again_and_written(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import requests
+
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2))
+    assert main([str(path)]) == 0
+    changed = read_csv(tmp_path / "in_scheduled.csv")[0]["meeting_id"]
+    token = requests.post(  # someone changes the passcode in Zoom's portal
+        zoom_env.oauth_url,
+        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
+        auth=("sandbox-client", "sandbox-secret"),
+        timeout=5,
+    ).json()["access_token"]
+    answer = requests.patch(
+        f"{zoom_env.api_url}/meetings/{changed}",
+        json={"password": "new123"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    assert answer.status_code == 204
+    capsys.readouterr()
+    assert main([str(path)]) == 0
+    row = read_csv(tmp_path / "in_scheduled.csv")[0]
+    held = next(m for m in zoom_env.meetings() if str(m["id"]) == changed)
+    assert row["join_url"] == held["join_url"] and row["passcode"] == "new123"
+    assert "the output now shows Zoom's" in row["error"]
+    assert main([str(path)]) == 0  # the journal knows the new link now
+    assert read_csv(tmp_path / "in_scheduled.csv")[0]["error"] == ""
