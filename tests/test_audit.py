@@ -121,3 +121,37 @@ def test_a_link_changed_on_zoom_is_read_again_and_written(
     assert "the output now shows Zoom's" in row["error"]
     assert main([str(path)]) == 0  # the journal knows the new link now
     assert read_csv(tmp_path / "in_scheduled.csv")[0]["error"] == ""
+
+
+def test_a_late_create_that_lands_after_its_retry_is_named_by_the_receipt(
+    sandbox: ZoomSandbox, tmp_path: Path
+) -> None:
+    from batch_zoom.sandbox import Fault
+
+    class ZoomTime:  # an injected sleep that moves the sandbox clock instead of waiting
+        def __init__(self) -> None:
+            self.now = 1000.0
+
+        def __call__(self, seconds: float) -> None:
+            self.now += seconds
+            sandbox.advance(seconds)
+
+        def clock(self) -> float:
+            return self.now
+
+    # Zoom takes ten minutes over one create: past both looks, so the row is sent again
+    sandbox.inject(Fault("late", method="POST", path="/meetings", delay=600))
+    path = write_csv(tmp_path / "in.csv", meeting_rows(3))
+    time = ZoomTime()
+    settings = settings_for(sandbox, path, settle_seconds=2.0, read_timeout=0.05)
+    report = run_batch(settings, sleep=time, clock=time.clock)
+    assert {r.status.value for r in report.results} == {"created"}
+    assert sandbox.count("POST", path_contains="/meetings") == 4
+    sandbox.advance(700)  # ... and then makes it after all
+    again = run_batch(settings, sleep=time, clock=time.clock)
+    assert again.receipt is not None and again.needs_attention
+    [duplicate] = again.receipt.duplicates
+    named = {r.meeting_id for r in again.results}
+    [late] = [str(m["id"]) for m in sandbox.meetings() if str(m["id"]) not in named]
+    assert duplicate.others == (late,) and duplicate.kept in named
+    assert again.receipt.line() == "verified on Zoom: 3 rows, 4 meetings, 1 duplicates"
