@@ -6,7 +6,14 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import create_behind_the_tools_back, meeting_rows, read_csv, settings_for, write_csv
+from conftest import (
+    Sleeps,
+    create_behind_the_tools_back,
+    meeting_rows,
+    read_csv,
+    settings_for,
+    write_csv,
+)
 
 from batch_zoom.cli import main
 from batch_zoom.run.batch import run_batch
@@ -155,3 +162,17 @@ def test_a_late_create_that_lands_after_its_retry_is_named_by_the_receipt(
     [late] = [str(m["id"]) for m in sandbox.meetings() if str(m["id"]) not in named]
     assert duplicate.others == (late,) and duplicate.kept in named
     assert again.receipt.line() == "verified on Zoom: 3 rows, 4 meetings, 1 duplicates"
+
+
+def test_a_host_that_cannot_be_listed_after_the_run_is_said_to_be_unverified(
+    sandbox: ZoomSandbox, tmp_path: Path, sleeps: Sleeps
+) -> None:
+    from batch_zoom.sandbox import Fault
+
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2, hosts=1))
+    assert not run_batch(settings_for(sandbox, path), sleep=sleeps).needs_attention
+    sandbox.inject(Fault("error_before", method="GET", path="/users/", status=503, times=10**6))
+    again = run_batch(settings_for(sandbox, path, max_wait=60.0), sleep=sleeps, clock=sleeps.clock)
+    assert {r.status.value for r in again.results} == {"exists"}  # the rows themselves are fine
+    assert again.receipt is not None and again.needs_attention  # but Zoom could not confirm
+    assert "not verified (listing failed): host0@example.com" in again.receipt.line()
