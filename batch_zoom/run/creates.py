@@ -272,7 +272,13 @@ def _adopt(
         except (ZoomError, ConnectionLost) as error:
             session.settle(problem(plan, Status.FAILED, _unlisted(error)))
             return
-        if meeting is not None and same_series(plan, meeting):
+        # Read now, not as listed: a meeting another row just moved (PATCH) is no longer this
+        # row's, though the listing taken before the edits still shows it here.
+        if (
+            meeting is not None
+            and plan.identity in matches_by_identity([meeting], plan.host)
+            and same_series(plan, meeting)
+        ):
             break
     else:  # gone meanwhile, or other series: this row is not on Zoom yet
         to_create.append(plan)
