@@ -214,8 +214,8 @@ def duplicate_message(duplicate: Duplicate) -> str:
     ).format(row=duplicate.row, kept=duplicate.kept, others=", ".join(duplicate.left))
 
 
-def mark_duplicates(results: dict[int, RowResult], receipt: Receipt) -> None:
-    """The row's error column says what the receipt found for it."""
+def apply_receipt(results: dict[int, RowResult], receipt: Receipt) -> None:
+    """What the receipt found goes into the rows: notes in the error column, Zoom's new links."""
     notes: dict[int, list[str]] = {}
     for duplicate in receipt.duplicates:
         notes.setdefault(duplicate.row, []).append(duplicate_message(duplicate))
