@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..cells import is_empty
 from ..errors import InputError
@@ -354,6 +355,7 @@ def _build_table(
     headers = [_header_text(cell) for cell in grid[header_index]]
     while headers and not headers[-1]:
         headers.pop()
+    positions = _link_column(grid, header_index, headers, positions, clean)
     columns = {name: headers[index] for name, index in positions.items()}
     fields = list(positions.items())
     rows = []
@@ -379,6 +381,45 @@ def _build_table(
         _delimiter=delimiter,
         _source=source,
     )
+
+
+#: Headers that are ours for certain; any other link header ("URL", "Zoom link") is a column the
+#: user prepared, and receives the links only while it holds nothing but Zoom links.
+_OWN_LINK_HEADERS = {normalize_header(name) for name in ("join_url", "join url", "参加URL")}
+_ZOOM_HOSTS = ("zoom.us", "zoom.com", "zoomgov.com", "zoom.invalid")
+
+
+def _link_column(
+    grid: list[list[Any]],
+    header_index: int,
+    headers: list[str],
+    positions: dict[str, int],
+    clean: Any,
+) -> dict[str, int]:
+    """The column that receives the join links: the first link-headed one that is ours."""
+    candidates = [
+        index
+        for index, text in enumerate(headers)
+        if _ALIASES.get(normalize_header(text)) == "join_url"
+    ]
+    chosen = dict(positions)
+    chosen.pop("join_url", None)
+    for index in candidates:
+        if normalize_header(headers[index]) in _OWN_LINK_HEADERS or all(
+            _is_zoom_link(clean(record[index])) if index < len(record) else True
+            for record in grid[header_index + 1 :]
+        ):
+            chosen["join_url"] = index
+            break
+    return chosen
+
+
+def _is_zoom_link(value: Any) -> bool:
+    """Empty, or a link to a Zoom meeting (an earlier run's, or the sandbox's)."""
+    if is_empty(value):
+        return True
+    host = urlsplit(str(value).strip()).hostname or ""
+    return any(host == name or host.endswith("." + name) for name in _ZOOM_HOSTS)
 
 
 def _is_blank_row(row: Sequence[Any]) -> bool:
