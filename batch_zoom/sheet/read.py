@@ -20,12 +20,14 @@ from urllib.parse import urlsplit
 
 from ..cells import is_empty
 from ..errors import InputError
+from ..i18n import _
 from ..models import (
     COLUMN_ALIASES,
     REQUIRED_FIELDS,
     SheetRow,
     normalize_header,
 )
+from .package import MAX_CELLS, Extent, sheet_extents
 
 __all__ = ["Table", "read_table"]
 
@@ -200,7 +202,7 @@ def _parse_csv(text: str) -> tuple[str, list[list[str]]]:
 
 
 def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
-    import pandas as pd  # imported here: it takes a while, and CSV runs do not need it
+    import python_calamine  # imported here: CSV runs do not need it
 
     if source.startswith(_OLE_MAGIC):
         if _ENCRYPTED_MARK in source:
@@ -214,9 +216,10 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
             hint="Open it in Excel and use File > Save As > 'Excel Workbook (.xlsx)'.",
         )
     try:
-        book = pd.ExcelFile(io.BytesIO(source), engine="openpyxl")
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
         names = [str(name) for name in book.sheet_names]
-    except Exception:  # openpyxl and zipfile raise many types for a damaged file
+        extents = sheet_extents(source)
+    except Exception:  # calamine and zipfile raise many types for a damaged file
         raise InputError(
             f"{path.name} cannot be read as an Excel workbook; it may be damaged or not really "
             f"a {path.suffix} file.",
@@ -229,23 +232,18 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
     else:
         candidates = names
 
-    def load(name: str, nrows: int | None = None) -> list[list[Any]]:
-        frame = pd.read_excel(
-            book,
-            sheet_name=name,
-            header=None,
-            dtype=object,
-            keep_default_na=False,  # "NA" is a topic, not a missing value
-            na_values=[],
-            nrows=nrows,
-        )
-        return frame.to_numpy(dtype=object).tolist()  # type: ignore[no-any-return]
-
     first_grid: list[list[Any]] | None = None
+    too_large: tuple[str, Extent] | None = None
     for name in candidates:
+        extent = extents.get(name)
+        if extent is not None and extent.cells > MAX_CELLS:
+            # calamine holds a sheet as a dense block from A1 to its last cell: one stray cell
+            # at XFD1048576 would ask for gigabytes. Such a sheet is not read at all.
+            too_large = too_large or (name, extent)
+            continue
         try:
-            head = load(name, HEADER_SEARCH_ROWS)
-        except Exception:  # a chart sheet, or a sheet openpyxl cannot parse
+            grid = _calamine_grid(book, name)
+        except Exception:  # a chart sheet, or a sheet calamine cannot parse
             if sheet is not None:
                 raise InputError(
                     f'Sheet "{name}" of {path.name} cannot be read as a table of rows.',
@@ -253,23 +251,53 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
                 ) from None
             continue
         if first_grid is None:
-            first_grid = head
-        if _find_header(head) is None:
-            continue
-        try:
-            grid = load(name)
-        except Exception:
-            raise InputError(
-                f'Sheet "{name}" of {path.name} cannot be read; the workbook may be damaged.',
-                hint="Open it in Excel and save it again as 'Excel Workbook (.xlsx)'.",
-            ) from None
+            first_grid = grid[:HEADER_SEARCH_ROWS]
         found = _find_header(grid)
-        assert found is not None  # the same first rows matched above
+        if found is None:
+            continue
         header_index, positions = found
         return _build_table(
             path, "excel", name, None, grid, header_index, positions, excel_value, ",", source
         )
+    if too_large is not None:
+        name, extent = too_large
+        raise InputError(
+            _(
+                'Sheet "{sheet}" of {file} has data as far as cell {cell}, which would make it '
+                "{rows:,} rows by {columns:,} columns; batch_zoom reads sheets of up to "
+                "{limit:,} cells."
+            ).format(
+                sheet=name,
+                file=path.name,
+                cell=extent.last_cell,
+                rows=extent.rows,
+                columns=extent.columns,
+                limit=MAX_CELLS,
+            ),
+            hint=_(
+                "In Excel, press Ctrl+End on that sheet to reach {cell}, delete the rows and "
+                "columns past your table, save, and run again."
+            ).format(cell=extent.last_cell),
+        )
     raise _missing_columns_error(path, first_grid or [], names)
+
+
+def _calamine_grid(book: Any, name: str) -> list[list[Any]]:
+    """The sheet from A1, row n as grid[n - 1], cells typed as openpyxl typed them."""
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    return [[_typed(value) for value in row] for row in rows]
+
+
+def _typed(value: Any) -> Any:
+    # calamine gives every number as a float and a date-only cell as a date; openpyxl (whose
+    # values the rest of batch_zoom was written against) gives 60 and datetime(2027, 1, 5).
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    if value == "":
+        return None
+    return value
 
 
 def _pick_sheet(path: Path, names: list[str], wanted: str) -> str:
