@@ -483,6 +483,19 @@ def test_reading_is_bounded_by_the_cells_that_hold_data(tmp_path: Path):
     assert "Ctrl+End" in caught.value.hint
 
 
+def test_a_meeting_sheet_of_too_many_cells_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # The writer holds the meeting sheet in memory; the limit (600,000 cells) is lowered here so
+    # that the test stays small.
+    from batch_zoom.sheet import read as read_module
+
+    path = write_xlsx(tmp_path / "m.xlsx", {"Sheet": [HEADERS[:3], ["One", "2027-01-05", 30]]})
+    monkeypatch.setattr(read_module, "MAX_CELL_ELEMENTS", 5)
+    with pytest.raises(InputError, match="holds 6 cells"):
+        read_table(path)
+
+
 def test_excel_values_keep_the_types_openpyxl_gave(tmp_path: Path):
     book = openpyxl.Workbook()
     book.active.append(HEADERS[:3])

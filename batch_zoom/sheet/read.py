@@ -27,7 +27,7 @@ from ..models import (
     SheetRow,
     normalize_header,
 )
-from .package import MAX_CELLS, Extent, sheet_extents
+from .package import MAX_CELL_ELEMENTS, MAX_CELLS, Extent, sheet_extents
 
 __all__ = ["Table", "read_table"]
 
@@ -256,6 +256,19 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
         if found is None:
             continue
         header_index, positions = found
+        if extent is not None and extent.elements > MAX_CELL_ELEMENTS:
+            raise InputError(
+                _(
+                    'Sheet "{sheet}" of {file} holds {count:,} cells (most of them probably '
+                    "empty but formatted); batch_zoom writes into sheets of up to {limit:,}."
+                ).format(
+                    sheet=name, file=path.name, count=extent.elements, limit=MAX_CELL_ELEMENTS
+                ),
+                hint=_(
+                    "Copy the table of meetings into a new workbook (Paste Special > Values "
+                    "and formats) and run that one."
+                ),
+            )
         return _build_table(
             path, "excel", name, None, grid, header_index, positions, excel_value, ",", source
         )
