@@ -483,16 +483,18 @@ def test_reading_is_bounded_by_the_cells_that_hold_data(tmp_path: Path):
     assert "Ctrl+End" in caught.value.hint
 
 
-def test_a_meeting_sheet_of_too_many_cells_is_refused(
+def test_a_sheet_that_unpacks_too_big_is_refused_before_it_is_unpacked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    # The writer holds the meeting sheet in memory; the limit (600,000 cells) is lowered here so
-    # that the test stays small.
-    from batch_zoom.sheet import read as read_module
+    # The limit (100 MB of XML) is lowered here so that the test stays small.
+    from batch_zoom.sheet import package
 
     path = write_xlsx(tmp_path / "m.xlsx", {"Sheet": [HEADERS[:3], ["One", "2027-01-05", 30]]})
-    monkeypatch.setattr(read_module, "MAX_CELL_ELEMENTS", 5)
-    with pytest.raises(InputError, match="holds 6 cells"):
+    monkeypatch.setattr(package, "MAX_SHEET_BYTES", 100)
+    from batch_zoom.sheet import read as read_module
+
+    monkeypatch.setattr(read_module, "MAX_SHEET_BYTES", 100)
+    with pytest.raises(InputError, match='Sheet "Sheet" of m.xlsx unpacks to'):
         read_table(path)
 
 

@@ -183,9 +183,9 @@ def open_package(source: bytes) -> zipfile.ZipFile:
 #: read: calamine holds a sheet as one dense block, about 30 bytes a cell before Python sees it.
 #: 2,000,000 is 10,000 rows by 200 columns.
 MAX_CELLS = 2_000_000
-#: The most cell elements (with data or only formatting) the meeting sheet may hold: the writer
-#: holds that sheet as an lxml tree, about 500 bytes a cell (measured), so 600,000 is ~300 MB.
-MAX_CELL_ELEMENTS = 600_000
+#: The most bytes a sheet's XML may unpack to (a zip can pack 1 GB of empty cells into 1 MB).
+#: Reading and writing hold a few copies of it; 100 MB is about 2 million cells.
+MAX_SHEET_BYTES = 100_000_000
 
 # A cell element that is not self-closing (<c r="B2" s="1"/> is formatting only), any prefix;
 # it holds data when its content has a value, an inline string or a formula.
@@ -193,7 +193,6 @@ _OPEN_CELL = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(?<!/)>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>", re.S
 )
 _DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v>[^<]|is\b|f\b)")
-_ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _CELL_REF = re.compile(rb'\br="\$?([A-Z]{1,3})\$?(\d+)"')
 
 
@@ -203,7 +202,7 @@ class Extent:
 
     columns: int
     rows: int
-    elements: int = 0  # cell elements, formatting-only ones included
+    size: int = 0  # bytes of its XML, unpacked
 
     @property
     def cells(self) -> int:
@@ -225,9 +224,14 @@ def sheet_extents(source: bytes) -> dict[str, Extent]:
     extents: dict[str, Extent] = {}
     with open_package(source) as archive:
         for name, part in sheet_parts(archive, workbook_part(archive)).items():
-            data = read_part(archive, part)
-            if data is None:
+            try:
+                size = archive.getinfo(part).file_size
+            except KeyError:
                 continue
+            if size > MAX_SHEET_BYTES:
+                extents[name] = Extent(0, 0, size)  # not even unpacked
+                continue
+            data = archive.read(part)
             columns = rows = 0
             for match in _OPEN_CELL.finditer(data):
                 ref = _CELL_REF.search(match.group(1))
@@ -235,5 +239,5 @@ def sheet_extents(source: bytes) -> dict[str, Extent]:
                     continue
                 columns = max(columns, column_index(ref.group(1).decode()))
                 rows = max(rows, int(ref.group(2)))
-            extents[name] = Extent(columns, rows, len(_ANY_CELL.findall(data)))
+            extents[name] = Extent(columns, rows, size)
     return extents

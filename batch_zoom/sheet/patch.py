@@ -164,6 +164,7 @@ class _Package:
         self._edited: set[str] = set()
         self._added: dict[str, bytes] = {}
         self._removed: set[str] = set()
+        self._bytes: dict[str, bytes] = {}
 
     def has(self, name: str) -> bool:
         return (name in self.names or name in self._added) and name not in self._removed
@@ -178,6 +179,11 @@ class _Package:
         return self._trees[name]
 
     def edited(self, name: str) -> None:
+        self._edited.add(name)
+
+    def put_bytes(self, name: str, data: bytes) -> None:
+        """The part's new content, already serialized (the meeting sheet)."""
+        self._bytes[name] = data
         self._edited.add(name)
 
     def replace(self, name: str, root: etree._Element) -> None:
@@ -226,7 +232,9 @@ class _Package:
                 name = info.filename
                 if name in self._removed:
                     continue
-                if name in self._edited:
+                if name in self._bytes:
+                    data = self._bytes[name]
+                elif name in self._edited:
                     data = serialize(self._trees[name])
                 else:
                     data = self.archive.read(name)
@@ -366,34 +374,168 @@ def _inline(cell: etree._Element, text: str) -> None:
     cell.insert(0, holder)
 
 
+_NAME = rb"(?:[A-Za-z_][\w.-]*:)?"
+_SHEET_DATA = re.compile(rb"<(" + _NAME + rb")sheetData\b([^>]*?)(/?)>")
+_ROW = re.compile(rb"<" + _NAME + rb"row\b([^>]*?)(?:/>|>.*?</" + _NAME + rb"row>)", re.S)
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_ROWS_MARK = b"<!--batch_zoom rows-->"
+
+
+class _Rows:
+    """The rows of the meeting sheet, parsed a chunk at a time, and only where results go.
+
+    The whole sheet as one lxml tree costs about 100 MB for 10,000 rows (measured), and one small
+    document per row costs as much again. So everything but ``sheetData`` is parsed as a small
+    skeleton (widths, filter, hyperlinks...), the rows are kept as bytes, and the rows being
+    written are parsed ``CHUNK`` at a time; a chunk is written back to bytes before the next one
+    is parsed. Rows no result touches go back byte for byte.
+    """
+
+    CHUNK = 256
+
+    def __init__(self, raw: bytes) -> None:
+        found = _SHEET_DATA.search(raw)
+        if found is None:
+            raise PackageError("the sheet has no sheetData")
+        prefix, attributes, closed = found.group(1), found.group(2), found.group(3)
+        if closed:
+            body_start = body_end = after = found.end()
+        else:
+            closing = b"</" + prefix + b"sheetData>"
+            body_end = raw.rfind(closing)
+            if body_end < found.end():
+                raise PackageError("the sheet's sheetData is not closed")
+            body_start, after = found.end(), body_end + len(closing)
+        opening = b"<" + prefix + b"sheetData" + attributes + b">"
+        self.skeleton = (
+            raw[: found.start()]
+            + opening
+            + _ROWS_MARK
+            + b"</"
+            + prefix
+            + b"sheetData>"
+            + raw[after:]
+        )
+        self.body = raw[body_start:body_end]
+        # Row number -> (start, end) of its bytes in the body, in sheet order.
+        self.spans: dict[int, tuple[int, int]] = {}
+        number = 0
+        for match in _ROW.finditer(self.body):
+            given = _ROW_NUMBER.search(match.group(1))
+            number = int(given.group(1)) if given else number + 1
+            self.spans[number] = match.span()
+        self.chunk_of = {n: index // self.CHUNK for index, n in enumerate(self.spans)}
+        self.chunks: list[list[int]] = [[] for _ in range(len(self.spans) // self.CHUNK + 1)]
+        for n, index in self.chunk_of.items():
+            self.chunks[index].append(n)
+        self.edited: dict[int, bytes] = {}  # rows written back after their chunk was edited
+        self.live: dict[int, etree._Element] = {}  # the rows of the chunk being edited
+        self.live_chunk: int | None = None
+        self.touched: set[int] = set()
+        self.created: dict[int, etree._Element] = {}  # rows the sheet did not have
+        self.cells: dict[int, dict[int, etree._Element]] = {}  # live rows: column -> cell
+        self.declarations = b""
+        self.row_tag = q("row")
+
+    def bind(self, root: etree._Element) -> None:
+        """Rows are parsed with the namespaces the sheet declares."""
+        parts = []
+        for prefix, uri in root.nsmap.items():
+            name = b"xmlns" if prefix is None else b"xmlns:" + prefix.encode()
+            parts.append(name + b'="' + uri.encode() + b'"')
+        self.declarations = b" ".join(parts)
+
+    def _bytes(self, number: int) -> bytes:
+        if number in self.edited:
+            return self.edited[number]
+        start, end = self.spans[number]
+        return self.body[start:end]
+
+    def get(self, number: int) -> etree._Element | None:
+        if number in self.created:
+            return self.created[number]
+        if number not in self.spans:
+            return None
+        chunk = self.chunk_of[number]
+        if chunk != self.live_chunk:
+            self.flush()
+            numbers = self.chunks[chunk]
+            holder = self._holder(b"".join(self._bytes(n) for n in numbers))
+            self.live = dict(zip(numbers, holder, strict=True))
+            self.live_chunk = chunk
+        self.touched.add(number)
+        return self.live[number]
+
+    def flush(self) -> None:
+        """Write the live chunk's touched rows back to bytes and let its tree go."""
+        if self.live_chunk is None:
+            return
+        numbers = list(self.live)
+        holder = next(iter(self.live.values())).getparent()
+        assert holder is not None
+        text = etree.tostring(holder, encoding="UTF-8")
+        rows = [match.group(0) for match in _ROW.finditer(text[text.index(b">") + 1 :])]
+        for number, data in zip(numbers, rows, strict=True):
+            if number in self.touched:
+                self.edited[number] = data
+        self.live, self.live_chunk, self.touched = {}, None, set()
+        for number in numbers:
+            self.cells.pop(number, None)
+
+    def create(self, number: int) -> etree._Element:
+        row = etree.SubElement(self._holder(b""), self.row_tag)
+        row.set("r", str(number))
+        self.created[number] = row
+        return row
+
+    def _holder(self, content: bytes) -> etree._Element:
+        return parse(b"<holder " + self.declarations + b">" + content + b"</holder>")
+
+    def assemble(self, skeleton: bytes) -> bytes:
+        """The sheet: the edited skeleton with every row back in place, edited or as it was."""
+        self.flush()
+        pieces: list[bytes] = []
+        position = 0
+        new = sorted(self.created)
+        for number, (start, end) in self.spans.items():
+            while new and new[0] < number:
+                pieces.append(self._created_bytes(new.pop(0)))
+            pieces.append(self.body[position:start])
+            pieces.append(self._bytes(number))
+            position = end
+        pieces.append(self.body[position:])
+        pieces.extend(self._created_bytes(number) for number in new)
+        head, mark, tail = skeleton.partition(_ROWS_MARK)
+        if not mark:
+            raise PackageError("the sheet lost its rows")
+        return head + b"".join(pieces) + tail
+
+    def _created_bytes(self, number: int) -> bytes:
+        holder = self.created[number].getparent()
+        assert holder is not None
+        text = etree.tostring(holder, encoding="UTF-8")
+        return text[text.index(b">") + 1 : text.rindex(b"</holder>")]
+
+
 class _SheetWriter:
     def __init__(self, package: _Package, part: str, edit: SheetEdit) -> None:
         self.package = package
         self.part = part
         self.edit = edit
-        self.root = package.tree(part)
-        data = _child(self.root, "sheetData")
-        if data is None:
-            raise PackageError(f"{part} has no sheetData")
-        self.data: etree._Element = data
+        raw = read_part(package.archive, part)
+        if raw is None:
+            raise PackageError(f"{part} is missing")
+        self.rows = _Rows(raw)
+        self.root = parse(self.rows.skeleton)
+        self.rows.bind(self.root)
         self.styles = _Styles(package)
-        self.rows = self._index_rows()
         self.merged = self._merged()
-        self._row_cells: dict[int, dict[int, etree._Element]] = {}
         self.hyperlinks: dict[str, etree._Element] = {}
         self.formulas_removed = False
         self.top_row = 0
         self.right_column = 0
 
     # -- cells
-
-    def _index_rows(self) -> dict[int, etree._Element]:
-        rows: dict[int, etree._Element] = {}
-        number = 0
-        for row in self.data.iterchildren(q("row")):
-            number = int(row.get("r") or number + 1)
-            rows[number] = row
-        return rows
 
     def _merged(self) -> list[tuple[int, int, int, int]]:
         block = _child(self.root, "mergeCells")
@@ -413,21 +555,11 @@ class _SheetWriter:
 
     def _row(self, number: int) -> etree._Element:
         row = self.rows.get(number)
-        if row is not None:
-            return row
-        row = etree.Element(q("row"))
-        row.set("r", str(number))
-        later = [n for n in self.rows if n > number]
-        if later:
-            self.rows[min(later)].addprevious(row)
-        else:
-            self.data.append(row)
-        self.rows[number] = row
-        return row
+        return self.rows.create(number) if row is None else row
 
     def _cells_of(self, number: int) -> dict[int, etree._Element]:
         """Column -> cell element of row ``number``, worked out once per row."""
-        cells = self._row_cells.get(number)
+        cells = self.rows.cells.get(number)
         if cells is None:
             cells = {}
             position = 0
@@ -436,14 +568,14 @@ class _SheetWriter:
                 found = split_cell(child.get("r", ""))
                 position = found[0] if found else position + 1
                 cells[position] = child
-            self._row_cells[number] = cells
+            self.rows.cells[number] = cells
         return cells
 
     def find(self, number: int, column: int) -> etree._Element | None:
         return self._cells_of(number).get(column)
 
     def cell(self, number: int, column: int) -> etree._Element:
-        if number not in self._row_cells:
+        if number not in self.rows.cells:
             # The common case, a new cell right of the row's last one, without indexing the row.
             row = self.rows.get(number)
             last = row[-1] if row is not None and len(row) else None
@@ -483,7 +615,9 @@ class _SheetWriter:
             row.set("spans", f"{first}:{column}")
 
     def put(self, number: int, column: int, text: str) -> etree._Element | None:
-        if (self.merged and self._covered(column, number)) or (not text and self.find(number, column) is None):
+        if (self.merged and self._covered(column, number)) or (
+            not text and self.find(number, column) is None
+        ):
             return None
         cell = self.cell(number, column)
         if cell.find(_FORMULA_TAG) is not None:
@@ -523,7 +657,7 @@ class _SheetWriter:
         self._tables()
         if self.formulas_removed:
             _drop_calc_chain(self.package)
-        self.package.edited(self.part)
+        self.package.put_bytes(self.part, self.rows.assemble(serialize(self.root)))
 
     # -- hyperlinks
 
@@ -564,9 +698,7 @@ class _SheetWriter:
             if link.getparent() is None:
                 block.append(link)
         if OFFICE_REL not in self.root.nsmap.values():
-            root = _with_namespace(self.root, "r", OFFICE_REL)
-            self.package.replace(self.part, root)
-            self.root = root
+            self.root = _with_namespace(self.root, "r", OFFICE_REL)
 
     # -- layout
 

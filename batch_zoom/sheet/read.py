@@ -27,7 +27,7 @@ from ..models import (
     SheetRow,
     normalize_header,
 )
-from .package import MAX_CELL_ELEMENTS, MAX_CELLS, Extent, sheet_extents
+from .package import MAX_CELLS, MAX_SHEET_BYTES, Extent, sheet_extents
 
 __all__ = ["Table", "read_table"]
 
@@ -236,6 +236,22 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
     too_large: tuple[str, Extent] | None = None
     for name in candidates:
         extent = extents.get(name)
+        if extent is not None and extent.size > MAX_SHEET_BYTES:
+            raise InputError(
+                _(
+                    'Sheet "{sheet}" of {file} unpacks to {size:,} MB of XML (most of it probably '
+                    "empty but formatted cells); batch_zoom reads sheets of up to {limit:,} MB."
+                ).format(
+                    sheet=name,
+                    file=path.name,
+                    size=extent.size // 1_000_000,
+                    limit=MAX_SHEET_BYTES // 1_000_000,
+                ),
+                hint=_(
+                    "Copy the table of meetings into a new workbook (Paste Special > Values "
+                    "and formats) and run that one."
+                ),
+            )
         if extent is not None and extent.cells > MAX_CELLS:
             # calamine holds a sheet as a dense block from A1 to its last cell: one stray cell
             # at XFD1048576 would ask for gigabytes. Such a sheet is not read at all.
@@ -256,19 +272,6 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
         if found is None:
             continue
         header_index, positions = found
-        if extent is not None and extent.elements > MAX_CELL_ELEMENTS:
-            raise InputError(
-                _(
-                    'Sheet "{sheet}" of {file} holds {count:,} cells (most of them probably '
-                    "empty but formatted); batch_zoom writes into sheets of up to {limit:,}."
-                ).format(
-                    sheet=name, file=path.name, count=extent.elements, limit=MAX_CELL_ELEMENTS
-                ),
-                hint=_(
-                    "Copy the table of meetings into a new workbook (Paste Special > Values "
-                    "and formats) and run that one."
-                ),
-            )
         return _build_table(
             path, "excel", name, None, grid, header_index, positions, excel_value, ",", source
         )
