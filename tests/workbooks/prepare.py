@@ -53,7 +53,7 @@ class Preparation:
 PREPARATIONS = [
     Preparation("poi_64759.xlsx", "excel-mac_threaded-comments.xlsx", "File", "A5"),
     Preparation(
-        "poi_right-to-left.xlsx", "excel-online_threaded-comments-rtl.xlsx", "English", "A6"
+        "poi_right-to-left.xlsx", "excel-online_threaded-comments-arabic.xlsx", "English", "A6"
     ),
     Preparation("poi_DataTableCities.xlsx", "excel_pivot-chart-tables.xlsx", "Formula", "A11"),
     Preparation(
