@@ -25,6 +25,7 @@ from ..errors import OutputError
 from ..files import write_atomically
 from ..models import RESULT_COLUMNS, RowResult
 from ..summary import Section, sections, summarize
+from .patch import SUMMARY_MARK, PackageError, SheetEdit, patch_workbook
 from .read import (
     FORMATS,
     SUPPORTED,
@@ -42,7 +43,6 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: Readable widths (in Excel character units) for the result columns we add.
 _RESULT_WIDTHS = {"meeting_id": 14, "join_url": 78, "passcode": 12, "status": 12, "error": 50}
 _SUMMARY_SHEET = "Summary"
-_SUMMARY_MARK = "batch_zoom summary"  # A1 of a Summary sheet we wrote, so a re-run replaces it
 
 
 def write_output(table: Table, results: Sequence[RowResult], output: Path) -> Path:
@@ -145,36 +145,50 @@ def _text(value: Any) -> str:
 def _excel_bytes(
     table: Table, by_row: dict[int, RowResult], results: Sequence[RowResult], *, macros: bool
 ) -> bytes:
-    from openpyxl import Workbook, load_workbook
-
     if table.format == "excel":
-        try:
-            book = load_workbook(io.BytesIO(table._source), keep_vba=macros, rich_text=True)
-        except Exception:
-            raise OutputError(
-                f"{table.path.name} could not be opened again to write the results into it.",
-                hint="Save the workbook again from Excel as .xlsx, or choose a .csv --output.",
-            ) from None
-        sheet = book[table.sheet_name or book.sheetnames[0]]
-    else:
-        book = Workbook()
-        sheet = book.active
-        sheet.title = _sheet_title(table.path.stem)
-        _copy_csv_rows(table, sheet)
+        return _patched_bytes(table, by_row, results, macros=macros)
+    from openpyxl import Workbook
 
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _sheet_title(table.path.stem)
+    _copy_csv_rows(table, sheet)
     layout, new = _result_layout(table)
-    _write_result_headers(table, sheet, layout, new, fresh=table.format == "csv")
+    _write_result_headers(table, sheet, layout, new)
     for number, result in by_row.items():
         for name, value in _result_values(result).items():
             if value is not None:
                 _put_result(sheet, number, layout[name] + 1, name, value)
-    if table.format == "csv":
-        _finish_fresh_sheet(table, sheet, layout)
+    _finish_fresh_sheet(table, sheet, layout)
     _put_summary_sheet(book, sheet.title, results)
 
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _patched_bytes(
+    table: Table, by_row: dict[int, RowResult], results: Sequence[RowResult], *, macros: bool
+) -> bytes:
+    """The user's own workbook, edited part by part (``patch``): nothing else changes."""
+    layout, new = _result_layout(table)
+    edit = SheetEdit(
+        sheet=table.sheet_name,
+        header_row=table.header_row,
+        last_header=max(len(table.headers), 1),
+        layout={name: index + 1 for name, index in layout.items()},
+        new=new,
+        widths=_RESULT_WIDTHS,
+        values={number: _result_values(result) for number, result in by_row.items()},
+        results=results,
+    )
+    try:
+        return patch_workbook(table._source, edit, keep_macros=macros)
+    except PackageError:
+        raise OutputError(
+            f"{table.path.name} could not be opened again to write the results into it.",
+            hint="Save the workbook again from Excel as .xlsx, or choose a .csv --output.",
+        ) from None
 
 
 def _copy_csv_rows(table: Table, sheet: Any) -> None:
@@ -209,45 +223,16 @@ def _finish_fresh_sheet(table: Table, sheet: Any, layout: dict[str, int]) -> Non
     sheet.auto_filter.ref = f"A{table.header_row}:{last}{max(len(table._grid), table.header_row)}"
 
 
-def _write_result_headers(
-    table: Table, sheet: Any, layout: dict[str, int], new: list[str], *, fresh: bool
-) -> None:
-    from openpyxl.utils import get_column_letter
-
-    if not new:
-        return
+def _write_result_headers(table: Table, sheet: Any, layout: dict[str, int], new: list[str]) -> None:
     model = sheet.cell(row=table.header_row, column=max(len(table.headers), 1))
     for name in new:
         cell = sheet.cell(row=table.header_row, column=layout[name] + 1)
         _put_text(cell, name)
-        # The user's header look (font, fill, border, alignment) carries over to ours.
+        # The header look (bold, from the CSV copy) carries over to ours.
         cell.font = copy(model.font)
         cell.fill = copy(model.fill)
         cell.border = copy(model.border)
         cell.alignment = copy(model.alignment)
-        if not fresh:
-            letter = get_column_letter(layout[name] + 1)
-            sheet.column_dimensions[letter].width = _RESULT_WIDTHS[name]
-    if not fresh:
-        _widen_filter(table, sheet, layout)
-
-
-def _widen_filter(table: Table, sheet: Any, layout: dict[str, int]) -> None:
-    """A filter over exactly the user's header row now reaches the result columns too."""
-    from openpyxl.utils import get_column_letter, range_boundaries
-
-    ref = sheet.auto_filter.ref
-    if not ref:
-        return
-    try:
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
-    except (TypeError, ValueError):
-        return
-    if min_row != table.header_row or max_col != len(table.headers):
-        return
-    last = max(index + 1 for index in layout.values())
-    start = get_column_letter(min_col or 1)
-    sheet.auto_filter.ref = f"{start}{min_row}:{get_column_letter(last)}{max_row or min_row}"
 
 
 def _put_result(sheet: Any, row: int, column: int, name: str, value: str) -> None:
@@ -308,7 +293,7 @@ def _put_summary_sheet(book: Any, schedule: str, results: Sequence[RowResult]) -
     bold = Font(name="Calibri", bold=True)
     shade = PatternFill("solid", fgColor="F2F2F2")
     summary = summarize(results)
-    _put_text(sheet.cell(row=1, column=1), f"{_SUMMARY_MARK}: {summary.total} rows")
+    _put_text(sheet.cell(row=1, column=1), f"{SUMMARY_MARK}: {summary.total} rows")
     sheet.cell(row=1, column=1).font = Font(name="Calibri", bold=True, size=13)
     row = 3
     for section in sections(summary):
@@ -350,7 +335,7 @@ def _is_our_summary(sheet: Any) -> bool:
         first = sheet.cell(row=1, column=1).value
     except AttributeError:  # a chart sheet has no cells
         return False
-    return isinstance(first, str) and first.startswith(_SUMMARY_MARK)
+    return isinstance(first, str) and first.startswith(SUMMARY_MARK)
 
 
 # --------------------------------------------------------------------------------------------
