@@ -51,6 +51,8 @@ class Preparation:
 
 
 PREPARATIONS = [
+    Preparation("poi_64450.xlsx", "google-sheets_pivot-chart.xlsx", "Hoja 1", "A4"),
+    Preparation("poi_64750.xlsx", "google-sheets_validation-dropdown.xlsx", "Sheet1", "A6"),
     Preparation("poi_64759.xlsx", "excel-mac_threaded-comments.xlsx", "File", "A5"),
     Preparation(
         "poi_right-to-left.xlsx", "excel-online_threaded-comments-arabic.xlsx", "English", "A6"
