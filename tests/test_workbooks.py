@@ -1,14 +1,13 @@
 """The user's workbook, handed back intact: every workbook of ``tests/workbooks/`` through a batch.
 
-The corpus holds workbooks that Excel (Windows, Mac, Online) and LibreOffice made, with their
-meetings added at the XML level (``tests/workbooks/SOURCES.md`` says where each comes from and
-what it holds). Each one is scheduled against the sandbox over real HTTP, and the output is held
-to issue 11: every zip part outside the few the results may change is byte-identical, every
-original cell keeps its value (formula and cached value), the meeting sheet keeps its own
-features and the schema's element order, a table holding the meetings covers the result columns,
-the package stays whole, the join links are links, a second run of the output finds every meeting
-and adds nothing twice, and the output re-opens in openpyxl and in LibreOffice with the same
-values.
+The corpus holds workbooks that Excel (Windows, Mac, Online), Google Sheets and LibreOffice made,
+with their meetings added at the XML level (``tests/workbooks/SOURCES.md`` says where each comes
+from and what it holds). Each one is scheduled against the sandbox over real HTTP, and the output
+is held to issue 11: every zip part outside the few the results may change is byte-identical, every
+original cell keeps its value (formula and cached value), the meeting sheet keeps its own features
+and the schema's element order, a table holding the meetings covers the result columns, the package
+stays whole, the join links are links, a second run of the output finds every meeting and adds
+nothing twice, and the output re-opens in openpyxl and in LibreOffice with the same values.
 
 Checks marked ``needs_package_writer`` need issue 11's writer (``batch_zoom/sheet/patch.py``),
 which edits the package instead of re-saving it through openpyxl; until that module exists they
@@ -458,10 +457,29 @@ def test_the_meeting_sheet_keeps_its_features_in_schema_order(
         places = [cell_ref(cell.get("r", "")) for cell in row.iterfind("m:c", NS)]
         assert all(number == int(row.get("r", "0")) for number, _ in places)
         assert [column for _, column in places] == sorted({column for _, column in places})
-    # Every relationship of the sheet is still there, as it was.
+    # Every relationship of the sheet is still there, as it was; so is every link of the user's.
     kept = relationships(after_parts, part)
     for rel in relationships(run.input_parts, part):
         assert rel in kept, rel
+    links = [canonical(link) for link in after.iterfind("m:hyperlinks/m:hyperlink", NS)]
+    for link in before.iterfind("m:hyperlinks/m:hyperlink", NS):
+        assert canonical(link) in links, link.attrib
+    # The user's columns keep their widths, styles and hiding; only result columns may change.
+    results = set(
+        result_columns(sheet_values(run.output, formulas=True)[run.sheet], run.header_row).values()
+    )
+
+    def column_look(root: ElementTree.Element, column: int) -> dict[str, str] | None:
+        for col in root.iterfind("m:cols/m:col", NS):
+            if int(col.get("min", "0")) <= column <= int(col.get("max", "0")):
+                return {k: v for k, v in col.attrib.items() if k not in ("min", "max")}
+        return None
+
+    for col in before.iterfind("m:cols/m:col", NS):
+        first, last = int(col.get("min", "1")), int(col.get("max", "1"))
+        for column in range(first, min(last, first + 100) + 1):
+            if column not in results:
+                assert column_look(after, column) == column_look(before, column), f"column {column}"
 
 
 @needs_package_writer
