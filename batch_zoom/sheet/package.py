@@ -177,3 +177,63 @@ def sheet_parts(archive: zipfile.ZipFile, workbook: str) -> dict[str, str]:
 
 def open_package(source: bytes) -> zipfile.ZipFile:
     return zipfile.ZipFile(io.BytesIO(source))
+
+
+#: The most cells (rows x columns, from A1 to the last cell holding data) a sheet may span to be
+#: read: calamine holds a sheet as one dense block, about 30 bytes a cell before Python sees it.
+#: 2,000,000 is 10,000 rows by 200 columns.
+MAX_CELLS = 2_000_000
+#: The most cell elements (with data or only formatting) the meeting sheet may hold: the writer
+#: holds that sheet as an lxml tree, about 500 bytes a cell (measured), so 600,000 is ~300 MB.
+MAX_CELL_ELEMENTS = 600_000
+
+# A cell element that is not self-closing (<c r="B2" s="1"/> is formatting only), any prefix;
+# it holds data when its content has a value, an inline string or a formula.
+_OPEN_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(?<!/)>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>", re.S
+)
+_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v>[^<]|is\b|f\b)")
+_ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_CELL_REF = re.compile(rb'\br="\$?([A-Z]{1,3})\$?(\d+)"')
+
+
+@dataclass(frozen=True)
+class Extent:
+    """How far a sheet's data reaches (from A1)."""
+
+    columns: int
+    rows: int
+    elements: int = 0  # cell elements, formatting-only ones included
+
+    @property
+    def cells(self) -> int:
+        return self.columns * self.rows
+
+    @property
+    def last_cell(self) -> str:
+        return f"{column_letters(self.columns)}{self.rows}"
+
+
+def sheet_extents(source: bytes) -> dict[str, Extent]:
+    """Sheet name -> how far its cells with content reach, judged from the raw XML.
+
+    The declared ``dimension`` is not trusted (anything can be written there), and cells that
+    only carry formatting do not count, as they hold no data. A cell without an ``r``
+    attribute is placed after its neighbour, so it cannot reach further than the row's own
+    count of cells: those are not counted here.
+    """
+    extents: dict[str, Extent] = {}
+    with open_package(source) as archive:
+        for name, part in sheet_parts(archive, workbook_part(archive)).items():
+            data = read_part(archive, part)
+            if data is None:
+                continue
+            columns = rows = 0
+            for match in _OPEN_CELL.finditer(data):
+                ref = _CELL_REF.search(match.group(1))
+                if ref is None or _DATA.search(match.group(2)) is None:
+                    continue
+                columns = max(columns, column_index(ref.group(1).decode()))
+                rows = max(rows, int(ref.group(2)))
+            extents[name] = Extent(columns, rows, len(_ANY_CELL.findall(data)))
+    return extents

@@ -1,0 +1,160 @@
+"""sheet/patch.py: the results written into the user's own package, and the link-column rule.
+
+The corpus test (test_workbooks.py) holds the writer to real workbooks; these are the small
+cases it does not reach: re-runs in place, a prepared link column, cells the writer must not
+touch, and the package details (styles reused, no formula from text, macros dropped for .xlsx).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from test_sheet import created, header_map, write_xlsx
+
+from batch_zoom.models import RowResult, Status
+from batch_zoom.sheet.read import read_table
+from batch_zoom.sheet.write import write_output
+
+START = datetime(2030, 1, 5, 9)
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.mark.parametrize("header", ["Meeting URL", "Zoom link", "URL", "参加URL", "ZoomのURL"])
+def test_an_empty_link_column_receives_the_links(tmp_path: Path, header: str):
+    path = write_xlsx(
+        tmp_path / "m.xlsx",
+        {"Plan": [["topic", "start_time", "duration", header], ["One", START, 30, None]]},
+    )
+    table = read_table(path)
+    assert table.columns["join_url"] == header
+    ws = openpyxl.load_workbook(write_output(table, created(table), tmp_path / "o.xlsx"))["Plan"]
+    headers = header_map(ws)
+    assert "join_url" not in headers
+    assert ws["D2"].value == created(table)[0].join_url and ws["D2"].hyperlink is not None
+    # The next run reads the links back from the same column and fills it in place again.
+    again = read_table(tmp_path / "o.xlsx")
+    assert again.columns["join_url"] == header
+    assert again.rows[0].get("join_url") == created(table)[0].join_url
+    ws = openpyxl.load_workbook(
+        write_output(again, [RowResult(2, Status.EXISTS)], tmp_path / "o2.xlsx")
+    )["Plan"]
+    assert [c.value for c in ws[1]].count("join_url") == 0
+
+
+def test_a_link_column_of_the_users_own_links_is_left_alone(tmp_path: Path):
+    path = write_xlsx(
+        tmp_path / "m.xlsx",
+        {
+            "Plan": [
+                ["topic", "start_time", "duration", "URL", "Zoom link"],
+                ["One", START, 30, "https://example.com/room-3a", None],
+            ]
+        },
+    )
+    table = read_table(path)
+    assert table.columns["join_url"] == "Zoom link"  # the first link column that is free
+    ws = openpyxl.load_workbook(write_output(table, created(table), tmp_path / "o.xlsx"))["Plan"]
+    assert ws["D2"].value == "https://example.com/room-3a"
+    assert ws["E2"].value.startswith("https://us06web.zoom.us/")
+
+    only_own = write_xlsx(
+        tmp_path / "n.xlsx",
+        {"Plan": [["topic", "start_time", "duration", "URL"], ["One", START, 30, "https://x.org"]]},
+    )
+    table = read_table(only_own)
+    assert "join_url" not in table.columns
+    ws = openpyxl.load_workbook(write_output(table, created(table), tmp_path / "p.xlsx"))["Plan"]
+    assert ws["D2"].value == "https://x.org" and header_map(ws)["join_url"] == 6
+
+
+def test_a_rerun_fills_in_place_and_reuses_its_styles(tmp_path: Path):
+    path = write_xlsx(
+        tmp_path / "m.xlsx",
+        {"Plan": [["topic", "start_time", "duration"], ["One", START, 30], ["Two", START, 45]]},
+    )
+    table = read_table(path)
+    first = write_output(table, created(table), tmp_path / "run1.xlsx")
+    again = read_table(first)
+    results = [
+        RowResult(2, Status.CANCELLED, meeting_id="", join_url=""),
+        RowResult(3, Status.EXISTS, error="=not a formula"),
+    ]
+    second = write_output(again, results, tmp_path / "run2.xlsx")
+    before, after = parts(first), parts(second)
+    assert after["xl/styles.xml"] == before["xl/styles.xml"]  # no new style on a re-run
+    assert set(after) == set(before)  # the Summary part replaced, not added again
+    ws = openpyxl.load_workbook(second)["Plan"]
+    assert [c.value for c in ws[1]] == [
+        "topic",
+        "start_time",
+        "duration",
+        "meeting_id",
+        "join_url",
+        "passcode",
+        "status",
+        "error",
+    ]
+    assert (ws["D2"].value, ws["E2"].value, ws["G2"].value) == (None, None, "cancelled")
+    assert ws["E2"].hyperlink is None and ws["E3"].hyperlink is not None
+    assert ws["H3"].value == "=not a formula" and ws["H3"].data_type == "s"
+    rels = after["xl/worksheets/_rels/sheet1.xml.rels"].decode()
+    assert rels.count("hyperlink") == 1  # the cancelled row's link is gone with its cell
+
+
+def test_merged_cells_and_the_users_formula_in_a_result_column(tmp_path: Path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["topic", "start_time", "duration", "status"])
+    ws.append(["One", START, 30, "=1+1"])
+    ws.append(["Two", START, 30, None])
+    ws.append(["Three", START, 30, None])
+    ws.merge_cells("D3:D4")
+    path = tmp_path / "m.xlsx"
+    book.save(path)
+    table = read_table(path)
+    results = [RowResult(row.number, Status.PLANNED) for row in table.rows]
+    ws = openpyxl.load_workbook(write_output(table, results, tmp_path / "o.xlsx"))["Sheet"]
+    assert ws["D2"].value == "planned" and ws["D2"].data_type == "s"
+    assert ws["D3"].value == "planned" and ws["D4"].value is None  # inside the merged block
+    assert "D3:D4" in {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_a_macro_workbook_saved_as_xlsx_leaves_its_macros_out(tmp_path: Path):
+    plain = write_xlsx(tmp_path / "plain.xlsx", {"Sheet": [["topic", "start_time", "duration"]]})
+    macro = tmp_path / "macro.xlsm"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(macro, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                ).replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/vbaProject.bin" '
+                    b'ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+                )
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rId99" Type="http://schemas.microsoft.com/office/2006/'
+                    b'relationships/vbaProject" Target="vbaProject.bin"/></Relationships>',
+                )
+            target.writestr(info, data)
+        target.writestr("xl/vbaProject.bin", b"macro bytes")
+    table = read_table(macro)
+    kept = parts(write_output(table, [], tmp_path / "out.xlsm"))
+    assert kept["xl/vbaProject.bin"] == b"macro bytes"
+    dropped = parts(write_output(table, [], tmp_path / "out.xlsx"))
+    assert "xl/vbaProject.bin" not in dropped
+    assert b"macroEnabled" not in dropped["[Content_Types].xml"]
+    assert b"vbaProject" not in dropped["xl/_rels/workbook.xml.rels"]
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == ["Sheet", "Summary"]
