@@ -23,6 +23,7 @@ import posixpath
 import re
 import shutil
 import subprocess
+import sys
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator
@@ -331,6 +332,21 @@ def test_the_corpus_has_ten_workbooks_from_two_programs() -> None:
     assert len(WORKBOOKS) >= 10
     assert {"Microsoft Excel", "Microsoft Macintosh Excel", "LibreOffice"} <= programs
     assert "openpyxl" not in " ".join(programs).casefold()
+
+
+def test_the_prepared_workbooks_are_what_prepare_py_makes(tmp_path: Path) -> None:
+    """The committed Excel and Google Sheets files can be remade from ``sources/``."""
+    pytest.importorskip("lxml")
+    sys.path.insert(0, str(CORPUS))
+    try:
+        import prepare
+    finally:
+        sys.path.remove(str(CORPUS))
+    for job in prepare.PREPARATIONS:
+        made = prepare.prepare(job, tmp_path)
+        assert made.read_bytes() == (CORPUS / job.output).read_bytes(), job.output
+    made_by_script = {job.output for job in prepare.PREPARATIONS}
+    assert {n for n in WORKBOOKS if not n.startswith("libreoffice_")} == made_by_script
 
 
 @pytest.mark.parametrize("name", WORKBOOKS)

@@ -240,7 +240,8 @@ def put_cells(
         dimension.set("ref", f"{column_letters(left)}{top}:{column_letters(right)}{bottom}")
 
 
-def prepare(job: Preparation) -> Path:
+def prepare(job: Preparation, folder: Path = HERE) -> Path:
+    """Write ``job.output`` into ``folder``; the same source always gives the same bytes."""
     with zipfile.ZipFile(SOURCES / job.source) as source:
         infos = source.infolist()
         parts = {info.filename: source.read(info) for info in infos}
@@ -287,7 +288,7 @@ def prepare(job: Preparation) -> Path:
                     column.set("name", name)
                 parts[table_part] = xml_bytes(table, table_original)
 
-    output = HERE / job.output
+    output = folder / job.output
     with zipfile.ZipFile(output, "w") as written:
         for info in infos:
             written.writestr(info, parts[info.filename])
