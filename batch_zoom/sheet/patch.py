@@ -81,6 +81,9 @@ MACRO_PARTS = (
     "application/vnd.ms-office.vbaProject",
     "application/vnd.ms-office.vbaProjectSignature",
 )
+_CELL_TAG = q("c")
+_FORMULA_TAG = q("f")
+_VALUE_TAGS = {q("f"), q("v"), q("is")}
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -347,7 +350,7 @@ def clean_text(text: str) -> str:
 def _inline(cell: etree._Element, text: str) -> None:
     """Make ``cell`` hold ``text`` as an inline string, or nothing; its style stays."""
     for child in list(cell):
-        if isinstance(child.tag, str) and local(child) in ("f", "v", "is"):
+        if child.tag in _VALUE_TAGS:
             cell.remove(child)
     for name in ("t", "cm", "vm"):
         cell.attrib.pop(name, None)
@@ -376,6 +379,7 @@ class _SheetWriter:
         self.styles = _Styles(package)
         self.rows = self._index_rows()
         self.merged = self._merged()
+        self._row_cells: dict[int, dict[int, etree._Element]] = {}
         self.hyperlinks: dict[str, etree._Element] = {}
         self.formulas_removed = False
         self.top_row = 0
@@ -386,9 +390,7 @@ class _SheetWriter:
     def _index_rows(self) -> dict[int, etree._Element]:
         rows: dict[int, etree._Element] = {}
         number = 0
-        for row in self.data:
-            if not isinstance(row.tag, str) or local(row) != "row":
-                continue
+        for row in self.data.iterchildren(q("row")):
             number = int(row.get("r") or number + 1)
             rows[number] = row
         return rows
@@ -423,39 +425,51 @@ class _SheetWriter:
         self.rows[number] = row
         return row
 
-    def find(self, number: int, column: int) -> etree._Element | None:
-        row = self.rows.get(number)
-        position = 0
-        for child in row if row is not None else []:
-            if isinstance(child.tag, str) and local(child) == "c":
+    def _cells_of(self, number: int) -> dict[int, etree._Element]:
+        """Column -> cell element of row ``number``, worked out once per row."""
+        cells = self._row_cells.get(number)
+        if cells is None:
+            cells = {}
+            position = 0
+            row = self.rows.get(number)
+            for child in row.iterchildren(_CELL_TAG) if row is not None else ():
                 found = split_cell(child.get("r", ""))
                 position = found[0] if found else position + 1
-                if position == column:
-                    return child
-        return None
+                cells[position] = child
+            self._row_cells[number] = cells
+        return cells
+
+    def find(self, number: int, column: int) -> etree._Element | None:
+        return self._cells_of(number).get(column)
 
     def cell(self, number: int, column: int) -> etree._Element:
+        if number not in self._row_cells:
+            # The common case, a new cell right of the row's last one, without indexing the row.
+            row = self.rows.get(number)
+            last = row[-1] if row is not None and len(row) else None
+            if last is not None and last.tag == _CELL_TAG:
+                found = split_cell(last.get("r", ""))
+                if found is not None and found[0] < column:
+                    cell = etree.Element(_CELL_TAG)
+                    cell.set("r", f"{column_letters(column)}{number}")
+                    last.addnext(cell)
+                    self._widen_spans(row, column)
+                    return cell
+        cells = self._cells_of(number)
+        existing = cells.get(column)
+        if existing is not None:
+            return existing
         row = self._row(number)
-        position = 0
-        for child in row:
-            if not isinstance(child.tag, str) or local(child) != "c":
-                continue
-            found = split_cell(child.get("r", ""))
-            position = found[0] if found else position + 1
-            if position == column:
-                return child
-            if position > column:
-                cell = etree.Element(q("c"))
-                cell.set("r", f"{column_letters(column)}{number}")
-                child.addprevious(cell)
-                return cell
-        cell = etree.Element(q("c"))
+        cell = etree.Element(_CELL_TAG)
         cell.set("r", f"{column_letters(column)}{number}")
-        extras = [c for c in row if isinstance(c.tag, str) and local(c) == "extLst"]
-        if extras:
-            extras[0].addprevious(cell)
+        later = [position for position in cells if position > column]
+        if later:
+            cells[min(later)].addprevious(cell)
+        elif cells:
+            cells[max(cells)].addnext(cell)
         else:
-            row.append(cell)
+            row.insert(0, cell)
+        cells[column] = cell
         self._widen_spans(row, column)
         return cell
 
@@ -469,10 +483,10 @@ class _SheetWriter:
             row.set("spans", f"{first}:{column}")
 
     def put(self, number: int, column: int, text: str) -> etree._Element | None:
-        if self._covered(column, number) or (not text and self.find(number, column) is None):
+        if (self.merged and self._covered(column, number)) or (not text and self.find(number, column) is None):
             return None
         cell = self.cell(number, column)
-        if _child(cell, "f") is not None:
+        if cell.find(_FORMULA_TAG) is not None:
             self.formulas_removed = True
         _inline(cell, text)
         self.top_row = max(self.top_row, number)
