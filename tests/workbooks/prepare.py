@@ -51,9 +51,11 @@ class Preparation:
 
 
 PREPARATIONS = [
+    Preparation("poi_64450.xlsx", "google-sheets_pivot-chart.xlsx", "Hoja 1", "A4"),
+    Preparation("poi_64750.xlsx", "google-sheets_validation-dropdown.xlsx", "Sheet1", "A6"),
     Preparation("poi_64759.xlsx", "excel-mac_threaded-comments.xlsx", "File", "A5"),
     Preparation(
-        "poi_right-to-left.xlsx", "excel-online_threaded-comments-rtl.xlsx", "English", "A6"
+        "poi_right-to-left.xlsx", "excel-online_threaded-comments-arabic.xlsx", "English", "A6"
     ),
     Preparation("poi_DataTableCities.xlsx", "excel_pivot-chart-tables.xlsx", "Formula", "A11"),
     Preparation(
@@ -238,7 +240,8 @@ def put_cells(
         dimension.set("ref", f"{column_letters(left)}{top}:{column_letters(right)}{bottom}")
 
 
-def prepare(job: Preparation) -> Path:
+def prepare(job: Preparation, folder: Path = HERE) -> Path:
+    """Write ``job.output`` into ``folder``; the same source always gives the same bytes."""
     with zipfile.ZipFile(SOURCES / job.source) as source:
         infos = source.infolist()
         parts = {info.filename: source.read(info) for info in infos}
@@ -285,7 +288,7 @@ def prepare(job: Preparation) -> Path:
                     column.set("name", name)
                 parts[table_part] = xml_bytes(table, table_original)
 
-    output = HERE / job.output
+    output = folder / job.output
     with zipfile.ZipFile(output, "w") as written:
         for info in infos:
             written.writestr(info, parts[info.filename])
