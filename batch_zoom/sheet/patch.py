@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from ..models import RowResult
-from ..summary import sections, summarize
+from ..summary import rows_count, sections, summarize
 from .package import (
     CONTENT_TYPES,
     MAIN,
@@ -69,7 +69,7 @@ from .package import (
     workbook_part,
 )
 
-__all__ = ["PackageError", "SUMMARY_MARK", "patch_workbook"]
+__all__ = ["OurTable", "PackageError", "SUMMARY_MARK", "SheetEdit", "patch_workbook"]
 
 SUMMARY_SHEET = "Summary"
 SUMMARY_MARK = "batch_zoom summary"  # A1 of a Summary sheet we wrote, so a re-run replaces it
@@ -115,6 +115,16 @@ class PackageError(Exception):
     """The package is not one we can edit safely (missing or unreadable parts)."""
 
 
+@dataclass(frozen=True)
+class OurTable:
+    """A sheet of ours beside the schedule that is a plain table (header in row 1), such as the
+    Participants; replaced on every run, found again by its header."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: Sequence[tuple[str, ...]]
+
+
 @dataclass
 class SheetEdit:
     """What to write into the meeting sheet."""
@@ -127,6 +137,7 @@ class SheetEdit:
     widths: Mapping[str, float]  # result column -> width, for the new ones
     values: Mapping[int, Mapping[str, str | None]]  # row -> result column -> text (None: keep)
     results: Sequence[RowResult] = field(default_factory=list)  # for the Summary sheet
+    extra: OurTable | None = None
 
 
 def patch_workbook(source: bytes, edit: SheetEdit, *, keep_macros: bool) -> bytes:
@@ -143,6 +154,8 @@ def patch_workbook(source: bytes, edit: SheetEdit, *, keep_macros: bool) -> byte
         edit = dataclasses.replace(edit, sheet=name)
         _SheetWriter(package, names[name], edit).write()
         _put_summary(package, name, names, edit.results)
+        if edit.extra is not None:
+            _put_table(package, name, edit.extra, edit.widths)
         if not keep_macros:
             _drop_macros(package)
         return package.save()
@@ -1115,7 +1128,8 @@ def _summary_xml(package: _Package, results: Sequence[RowResult]) -> etree._Elem
     data = etree.SubElement(root, q("sheetData"))
     cells: list[tuple[int, int, str | int, str | None]] = []
     summary = summarize(results)
-    cells.append((1, 1, f"{SUMMARY_MARK}: {summary.total} rows", styles.bold(13)))
+    # The mark stays English in every language: it is how a re-run knows the sheet is ours.
+    cells.append((1, 1, f"{SUMMARY_MARK}: {rows_count(summary.total)}", styles.bold(13)))
     row = 3
     bold, shaded = styles.bold(), styles.bold(shade="F2F2F2")
     for section in sections(summary):
@@ -1125,7 +1139,7 @@ def _summary_xml(package: _Package, results: Sequence[RowResult]) -> etree._Elem
             cells.append((row, 1, section.empty_note, None))
             row += 2
             continue
-        for column, name in enumerate(section.header, start=1):
+        for column, name in enumerate(section.labels, start=1):
             cells.append((row, column, name, shaded))
         row += 1
         for values in section.rows:
@@ -1223,3 +1237,94 @@ def _list_in_app_properties(package: _Package, name: str) -> None:
             package.edited(part)
             return
         before += int(count.text or "0")
+
+
+def _put_table(
+    package: _Package, schedule: str, table: OurTable, widths: Mapping[str, float]
+) -> None:
+    names = sheet_parts(package.archive, package.workbook)  # as the user's workbook has them
+    taken = {name.casefold(): name for name in _all_sheet_names(package)}
+    number = 1
+    while True:
+        name = table.name if number == 1 else f"{table.name} {number}"
+        existing = taken.get(name.casefold())
+        if existing is None:
+            part = package.unused_name("xl/worksheets/sheet{}.xml")
+            package.add(part, etree.Element(q("worksheet"), nsmap={None: MAIN, "r": OFFICE_REL}))
+            _register_sheet(package, name, part)
+            break
+        if (
+            existing != schedule
+            and existing in names
+            and _has_header(package, names[existing], table.header)
+        ):
+            part = names[existing]
+            break
+        number += 1  # the user's own sheet of that name: leave it alone
+    package.replace(part, _table_xml(package, part, table, widths))
+
+
+def _has_header(package: _Package, part: str, header: Sequence[str]) -> bool:
+    return all(
+        _cell_text(package, part, f"{column_letters(column)}1") == name
+        for column, name in enumerate(header, start=1)
+    )
+
+
+def _table_xml(
+    package: _Package, part: str, table: OurTable, widths: Mapping[str, float]
+) -> etree._Element:
+    """Header in bold, frozen under it, a filter over it; links clickable, ids as text."""
+    styles = _Styles(package)
+    bold = styles.bold()
+    root = etree.Element(q("worksheet"), nsmap={None: MAIN, "r": OFFICE_REL})
+    last_row = max(len(table.rows) + 1, 1)
+    last = range_ref(1, 1, max(len(table.header), 1), last_row)
+    etree.SubElement(root, q("dimension")).set("ref", last)
+    views = etree.SubElement(root, q("sheetViews"))
+    view = etree.SubElement(views, q("sheetView"))
+    view.set("workbookViewId", "0")
+    pane = etree.SubElement(view, q("pane"))
+    for key, value in (("ySplit", "1"), ("topLeftCell", "A2"), ("activePane", "bottomLeft")):
+        pane.set(key, value)
+    pane.set("state", "frozen")
+    cols = etree.SubElement(root, q("cols"))
+    for column, header in enumerate(table.header, start=1):
+        _set_width(cols, column, widths.get(header, 24))
+    data = etree.SubElement(root, q("sheetData"))
+    links: list[tuple[str, str]] = []
+    for number, values in enumerate([table.header, *table.rows], start=1):
+        row = etree.SubElement(data, q("row"))
+        row.set("r", str(number))
+        for column, value in enumerate(values, start=1):
+            if not value:
+                continue
+            ref = f"{column_letters(column)}{number}"
+            cell = etree.SubElement(row, q("c"))
+            cell.set("r", ref)
+            _inline(cell, value)
+            name = table.header[column - 1] if column <= len(table.header) else ""
+            if number == 1:
+                cell.set("s", bold)
+            elif name == "meeting_id":
+                cell.set("s", styles.text_format(None))
+            elif name == "join_url" and value.startswith(("https://", "http://")):
+                cell.set("s", styles.hyperlink(None))
+                links.append((ref, value))
+    etree.SubElement(root, q("autoFilter")).set("ref", last)
+    rels = package.rels(part)
+    for rel in rels.entries():  # the links of the previous run
+        if rel.get("Type") == REL_HYPERLINK:
+            rels.drop(rel.get("Id", ""))
+    if links:
+        block = etree.SubElement(root, q("hyperlinks"))
+        for ref, url in links:
+            link = etree.SubElement(block, q("hyperlink"))
+            link.set("ref", ref)
+            link.set(q("id", OFFICE_REL), rels.add(REL_HYPERLINK, url, external=True))
+    margins = etree.SubElement(root, q("pageMargins"))
+    for side, size in (("left", "0.7"), ("right", "0.7"), ("top", "0.75"), ("bottom", "0.75")):
+        margins.set(side, size)
+    margins.set("header", "0.3")
+    margins.set("footer", "0.3")
+    return root
