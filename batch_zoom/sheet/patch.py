@@ -34,6 +34,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 from lxml import etree
 
@@ -51,6 +52,7 @@ from .package import (
     REL_TABLE,
     REL_VBA,
     REL_WORKSHEET,
+    column_index,
     column_letters,
     local,
     open_package,
@@ -178,6 +180,7 @@ class _Package:
         self._added: dict[str, bytes] = {}
         self._removed: set[str] = set()
         self._bytes: dict[str, bytes] = {}
+        self._rels: dict[str, _Rels] = {}
 
     def has(self, name: str) -> bool:
         return (name in self.names or name in self._added) and name not in self._removed
@@ -219,11 +222,14 @@ class _Package:
 
     def rels(self, part: str) -> _Rels:
         name = rels_name(part)
+        if name in self._rels:
+            return self._rels[name]
         if not self.has(name):
             self.add(
                 name, etree.Element(q("Relationships", PACKAGE_REL), nsmap={None: PACKAGE_REL})
             )
-        return _Rels(self, name)
+        self._rels[name] = _Rels(self, name)
+        return self._rels[name]
 
     def content_type(self, part: str) -> str | None:
         types = self.tree("[Content_Types].xml")
@@ -284,6 +290,8 @@ class _Rels:
         self.package = package
         self.name = name
         self.root = package.tree(name)
+        self._by_id = {rel.get("Id"): rel for rel in self.entries()}
+        self._next = len(self._by_id) + 1
 
     def entries(self) -> list[etree._Element]:
         return [
@@ -291,28 +299,24 @@ class _Rels:
         ]
 
     def get(self, rel_id: str) -> etree._Element | None:
-        for rel in self.entries():
-            if rel.get("Id") == rel_id:
-                return rel
-        return None
+        return self._by_id.get(rel_id)
 
     def add(self, rel_type: str, target: str, *, external: bool = False) -> str:
-        taken = {rel.get("Id") for rel in self.entries()}
-        number = len(taken) + 1
-        while f"rId{number}" in taken:
-            number += 1
-        rel_id = f"rId{number}"
+        while f"rId{self._next}" in self._by_id:
+            self._next += 1
+        rel_id = f"rId{self._next}"
         rel = etree.SubElement(self.root, q("Relationship", PACKAGE_REL))
         rel.set("Id", rel_id)
         rel.set("Type", rel_type)
         rel.set("Target", target)
         if external:
             rel.set("TargetMode", "External")
+        self._by_id[rel_id] = rel
         self.package.edited(self.name)
         return rel_id
 
     def drop(self, rel_id: str) -> None:
-        rel = self.get(rel_id)
+        rel = self._by_id.pop(rel_id, None)
         if rel is not None:
             self.root.remove(rel)
             self.package.edited(self.name)
@@ -392,6 +396,21 @@ _SHEET_DATA = re.compile(rb"<(" + _NAME + rb")sheetData\b([^>]*?)(/?)>")
 _ROW = re.compile(rb"<" + _NAME + rb"row\b([^>]*?)(?:/>|>.*?</" + _NAME + rb"row>)", re.S)
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _ROWS_MARK = b"<!--batch_zoom rows-->"
+_CELL_OPEN = re.compile(rb"<" + _NAME + rb"c[\s/>]")
+_CELL_COLUMN = re.compile(rb"<" + _NAME + rb'c\b[^>]*?\br="\$?([A-Z]{1,3})\$?\d+"')
+_SPANS = re.compile(rb'\bspans="(\d+):(\d+)"')
+
+
+def _inline_bytes(prefix: bytes, ref: str, text: str, style: str | None) -> bytes:
+    """A cell holding ``text`` as an inline string, as bytes (what ``_inline`` makes)."""
+    escaped = escape(text).replace("\r", "&#13;").replace('"', "&quot;").encode()
+    space = b' xml:space="preserve"' if text != text.strip() or "\n" in text else b""
+    style_part = b"" if style is None or style == "0" else b' s="' + style.encode() + b'"'
+    return (
+        b"<" + prefix + b'c r="' + ref.encode() + b'"' + style_part + b' t="inlineStr"><'
+        + prefix + b"is><" + prefix + b"t" + space + b">" + escaped + b"</" + prefix + b"t></"
+        + prefix + b"is></" + prefix + b"c>"
+    )  # fmt: skip
 
 
 class _Rows:
@@ -448,6 +467,7 @@ class _Rows:
         self.created: dict[int, etree._Element] = {}  # rows the sheet did not have
         self.cells: dict[int, dict[int, etree._Element]] = {}  # live rows: column -> cell
         self.declarations = b""
+        self.prefix = b""
         self.row_tag = q("row")
 
     def bind(self, root: etree._Element) -> None:
@@ -457,6 +477,11 @@ class _Rows:
             name = b"xmlns" if prefix is None else b"xmlns:" + prefix.encode()
             parts.append(name + b'="' + uri.encode() + b'"')
         self.declarations = b" ".join(parts)
+        if root.nsmap.get(None) == MAIN:
+            self.prefix = b""
+        else:
+            named = [p for p, uri in root.nsmap.items() if uri == MAIN and p]
+            self.prefix = named[0].encode() + b":" if named else b""
 
     def _bytes(self, number: int) -> bytes:
         if number in self.edited:
@@ -652,6 +677,8 @@ class _SheetWriter:
                 cell.set("s", model_style)
         self._index_hyperlinks()
         for number, values in edit.values.items():
+            if self._append(number, values):
+                continue
             for name, text in values.items():
                 if text is None:
                     continue
@@ -671,6 +698,65 @@ class _SheetWriter:
         if self.formulas_removed:
             _drop_calc_chain(self.package)
         self.package.put_bytes(self.part, self.rows.assemble(serialize(self.root)))
+
+    def _append(self, number: int, values: Mapping[str, str | None]) -> bool:
+        """Write a row's results as bytes when they all go right of its last cell.
+
+        The first run of a sheet: every result cell is new and lies past the user's cells, so
+        the row is not parsed at all; anything else (a re-run, a merged block, a cell without a
+        reference) takes the element path. Returns whether it was done here.
+        """
+        rows = self.rows
+        if number not in rows.spans or number in rows.edited or number in rows.live:
+            return False
+        data = rows._bytes(number)
+        refs = _CELL_COLUMN.findall(data)
+        if len(refs) != len(_CELL_OPEN.findall(data)) or b"extLst" in data:
+            return False
+        last = column_index(refs[-1].decode()) if refs else 0
+        planned = sorted(
+            (self.edit.layout[name], name, clean_text(text))
+            for name, text in values.items()
+            if text is not None
+        )
+        if not planned or planned[0][0] <= last:
+            return False
+        if self.merged and any(self._covered(column, number) for column, _, _ in planned):
+            return False
+        pieces = []
+        prefix = rows.prefix
+        for column, name, text in planned:
+            if not text:
+                continue  # an empty result where there is no cell: nothing to write
+            ref = f"{column_letters(column)}{number}"
+            if ref in self.hyperlinks:
+                return False
+            style = None
+            if name == "meeting_id":
+                style = self.styles.text_format(None)
+            elif name == "join_url" and text.startswith(("https://", "http://")):
+                style = self.styles.hyperlink(None)
+                link = etree.Element(q("hyperlink"))
+                link.set("ref", ref)
+                rel_id = self.package.rels(self.part).add(REL_HYPERLINK, text, external=True)
+                link.set(q("id", OFFICE_REL), rel_id)
+                self.hyperlinks[ref] = link
+            pieces.append(_inline_bytes(prefix, ref, text, style))
+            self.right_column = max(self.right_column, column)
+        self.top_row = max(self.top_row, number)
+        cells = b"".join(pieces)
+        if data.endswith(b"/>"):
+            opening = data[:-2]
+            data = opening + b">" + cells + b"</" + prefix + b"row>"
+        else:
+            end = data.rindex(b"</")
+            opening, data = data[: data.index(b">") + 1], data[:end] + cells + data[end:]
+        spans = _SPANS.search(opening)
+        if spans is not None and planned[-1][0] > int(spans.group(2)):
+            wider = b'spans="' + spans.group(1) + b":" + str(planned[-1][0]).encode() + b'"'
+            data = data[: spans.start()] + wider + data[spans.end() :]
+        rows.edited[number] = data
+        return True
 
     # -- hyperlinks
 
