@@ -113,6 +113,17 @@ STYLES_ORDER = (
 )  # fmt: skip
 
 
+#: What a package that is not what it claims to be makes zipfile and lxml raise.
+_BROKEN = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    etree.LxmlError,
+    KeyError,
+    ValueError,
+    EOFError,
+)
+
+
 class PackageError(Exception):
     """The package is not one we can edit safely (missing or unreadable parts)."""
 
@@ -146,13 +157,15 @@ def patch_workbook(source: bytes, edit: SheetEdit, *, keep_macros: bool) -> byte
     """The user's workbook with the results written in; raises PackageError."""
     try:
         package = _Package(source)
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError) as exc:
+    except _BROKEN as exc:
         raise PackageError(str(exc)) from exc
     try:
         names = sheet_parts(package.archive, package.workbook)
         if not names:
             raise PackageError("the workbook lists no worksheet")
-        name = edit.sheet if edit.sheet in names else next(iter(names))
+        if edit.sheet is not None and edit.sheet not in names:
+            raise PackageError(f"the workbook has no worksheet named {edit.sheet!r}")
+        name = edit.sheet if edit.sheet is not None else next(iter(names))
         edit = dataclasses.replace(edit, sheet=name)
         _SheetWriter(package, names[name], edit).write()
         _put_summary(package, name, names, edit.results)
@@ -161,7 +174,7 @@ def patch_workbook(source: bytes, edit: SheetEdit, *, keep_macros: bool) -> byte
         if not keep_macros:
             _drop_macros(package)
         return package.save()
-    except (etree.XMLSyntaxError, KeyError, ValueError) as exc:
+    except _BROKEN as exc:
         raise PackageError(str(exc)) from exc
 
 
