@@ -158,3 +158,22 @@ def test_a_macro_workbook_saved_as_xlsx_leaves_its_macros_out(tmp_path: Path):
     assert b"macroEnabled" not in dropped["[Content_Types].xml"]
     assert b"vbaProject" not in dropped["xl/_rels/workbook.xml.rels"]
     assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames == ["Sheet", "Summary"]
+
+
+def test_links_take_the_workbooks_own_hyperlink_style_when_it_has_one(tmp_path: Path):
+    book = openpyxl.Workbook()
+    book.active.append(["topic", "start_time", "duration", "notes"])
+    book.active.append(["One", START, 30, "https://example.com"])
+    book.active["D2"].style = "Hyperlink"  # the user's own link, in Excel's Hyperlink style
+    book.save(tmp_path / "m.xlsx")
+    table = read_table(tmp_path / "m.xlsx")
+    ws = openpyxl.load_workbook(write_output(table, created(table), tmp_path / "o.xlsx"))["Sheet"]
+    assert ws["F2"].hyperlink is not None and ws["F2"].style == "Hyperlink"
+    # Without such a style, the link gets Excel's link look on the cell's own font.
+    plain = write_xlsx(tmp_path / "p.xlsx", {"Sheet": [["topic", "start_time", "duration"]]})
+    book = openpyxl.load_workbook(plain)
+    book.active.append(["One", START, 30])
+    book.save(plain)
+    table = read_table(plain)
+    ws = openpyxl.load_workbook(write_output(table, created(table), tmp_path / "q.xlsx"))["Sheet"]
+    assert ws["E2"].font.underline == "single" and ws["E2"].font.color.rgb == "FF0563C1"

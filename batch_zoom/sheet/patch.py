@@ -1043,7 +1043,9 @@ class _Styles:
         return _ensure(root, name, STYLES_ORDER)
 
     def _items(self, name: str) -> list[etree._Element]:
-        return [item for item in self._list(name) if isinstance(item.tag, str)]
+        root = self._root()
+        block = None if root is None else _child(root, name)  # looking adds nothing
+        return [] if block is None else [item for item in block if isinstance(item.tag, str)]
 
     def _index_of(self, name: str, element: etree._Element) -> int:
         """The index of an equal entry of ``name`` (fonts, fills, cellXfs), appending if none."""
@@ -1087,8 +1089,26 @@ class _Styles:
             self._cache[(key, style)] = cached
         return cached
 
+    def _hyperlink_style(self) -> str | None:
+        """The workbook's own "Hyperlink" cell style (built-in 8), as its cellStyleXfs index."""
+        for cell_style in self._items("cellStyles"):
+            if cell_style.get("builtinId") == "8" and (cell_style.get("xfId") or "").isdigit():
+                index = cell_style.get("xfId")
+                if index is not None and int(index) < len(self._items("cellStyleXfs")):
+                    return index
+        return None
+
     def hyperlink(self, style: str | None) -> str:
         def blue_underlined(xf: etree._Element) -> None:
+            own = self._hyperlink_style()
+            if own is not None:
+                # The workbook's Hyperlink style already says how a link looks (its theme's
+                # link colour): the cell takes that style's font and names the style.
+                named = self._items("cellStyleXfs")[int(own)]
+                xf.set("xfId", own)
+                xf.set("fontId", named.get("fontId", "0"))
+                xf.set("applyFont", "1")
+                return
             font = self._font(xf)
             for child in list(font):
                 if isinstance(child.tag, str) and local(child) in ("u", "color"):
