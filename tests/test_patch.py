@@ -177,3 +177,14 @@ def test_links_take_the_workbooks_own_hyperlink_style_when_it_has_one(tmp_path: 
     table = read_table(plain)
     ws = openpyxl.load_workbook(write_output(table, created(table), tmp_path / "q.xlsx"))["Sheet"]
     assert ws["E2"].font.underline == "single" and ws["E2"].font.color.rgb == "FF0563C1"
+
+
+def test_a_stray_cell_in_the_last_column_leaves_the_results_beside_the_headers(tmp_path: Path):
+    book = openpyxl.Workbook()
+    book.active.append(["topic", "start_time", "duration"])
+    book.active.append(["One", START, 30])
+    book.active["XFD2"] = "a note far to the right"
+    book.save(tmp_path / "m.xlsx")
+    table = read_table(tmp_path / "m.xlsx")
+    ws = openpyxl.load_workbook(write_output(table, created(table), tmp_path / "o.xlsx"))["Sheet"]
+    assert header_map(ws)["meeting_id"] == 4 and ws["XFD2"].value == "a note far to the right"

@@ -24,6 +24,7 @@ from typing import Any
 from ..cells import is_empty
 from ..errors import OutputError
 from ..files import write_atomically
+from ..i18n import _
 from ..models import RESULT_COLUMNS, RowResult
 from ..summary import Section, rows_count, sections, summarize
 from .patch import SUMMARY_MARK, OurTable, PackageError, SheetEdit, patch_workbook
@@ -101,9 +102,40 @@ def _result_layout(table: Table) -> tuple[dict[str, int], list[str]]:
             if not is_empty(record[index]):
                 start = index + 1
                 break
+    if start + len(new) > _EXCEL_COLUMNS:
+        # A stray cell near the sheet's last column (XFD): no room after it. The first run of
+        # empty columns after the headers wide enough for ours takes them instead.
+        start = _free_columns(table, len(new))
     for offset, name in enumerate(new):
         layout[name] = start + offset
     return layout, new
+
+
+_EXCEL_COLUMNS = 16_384  # A to XFD
+
+
+def _free_columns(table: Table, count: int) -> int:
+    used = {
+        index
+        for record in table._grid[table.header_row - 1 :]
+        for index, value in enumerate(record)
+        if not is_empty(value)
+    }
+    start = len(table.headers)
+    while start + count <= _EXCEL_COLUMNS:
+        blocking = [index for index in range(start, start + count) if index in used]
+        if not blocking:
+            return start
+        start = blocking[-1] + 1
+    raise OutputError(
+        _("{file} has no {count} empty columns left for the results.").format(
+            file=table.path.name, count=count
+        ),
+        hint=_(
+            "Delete the cells far to the right of your table (Ctrl+End in Excel finds them), "
+            "save, and run again."
+        ),
+    )
 
 
 def _result_values(result: RowResult) -> dict[str, str | None]:
