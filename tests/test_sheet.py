@@ -498,6 +498,15 @@ def test_a_sheet_that_unpacks_too_big_is_refused_before_it_is_unpacked(
         read_table(path)
 
 
+def test_an_error_cell_reads_as_its_error_text(tmp_path: Path):
+    book = openpyxl.Workbook()
+    book.active.append(HEADERS[:3])
+    book.active.append(["One", datetime(2027, 1, 5, 9), "#N/A"])  # openpyxl writes t="e"
+    assert book.active["C2"].data_type == "e"
+    book.save(tmp_path / "e.xlsx")
+    assert read_table(tmp_path / "e.xlsx").rows[0].get("duration") == "#N/A"
+
+
 def test_excel_values_keep_the_types_openpyxl_gave(tmp_path: Path):
     book = openpyxl.Workbook()
     book.active.append(HEADERS[:3])

@@ -10,7 +10,7 @@ import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -193,6 +193,8 @@ _OPEN_CELL = re.compile(
     rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(?<!/)>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>", re.S
 )
 _DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:v>[^<]|is\b|f\b)")
+_ERROR_TYPE = re.compile(rb'\bt="e"')
+_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)<")
 _CELL_REF = re.compile(rb'\br="\$?([A-Z]{1,3})\$?(\d+)"')
 
 
@@ -203,6 +205,8 @@ class Extent:
     columns: int
     rows: int
     size: int = 0  # bytes of its XML, unpacked
+    #: (row, column), both 1-based -> an error value such as "#N/A" (calamine reads it as "")
+    errors: dict[tuple[int, int], str] = field(default_factory=dict, compare=False)
 
     @property
     def cells(self) -> int:
@@ -233,11 +237,16 @@ def sheet_extents(source: bytes) -> dict[str, Extent]:
                 continue
             data = archive.read(part)
             columns = rows = 0
+            errors: dict[tuple[int, int], str] = {}
             for match in _OPEN_CELL.finditer(data):
                 ref = _CELL_REF.search(match.group(1))
                 if ref is None or _DATA.search(match.group(2)) is None:
                     continue
-                columns = max(columns, column_index(ref.group(1).decode()))
-                rows = max(rows, int(ref.group(2)))
-            extents[name] = Extent(columns, rows, size)
+                column, row = column_index(ref.group(1).decode()), int(ref.group(2))
+                columns, rows = max(columns, column), max(rows, row)
+                if _ERROR_TYPE.search(match.group(1)):
+                    value = _VALUE.search(match.group(2))
+                    if value is not None:
+                        errors[(row, column)] = value.group(1).decode(errors="replace")
+            extents[name] = Extent(columns, rows, size, errors)
     return extents

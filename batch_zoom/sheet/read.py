@@ -248,7 +248,7 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
             too_large = too_large or (name, extent)
             continue
         try:
-            grid = _calamine_grid(book, name)
+            grid = _calamine_grid(book, name, extent)
         except Exception:  # a chart sheet, or a sheet calamine cannot parse
             if sheet is not None:
                 raise InputError(
@@ -288,10 +288,16 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
     raise _missing_columns_error(path, first_grid or [], names)
 
 
-def _calamine_grid(book: Any, name: str) -> list[list[Any]]:
+def _calamine_grid(book: Any, name: str, extent: Extent | None) -> list[list[Any]]:
     """The sheet from A1, row n as grid[n - 1], cells typed as openpyxl typed them."""
     rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    return [[_typed(value) for value in row] for row in rows]
+    grid = [[_typed(value) for value in row] for row in rows]
+    # calamine reads an error cell as empty; openpyxl gave its text ("#N/A"), and a message
+    # saying 'duration "#N/A"' is truer than "duration is missing".
+    for (row, column), text in (extent.errors if extent is not None else {}).items():
+        if row <= len(grid) and column <= len(grid[row - 1]):
+            grid[row - 1][column - 1] = text
+    return grid
 
 
 def _typed(value: Any) -> Any:
