@@ -1,10 +1,11 @@
 """Write the results into a copy of the user's sheet.
 
-Writing keeps the user's sheet as it was and only fills in the result columns: Excel in, Excel
-out goes through the user's own workbook, so other sheets, styles, widths, formats, panes, filters
-and merged cells survive. Text that looks like a formula is always written as text. Every file is
-written atomically; when the output cannot be written (typically: open in Excel), the same content
-goes to a "recovered" file beside it and ``OutputError`` names both.
+Writing keeps the user's sheet as it was and only fills in the result columns: an .xlsx/.xlsm in
+is edited part by part (``patch``), so everything the results do not need comes back byte for
+byte; a CSV in gives a CSV, or a fresh workbook made with openpyxl. Text that looks like a formula
+is always written as text. Every file is written atomically; when the output cannot be written
+(typically: open in Excel), the same content goes to a "recovered" file beside it and
+``OutputError`` names both.
 """
 
 from __future__ import annotations
