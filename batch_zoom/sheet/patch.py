@@ -78,6 +78,7 @@ SUMMARY_MARK = "batch_zoom summary"  # A1 of a Summary sheet we wrote, so a re-r
 HYPERLINK_COLOR = "FF0563C1"  # Excel's own "Hyperlink" style colour
 TEXT_FORMAT = "49"  # the built-in "@" number format
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+RELS_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
 WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MACRO_PARTS = (
     "application/vnd.ms-office.vbaProject",
@@ -241,6 +242,13 @@ class _Package:
             self.add(
                 name, etree.Element(q("Relationships", PACKAGE_REL), nsmap={None: PACKAGE_REL})
             )
+            if self.content_type(name) is None:  # every package has it; a hand-made one may not
+                types = self.tree("[Content_Types].xml")
+                default = etree.Element(q("Default", CONTENT_TYPES))
+                default.set("Extension", "rels")
+                default.set("ContentType", RELS_TYPE)
+                types.insert(0, default)
+                self.edited("[Content_Types].xml")
         self._rels[name] = _Rels(self, name)
         return self._rels[name]
 
