@@ -188,3 +188,39 @@ def test_a_stray_cell_in_the_last_column_leaves_the_results_beside_the_headers(t
     table = read_table(tmp_path / "m.xlsx")
     ws = openpyxl.load_workbook(write_output(table, created(table), tmp_path / "o.xlsx"))["Sheet"]
     assert header_map(ws)["meeting_id"] == 4 and ws["XFD2"].value == "a note far to the right"
+
+
+def test_a_column_range_covering_a_new_column_is_split_around_it():
+    from lxml import etree
+
+    from batch_zoom.sheet.patch import _set_width
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    cols = etree.fromstring(
+        f'<cols xmlns="{main}"><col min="1" max="2" width="20" customWidth="1"/>'
+        '<col min="3" max="1025" width="11.5" style="4"/></cols>'
+    )
+    _set_width(cols, 5, 78)
+    _set_width(cols, 2, 14)
+    got = [(c.get("min"), c.get("max"), c.get("width"), c.get("style")) for c in cols]
+    assert got == [
+        ("1", "1", "20", None),
+        ("2", "2", "14", None),
+        ("3", "4", "11.5", "4"),
+        ("5", "5", "78", "4"),  # the range's own style stays on the split-off column
+        ("6", "1025", "11.5", "4"),
+    ]
+
+
+def test_a_filter_over_the_header_and_its_hidden_name_reach_the_result_columns(tmp_path: Path):
+    book = openpyxl.Workbook()
+    book.active.append(["topic", "start_time", "duration"])
+    book.active.append(["One", START, 30])
+    book.active.auto_filter.ref = "A1:C2"
+    book.save(tmp_path / "f.xlsx")  # with the hidden name Excel keeps beside a filter
+    assert b"_xlnm._FilterDatabase" in parts(tmp_path / "f.xlsx")["xl/workbook.xml"]
+    table = read_table(tmp_path / "f.xlsx")
+    output = write_output(table, created(table), tmp_path / "o.xlsx")
+    assert openpyxl.load_workbook(output)["Sheet"].auto_filter.ref == "A1:H2"
+    names = parts(output)["xl/workbook.xml"]
+    assert b"!$A$1:$H$2</definedName>" in names and b"$C$2" not in names
