@@ -193,15 +193,15 @@ def test_a_stray_cell_in_the_last_column_leaves_the_results_beside_the_headers(t
 def test_a_column_range_covering_a_new_column_is_split_around_it():
     from lxml import etree
 
-    from batch_zoom.sheet.patch import _set_width
+    from batch_zoom.sheet.sheetdata import set_width
 
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     cols = etree.fromstring(
         f'<cols xmlns="{main}"><col min="1" max="2" width="20" customWidth="1"/>'
         '<col min="3" max="1025" width="11.5" style="4"/></cols>'
     )
-    _set_width(cols, 5, 78)
-    _set_width(cols, 2, 14)
+    set_width(cols, 5, 78)
+    set_width(cols, 2, 14)
     got = [(c.get("min"), c.get("max"), c.get("width"), c.get("style")) for c in cols]
     assert got == [
         ("1", "1", "20", None),
