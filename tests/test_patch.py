@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 from test_sheet import created, header_map, write_xlsx
 
+from batch_zoom.errors import OutputError
 from batch_zoom.models import RowResult, Status
 from batch_zoom.sheet.read import read_table
 from batch_zoom.sheet.write import write_output
@@ -224,3 +225,19 @@ def test_a_filter_over_the_header_and_its_hidden_name_reach_the_result_columns(t
     assert openpyxl.load_workbook(output)["Sheet"].auto_filter.ref == "A1:H2"
     names = parts(output)["xl/workbook.xml"]
     assert b"!$A$1:$H$2</definedName>" in names and b"$C$2" not in names
+
+
+def test_a_strict_open_xml_workbook_is_named_as_such(tmp_path: Path):
+    plain = write_xlsx(tmp_path / "p.xlsx", {"Sheet": [["topic", "start_time", "duration"]]})
+    strict = tmp_path / "strict.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(strict, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename).replace(
+                b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+            )
+            target.writestr(info, data)
+    table = read_table(strict)  # calamine reads it; only the writer cannot edit it
+    with pytest.raises(OutputError, match="Strict Open XML") as caught:
+        write_output(table, [], tmp_path / "o.xlsx")
+    assert ".csv" in caught.value.hint

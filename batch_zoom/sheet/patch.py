@@ -70,7 +70,22 @@ from .sheetdata import (
 )
 from .styles import Styles
 
-__all__ = ["OurTable", "PackageError", "SUMMARY_MARK", "SheetEdit", "patch_workbook"]
+#: The namespace of "Strict Open XML Spreadsheet" files, which this writer does not edit.
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+class StrictPackage(PackageError):
+    """Saved as Strict Open XML: every part in other namespaces than the ones edited here."""
+
+
+__all__ = [
+    "OurTable",
+    "PackageError",
+    "StrictPackage",
+    "SUMMARY_MARK",
+    "SheetEdit",
+    "patch_workbook",
+]
 
 WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 MACRO_PARTS = (
@@ -112,6 +127,8 @@ def patch_workbook(source: bytes, edit: SheetEdit, *, keep_macros: bool) -> byte
     except BROKEN as exc:
         raise PackageError(str(exc)) from exc
     try:
+        if STRICT_MAIN.encode() in (read_part(package.archive, package.workbook) or b""):
+            raise StrictPackage("the workbook is Strict Open XML")
         names = sheet_parts(package.archive, package.workbook)
         if not names:
             raise PackageError("the workbook lists no worksheet")

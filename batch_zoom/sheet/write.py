@@ -28,7 +28,14 @@ from ..files import write_atomically
 from ..i18n import _
 from ..models import RESULT_COLUMNS, RowResult
 from ..summary import Section, rows_count, sections, summarize
-from .patch import SUMMARY_MARK, OurTable, PackageError, SheetEdit, patch_workbook
+from .patch import (
+    SUMMARY_MARK,
+    OurTable,
+    PackageError,
+    SheetEdit,
+    StrictPackage,
+    patch_workbook,
+)
 from .read import (
     FORMATS,
     SUPPORTED,
@@ -246,6 +253,17 @@ def _patched_bytes(
     )
     try:
         return patch_workbook(table._source, edit, keep_macros=macros)
+    except StrictPackage:
+        raise OutputError(
+            _(
+                "{file} is saved as Strict Open XML, which batch_zoom cannot write the results "
+                "into."
+            ).format(file=table.path.name),
+            hint=_(
+                "In Excel, use File > Save As and choose 'Excel Workbook (.xlsx)', or choose a "
+                ".csv --output."
+            ),
+        ) from None
     except PackageError:
         raise OutputError(
             f"{table.path.name} could not be opened again to write the results into it.",
