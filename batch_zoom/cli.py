@@ -36,7 +36,7 @@ from .config import (
 )
 from .errors import BatchZoomError, ConfigError
 from .i18n import LANGUAGES, _, argparse_speaks, choose_language, use_language
-from .models import RegistrationStatus, Status
+from .models import RegistrationStatus, Status, row_prefix
 from .run.batch import BatchReport, UndoPlan, run_batch
 
 EXIT_OK, EXIT_ATTENTION, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -325,7 +325,7 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
     for result in problems[:SHOWN_PROBLEMS]:
         message = (
             result.error
-            if result.error.startswith("row ")
+            if result.error.startswith(("row ", row_prefix(result.row)))
             else (f"row {result.row}: {result.status.value}: {result.error}")
         )
         print(message, file=out)

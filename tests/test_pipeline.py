@@ -401,3 +401,19 @@ def test_a_second_run_of_the_same_batch_at_once_is_refused(
         holder.close()
     assert "another batch_zoom run is working on this batch" in capsys.readouterr().err
     assert zoom_env.requests == []
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """``batch_zoom ... | head -1``: the reader is gone before the summary is printed."""
+    path = write_csv(tmp_path / "in.csv", [["Bad", "x", "1", "", ""]] * 3)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "batch_zoom", str(path), "--dry-run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # nobody reads: every print meets a broken pipe
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+    assert (tmp_path / "in_scheduled.csv").exists()  # the work itself was done
