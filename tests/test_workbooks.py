@@ -18,6 +18,7 @@ parser with the writer they check.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import posixpath
 import re
@@ -250,12 +251,14 @@ def corpus_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[
     """``get(name)``: the batch run of one corpus workbook (each runs once per test process)."""
     root = tmp_path_factory.mktemp("corpus")
     runs: dict[str, Run] = {}
-    # One host ("me") makes every workbook's meetings: room for a corpus that grows past
-    # Zoom's 100 creates a day for one host, which this test is not about.
-    with ZoomSandbox(daily_limit=10_000) as sandbox:
+    # A Zoom of its own for each workbook: two workbooks holding the same meeting rows must not
+    # find each other's meetings (a run adopts a meeting Zoom already has for the same host,
+    # topic, start and duration). Room for 10,000 creates a day, which this test is not about.
+    with contextlib.ExitStack() as sandboxes:
 
         def get(name: str) -> Run:
             if name not in runs:
+                sandbox = sandboxes.enter_context(ZoomSandbox(daily_limit=10_000))
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # openpyxl on threaded comments, headers
                     runs[name] = schedule(CORPUS / name, root / Path(name).stem, sandbox)
