@@ -221,10 +221,11 @@ class Extent:
         return f"{column_letters(self.columns)}{self.rows}"
 
 
-def sheet_extents(source: bytes) -> dict[str, Extent]:
+def sheet_extents(source: bytes, *, only: set[str] | None = None) -> dict[str, Extent]:
     """Sheet name -> how far its cells with content reach, judged from the raw XML.
 
-    The declared ``dimension`` is not trusted (anything can be written there), and cells that
+    ``only``: just these sheets (each sheet's XML is unpacked to be scanned). The declared
+    ``dimension`` is not trusted (anything can be written there), and cells that
     only carry formatting do not count, as they hold no data. A cell without an ``r``
     attribute is placed after its neighbour, so it cannot reach further than the row's own
     count of cells: those are not counted here.
@@ -232,6 +233,8 @@ def sheet_extents(source: bytes) -> dict[str, Extent]:
     extents: dict[str, Extent] = {}
     with open_package(source) as archive:
         for name, part in sheet_parts(archive, workbook_part(archive)).items():
+            if only is not None and name not in only:
+                continue
             try:
                 size = archive.getinfo(part).file_size
             except KeyError:

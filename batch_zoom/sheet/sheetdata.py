@@ -57,7 +57,7 @@ SPANS = re.compile(rb'\bspans="(\d+):(\d+)"')
 
 
 def inline_bytes(prefix: bytes, ref: str, text: str, style: str | None) -> bytes:
-    """A cell holding ``text`` as an inline string, as bytes (what ``_inline`` makes)."""
+    """A cell holding ``text`` as an inline string, as bytes (what ``inline`` makes)."""
     escaped = escape(text).replace("\r", "&#13;").replace('"', "&quot;").encode()
     space = b' xml:space="preserve"' if text != text.strip() or "\n" in text else b""
     style_part = b"" if style is None or style == "0" else b' s="' + style.encode() + b'"'
