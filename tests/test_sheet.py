@@ -460,6 +460,64 @@ def test_a_large_workbook_is_read_whole_with_its_row_numbers(tmp_path: Path):
     assert table.rows[-1].get("topic") == "Meeting 2999"
 
 
+def test_reading_is_bounded_by_the_cells_that_hold_data(tmp_path: Path):
+    # A formatted but empty cell at the last cell of the sheet (and the dimension it declares)
+    # does not count; the sheet reads as its three rows. (Memory: benchmarks/large_input.py.)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(HEADERS[:3])
+    ws.append(["One", datetime(2027, 1, 5, 9), 30])
+    ws["XFD1048576"].font = Font(bold=True)
+    ws["C2"].value = "=10*3"  # a formula without a cached value reads as empty, as before
+    path = tmp_path / "formatted.xlsx"
+    book.save(path)
+    table = read_table(path)
+    assert [row.number for row in table.rows] == [2] and len(table._grid) == 2
+    assert table.rows[0].get("duration") is None
+
+    ws["XFD1048576"].value = "a stray note"
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        read_table(path)
+    assert "XFD1048576" in str(caught.value) and "16,384 columns" in str(caught.value)
+    assert "Ctrl+End" in caught.value.hint
+
+
+def test_a_sheet_that_unpacks_too_big_is_refused_before_it_is_unpacked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # The limit (100 MB of XML) is lowered here so that the test stays small.
+    from batch_zoom.sheet import package
+
+    path = write_xlsx(tmp_path / "m.xlsx", {"Sheet": [HEADERS[:3], ["One", "2027-01-05", 30]]})
+    monkeypatch.setattr(package, "MAX_SHEET_BYTES", 100)
+    from batch_zoom.sheet import read as read_module
+
+    monkeypatch.setattr(read_module, "MAX_SHEET_BYTES", 100)
+    with pytest.raises(InputError, match='Sheet "Sheet" of m.xlsx unpacks to'):
+        read_table(path)
+
+
+def test_an_error_cell_reads_as_its_error_text(tmp_path: Path):
+    book = openpyxl.Workbook()
+    book.active.append(HEADERS[:3])
+    book.active.append(["One", datetime(2027, 1, 5, 9), "#N/A"])  # openpyxl writes t="e"
+    assert book.active["C2"].data_type == "e"
+    book.save(tmp_path / "e.xlsx")
+    assert read_table(tmp_path / "e.xlsx").rows[0].get("duration") == "#N/A"
+
+
+def test_excel_values_keep_the_types_openpyxl_gave(tmp_path: Path):
+    book = openpyxl.Workbook()
+    book.active.append(HEADERS[:3])
+    book.active.append(["One", datetime(2027, 1, 5), 30])
+    book.active["B2"].number_format = "yyyy-mm-dd"  # a date-only cell: calamine gives a date
+    path = tmp_path / "types.xlsx"
+    book.save(path)
+    row = read_table(path).rows[0]
+    assert row.get("start_time") == datetime(2027, 1, 5) and type(row.get("duration")) is int
+
+
 # ------------------------------------------------------------------- writing: Excel output
 
 

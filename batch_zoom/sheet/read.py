@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..cells import is_empty
 from ..errors import InputError
-from ..models import COLUMN_ALIASES, REQUIRED_FIELDS, STANDS_IN_FOR, SheetRow
-from ..rows.columns import ColumnReading, header_text, recognise
+from ..i18n import _
+from ..models import COLUMN_ALIASES, REQUIRED_FIELDS, STANDS_IN_FOR, SheetRow, normalize_header
+from ..rows.columns import ALIASES, ColumnReading, header_text, recognise
+from .package import MAX_CELLS, MAX_SHEET_BYTES, Extent, sheet_extents
 
 __all__ = ["Table", "read_table"]
 
@@ -189,7 +192,7 @@ def _parse_csv(text: str) -> tuple[str, list[list[str]]]:
 
 
 def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
-    import pandas as pd  # imported here: it takes a while, and CSV runs do not need it
+    import python_calamine  # imported here: CSV runs do not need it
 
     if source.startswith(_OLE_MAGIC):
         if _ENCRYPTED_MARK in source:
@@ -203,9 +206,10 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
             hint="Open it in Excel and use File > Save As > 'Excel Workbook (.xlsx)'.",
         )
     try:
-        book = pd.ExcelFile(io.BytesIO(source), engine="openpyxl")
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
         names = [str(name) for name in book.sheet_names]
-    except Exception:  # openpyxl and zipfile raise many types for a damaged file
+        sheet_extents(source, only=set())  # the package's own structure is readable
+    except Exception:  # calamine and zipfile raise many types for a damaged file
         raise InputError(
             f"{path.name} cannot be read as an Excel workbook; it may be damaged or not really "
             f"a {path.suffix} file.",
@@ -218,23 +222,34 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
     else:
         candidates = names
 
-    def load(name: str, nrows: int | None = None) -> list[list[Any]]:
-        frame = pd.read_excel(
-            book,
-            sheet_name=name,
-            header=None,
-            dtype=object,
-            keep_default_na=False,  # "NA" is a topic, not a missing value
-            na_values=[],
-            nrows=nrows,
-        )
-        return frame.to_numpy(dtype=object).tolist()  # type: ignore[no-any-return]
-
     first_grid: list[list[Any]] | None = None
+    too_large: tuple[str, Extent] | None = None
     for name in candidates:
+        extent = sheet_extents(source, only={name}).get(name)  # only the sheets looked at
+        if extent is not None and extent.size > MAX_SHEET_BYTES:
+            raise InputError(
+                _(
+                    'Sheet "{sheet}" of {file} unpacks to {size:,} MB of XML (most of it probably '
+                    "empty but formatted cells); batch_zoom reads sheets of up to {limit:,} MB."
+                ).format(
+                    sheet=name,
+                    file=path.name,
+                    size=extent.size // 1_000_000,
+                    limit=MAX_SHEET_BYTES // 1_000_000,
+                ),
+                hint=_(
+                    "Copy the table of meetings into a new workbook (Paste Special > Values "
+                    "and formats) and run that one."
+                ),
+            )
+        if extent is not None and extent.cells > MAX_CELLS:
+            # calamine holds a sheet as a dense block from A1 to its last cell: one stray cell
+            # at XFD1048576 would ask for gigabytes. Such a sheet is not read at all.
+            too_large = too_large or (name, extent)
+            continue
         try:
-            head = load(name, HEADER_SEARCH_ROWS)
-        except Exception:  # a chart sheet, or a sheet openpyxl cannot parse
+            grid = _calamine_grid(book, name, extent)
+        except Exception:  # a chart sheet, or a sheet calamine cannot parse
             if sheet is not None:
                 raise InputError(
                     f'Sheet "{name}" of {path.name} cannot be read as a table of rows.',
@@ -242,23 +257,59 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
                 ) from None
             continue
         if first_grid is None:
-            first_grid = head
-        if _find_header(head) is None:
-            continue
-        try:
-            grid = load(name)
-        except Exception:
-            raise InputError(
-                f'Sheet "{name}" of {path.name} cannot be read; the workbook may be damaged.',
-                hint="Open it in Excel and save it again as 'Excel Workbook (.xlsx)'.",
-            ) from None
+            first_grid = grid[:HEADER_SEARCH_ROWS]
         found = _find_header(grid)
-        assert found is not None  # the same first rows matched above
+        if found is None:
+            continue
         header_index, positions = found
         return _build_table(
             path, "excel", name, None, grid, header_index, positions, excel_value, ",", source
         )
+    if too_large is not None:
+        name, extent = too_large
+        raise InputError(
+            _(
+                'Sheet "{sheet}" of {file} has data as far as cell {cell}, which would make it '
+                "{rows:,} rows by {columns:,} columns; batch_zoom reads sheets of up to "
+                "{limit:,} cells."
+            ).format(
+                sheet=name,
+                file=path.name,
+                cell=extent.last_cell,
+                rows=extent.rows,
+                columns=extent.columns,
+                limit=MAX_CELLS,
+            ),
+            hint=_(
+                "In Excel, press Ctrl+End on that sheet to reach {cell}, delete the rows and "
+                "columns past your table, save, and run again."
+            ).format(cell=extent.last_cell),
+        )
     raise _missing_columns_error(path, first_grid or [], names)
+
+
+def _calamine_grid(book: Any, name: str, extent: Extent | None) -> list[list[Any]]:
+    """The sheet from A1, row n as grid[n - 1], cells typed as openpyxl typed them."""
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    grid = [[_typed(value) for value in row] for row in rows]
+    # calamine reads an error cell as empty; openpyxl gave its text ("#N/A"), and a message
+    # saying 'duration "#N/A"' is truer than "duration is missing".
+    for (row, column), text in (extent.errors if extent is not None else {}).items():
+        if row <= len(grid) and column <= len(grid[row - 1]):
+            grid[row - 1][column - 1] = text
+    return grid
+
+
+def _typed(value: Any) -> Any:
+    # calamine gives every number as a float and a date-only cell as a date; openpyxl (whose
+    # values the rest of batch_zoom was written against) gives 60 and datetime(2027, 1, 5).
+    if isinstance(value, float):
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    if value == "":
+        return None
+    return value
 
 
 def _pick_sheet(path: Path, names: list[str], wanted: str) -> str:
@@ -362,6 +413,7 @@ def _build_table(
     headers = [_header_text(cell) for cell in grid[header_index]]
     while headers and not headers[-1]:
         headers.pop()
+    positions = _link_column(grid, header_index, headers, positions, clean)
     columns = {name: headers[index] for name, index in positions.items()}
     fields = list(positions.items())
     ours = set(positions.values())
@@ -394,6 +446,45 @@ def _build_table(
         _delimiter=delimiter,
         _source=source,
     )
+
+
+#: Headers that are ours for certain; any other link header ("URL", "Zoom link") is a column the
+#: user prepared, and receives the links only while it holds nothing but Zoom links.
+_OWN_LINK_HEADERS = {normalize_header(name) for name in ("join_url", "join url", "参加URL")}
+_ZOOM_HOSTS = ("zoom.us", "zoom.com", "zoomgov.com", "zoom.invalid")
+
+
+def _link_column(
+    grid: list[list[Any]],
+    header_index: int,
+    headers: list[str],
+    positions: dict[str, int],
+    clean: Any,
+) -> dict[str, int]:
+    """The column that receives the join links: the first link-headed one that is ours."""
+    candidates = [
+        index
+        for index, text in enumerate(headers)
+        if ALIASES.get(normalize_header(text)) == "join_url"
+    ]
+    chosen = dict(positions)
+    chosen.pop("join_url", None)
+    for index in candidates:
+        if normalize_header(headers[index]) in _OWN_LINK_HEADERS or all(
+            _is_zoom_link(clean(record[index])) if index < len(record) else True
+            for record in grid[header_index + 1 :]
+        ):
+            chosen["join_url"] = index
+            break
+    return chosen
+
+
+def _is_zoom_link(value: Any) -> bool:
+    """Empty, or a link to a Zoom meeting (an earlier run's, or the sandbox's)."""
+    if is_empty(value):
+        return True
+    host = urlsplit(str(value).strip()).hostname or ""
+    return any(host == name or host.endswith("." + name) for name in _ZOOM_HOSTS)
 
 
 def _is_blank_row(row: Sequence[Any]) -> bool:
