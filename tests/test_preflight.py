@@ -405,3 +405,23 @@ def test_an_edited_managed_row_that_now_overlaps_gets_the_note_and_is_still_upda
     assert (
         "double booking" in out[1]["error"] and "row 2 (2030-01-07 09:00-10:00" in out[1]["error"]
     )
+
+
+def test_a_workbook_without_a_host_column_gets_one_in_place(zoom: ZoomSandbox, tmp_path: Path):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Meetings"
+    sheet.append(["topic", "start_time", "duration", "timezone"])
+    sheet.append(["Pooled", "2030-01-07 10:00", 30, ZONE])
+    path = tmp_path / "month.xlsx"
+    book.save(path)
+    assert run(path, "--hosts", "b@example.com") == 0
+    grid = [
+        list(r)
+        for r in load_workbook(tmp_path / "month_scheduled.xlsx")["Meetings"].iter_rows(
+            values_only=True
+        )
+    ]
+    cells = dict(zip(grid[0], grid[1], strict=False))
+    assert cells["status"] == "created" and cells["host"] == "b@example.com"
+    assert grid[0][:4] == ["topic", "start_time", "duration", "timezone"]
