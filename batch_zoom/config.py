@@ -15,6 +15,7 @@ from typing import Any
 from dotenv import dotenv_values
 
 from .errors import ConfigError
+from .files import resolved
 
 DEFAULT_API_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_URL = "https://zoom.us/oauth/token"
@@ -73,6 +74,15 @@ def default_output_path(input_path: Path) -> Path:
     if input_path.stem.endswith("_scheduled"):
         return input_path
     return input_path.with_name(f"{input_path.stem}_scheduled{input_path.suffix}")
+
+
+def output_path_for(input_path: Path, given: Path | None = None) -> Path:
+    """Where the results go: ``-o``, else the default; a symlink means the file it links to.
+
+    Resolved here, once, so that the journal is the one beside the real file (a link to an
+    earlier output keeps that output's journal) and the link itself is never replaced.
+    """
+    return resolved(given or default_output_path(input_path))
 
 
 def read_environment(cwd: Path | None = None) -> dict[str, str]:

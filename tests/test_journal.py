@@ -104,3 +104,48 @@ def test_a_journal_that_cannot_be_written_is_an_output_error(tmp_path: Path) -> 
     blocker.write_text("a file where the output folder should be")
     with pytest.raises(OutputError, match="cannot write the journal"):
         Journal(blocker / "out.csv.journal", "sandbox")
+
+
+def test_a_journal_is_never_without_its_header_even_when_nothing_was_recorded(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "out.csv.journal"
+    Journal(path, "sandbox").close()  # a run that had nothing to send
+    assert json.loads(path.read_text()) == {"event": "journal", "format": 1, "target": "sandbox"}
+    assert Journal(path, "sandbox").state == JournalState()  # and the next run reads it
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv.journal"]  # no temporary left
+
+
+def test_a_journal_of_another_format_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    path.write_text('{"event": "journal", "format": 99, "target": "sandbox"}\n')
+    with pytest.raises(ConfigError, match="has format 99"):
+        Journal(path, "sandbox")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"event": "created", "id": {"an": "object"}, "meeting_id": "1"}',
+        '{"event": "created", "id": "a", "meeting_id": [1]}',
+        '{"event": "created", "id": "a", "meeting_id": true}',
+        '{"event": "created", "id": "a", "meeting_id": "1", "join_url": 5}',
+        '{"event": "created", "id": "a"}',
+        '{"event": "updating", "meeting_id": "1", "fields": "topic"}',
+        '{"event": "sending"}',
+        '{"event": "exploded", "id": "a"}',
+        '"just a string"',
+        b'{"event": "sending", "id": "\xff\xfe not UTF-8"}',
+    ],
+)
+def test_a_malformed_line_is_skipped_and_counted(tmp_path: Path, line: str | bytes) -> None:
+    path = tmp_path / "j"
+    with Journal(path, "sandbox") as journal:
+        journal.record("sending", id="a")
+    with path.open("ab") as raw:
+        raw.write((line if isinstance(line, bytes) else line.encode("utf-8")) + b"\n")
+        raw.write(b'{"event": "sending", "id": "b"}\n')
+    reopened = Journal(path, "sandbox")
+    reopened.close()
+    assert reopened.state.malformed_lines == [3]
+    assert reopened.state.in_flight == {"a", "b"} and not reopened.state.created

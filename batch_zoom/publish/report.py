@@ -6,8 +6,8 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import OutputError
-from ..files import write_atomically
+from ..files import remove_stale_temporaries, write_atomically, write_failure
+from ..i18n import _
 from ..models import RowResult
 from ..summary import Summary, sections, summarize
 
@@ -83,10 +83,11 @@ def write_report(results: Sequence[RowResult], path: Path, *, title: str) -> Non
     """Write the ``--report`` HTML page atomically; ``OutputError`` if it cannot be written."""
     page = render_html(summarize(results), title=title)
     try:
+        remove_stale_temporaries(Path(path))
         write_atomically(Path(path), page.encode("utf-8"))
     except OSError as exc:
-        reason = exc.strerror.lower() if exc.strerror else str(exc)
-        raise OutputError(
-            f"Could not write the report {path} ({reason}).",
-            hint="Choose another --report path in a folder you can write to.",
+        raise write_failure(
+            _("Could not write the report {path}").format(path=path),
+            exc,
+            hint=_("Choose another --report path in a folder you can write to."),
         ) from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -38,7 +38,7 @@ from ..zoom.client import ZoomClient
 from ..zoom.pacing import Pacer
 from .creates import create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
-from .journal import Journal, JournalState, read_state
+from .journal import Journal, JournalState, read_state, skipped_lines_warning
 from .outcomes import invalid, made
 from .session import NoProgress, Progress, Session
 
@@ -58,6 +58,7 @@ class BatchReport:
     tokens_fetched: int = 0
     requests_throttled: int = 0
     cancelled_by_user: bool = False  # --undo answered "no": nothing was changed or written
+    warnings: list[str] = field(default_factory=list)  # said once, before the summary
 
     @property
     def counts(self) -> Counter[Status]:
@@ -105,7 +106,9 @@ def run_batch(
         plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
     report = BatchReport(results=[], table=table)
     if settings.dry_run:
-        results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
+        state = read_state(settings.journal_path)
+        _warn(report, skipped_lines_warning(settings.journal_path, state))
+        results = _plan_only(plans, state, undo=settings.undo)
     else:
         results = _execute(
             settings,
@@ -135,6 +138,7 @@ def _execute(
     now: Callable[[], datetime],
 ) -> dict[int, RowResult]:
     with Journal(settings.journal_path, _target(settings)) as journal:
+        _warn(report, skipped_lines_warning(journal.path, journal.state))
         results, work = _sort(plans, journal, undo=settings.undo)
         if settings.undo:
             question = undo_plan(work.cancels, journal.state)
@@ -294,6 +298,11 @@ def _write(settings: Settings, report: BatchReport) -> None:
             write_report(report.results, settings.report_path, title=title)
         except OutputError as error:
             report.output_error = report.output_error or error
+
+
+def _warn(report: BatchReport, warning: str | None) -> None:
+    if warning:
+        report.warnings.append(warning)
 
 
 def _target(settings: Settings) -> str:

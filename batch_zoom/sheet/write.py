@@ -21,8 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from ..cells import is_empty
-from ..errors import OutputError
-from ..files import write_atomically
+from ..errors import OutOfSpace, OutputError
+from ..files import (
+    is_out_of_space,
+    out_of_space_hint,
+    remove_stale_temporaries,
+    resolved,
+    write_atomically,
+)
 from ..models import RESULT_COLUMNS, RowResult
 from ..summary import Section, sections, summarize
 from .read import (
@@ -358,11 +364,14 @@ def _is_our_summary(sheet: Any) -> bool:
 
 
 def _save(output: Path, data: bytes) -> Path:
+    output = resolved(output)  # through a symlink: write its target, keep the link
+    remove_stale_temporaries(output)  # what a write killed midway left beside it
     try:
         write_atomically(output, data)
         return output
     except OSError as exc:
         reason = os_reason(exc)
+        failure = OutOfSpace if is_out_of_space(exc) else OutputError
     name = f"{output.stem}.recovered-{datetime.now():%Y%m%d-%H%M%S}{output.suffix}"
     tried: list[Path] = []
     for folder in (output.parent, Path.cwd(), Path(tempfile.gettempdir())):
@@ -376,17 +385,21 @@ def _save(output: Path, data: bytes) -> Path:
             write_atomically(candidate, data)
         except OSError:
             continue
-        raise OutputError(
+        raise failure(
             f"Could not write {output} ({reason}); the results were saved to {candidate} instead.",
             fallback=candidate,
-            hint="Close the file if it is open in another program such as Excel (or choose "
+            hint=out_of_space_hint()
+            if failure is OutOfSpace
+            else "Close the file if it is open in another program such as Excel (or choose "
             "another --output), then use the recovered file or run again.",
         )
-    raise OutputError(
+    raise failure(
         f"Could not write {output} ({reason}), nor a recovered copy in "
         f"{', '.join(str(folder) for folder in tried)}.",
         fallback=None,
-        hint="Check that the disk has space and that you may write to the folder, then run "
+        hint=out_of_space_hint()
+        if failure is OutOfSpace
+        else "Check that the disk has space and that you may write to the folder, then run "
         "again with another --output.",
     )
 
