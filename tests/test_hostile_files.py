@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
+import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
 
+import openpyxl
 import pytest
-from conftest import meeting_rows, read_csv, write_csv
+from conftest import Sleeps, meeting_rows, read_csv, write_csv
 
 from batch_zoom.cli import main
 from batch_zoom.sandbox import ZoomSandbox
@@ -67,7 +71,7 @@ def test_an_unreadable_or_foreign_journal_stops_before_any_request(
 
 
 def test_malformed_journal_lines_are_skipped_with_a_warning_and_nothing_is_made_twice(
-    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str], sleeps: Sleeps
 ) -> None:
     path = write_csv(tmp_path / "in.csv", meeting_rows(4))
     assert main([str(path)]) == 0
@@ -81,7 +85,8 @@ def test_malformed_journal_lines_are_skipped_with_a_warning_and_nothing_is_made_
     lines.insert(3, "not json at all }")
     journal.write_text("\n".join(lines) + "\n", encoding="utf-8")
     capsys.readouterr()
-    assert main([str(path)]) == 0  # the two rows are found on Zoom, not made again
+    assert main([str(path)], sleep=sleeps) == 0  # the two rows are found on Zoom, not made again
+    assert 2.0 in sleeps.waits  # they were looked up after the settling wait
     err = capsys.readouterr().err
     assert "warning: the journal" in err and "4 unreadable lines" in err
     assert "Traceback" not in err
@@ -138,3 +143,106 @@ def test_a_later_run_removes_only_our_own_stale_temporary_files(
 
 
 # ------------------------------------------------------------------------------ input
+# ------------------------------------------------------------------------------ a full disk
+# Two ways to run out of room without touching the machine: the file-size limit (ulimit -f,
+# RLIMIT_FSIZE) in the child process, and a tiny tmpfs in a private mount namespace.
+
+
+def run_out_of_room(
+    sandbox: ZoomSandbox, folder: Path, how: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """The CLI in a child process whose writes fail for lack of room, in ``folder``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZOOM_")}
+    env.update(
+        ZOOM_ACCOUNT_ID="sandbox-account",
+        ZOOM_CLIENT_ID="sandbox-client",
+        ZOOM_CLIENT_SECRET="sandbox-secret",
+        ZOOM_API_URL=sandbox.api_url,
+        ZOOM_OAUTH_URL=sandbox.oauth_url,
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    command = [sys.executable, "-m", "batch_zoom", *args, "--quiet", "--timezone", "Asia/Tokyo"]
+    if how == "file-size limit":
+        import resource
+
+        def limit() -> None:  # SIGXFSZ is left as it is: the tool itself must ignore it
+            resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+        return subprocess.run(
+            command, cwd=folder, env=env, capture_output=True, text=True, preexec_fn=limit
+        )
+    # A 8 KB tmpfs holds the input and one 4 KB page more; what it wrote is copied back out.
+    room = folder / "tiny"
+    room.mkdir()
+    env["TMPDIR"] = str(room)  # the recovered copy finds no room either
+    script = (
+        'mount -t tmpfs -o size=8k tmpfs "$1" && cp "$2"/*.csv "$1"/ && cd "$1" || exit 99; '
+        'shift 2; "$@"; rc=$?; cp -a . "$OLDPWD"/; exit $rc'
+    )
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", str(room), str(folder), *command],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def _can_mount_tmpfs() -> bool:
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs -o size=8k tmpfs /mnt"],
+        capture_output=True,
+    )
+    return probe.returncode == 0
+
+
+ROOM_MAKERS = [
+    pytest.param(
+        "file-size limit",
+        marks=pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_FSIZE on Windows"),
+    ),
+    pytest.param(
+        "full disk",
+        marks=pytest.mark.skipif(
+            not sys.platform.startswith("linux") or not _can_mount_tmpfs(),
+            reason="needs unshare -rm and a tmpfs mount (user namespaces) to fill a disk safely",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("how", ROOM_MAKERS)
+@pytest.mark.parametrize("rows", [3, 30], ids=["output-full", "journal-full"])
+def test_no_room_to_write_is_exit_2_with_one_line_and_the_rerun_finishes_once(
+    zoom_env: ZoomSandbox, tmp_path: Path, how: str, rows: int, sleeps: Sleeps
+) -> None:
+    # 3 rows: the journal fits, the workbook does not. 30 rows: the journal fills up midway.
+    path = write_csv(tmp_path / "in.csv", meeting_rows(rows))
+    result = run_out_of_room(zoom_env, tmp_path, how, "in.csv", "-o", "in_scheduled.xlsx")
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and lines[1].startswith("hint: make room on the disk"), lines
+    assert ("file too large" if how == "file-size limit" else "no space left") in lines[0]
+    made = len(zoom_env.meetings())
+    journal = tmp_path / "in_scheduled.xlsx.journal"
+    recorded = [json.loads(line) for line in journal.read_text().splitlines() if line[-1:] == "}"]
+    # Every meeting made is in the journal: its result, or at least the send, looked up next.
+    created = {event["id"] for event in recorded if event["event"] == "created"}
+    sent = {event["id"] for event in recorded if event["event"] == "sending"}
+    assert created <= sent and len(sent) >= made >= len(created)
+    assert (made == len(created)) == (rows == 3)
+    assert (made == rows) == (rows == 3)
+    assert not list(tmp_path.glob(".in_scheduled.xlsx.*.tmp"))  # the failed write cleaned up
+
+    output = str(tmp_path / "in_scheduled.xlsx")
+    assert main([str(path), "-o", output], sleep=sleeps) == 0  # room again
+    assert posts(zoom_env) == rows
+    assert (2.0 in sleeps.waits) == (rows == 30)  # the settling wait before the look-up
+    meetings = zoom_env.meetings()
+    assert len(meetings) == rows
+    sheet = openpyxl.load_workbook(tmp_path / "in_scheduled.xlsx").worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    links = {row[header.index("join_url")] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert links == {m["join_url"] for m in meetings}
