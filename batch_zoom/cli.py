@@ -121,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--encoding",
         metavar="NAME",
-        help="CSV encoding, e.g. cp932 (default: detect UTF-8, UTF-8 with BOM or Shift_JIS)",
+        help="CSV encoding, e.g. cp932 or cp1252 (default: detect UTF-8, UTF-8 with BOM, "
+        "Shift_JIS/cp932, cp1252/latin-1 or UTF-16; when unsure, the run asks for this)",
     )
     parser.add_argument(
         "--rate",

@@ -246,3 +246,70 @@ def test_no_room_to_write_is_exit_2_with_one_line_and_the_rerun_finishes_once(
     header = [cell.value for cell in sheet[1]]
     links = {row[header.index("join_url")] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert links == {m["join_url"] for m in meetings}
+
+
+def test_a_cp1252_csv_reaches_zoom_as_written(zoom_env: ZoomSandbox, tmp_path: Path) -> None:
+    path = tmp_path / "de.csv"
+    path.write_bytes(
+        "topic,start_time,duration,timezone\r\n"
+        "Übung Größe,2030-01-07 10:00,30,Europe/Berlin\r\n"
+        "Café crème,2030-01-08 10:00,30,Europe/Berlin\r\n".encode("cp1252")
+    )
+    assert main([str(path)]) == 0
+    assert sorted(m["topic"] for m in zoom_env.meetings()) == ["Café crème", "Übung Größe"]
+
+
+def test_an_encoding_the_detector_is_unsure_of_stops_with_exit_2_asking_for_it(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "short.csv"
+    path.write_bytes("topic,start_time,duration\r\nÜ,2030-01-07 10:00,30\r\n".encode("cp1252"))
+    assert main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be told for sure" in err and "--encoding" in err
+    assert zoom_env.requests == []
+    assert main([str(path), "--encoding", "cp1252"]) == 0
+    assert [m["topic"] for m in zoom_env.meetings()] == ["Ü"]
+
+
+def test_terminal_escapes_in_cells_are_shown_escaped_on_the_terminal_and_in_the_report(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    title, clear = "\x1b]0;owned\x07", "\x1b[2J\x9b3J"
+    path = write_csv(
+        tmp_path / "in.csv",
+        [
+            [f"Review {title}", "2030-01-07 10:00", f"{clear}90", "Asia/Tokyo", "a@example.com"],
+            ["Planning", "2030-01-07 11:00", "30", "Asia/Tokyo", f"b@example.com{clear}"],
+            [f"Sync {title}", "2030-01-07 12:00", "30", "Asia/Tokyo", "c@example.com"],
+        ],
+    )
+    report = tmp_path / "report.html"
+    assert main([str(path), "--report", str(report)]) == 1
+    captured = capsys.readouterr()
+    page = report.read_text(encoding="utf-8")
+    for shown in (captured.out, captured.err, page):
+        assert not any(char in shown for char in "\x1b\x07\x9b")
+    assert '"\\x1b[2J\\x9b3J90" is not' in captured.out  # the duration, as it is in the cell
+    assert "b@example.com\\x1b[2J" in captured.out
+    assert "\\x1b[2J\\x9b3J90" in page
+    assert [m["topic"] for m in zoom_env.meetings()] == [f"Sync {title}"]  # sent as written
+
+
+def test_a_nul_byte_in_a_cell_makes_that_row_invalid_naming_row_and_field(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = meeting_rows(3)
+    rows[1][0] = "Weekly\x00sync"
+    rows[2][4] = "c@example.com\x00"
+    path = write_csv(tmp_path / "in.csv", rows)
+    assert main([str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "row 3: topic contains a NUL character" in out
+    assert "row 4: host contains a NUL character" in out
+    assert [m["topic"] for m in zoom_env.meetings()] == ["Meeting 000"]
+    assert [row["status"] for row in read_csv(tmp_path / "in_scheduled.csv")] == [
+        "created",
+        "invalid",
+        "invalid",
+    ]

@@ -274,14 +274,36 @@ def test_csv_encoding_is_detected(tmp_path: Path, encoding: str):
     assert table.rows[0].get("start_time") == "2027/01/12 10:00"
 
 
+@pytest.mark.parametrize(
+    ("topic", "encoding"),
+    [
+        ("Übung Größe", "cp1252"),  # also valid cp932, where it reads as mojibake
+        ("Café crème", "cp1252"),
+        ("Budget 5€ – “draft”", "cp1252"),
+        ("Møde på kontoret", "cp1252"),
+        ("新入社員研修 第1回", "utf-16-le"),  # Unicode text without its byte-order mark
+        ("Übung Größe", "utf-16-be"),
+        ("Weekly sync", "utf-16-le"),  # all ASCII: its bytes are valid UTF-8 as well
+    ],
+)
+def test_other_encodings_are_detected_not_guessed(tmp_path: Path, topic: str, encoding: str):
+    path = write_csv(tmp_path / "in.csv", [HEADERS, [topic, *ROW_A[1:]]], encoding=encoding)
+    table = read_table(path)
+    assert table.encoding == encoding
+    assert table.rows[0].get("topic") == topic
+
+
 def test_encoding_flag_overrides_detection(tmp_path: Path):
-    path = write_csv(tmp_path / "fr.csv", [HEADERS, ["Café crème", *ROW_A[1:]]], encoding="cp1252")
-    with pytest.raises(InputError) as caught:
+    # One letter is as plausible in cp1252 (Ü) as in cp932 (ﾜ): the detector cannot be sure.
+    # (Before the detector, any non-UTF-8, non-cp932 file was refused; cp1252 is now read.)
+    path = write_csv(tmp_path / "de.csv", [HEADERS, ["Ü", *ROW_A[1:]]], encoding="cp1252")
+    with pytest.raises(InputError, match="cannot be told for sure") as caught:
         read_table(path)
+    assert '"Ü' in str(caught.value) and '"ﾜ' in str(caught.value)
     assert "--encoding" in caught.value.hint
     table = read_table(path, encoding="cp1252")
     assert table.encoding == "cp1252"
-    assert table.rows[0].get("topic") == "Café crème"
+    assert table.rows[0].get("topic") == "Ü"
 
 
 def test_encoding_flag_with_a_bom_file_and_bad_names(tmp_path: Path):

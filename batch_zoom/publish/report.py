@@ -6,6 +6,7 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..cells import printable
 from ..files import remove_stale_temporaries, write_atomically, write_failure
 from ..i18n import _
 from ..models import RowResult
@@ -34,27 +35,31 @@ p.note { color: #57606a; }
 
 
 def render_html(summary: Summary, *, title: str) -> str:
-    """A self-contained page (no scripts, no external files); every user string is escaped."""
+    """A self-contained page (no scripts, no external files); every user string is escaped.
+
+    Escaped twice over: control characters shown as ``\\x1b`` (``cells.printable``), so that a
+    terminal escape in a cell reads as what it is, then HTML's own ``<``, ``>``, ``&`` and quotes.
+    """
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title>",
+        f"<title>{_escape(title)}</title>",
         f"<style>\n{_STYLE}\n</style>",
         "</head>",
         "<body>",
-        f"<h1>{html.escape(title)}</h1>",
+        f"<h1>{_escape(title)}</h1>",
         f'<p class="total">{summary.total} {"row" if summary.total == 1 else "rows"}</p>',
     ]
     for section in sections(summary):
-        parts.append(f"<h2>{html.escape(section.title)}</h2>")
+        parts.append(f"<h2>{_escape(section.title)}</h2>")
         if not section.rows and section.empty_note:
-            parts.append(f'<p class="note">{html.escape(section.empty_note)}</p>')
+            parts.append(f'<p class="note">{_escape(section.empty_note)}</p>')
             continue
         parts.append("<table>")
-        header = "".join(f'<th scope="col">{html.escape(name)}</th>' for name in section.header)
+        header = "".join(f'<th scope="col">{_escape(name)}</th>' for name in section.header)
         parts.append(f"<thead><tr>{header}</tr></thead>")
         parts.append("<tbody>")
         for row in section.rows:
@@ -70,13 +75,17 @@ def render_html(summary: Summary, *, title: str) -> str:
 def _html_cell(column: str, value: str | int) -> str:
     if isinstance(value, int):
         return f'<td class="number">{value}</td>'
-    text = html.escape(value)
+    text = _escape(value)
     if column == "status":
         css = "status-" + "".join(ch for ch in value if ch.isalnum())
         return f'<td class="status {css}">{text}</td>'
     if column == "error":
         return f'<td class="error">{text}</td>'
     return f"<td>{text}</td>"
+
+
+def _escape(text: str) -> str:
+    return html.escape(printable(text))
 
 
 def write_report(results: Sequence[RowResult], path: Path, *, title: str) -> None:

@@ -17,8 +17,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..cells import is_empty
+from ..cells import is_empty, quote
 from ..errors import InputError
+from ..i18n import _
 from ..models import (
     COLUMN_ALIASES,
     REQUIRED_FIELDS,
@@ -44,6 +45,13 @@ _ALIASES: dict[str, str] = {
 #: Characters that make a spreadsheet program treat a cell as a formula (OWASP CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+
+#: What a CSV file without a byte-order mark may be in, when it is not UTF-8: the detector
+#: (charset-normalizer) chooses among these. latin-1 reads the bytes cp1252 leaves undefined.
+DETECTED_ENCODINGS = ("cp932", "cp1252", "latin_1", "utf_16_le", "utf_16_be")
+#: Two readings of a file whose chaos (charset-normalizer's measure of mess: 0 is clean text)
+#: is closer than this, giving different text, make its encoding a guess.
+SURE_MARGIN = 0.1
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, or a legacy .xls
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -142,6 +150,14 @@ def _read_csv(path: Path, source: bytes, encoding: str | None) -> Table:
 
 
 def _decode(path: Path, source: bytes, encoding: str | None) -> tuple[str, str]:
+    """The CSV file's text and the encoding it was read in.
+
+    ``--encoding`` wins. Else a byte-order mark says it; else UTF-8 when the bytes are valid
+    UTF-8 (text in another encoding almost never is); else the detector chooses among the
+    encodings a spreadsheet program saves CSV in here (cp932, cp1252/latin-1, UTF-16 without a
+    mark). When two of them read the file as different, equally plausible text, it is a guess:
+    the run stops and asks for ``--encoding`` rather than send mojibake to Zoom.
+    """
     if encoding:
         try:
             codecs.lookup(encoding)
@@ -160,20 +176,93 @@ def _decode(path: Path, source: bytes, encoding: str | None) -> tuple[str, str]:
             ) from None
         return text.removeprefix("\ufeff"), encoding
     if source.startswith(codecs.BOM_UTF8):
-        return source[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+        return _decode_marked(path, source[len(codecs.BOM_UTF8) :], "utf-8-sig", "utf-8")
     if source.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode Text" export.
-        return source.decode("utf-16", errors="replace").removeprefix("\ufeff"), "utf-16"
-    for candidate in ("utf-8", "cp932"):
+        return _decode_marked(path, source, "utf-16", "utf-16")
+    if not _looks_like_utf16(source):
         try:
-            return source.decode(candidate), candidate
+            return source.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
+            pass
+    return _detect(path, source)
+
+
+def _looks_like_utf16(source: bytes) -> bool:
+    # Latin text in UTF-16 is every other byte NUL, which is valid UTF-8 too; a real UTF-8
+    # file has no NUL at all, or a stray one in a damaged cell.
+    return source.count(b"\x00") * 4 >= len(source)
+
+
+def _decode_marked(path: Path, source: bytes, name: str, codec: str) -> tuple[str, str]:
+    try:
+        return source.decode(codec).removeprefix("\ufeff"), name
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            _(
+                "{file} begins with the mark of {encoding} text but is not valid {encoding} "
+                "(byte 0x{byte:02x} at position {position})."
+            ).format(file=path.name, encoding=name, byte=source[exc.start], position=exc.start),
+            hint=_(
+                "Pass --encoding with the file's real encoding, or save it from Excel as "
+                "'CSV UTF-8'."
+            ),
+        ) from None
+
+
+def _detect(path: Path, source: bytes) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    readings: list[tuple[str, float, str]] = []  # encoding, chaos, text
+    for match in from_bytes(source, cp_isolation=list(DETECTED_ENCODINGS)):
+        try:
+            text = source.decode(match.encoding)  # the whole file, strictly
+        except (UnicodeDecodeError, LookupError):
             continue
-    raise InputError(
-        f"{path.name} is neither UTF-8 nor Shift_JIS (cp932) text, so its encoding is unknown.",
-        hint="Pass --encoding (for example --encoding cp1252), or save it from Excel as "
-        "'CSV UTF-8'.",
+        if all(text != seen for _encoding, _chaos, seen in readings):
+            readings.append((match.encoding.replace("_", "-"), match.chaos, text))
+    readings.sort(key=lambda reading: reading[1])
+    if not readings:
+        raise InputError(
+            _(
+                "{file} is not UTF-8 text, and it reads as none of {encodings} either, so its "
+                "encoding is unknown."
+            ).format(file=path.name, encodings=", ".join(DETECTED_ENCODINGS)),
+            hint=_encoding_hint(),
+        )
+    best, *others = readings
+    rival = next((other for other in others if other[1] - best[1] < SURE_MARGIN), None)
+    if rival is not None:
+        raise InputError(
+            _(
+                "{file} is not UTF-8 text, and its encoding cannot be told for sure: it reads "
+                "as {first} ({first_sample}) or as {second} ({second_sample})."
+            ).format(
+                file=path.name,
+                first=best[0],
+                first_sample=_where_they_differ(best[2], rival[2]),
+                second=rival[0],
+                second_sample=_where_they_differ(rival[2], best[2]),
+            ),
+            hint=_encoding_hint(),
+        )
+    return best[2].removeprefix("\ufeff"), best[0]
+
+
+def _encoding_hint() -> str:
+    return _(
+        "Pass --encoding with the file's encoding (for example --encoding cp1252 for "
+        "Western European Windows, --encoding cp932 for Japanese), or save it from Excel as "
+        "'CSV UTF-8'."
     )
+
+
+def _where_they_differ(text: str, other: str) -> str:
+    """The first word of ``text`` that ``other`` reads differently, quoted for a message."""
+    for mine, theirs in zip(text.split(), other.split(), strict=False):
+        if mine != theirs:
+            return quote(mine)
+    return quote(text)
 
 
 def _parse_csv(text: str) -> tuple[str, list[list[str]]]:
