@@ -263,8 +263,9 @@ def main(
         )
         return EXIT_INTERRUPTED
     except Exception as error:  # a bug: one line, the traceback only with --debug
-        if args.debug:
-            traceback.print_exc()
+        if args.debug:  # a value from a cell may be in it: escaped like every other line
+            for line in traceback.format_exc().splitlines():
+                print(printable(line), file=sys.stderr)
         _say(
             f"batch_zoom: internal error: {type(error).__name__}: {error}",
             "this is a bug in batch_zoom; re-run with --debug and report what it prints",

@@ -66,7 +66,8 @@ class Settings:
     def journal_path(self) -> Path:
         """Sandbox runs keep their own journal, so they never mark a real meeting as made."""
         suffix = ".sandbox.journal" if self.sandbox else ".journal"
-        return self.output_path.with_name(self.output_path.name + suffix)
+        output = resolved(self.output_path)  # beside the file a symlinked output points to
+        return output.with_name(output.name + suffix)
 
 
 def default_output_path(input_path: Path) -> Path:

@@ -313,3 +313,12 @@ def test_a_nul_byte_in_a_cell_makes_that_row_invalid_naming_row_and_field(
         "invalid",
         "invalid",
     ]
+
+
+def test_a_dry_run_refuses_an_unreadable_journal_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2))
+    (tmp_path / "in_scheduled.csv.journal").write_bytes(b"\n\n")
+    assert main([str(path), "--dry-run"]) == 2
+    assert "is empty" in capsys.readouterr().err

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, OutputError
-from ..files import write_failure
+from ..files import remove_stale_temporaries, write_failure
 from ..i18n import _
 
 FORMAT = 1
@@ -261,6 +261,7 @@ class Journal:
         header = json.dumps({"event": "journal", "format": FORMAT, "target": target}) + "\n"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_temporaries(path)  # a header a kill left unlinked
             _create(path, header.encode("utf-8"))
             descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
         except OSError as error:
