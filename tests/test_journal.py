@@ -133,7 +133,7 @@ def test_a_journal_of_another_format_is_refused(tmp_path: Path) -> None:
         '{"event": "created", "id": "a"}',
         '{"event": "updating", "meeting_id": "1", "fields": "topic"}',
         '{"event": "sending"}',
-        '{"event": "exploded", "id": "a"}',
+        '{"event": 7, "id": "a"}',
         '"just a string"',
         b'{"event": "sending", "id": "\xff\xfe not UTF-8"}',
     ],

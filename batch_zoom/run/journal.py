@@ -42,7 +42,7 @@ from ..i18n import _
 
 FORMAT = 1
 PRIVATE = 0o600  # join links with passcodes: for the owner's eyes only
-#: Events a journal line may hold, and the text fields each may carry.
+#: The events whose fields are checked on reading, and the text fields they may carry.
 _EVENTS = frozenset(
     {"sending", "created", "not_sent", "updating", "updated", "deleting", "deleted"}
 )
@@ -226,8 +226,10 @@ def _event(line: bytes) -> dict[str, Any] | None:
         return (
             {"event": "torn"} if stripped.startswith("{") and not stripped.endswith("}") else None
         )
-    if not isinstance(value, dict) or value.get("event") not in _EVENTS:
+    if not isinstance(value, dict) or not isinstance(value.get("event"), str):
         return None
+    if value["event"] not in _EVENTS:
+        return value  # an event of a later version: ``apply`` passes over it
     if any(name in value and not isinstance(value[name], str) for name in _TEXT_FIELDS):
         return None
     meeting_id = value.get("meeting_id", "")
