@@ -10,6 +10,8 @@ import re
 from datetime import datetime
 from typing import Any
 
+from .i18n import _
+
 _QUOTE_LIMIT = 40
 #: What must never reach a terminal raw: C0 and C1 controls and DEL (escape sequences that
 #: retitle the window or clear the screen start with ESC or CSI), and the bidirectional
@@ -66,9 +68,9 @@ def has_nul(value: Any) -> bool:
 
 
 def quote(value: Any) -> str:
-    """A cell value for a message: in double quotes, on one line, shortened if long."""
+    """A cell value for a message: in quotes (「」 in Japanese), on one line, shortened if long."""
     text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
     text = printable(" ".join(text.split()))
     if len(text) > _QUOTE_LIMIT:
         text = text[: _QUOTE_LIMIT - 1] + "…"
-    return f'"{text}"'
+    return _('"{text}"').format(text=text)

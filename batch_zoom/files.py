@@ -100,9 +100,8 @@ def reason_of(error: OSError) -> str:
     return error.strerror.lower() if error.strerror else str(error) or type(error).__name__
 
 
-def write_failure(what: str, error: OSError, *, hint: str) -> OutputError:
-    """The error for a write of ``what`` that failed with ``error``; a full disk is its own."""
-    message = _("{what} ({reason})").format(what=what, reason=reason_of(error))
+def write_failure(message: str, error: OSError, *, hint: str) -> OutputError:
+    """The error for a write that failed with ``error``; a full disk is its own."""
     if is_out_of_space(error):
         return OutOfSpace(message, hint=out_of_space_hint())
     return OutputError(message, hint=hint)

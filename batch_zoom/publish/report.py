@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..cells import printable
-from ..files import remove_stale_temporaries, write_atomically, write_failure
-from ..i18n import _
+from ..files import reason_of, remove_stale_temporaries, write_atomically, write_failure
+from ..i18n import _, current_language
 from ..models import RowResult
-from ..summary import Summary, sections, summarize
+from ..summary import Summary, rows_count, sections, summarize
 
 _STYLE = """
 body { font-family: -apple-system, "Segoe UI", "Hiragino Sans", "Meiryo", sans-serif;
@@ -42,7 +42,7 @@ def render_html(summary: Summary, *, title: str) -> str:
     """
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{current_language()}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -51,7 +51,7 @@ def render_html(summary: Summary, *, title: str) -> str:
         "</head>",
         "<body>",
         f"<h1>{_escape(title)}</h1>",
-        f'<p class="total">{summary.total} {"row" if summary.total == 1 else "rows"}</p>',
+        f'<p class="total">{_escape(rows_count(summary.total))}</p>',
     ]
     for section in sections(summary):
         parts.append(f"<h2>{_escape(section.title)}</h2>")
@@ -59,7 +59,7 @@ def render_html(summary: Summary, *, title: str) -> str:
             parts.append(f'<p class="note">{_escape(section.empty_note)}</p>')
             continue
         parts.append("<table>")
-        header = "".join(f'<th scope="col">{_escape(name)}</th>' for name in section.header)
+        header = "".join(f'<th scope="col">{_escape(name)}</th>' for name in section.labels)
         parts.append(f"<thead><tr>{header}</tr></thead>")
         parts.append("<tbody>")
         for row in section.rows:
@@ -96,7 +96,9 @@ def write_report(results: Sequence[RowResult], path: Path, *, title: str) -> Non
         write_atomically(Path(path), page.encode("utf-8"))
     except OSError as exc:
         raise write_failure(
-            _("Could not write the report {path}").format(path=path),
+            _("could not write the report {path} ({reason})").format(
+                path=path, reason=reason_of(exc)
+            ),
             exc,
-            hint=_("Choose another --report path in a folder you can write to."),
+            hint=_("choose another --report path in a folder you can write to"),
         ) from None

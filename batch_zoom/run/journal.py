@@ -17,6 +17,10 @@ The protocol, per row (keyed by ``MeetingRequest.identity``, never by row number
              or ``not_sent`` (Zoom surely made nothing: refused, or never connected)
     update:  ``updating`` with the fields -> ``updated``
     cancel:  ``deleting`` -> ``deleted``
+    register (per meeting id, per person by address):
+             ``registering`` with the addresses (durable before the POST) -> ``registered`` per
+             person (with the registrant id and personal link) or ``not_registered``;
+             ``unregistered`` once a person's registration is cancelled
 A ``sending`` with no later line means the outcome is unknown: reconcile before anything else.
 A line that cannot be read (hand-edited, a field of the wrong type) is skipped and reported: for a
 create, its ``sending`` then stays in flight and is looked up on Zoom, never sent blindly again.
@@ -37,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, OutputError
-from ..files import remove_stale_temporaries, write_failure
+from ..files import reason_of, remove_stale_temporaries, write_failure
 from ..i18n import _
 
 FORMAT = 1
@@ -45,8 +49,10 @@ PRIVATE = 0o600  # join links with passcodes: for the owner's eyes only
 #: The events whose fields are checked on reading, and the text fields they may carry.
 _EVENTS = frozenset(
     {"sending", "created", "not_sent", "updating", "updated", "deleting", "deleted"}
+    | {"registering", "registered", "not_registered", "unregistered"}
 )
-_TEXT_FIELDS = ("id", "join_url", "passcode", "host")
+_TEXT_FIELDS = ("id", "join_url", "passcode", "host", "email", "registrant_id")
+_LIST_FIELDS = ("fields", "emails")  # lists of text
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,15 @@ class MeetingRecord:
     host: str = ""
 
 
+@dataclass(frozen=True)
+class RegistrationRecord:
+    """A person this batch registered for a meeting (keyed by the address, casefolded)."""
+
+    email: str
+    registrant_id: str = ""
+    join_url: str = ""
+
+
 @dataclass
 class JournalState:
     """The journal folded into the latest state per row identity and per meeting id."""
@@ -67,6 +82,9 @@ class JournalState:
     in_flight: set[str] = field(default_factory=set)  # identities whose create outcome is unknown
     updating: dict[str, list[str]] = field(default_factory=dict)  # meeting id -> field names
     deleted: set[str] = field(default_factory=set)  # meeting ids
+    # meeting id -> address key -> the registration this batch made (or adopted)
+    registrations: dict[str, dict[str, RegistrationRecord]] = field(default_factory=dict)
+    registering: dict[str, set[str]] = field(default_factory=dict)  # meeting id -> in flight
     malformed_lines: list[int] = field(default_factory=list)  # line numbers skipped as unreadable
 
     def apply(self, event: dict[str, Any]) -> None:
@@ -90,12 +108,34 @@ class JournalState:
             self.updating[meeting_id] = list(event.get("fields") or [])
         elif kind == "updated":
             self.updating.pop(meeting_id, None)
+        elif kind in ("registering", "registered", "not_registered", "unregistered"):
+            self._apply_registration(kind, meeting_id, event)
         elif kind == "deleted":
             self.deleted.add(meeting_id)
+            self.registrations.pop(meeting_id, None)
+            self.registering.pop(meeting_id, None)
             self.updating.pop(meeting_id, None)
             for key, record in list(self.created.items()):
                 if record.meeting_id == meeting_id:
                     del self.created[key]
+
+    def _apply_registration(self, kind: str, meeting_id: str, event: dict[str, Any]) -> None:
+        people = self.registrations.setdefault(meeting_id, {})
+        in_flight = self.registering.setdefault(meeting_id, set())
+        if kind == "registering":
+            in_flight.update(str(email).casefold() for email in event.get("emails") or [])
+            return
+        email = str(event.get("email") or "")
+        key = email.casefold()
+        in_flight.discard(key)
+        if kind == "registered":
+            people[key] = RegistrationRecord(
+                email=email,
+                registrant_id=str(event.get("registrant_id") or ""),
+                join_url=str(event.get("join_url") or ""),
+            )
+        elif kind == "unregistered":
+            people.pop(key, None)
 
 
 def skipped_lines_warning(path: Path, state: JournalState) -> str | None:
@@ -235,9 +275,10 @@ def _event(line: bytes) -> dict[str, Any] | None:
     meeting_id = value.get("meeting_id", "")
     if isinstance(meeting_id, bool) or not isinstance(meeting_id, str | int):
         return None
-    fields = value.get("fields", [])
-    if not isinstance(fields, list) or not all(isinstance(name, str) for name in fields):
-        return None
+    for name in _LIST_FIELDS:
+        listed = value.get(name, [])
+        if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+            return None
     kind = value["event"]
     if kind in ("sending", "created", "not_sent") and not value.get("id"):
         return None
@@ -268,7 +309,9 @@ class Journal:
             descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
         except OSError as error:
             raise write_failure(
-                _("cannot write the journal {path}").format(path=path),
+                _("cannot write the journal {path} ({reason})").format(
+                    path=path, reason=reason_of(error)
+                ),
                 error,
                 hint=_(
                     "the journal is kept beside the output: choose an output folder you can "
@@ -342,11 +385,13 @@ class Journal:
             os.fsync(self._descriptor)
         except OSError as error:
             self._broken = write_failure(
-                _("cannot write the journal {path}").format(path=self.path),
+                _("cannot write the journal {path} ({reason})").format(
+                    path=self.path, reason=reason_of(error)
+                ),
                 error,
                 hint=_(
-                    "make room on the disk (or raise the file size limit), then run the same "
-                    "command again: every result recorded so far is kept"
+                    "check the disk the output is on, then run the same command again: every "
+                    "result recorded so far is kept"
                 ),
             )
             raise self._broken from error

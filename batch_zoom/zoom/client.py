@@ -90,6 +90,45 @@ class ZoomClient:
     def delete_meeting(self, meeting_id: str) -> None:
         self._send("DELETE", f"/meetings/{_segment(meeting_id)}")
 
+    # -- registration -----------------------------------------------------------------------
+
+    def add_registrants(
+        self, meeting_id: str, people: list[dict[str, str]], *, confirmation_email: bool
+    ) -> list[dict[str, Any]]:
+        """``POST /meetings/{id}/batch_registrants`` (scheduled meetings, 30 people at most)."""
+        body = {
+            "auto_approve": True,
+            "registrants_confirmation_email": confirmation_email,
+            "registrants": people,
+        }
+        path = f"/meetings/{_segment(meeting_id)}/batch_registrants"
+        answer = self._json(self._send("POST", path, json=body))
+        return [item for item in answer.get("registrants") or [] if isinstance(item, dict)]
+
+    def add_registrant(self, meeting_id: str, person: dict[str, str]) -> dict[str, Any]:
+        """``POST /meetings/{id}/registrants``: one person (recurring meetings too)."""
+        path = f"/meetings/{_segment(meeting_id)}/registrants"
+        return self._json(self._send("POST", path, json=person))
+
+    def list_registrants(self, meeting_id: str) -> Iterator[dict[str, Any]]:
+        """Everyone approved for the meeting, following ``next_page_token``."""
+        page_token = ""
+        while True:
+            params: dict[str, Any] = {"status": "approved", "page_size": PAGE_SIZE}
+            if page_token:
+                params["next_page_token"] = page_token
+            path = f"/meetings/{_segment(meeting_id)}/registrants"
+            page = self._json(self._send("GET", path, params=params))
+            yield from (item for item in page.get("registrants") or [] if isinstance(item, dict))
+            page_token = page.get("next_page_token") or ""
+            if not page_token:
+                return
+
+    def cancel_registrants(self, meeting_id: str, registrants: list[dict[str, str]]) -> None:
+        """``PUT /meetings/{id}/registrants/status`` with ``cancel`` (30 people at most)."""
+        path = f"/meetings/{_segment(meeting_id)}/registrants/status"
+        self._send("PUT", path, json={"action": "cancel", "registrants": registrants})
+
     def close(self) -> None:
         with self._sessions_lock:
             for session in self._sessions:
