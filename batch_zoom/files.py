@@ -35,9 +35,11 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then move it into place in one step.
 
     A reader (or a crash) sees the old file or the new one, never half of one. A symlink stays
-    a symlink: its target is written. Raises OSError.
+    a symlink: its target is written. What an earlier write of ``path`` killed midway left
+    beside it is removed first. Raises OSError.
     """
     path = resolved(path)
+    remove_stale_temporaries(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:

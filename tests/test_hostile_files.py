@@ -18,6 +18,7 @@ import pytest
 from conftest import Sleeps, meeting_rows, read_csv, write_csv
 
 from batch_zoom.cli import main
+from batch_zoom.files import write_atomically
 from batch_zoom.sandbox import ZoomSandbox
 
 
@@ -140,6 +141,24 @@ def test_a_later_run_removes_only_our_own_stale_temporary_files(
     assert main([str(path)]) == 0
     assert not stale.exists()
     assert fresh.exists() and other.exists() and lookalike.exists()
+
+
+def test_every_atomic_write_clears_its_own_stale_temporaries_and_writes_through_links(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "pages" / "report.html"
+    page.parent.mkdir()
+    link = tmp_path / "report-link.html"
+    link.symlink_to(page)
+    long_ago = time.time() - 24 * 3600
+    stale = page.parent / ".report.html.zz_00000.tmp"
+    planted = page.parent / ".report.html.zz_00001.tmp"  # a stale name, but a symlink
+    stale.write_text("half a page")
+    planted.symlink_to(tmp_path / "not-ours")
+    os.utime(stale, (long_ago, long_ago))
+    write_atomically(link, b"<html></html>")
+    assert link.is_symlink() and page.read_bytes() == b"<html></html>"
+    assert not stale.exists() and planted.is_symlink()
 
 
 # ------------------------------------------------------------------------------ input

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..cells import printable
-from ..files import reason_of, remove_stale_temporaries, write_atomically, write_failure
+from ..files import reason_of, write_atomically, write_failure
 from ..i18n import _, current_language
 from ..models import RowResult
 from ..summary import Summary, rows_count, sections, summarize
@@ -92,7 +92,6 @@ def write_report(results: Sequence[RowResult], path: Path, *, title: str) -> Non
     """Write the ``--report`` HTML page atomically; ``OutputError`` if it cannot be written."""
     page = render_html(summarize(results), title=title)
     try:
-        remove_stale_temporaries(Path(path))
         write_atomically(Path(path), page.encode("utf-8"))
     except OSError as exc:
         raise write_failure(

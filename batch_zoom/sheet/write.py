@@ -26,7 +26,6 @@ from ..errors import OutOfSpace, OutputError
 from ..files import (
     is_out_of_space,
     out_of_space_hint,
-    remove_stale_temporaries,
     resolved,
     write_atomically,
 )
@@ -432,7 +431,6 @@ def _is_our_summary(sheet: Any) -> bool:
 
 def _save(output: Path, data: bytes) -> Path:
     output = resolved(output)  # through a symlink: write its target, keep the link
-    remove_stale_temporaries(output)  # what a write killed midway left beside it
     try:
         write_atomically(output, data)
         return output
