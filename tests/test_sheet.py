@@ -284,6 +284,11 @@ def test_csv_encoding_is_detected(tmp_path: Path, encoding: str):
         ("新入社員研修 第1回", "utf-16-le"),  # Unicode text without its byte-order mark
         ("Übung Größe", "utf-16-be"),
         ("Weekly sync", "utf-16-le"),  # all ASCII: its bytes are valid UTF-8 as well
+        ("定例", "cp932"),  # two kanji, which cp1252 reads as "’è—á"
+        ("ｶﾀｶﾅ", "cp932"),  # half-width katakana, "¶À¶Å" in cp1252
+        ("会議×2 ±5分", "cp932"),
+        ("niño", "cp1252"),  # valid cp932 too (a private-use character)
+        ("Reunião ação", "cp1252"),
     ],
 )
 def test_other_encodings_are_detected_not_guessed(tmp_path: Path, topic: str, encoding: str):

@@ -11,6 +11,8 @@ import codecs
 import csv
 import io
 import math
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -210,18 +212,18 @@ def _decode_marked(path: Path, source: bytes, name: str, codec: str) -> tuple[st
         ) from None
 
 
-def _detect(path: Path, source: bytes) -> tuple[str, str]:
-    from charset_normalizer import from_bytes
+@dataclass(frozen=True)
+class _Reading:
+    """The file's text read in one encoding, and how likely that reading is mojibake."""
 
-    readings: list[tuple[str, float, str]] = []  # encoding, chaos, text
-    for match in from_bytes(source, cp_isolation=list(DETECTED_ENCODINGS)):
-        try:
-            text = source.decode(match.encoding)  # the whole file, strictly
-        except (UnicodeDecodeError, LookupError):
-            continue
-        if all(text != seen for _encoding, _chaos, seen in readings):
-            readings.append((match.encoding.replace("_", "-"), match.chaos, text))
-    readings.sort(key=lambda reading: reading[1])
+    encoding: str
+    implausible: int  # characters that real text in this encoding would not hold (see below)
+    chaos: float  # charset-normalizer's measure of mess: 0 is clean text
+    text: str
+
+
+def _detect(path: Path, source: bytes) -> tuple[str, str]:
+    readings = _readings(source)
     if not readings:
         raise InputError(
             _(
@@ -231,7 +233,7 @@ def _detect(path: Path, source: bytes) -> tuple[str, str]:
             hint=_encoding_hint(),
         )
     best, *others = readings
-    rival = next((other for other in others if other[1] - best[1] < SURE_MARGIN), None)
+    rival = next((other for other in others if _as_likely(other, best)), None)
     if rival is not None:
         raise InputError(
             _(
@@ -239,14 +241,83 @@ def _detect(path: Path, source: bytes) -> tuple[str, str]:
                 "as {first} ({first_sample}) or as {second} ({second_sample})."
             ).format(
                 file=path.name,
-                first=best[0],
-                first_sample=_where_they_differ(best[2], rival[2]),
-                second=rival[0],
-                second_sample=_where_they_differ(rival[2], best[2]),
+                first=best.encoding,
+                first_sample=_where_they_differ(best.text, rival.text),
+                second=rival.encoding,
+                second_sample=_where_they_differ(rival.text, best.text),
             ),
             hint=_encoding_hint(),
         )
-    return best[2].removeprefix("\ufeff"), best[0]
+    return best.text.removeprefix("\ufeff"), best.encoding
+
+
+def _readings(source: bytes) -> list[_Reading]:
+    """Every distinct strict reading of ``source``, the likeliest first."""
+    from charset_normalizer import from_bytes
+    from charset_normalizer.md import mess_ratio
+
+    detected = {
+        match.encoding: match.chaos
+        for match in from_bytes(source, cp_isolation=list(DETECTED_ENCODINGS))
+    }
+    readings: list[_Reading] = []
+    for encoding in DETECTED_ENCODINGS:
+        if encoding.startswith("utf_16") and encoding not in detected:
+            continue  # almost any even-length bytes decode as UTF-16: only when the detector says
+        try:
+            text = source.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if any(reading.text == text for reading in readings):
+            continue  # cp1252 and latin-1 agree unless bytes 0x80-0x9f are there
+        chaos = detected.get(encoding)
+        if chaos is None:  # the detector stopped early at another: measure this one the same way
+            chaos = mess_ratio(text[:_CHAOS_SAMPLE], maximum_threshold=1.0)
+        readings.append(_Reading(encoding.replace("_", "-"), _implausible(text), chaos, text))
+    readings.sort(key=lambda reading: (reading.implausible, reading.chaos))
+    return readings
+
+
+def _as_likely(other: _Reading, best: _Reading) -> bool:
+    if other.implausible == best.implausible:
+        return other.chaos - best.chaos < SURE_MARGIN
+    return other.implausible == best.implausible + 1 and other.chaos <= best.chaos
+
+
+_CHAOS_SAMPLE = 64 * 1024
+_IMPLAUSIBLE_SAMPLE = 500  # lines
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: The characters cp1252 and latin-1 read bytes 0x80-0xff as.
+_LATIN = frozenset(bytes(range(0x80, 0x100)).decode("cp1252", errors="ignore")) | frozenset(
+    bytes(range(0xA0, 0x100)).decode("latin-1")
+)
+
+
+def _implausible(text: str) -> int:
+    """How many characters of ``text`` real text would not hold: the marks of mojibake.
+
+    Private-use, unassigned and control characters; half-width katakana glued to a Latin
+    letter (cp1252 "Ü" read as cp932: "ﾜbung"); and in Latin text, a non-ASCII character beside
+    another where either is not a letter (cp932 "定例" read as cp1252: "’è—á"), which German,
+    French or Spanish words ("Größe") never make.
+    """
+    # The first lines that hold anything but ASCII say it as well as the whole file would.
+    lines = [line for line in text.splitlines() if not line.isascii()][:_IMPLAUSIBLE_SAMPLE]
+    text = "\n".join(lines)
+    count = 0
+    for match in _NON_ASCII.finditer(text):
+        char, index = match.group(), match.start()
+        before = text[index - 1] if index else ""
+        after = text[index + 1 : index + 2]
+        if unicodedata.category(char) in ("Co", "Cn", "Cc") or char == "\ufffd":
+            count += 1
+        elif "\uff61" <= char <= "\uff9f":
+            count += any(c.isascii() and c.isalpha() for c in (before, after))
+        elif char in _LATIN:
+            count += any(
+                c in _LATIN and not (c.isalpha() and char.isalpha()) for c in (before, after)
+            )
+    return count
 
 
 def _encoding_hint() -> str:
