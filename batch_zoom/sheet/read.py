@@ -297,9 +297,9 @@ def _implausible(text: str) -> int:
     """How many characters of ``text`` real text would not hold: the marks of mojibake.
 
     Private-use, unassigned and control characters; half-width katakana glued to a Latin
-    letter (cp1252 "Ü" read as cp932: "ﾜbung"); and in Latin text, a non-ASCII character beside
-    another where either is not a letter (cp932 "定例" read as cp1252: "’è—á"), which German,
-    French or Spanish words ("Größe") never make.
+    letter (cp1252 "Ü" read as cp932: "ﾜbung"), or a kanji between two; and in Latin text, a
+    non-ASCII character beside another where either is not a letter (cp932 "定例" read as
+    cp1252: "’è—á"), which German, French or Spanish words ("Größe") never make.
     """
     # The first lines that hold anything but ASCII say it as well as the whole file would.
     lines = [line for line in text.splitlines() if not line.isascii()][:_IMPLAUSIBLE_SAMPLE]
@@ -313,6 +313,8 @@ def _implausible(text: str) -> int:
             count += 1
         elif "\uff61" <= char <= "\uff9f":
             count += any(c.isascii() and c.isalpha() for c in (before, after))
+        elif char >= "\u3000":  # a kanji or kana inside a Latin word ("ação" as cp932: "a鈬o")
+            count += all(c.isascii() and c.isalpha() for c in (before, after))
         elif char in _LATIN:
             count += any(
                 c in _LATIN and not (c.isalpha() and char.isalpha()) for c in (before, after)
