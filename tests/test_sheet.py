@@ -16,12 +16,14 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from batch_zoom.errors import InputError, OutputError
 from batch_zoom.models import COLUMN_ALIASES, RowResult, Status, normalize_header
 from batch_zoom.sheet import write as output_module
-from batch_zoom.sheet.read import Table, read_table
+from batch_zoom.sheet.read import Table, _decode, read_table
 from batch_zoom.sheet.write import write_output
 
 HEADERS = ["topic", "start_time", "duration", "timezone", "host", "agenda", "room"]
@@ -296,6 +298,94 @@ def test_other_encodings_are_detected_not_guessed(tmp_path: Path, topic: str, en
     table = read_table(path)
     assert table.encoding == encoding
     assert table.rows[0].get("topic") == topic
+
+
+_LATIN_WORDS = [
+    "Übung",
+    "Größe",
+    "Café",
+    "crème",
+    "Réunion",
+    "équipe",
+    "niño",
+    "año",
+    "señal",
+    "Møde",
+    "på",
+    "kontoret",
+    "Reunião",
+    "ação",
+    "Grüße",
+    "Straße",
+    "Äpfel",
+    "Öl",
+    "français",
+    "naïve",
+    "déjà",
+    "Zürich",
+    "Köln",
+    "Málaga",
+    "São",
+    "façade",
+    "Ærø",
+    "Åland",
+    "Budget",
+    "5€",
+    "–",
+    "“draft”",
+]
+_JAPANESE_WORDS = [
+    "定例",
+    "会議",
+    "研修",
+    "新入社員",
+    "第1回",
+    "打合せ",
+    "田中",
+    "佐藤",
+    "週次",
+    "レビュー",
+    "ミーティング",
+    "予算",
+    "東京",
+    "ｶﾀｶﾅ",
+    "会議室A",
+    "全体会",
+    "説明会",
+    "×2",
+    "±5分",
+    "【重要】",
+    "「案」",
+]
+_ASCII_WORDS = ["Weekly", "sync", "planning", "review", "team", "Q1", "onboarding"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from([("cp1252", _LATIN_WORDS), ("cp932", _JAPANESE_WORDS)]).flatmap(
+        lambda pair: st.tuples(
+            st.just(pair[0]),
+            st.lists(
+                st.lists(st.sampled_from(pair[1] + _ASCII_WORDS), min_size=1, max_size=4),
+                min_size=1,
+                max_size=6,
+            ),
+        )
+    )
+)
+def test_detection_reads_right_or_asks_never_guesses_wrong(
+    case: tuple[str, list[list[str]]],
+) -> None:
+    encoding, topics = case
+    text = "topic,start_time,duration\r\n" + "".join(
+        f"{' '.join(words)},2030-01-05 09:00,30\r\n" for words in topics
+    )
+    try:
+        decoded, _used = _decode(Path("in.csv"), text.encode(encoding), None)
+    except InputError as refused:
+        assert "--encoding" in refused.hint
+        return
+    assert decoded == text
 
 
 def test_encoding_flag_overrides_detection(tmp_path: Path):
