@@ -2,9 +2,9 @@
 
 This is the only module that prints. It translates; the work is done in ``batch``.
 
-Exit status: 0 every row is done (created, exists, updated, cancelled, planned); 1 some row needs
-attention (invalid, failed, deferred, missing, pending); 2 nothing could be attempted (input,
-settings or credentials); 3 an internal error (a bug); 130 interrupted with Ctrl-C.
+Exit status: 0 every row is done (created, exists, updated, cancelled, planned, skipped); 1 some
+row needs attention (invalid, failed, deferred, missing, pending); 2 nothing could be attempted
+(input, settings or credentials); 3 an internal error (a bug); 130 interrupted with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -120,6 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="run against a Zoom emulator on this computer; no account needed, "
         "the links are not real",
+    )
+    parser.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        metavar="dmy|mdy",
+        help="how to read a date like 03/04/2027: dmy (3 April) or mdy (March 4); "
+        "without it such a date is refused as ambiguous",
     )
     parser.add_argument(
         "--encoding",
@@ -260,6 +267,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         undo=args.undo,
         yes=args.yes,
         recreate_missing=args.recreate_missing,
+        date_order=args.date_order,
         registrant_emails=args.registrant_emails == "yes",
     )
 
@@ -315,6 +323,10 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
     out = _Echo(sys.stdout)
     for warning in report.warnings:
         _say(f"batch_zoom: warning: {warning}")
+    if settings.dry_run and not settings.quiet:
+        print(_("how the columns were read:"), file=out)
+        for reading in report.table.readings:
+            print(f"  {reading.describe()}", file=out)
     problems = [result for result in report.results if result.status.needs_attention]
     for result in problems[:SHOWN_PROBLEMS]:
         message = (

@@ -57,6 +57,7 @@ class Settings:
     undo: bool = False
     yes: bool = False
     recreate_missing: bool = False
+    date_order: str | None = None  # "dmy" or "mdy": how to read 03/04/2027; None: refuse it
     registrant_emails: bool = False  # Zoom's own confirmation email to each registrant
     connect_timeout: float = 10.0
     read_timeout: float = 30.0

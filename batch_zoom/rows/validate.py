@@ -19,8 +19,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from ..cells import cell_text, has_nul, is_empty, plain, quote, utf16_length
 from ..i18n import _
@@ -33,17 +34,21 @@ from ..models import (
     MeetingRequest,
     Recurrence,
     SheetRow,
+    SkippedRow,
     meeting_identity,
 )
+from .dates import DATE_ORDERS, DateRules, check_weekday, is_weekday, parse_date
 from .participants import parse_participants
 from .recurrence import parse_rule
 from .timing import (
+    duration_to_end,
     parse_duration,
-    parse_start,
-    parse_timezone,
     place,
+    read_start,
+    start_on,
     wall,
 )
+from .zones import check_season, parse_timezone
 
 # Limits from the meetingCreate request schema (Meetings.json) and NOTES.md.
 MAX_TOPIC = 200
@@ -85,13 +90,16 @@ class RowDefaults:
 
     ``options`` holds batch-wide raw values by canonical field name (``{"waiting_room": "yes"}``),
     read exactly like cells; a row's own non-empty cell wins. Allowed names: ``DEFAULTABLE_FIELDS``.
-    ``now`` (aware) turns on the check that a new meeting does not start in the past.
+    ``now`` (aware) turns on the check that a new meeting does not start in the past, and lets a
+    date without a year be read (the next such date). ``date_order`` ("dmy" or "mdy") settles
+    dates like 03/04/2027.
     """
 
     timezone: str
     host: str = "me"
     options: Mapping[str, Any] = field(default_factory=dict)
     now: datetime | None = None
+    date_order: str | None = None
     registrant_emails: bool = False  # whether Zoom emails each registrant a confirmation
 
     def __post_init__(self) -> None:
@@ -103,11 +111,13 @@ class RowDefaults:
             )
         if self.now is not None and self.now.utcoffset() is None:
             raise ValueError("RowDefaults.now must be timezone-aware")
+        if self.date_order is not None and self.date_order not in DATE_ORDERS:
+            raise ValueError(f"date_order must be one of {', '.join(DATE_ORDERS)}")
 
 
 def validate_rows(
     rows: Sequence[SheetRow], defaults: RowDefaults
-) -> list[MeetingRequest | CancelRequest | InvalidRow]:
+) -> list[MeetingRequest | CancelRequest | InvalidRow | SkippedRow]:
     """``validate_row`` for each row, in order, then refuse duplicates.
 
     A schedule row with the same identity (host, topic, start, duration) as an earlier one, or any
@@ -116,9 +126,9 @@ def validate_rows(
     plans = [validate_row(row, defaults) for row in rows]
     first_by_identity: dict[str, int] = {}
     first_by_meeting_id: dict[str, int] = {}
-    checked: list[MeetingRequest | CancelRequest | InvalidRow] = []
+    checked: list[MeetingRequest | CancelRequest | InvalidRow | SkippedRow] = []
     for plan in plans:
-        if isinstance(plan, InvalidRow):
+        if isinstance(plan, InvalidRow | SkippedRow):
             checked.append(plan)
             continue
         problems: list[str] = []
@@ -150,8 +160,11 @@ def validate_rows(
 
 def validate_row(
     row: SheetRow, defaults: RowDefaults
-) -> MeetingRequest | CancelRequest | InvalidRow:
+) -> MeetingRequest | CancelRequest | InvalidRow | SkippedRow:
     """One raw row -> what to do with it, or every reason it cannot be used."""
+    section = _section_note(row)
+    if section is not None:
+        return SkippedRow(row=row.number, note=section)
     problems = _Problems()
     cell = _cells_with_defaults(row, defaults)
 
@@ -162,11 +175,10 @@ def validate_row(
     topic = problems.check("topic", cell("topic"), _parse_topic)
     host = problems.check("host", cell("host"), _parse_host)
     timezone = problems.check("timezone", cell("timezone"), parse_timezone)
-    given_start = problems.check("start_time", cell("start_time"), parse_start)
-    start: datetime | None = None
-    if given_start is not None and timezone is not None:
-        start = problems.check("start_time", cell("start_time"), place, given_start, timezone)
-    duration = problems.check("duration", cell("duration"), parse_duration)
+    notes: list[str] = []
+    pinned: list[bool] = []
+    start = _start(row, cell, problems, defaults, timezone, meeting_id, notes, pinned)
+    duration = _duration(row, cell, problems, start, timezone, notes)
     identity_problems = problems.messages()
 
     if action is Action.CANCEL:
@@ -215,7 +227,7 @@ def validate_row(
     if problems:
         return InvalidRow(row=row.number, problems=tuple(problems.messages()))
     assert topic is not None and host is not None and timezone is not None
-    assert start is not None and duration is not None and given_start is not None
+    assert start is not None and duration is not None
     return MeetingRequest(
         row=row.number,
         host=host,
@@ -223,15 +235,139 @@ def validate_row(
         start=start,
         timezone=timezone,
         duration=duration,
-        pinned=given_start.tzinfo is not None,
+        pinned=any(pinned),
         agenda=agenda,
         passcode=passcode,
         settings={name: value for name, value in settings.items() if value is not None},
         recurrence=recurrence,
         meeting_id=meeting_id,
         action=Action.SCHEDULE,
+        notes=tuple(notes),
         participants=participants,
     )
+
+
+# --- when and how long -------------------------------------------------------------------------
+
+
+def _start(
+    row: SheetRow,
+    cell: Callable[[str], _Raw],
+    problems: _Problems,
+    defaults: RowDefaults,
+    timezone: str | None,
+    meeting_id: str | None,
+    notes: list[str],
+    pinned: list[bool],
+) -> datetime | None:
+    """The start, placed in the row's zone: from ``start_time`` alone, or ``date`` plus a time.
+    ``pinned`` is told whether the cell fixed the instant itself (Z or an offset)."""
+    today = None
+    if defaults.now is not None and timezone is not None:
+        today = defaults.now.astimezone(ZoneInfo(timezone)).date()
+    rules = DateRules(order=defaults.date_order, today=today, managed=meeting_id is not None)
+    given: datetime | None = None
+    weekday_only = is_weekday(plain(row.get("date")))  # a "Day" column holding "Mon"
+    if not is_empty(row.get("date")) and not weekday_only:
+        read = problems.check("date", cell("date"), parse_date, rules)
+        if read is not None:
+            day, note = read
+            notes.extend([note] if note else [])
+            problems.check("weekday", cell("weekday"), _check_weekday, day)
+            given = problems.check("start_time", cell("start_time"), start_on, day, rules)
+    else:
+        read_given = problems.check("start_time", cell("start_time"), read_start, rules)
+        if read_given is not None:
+            given, note = read_given
+            notes.extend([note] if note else [])
+            problems.check("weekday", cell("weekday"), _check_weekday, given.date())
+            if weekday_only:
+                problems.check("date", cell("date"), _check_weekday, given.date())
+    if given is None or timezone is None:
+        return None
+    start = problems.check("start_time", cell("start_time"), place, given, timezone)
+    if start is not None and given.tzinfo is None:
+        problems.check("timezone", cell("timezone"), check_season, start)
+    pinned.append(given.tzinfo is not None)
+    return start
+
+
+def _duration(
+    row: SheetRow,
+    cell: Callable[[str], _Raw],
+    problems: _Problems,
+    start: datetime | None,
+    timezone: str | None,
+    notes: list[str],
+) -> int | None:
+    """Minutes: from ``duration``, or from ``end_time`` (both given: they must agree)."""
+    if is_empty(row.get("end_time")):
+        return problems.check("duration", cell("duration"), parse_duration)
+    if start is None or timezone is None:
+        return None
+    read = problems.check("end_time", cell("end_time"), duration_to_end, start, timezone)
+    if read is None:
+        return None
+    minutes, note = read
+    notes.extend([note] if note else [])
+    if not is_empty(row.get("duration")):
+        given = problems.check("duration", cell("duration"), parse_duration)
+        if given is not None and given != minutes:
+            problems.add(
+                "duration",
+                _(
+                    "duration {duration} and end_time {end} disagree (the end is {minutes} minutes "
+                    "after the start); leave one of them empty"
+                ).format(
+                    duration=quote(row.get("duration")),
+                    end=quote(row.get("end_time")),
+                    minutes=minutes,
+                ),
+            )
+    return minutes
+
+
+def _check_weekday(value: Any, day: date) -> None:
+    if not is_empty(value):
+        check_weekday(value, day)
+
+
+#: Columns whose text alone makes a heading or a note, not a meeting.
+_LABEL_FIELDS = frozenset({"topic", "agenda", "date", "weekday"})
+#: Columns batch_zoom itself writes (a re-run reads its own words back there).
+_RESULT_FIELDS = frozenset({"status", "error"})
+
+
+def _section_note(row: SheetRow) -> str | None:
+    """Why a row is a section or note row (``【第1週】``, ``Week 2``), or None if it is not one.
+
+    Such a row holds text in one or two cells only, and no start, end or duration. A row with a
+    topic and a real date is a meeting whose time is missing (``invalid``), not a heading.
+    """
+    ours = {
+        name: plain(value)
+        for name, value in row.cells.items()
+        if name not in _RESULT_FIELDS and not is_empty(plain(value))
+    }
+    texts = [*ours.values(), *(plain(value) for value in row.other_cells)]
+    if not texts or len(texts) > 2 or not all(isinstance(value, str) for value in texts):
+        return None
+    if set(ours) - _LABEL_FIELDS:
+        return None
+    if "date" in ours and _is_a_date(ours["date"]):
+        return None
+    shown = ", ".join(quote(value) for value in texts)
+    return _("a section or note row ({text}): no start, end or duration, so not a meeting").format(
+        text=shown
+    )
+
+
+def _is_a_date(value: Any) -> bool:
+    try:
+        parse_date(value, DateRules(order="dmy", today=date(2000, 1, 1), managed=True))
+    except ValueError:
+        return False
+    return True
 
 
 # --- collecting problems -----------------------------------------------------------------------

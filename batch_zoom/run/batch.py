@@ -29,6 +29,7 @@ from ..models import (
     RowPlan,
     RowResult,
     SheetRow,
+    SkippedRow,
     Status,
 )
 from ..publish.calendar import CalendarEntry, write_calendar
@@ -49,7 +50,7 @@ from ..zoom.pacing import Pacer
 from .creates import create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
 from .journal import Journal, JournalState, read_state, skipped_lines_warning
-from .outcomes import invalid, made
+from .outcomes import invalid, made, skipped, with_notes
 from .registrants import planned, register_all, registration_work, settled_from_journal
 from .session import NoProgress, Progress, Session
 
@@ -115,6 +116,7 @@ def run_batch(
         host=settings.user,
         options=dict(settings.option_defaults),
         now=now(),
+        date_order=settings.date_order,
         registrant_emails=settings.registrant_emails,
     )
     plans = validate_rows(table.rows, defaults)
@@ -229,6 +231,8 @@ def _sort(
     for plan in plans:
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
+        elif isinstance(plan, SkippedRow):
+            results[plan.row] = skipped(plan)
         elif isinstance(plan, CancelRequest):
             work.cancels.append(plan)
         elif undo:
@@ -255,7 +259,7 @@ def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
     Sandbox links live under a ``.invalid`` host (a name that can never be real, RFC 2606). Only
     runs against Zoom's own API check it: a sandbox served on its own is managed like Zoom.
     """
-    if isinstance(plan, InvalidRow) or not plan.meeting_id:
+    if isinstance(plan, InvalidRow | SkippedRow) or not plan.meeting_id:
         return plan
     host = urlsplit(str(row.get("join_url") or "")).hostname or ""
     if not host.endswith(".invalid"):
@@ -282,6 +286,9 @@ def _plan_only(
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
             continue
+        if isinstance(plan, SkippedRow):
+            results[plan.row] = skipped(plan)
+            continue
         if isinstance(plan, MeetingRequest) and not undo and not plan.meeting_id:
             record = state.created.get(plan.identity)
             if record is not None:
@@ -302,6 +309,8 @@ def _plan_only(
                     f"; {plan.host} has more than Zoom's {DAILY_WRITES_PER_HOST} creates a day, "
                     "so expect this row to be deferred to a run after 00:00 UTC"
                 )
+        if isinstance(plan, MeetingRequest):
+            what = with_notes(plan, what)
         results[plan.row] = RowResult(
             plan.row, Status.PLANNED, meeting_id, error=what, host=plan.host, topic=plan.topic
         )

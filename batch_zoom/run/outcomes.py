@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import ConnectionLost, ZoomError
-from ..models import InvalidRow, MeetingRequest, RowResult, Status
+from ..models import InvalidRow, MeetingRequest, RowResult, SkippedRow, Status
 from ..zoom.retry import Verdict
 from .journal import MeetingRecord
 
@@ -28,7 +28,7 @@ def made(plan: MeetingRequest, status: Status, record: MeetingRecord, note: str 
         record.meeting_id,
         record.join_url or None,
         record.passcode or None,
-        note,
+        with_notes(plan, note),
         host=plan.host,
         topic=plan.topic,
     )
@@ -40,8 +40,17 @@ def problem(
     return RowResult(plan.row, status, meeting_id, error=error, host=plan.host, topic=plan.topic)
 
 
+def with_notes(plan: MeetingRequest, note: str) -> str:
+    """A result's note, followed by what was assumed in reading the row (a year, a next day)."""
+    return "; ".join(part for part in (note, *plan.notes) if part)
+
+
 def invalid(plan: InvalidRow) -> RowResult:
     return RowResult(plan.row, Status.INVALID, error=plan.message)
+
+
+def skipped(plan: SkippedRow) -> RowResult:
+    return RowResult(plan.row, Status.SKIPPED, error=plan.note)
 
 
 def pending_unknown(plan: MeetingRequest) -> RowResult:
