@@ -945,6 +945,7 @@ def test_fallback_uses_the_current_folder_when_the_output_folder_is_unusable(
     fallback = caught.value.fallback
     assert fallback is not None and fallback.parent == here.resolve()
     assert read_csv_records(fallback)[1][len(HEADERS)] == "81234567890"
+    assert stat.S_IMODE(fallback.stat().st_mode) == 0o600  # away from the output: private
 
 
 def test_nothing_writable_raises_without_fallback(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import os
 import re
 import tempfile
 from collections.abc import Sequence
@@ -450,6 +451,11 @@ def _save(output: Path, data: bytes) -> Path:
             write_atomically(candidate, data)
         except OSError:
             continue
+        if folder != tried[0]:
+            # Away from the output (the working folder, the system's temporary folder, which
+            # others can read): its passcodes are for the owner's eyes only.
+            with contextlib.suppress(OSError):
+                os.chmod(candidate, 0o600)
         raise failure(
             f"Could not write {output} ({reason}); the results were saved to {candidate} instead.",
             fallback=candidate,
