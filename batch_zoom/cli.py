@@ -489,7 +489,8 @@ class _Echo:
 def _survive_the_file_size_limit() -> None:
     """Past ``ulimit -f`` a write fails with EFBIG instead of SIGXFSZ killing the process.
 
-    Then a full file ends the run with one line and the journal intact, like a full disk.
+    Then a full file ends the run with one line and the journal intact, like a full disk. The
+    python command already ignores SIGXFSZ at start-up; a program embedding Python may not.
     """
     import signal
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -184,8 +185,10 @@ def run_out_of_room(
     if how == "file-size limit":
         import resource
 
-        def limit() -> None:  # SIGXFSZ is left as it is: the tool itself must ignore it
+        def limit() -> None:
             resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+            # SIGXFSZ kills by default; CPython ignores it at start-up, and so does the tool.
+            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
 
         return subprocess.run(
             command, cwd=folder, env=env, capture_output=True, text=True, preexec_fn=limit
