@@ -388,6 +388,24 @@ def test_detection_reads_right_or_asks_never_guesses_wrong(
     assert decoded == text
 
 
+def test_a_utf8_file_with_lines_in_another_encoding_says_where(tmp_path: Path):
+    path = tmp_path / "mixed.csv"
+    head = "topic,start_time,duration\r\nGröße,2030-01-05 09:00,30\r\n".encode()
+    path.write_bytes(head + "Café,2030-01-06 09:00,30\r\n".encode("cp1252"))  # pasted in
+    with pytest.raises(InputError, match="UTF-8 text except in places") as caught:
+        read_table(path)
+    assert "byte 0xe9 on line 3" in str(caught.value)
+
+
+def test_bytes_no_encoding_reads_cleanly_are_refused_not_read_as_mojibake(tmp_path: Path):
+    noise = bytes((0x80 + (n * 37) % 128) for n in range(60))
+    path = tmp_path / "noise.csv"
+    path.write_bytes(b"topic,start_time,duration\r\n" + noise + b",2030-01-05 09:00,30\r\n")
+    with pytest.raises(InputError, match="reads it cleanly") as caught:
+        read_table(path)
+    assert "--encoding" in caught.value.hint
+
+
 def test_encoding_flag_overrides_detection(tmp_path: Path):
     # One letter is as plausible in cp1252 (Ü) as in cp932 (ﾜ): the detector cannot be sure.
     # (Before the detector, any non-UTF-8, non-cp932 file was refused; cp1252 is now read.)

@@ -175,9 +175,30 @@ def _decode(path: Path, source: bytes, encoding: str | None) -> tuple[str, str]:
     if not _looks_like_utf16(source):
         try:
             return source.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as exc:
+            _refuse_mixed_utf8(path, source, exc)
     return _detect(path, source)
+
+
+def _refuse_mixed_utf8(path: Path, source: bytes, error: UnicodeDecodeError) -> None:
+    """Mostly UTF-8 with a few bytes that are not (lines pasted from a file in another
+    encoding): any single encoding reads part of it as mojibake, so say where instead."""
+    text = source.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    sound = sum(1 for char in text if not char.isascii() and char != "\ufffd")
+    if sound < 2 * broken:
+        return
+    line = source.count(b"\n", 0, error.start) + 1
+    raise InputError(
+        _(
+            "{file} is UTF-8 text except in places (the first: byte 0x{byte:02x} on line "
+            "{line}), so part of it was saved in another encoding."
+        ).format(file=path.name, byte=source[error.start], line=line),
+        hint=_(
+            "Retype that line (and any other that shows wrong characters) and save the file "
+            "again as 'CSV UTF-8', or pass --encoding if the whole file is in another encoding."
+        ),
+    )
 
 
 def _looks_like_utf16(source: bytes) -> bool:
@@ -219,10 +240,23 @@ def _detect(path: Path, source: bytes) -> tuple[str, str]:
             _(
                 "{file} is not UTF-8 text, and it reads as none of {encodings} either, so its "
                 "encoding is unknown."
-            ).format(file=path.name, encodings=", ".join(DETECTED_ENCODINGS)),
+            ).format(file=path.name, encodings=_listed(DETECTED_ENCODINGS)),
             hint=_encoding_hint(),
         )
     best, *others = readings
+    if best.implausible * _MOSTLY_CLEAN > _non_ascii(best.text) or best.chaos >= _TOO_MESSY:
+        raise InputError(
+            _(
+                "{file} is not UTF-8 text, and none of {encodings} reads it cleanly (the "
+                "likeliest, {encoding}, reads {sample})."
+            ).format(
+                file=path.name,
+                encodings=_listed(DETECTED_ENCODINGS),
+                encoding=best.encoding,
+                sample=_first_implausible_word(best.text),
+            ),
+            hint=_encoding_hint(),
+        )
     rival = next((other for other in others if _as_likely(other, best)), None)
     if rival is not None:
         raise InputError(
@@ -275,12 +309,31 @@ def _as_likely(other: _Reading, best: _Reading) -> bool:
 
 
 _CHAOS_SAMPLE = 64 * 1024
+#: A reading is clean when at most one non-ASCII character in this many is implausible, and
+#: its chaos is under charset-normalizer's own threshold.
+_MOSTLY_CLEAN = 50
+_TOO_MESSY = 0.2
 _IMPLAUSIBLE_SAMPLE = 500  # lines
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 #: The characters cp1252 and latin-1 read bytes 0x80-0xff as.
 _LATIN = frozenset(bytes(range(0x80, 0x100)).decode("cp1252", errors="ignore")) | frozenset(
     bytes(range(0xA0, 0x100)).decode("latin-1")
 )
+
+
+def _listed(encodings: Iterable[str]) -> str:
+    return ", ".join(encoding.replace("_", "-") for encoding in encodings)
+
+
+def _non_ascii(text: str) -> int:
+    return sum(1 for char in text if not char.isascii())
+
+
+def _first_implausible_word(text: str) -> str:
+    for word in text.split():
+        if not word.isascii() and _implausible(word):
+            return quote(word)
+    return quote(next((word for word in text.split() if not word.isascii()), text))
 
 
 def _implausible(text: str) -> int:
