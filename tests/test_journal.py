@@ -149,3 +149,20 @@ def test_a_malformed_line_is_skipped_and_counted(tmp_path: Path, line: str | byt
     reopened.close()
     assert reopened.state.malformed_lines == [3]
     assert reopened.state.in_flight == {"a", "b"} and not reopened.state.created
+
+
+def test_a_zero_filled_tail_is_skipped_and_two_journals_run_together_are_checked(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "j"
+    with Journal(path, "sandbox") as journal:
+        journal.record("sending", id="a")
+    with path.open("ab") as raw:
+        raw.write(b"\x00" * 40)  # what a power cut can leave at the end of a file
+    reopened = Journal(path, "sandbox")
+    reopened.close()
+    assert reopened.state.in_flight == {"a"} and not reopened.state.malformed_lines
+    with path.open("a") as text:
+        text.write('\n{"event": "journal", "format": 1, "target": "elsewhere"}\n')
+    with pytest.raises(ConfigError, match="belongs to elsewhere"):
+        Journal(path, "sandbox")

@@ -53,6 +53,7 @@ _EVENTS = frozenset(
 )
 _TEXT_FIELDS = ("id", "join_url", "passcode", "host", "email", "registrant_id")
 _LIST_FIELDS = ("fields", "emails")  # lists of text
+_BLANK = b" \t\r\n\x00"  # what a line may be padded with: spaces, CRLF, a crash's zero fill
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,11 @@ def _read(path: Path) -> tuple[dict[str, Any], Iterator[tuple[int, dict[str, Any
             ),
             hint=_("check the file's permissions, then run again"),
         ) from error
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw:
+    # UTF-16 by its mark, or by a NUL in every other byte. (A few NULs are not: a power cut can
+    # leave a file's tail zero-filled; those lines are skipped like a torn one.)
+    marked = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    interleaved = raw.count(b"\x00") * 4 >= len(raw) and raw.strip(_BLANK)
+    if marked or interleaved:
         raise ConfigError(
             _(
                 "the journal {path} is no longer UTF-8 text (saved again as UTF-16 by an "
@@ -206,8 +211,8 @@ def _read(path: Path) -> tuple[dict[str, Any], Iterator[tuple[int, dict[str, Any
             ).format(path=path),
             hint=_unreadable_hint(),
         )
-    lines = raw.removeprefix(codecs.BOM_UTF8).split(b"\n")
-    first = next((index for index, line in enumerate(lines) if line.strip()), None)
+    lines = [line.strip(_BLANK) for line in raw.removeprefix(codecs.BOM_UTF8).split(b"\n")]
+    first = next((index for index, line in enumerate(lines) if line), None)
     if first is None:
         raise ConfigError(
             _("the journal {path} is empty, so what earlier runs made is unknown").format(
@@ -237,7 +242,7 @@ def _read(path: Path) -> tuple[dict[str, Any], Iterator[tuple[int, dict[str, Any
     def events() -> Iterator[tuple[int, dict[str, Any] | None]]:
         for index in range(first + 1, len(lines)):
             line = lines[index]
-            if not line.strip():
+            if not line:
                 continue
             yield index + 1, _event(line)
 
@@ -344,6 +349,19 @@ class Journal:
 
     def _load(self) -> None:
         header, events = _read(self.path)
+        self._check_owner(header)
+        for number, event in events:
+            if event is None:
+                self.state.malformed_lines.append(number)
+                self.skipped_lines += 1
+            elif event.get("event") == "torn":
+                self.skipped_lines += 1
+            elif event.get("event") == "journal":  # two journals run together
+                self._check_owner(event)
+            else:
+                self.state.apply(event)
+
+    def _check_owner(self, header: dict[str, Any]) -> None:
         if header.get("target") != self.target:
             raise ConfigError(
                 _("the journal {path} belongs to {owner}, not to {target}").format(
@@ -354,14 +372,6 @@ class Journal:
                     "choose another output with -o, or move the journal away"
                 ),
             )
-        for number, event in events:
-            if event is None:
-                self.state.malformed_lines.append(number)
-                self.skipped_lines += 1
-            elif event.get("event") == "torn":
-                self.skipped_lines += 1
-            else:
-                self.state.apply(event)
 
     def record(self, event: str, **fields: Any) -> None:
         """Append one event and make it durable before returning; OutputError if it cannot."""
