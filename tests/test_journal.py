@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from batch_zoom.errors import ConfigError, OutputError
-from batch_zoom.run.journal import Journal, JournalState, MeetingRecord
+from batch_zoom.run.journal import Journal, JournalState, MeetingRecord, read_state
 
 
 def test_events_fold_into_the_latest_state(tmp_path: Path) -> None:
@@ -166,3 +166,38 @@ def test_a_zero_filled_tail_is_skipped_and_two_journals_run_together_are_checked
         text.write('\n{"event": "journal", "format": 1, "target": "elsewhere"}\n')
     with pytest.raises(ConfigError, match="belongs to elsewhere"):
         Journal(path, "sandbox")
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+_hostile_event = st.fixed_dictionaries(
+    {"event": st.sampled_from(["sending", "created", "not_sent", "updating", "updated",
+                               "deleting", "deleted", "registering", "registered",
+                               "not_registered", "unregistered", "later"])},
+    optional={
+        name: _json
+        for name in ("id", "meeting_id", "join_url", "passcode", "host", "fields", "emails",
+                     "email", "registrant_id")
+    },
+)  # fmt: skip
+_hostile_line = (
+    _hostile_event.map(lambda event: json.dumps(event).encode())
+    | _json.map(lambda value: json.dumps(value).encode())
+    | st.binary(max_size=30).map(lambda raw: raw.replace(b"\x00", b"").replace(b"\n", b""))
+)  # (NUL-heavy bytes are refused as UTF-16 on purpose: a test of its own above)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_hostile_line, max_size=12))
+def test_no_journal_line_crashes_the_reader(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[bytes]
+) -> None:
+    path = tmp_path_factory.mktemp("hostile") / "out.csv.journal"
+    header = json.dumps({"event": "journal", "format": 1, "target": "sandbox"})
+    path.write_bytes(header.encode() + b"\n" + b"\n".join(lines) + b"\n")
+    with Journal(path, "sandbox") as journal:  # opens, folds, never raises
+        journal.record("sending", id="after")
+    assert "after" in read_state(path).in_flight
