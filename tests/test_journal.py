@@ -201,3 +201,14 @@ def test_no_journal_line_crashes_the_reader(
     with Journal(path, "sandbox") as journal:  # opens, folds, never raises
         journal.record("sending", id="after")
     assert "after" in read_state(path).in_flight
+
+
+def test_a_journal_saved_again_as_utf8_with_bom_and_crlf_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    with Journal(path, "sandbox") as journal:
+        journal.record("created", id="a", meeting_id="1", join_url="https://j/1")
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())  # Notepad's save
+    reopened = Journal(path, "sandbox")
+    reopened.close()
+    assert reopened.state.created["a"].meeting_id == "1" and not reopened.state.malformed_lines
