@@ -16,7 +16,9 @@ _QUOTE_LIMIT = 40
 #: What must never reach a terminal raw: C0 and C1 controls and DEL (escape sequences that
 #: retitle the window or clear the screen start with ESC or CSI), and the bidirectional
 #: overrides that make text read differently than it is.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]"
+)
 
 
 def plain(value: Any) -> Any:

@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 from conftest import Sleeps, meeting_rows, read_csv, write_csv
 
+from batch_zoom.cells import printable
 from batch_zoom.cli import main
 from batch_zoom.files import write_atomically
 from batch_zoom.sandbox import ZoomSandbox
@@ -344,3 +345,18 @@ def test_a_dry_run_refuses_an_unreadable_journal_too(
     (tmp_path / "in_scheduled.csv.journal").write_bytes(b"\n\n")
     assert main([str(path), "--dry-run"]) == 2
     assert "is empty" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ("\x1b]0;owned\x07", "\\x1b]0;owned\\x07"),  # retitles the terminal window
+        ("\x1b[2J\x9b3J", "\\x1b[2J\\x9b3J"),  # clears the screen (ESC and CSI forms)
+        ("line\nbreak\r", "line\\x0abreak\\x0d"),
+        ("evil\u202eexe.txt", "evil\\u202eexe.txt"),  # right-to-left override
+        ("a\u2028b", "a\\u2028b"),
+        ("会議室A – Größe", "会議室A – Größe"),  # letters of every script pass unchanged
+    ],
+)
+def test_printable_escapes_what_could_drive_a_terminal(cell: str, shown: str) -> None:
+    assert printable(cell) == shown
