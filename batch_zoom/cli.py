@@ -26,6 +26,7 @@ from . import __version__
 from .cells import printable
 from .config import (
     DEFAULT_RATE,
+    DEFAULT_RECHECK_SECONDS,
     DEFAULT_WORKERS,
     Credentials,
     Settings,
@@ -37,7 +38,8 @@ from .config import (
 )
 from .errors import BatchZoomError, ConfigError, OutOfSpace
 from .i18n import LANGUAGES, _, argparse_speaks, choose_language, use_language
-from .models import RegistrationStatus, Status
+from .models import RegistrationStatus, Status, row_prefix
+from .run.audit import duplicate_message
 from .run.batch import BatchReport, UndoPlan, run_batch
 
 EXIT_OK, EXIT_ATTENTION, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -91,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="OUTPUT",
         help="where to write the result (default: INPUT_scheduled beside it, e.g. "
-        "december_scheduled.xlsx; an output given as INPUT is updated in place)",
+        "december_scheduled.xlsx, or INPUT_sandbox with --sandbox; an output given as INPUT "
+        "is updated in place)",
     )
     parser.add_argument(
         "--sheet",
@@ -150,6 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"requests in flight at once (default {DEFAULT_WORKERS})",
     )
     parser.add_argument(
+        "--lookup-wait",
+        type=float,
+        default=DEFAULT_RECHECK_SECONDS,
+        metavar="SECONDS",
+        help="when a create got no clear answer and the meeting is not on Zoom yet, how long to "
+        "wait before looking once more (Zoom may still be making it) and only then sending it "
+        f"again (default {DEFAULT_RECHECK_SECONDS:g})",
+    )
+    parser.add_argument(
         "--quiet",
         "-q",
         action="store_true",
@@ -172,6 +184,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="schedule again a row whose meeting was deleted in Zoom "
         "(default: report it as missing)",
+    )
+    parser.add_argument(
+        "--remove-duplicates",
+        action="store_true",
+        help="when Zoom holds a second meeting for a row (e.g. a late create), delete the one "
+        "the output does not name (default: report it, exit 1)",
     )
     options = parser.add_argument_group(
         "defaults for every row",
@@ -232,6 +250,8 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         ) from error
     if args.rate <= 0 or args.workers < 1:
         raise ConfigError("--rate must be above 0 and --workers at least 1")
+    if not 0 <= args.lookup_wait <= 3600:
+        raise ConfigError(_("--lookup-wait must be between 0 and 3600 seconds"))
     if not args.input.exists():
         raise ConfigError(
             f"{args.input} does not exist", hint="check the file name, or try samples/meetings.xlsx"
@@ -239,7 +259,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
     api_url, oauth_url = endpoints_from(environment)
     needs_zoom = not args.dry_run and not args.sandbox
     credentials = credentials_from(environment) if needs_zoom else None
-    output = output_path_for(args.input, args.output)
+    output = output_path_for(args.input, args.output, sandbox=args.sandbox)
     if args.dry_run and output.resolve() == args.input.resolve():
         # A dry run never overwrites the sheet it checks, not even its own earlier output.
         output = output.with_name(f"{output.stem}_dry_run{output.suffix}")
@@ -267,6 +287,8 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         undo=args.undo,
         yes=args.yes,
         recreate_missing=args.recreate_missing,
+        remove_duplicates=args.remove_duplicates,
+        recheck_seconds=args.lookup_wait,
         date_order=args.date_order,
         registrant_emails=args.registrant_emails == "yes",
     )
@@ -322,7 +344,7 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         return EXIT_OK
     out = _Echo(sys.stdout)
     for warning in report.warnings:
-        _say(f"batch_zoom: warning: {warning}")
+        _say(_("batch_zoom: warning: {warning}").format(warning=warning))
     if settings.dry_run and not settings.quiet:
         print(_("how the columns were read:"), file=out)
         for reading in report.table.readings:
@@ -331,7 +353,7 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
     for result in problems[:SHOWN_PROBLEMS]:
         message = (
             result.error
-            if result.error.startswith("row ")
+            if result.error.startswith(("row ", row_prefix(result.row)))
             else (f"row {result.row}: {result.status.value}: {result.error}")
         )
         print(message, file=out)
@@ -355,6 +377,12 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
     parts = [f"{counts[status]} {status.value}" for status in Status if counts[status]]
     if not settings.quiet or problems:
         print(f"{len(report.results)} rows: {', '.join(parts) or 'nothing to do'}", file=out)
+    if report.receipt is not None:
+        for duplicate in report.receipt.duplicates:
+            print(duplicate_message(duplicate), file=out)
+        for line in report.receipt.problems.values():
+            print(line, file=out)
+        print(report.receipt.line(), file=out)
     if report.registrations and (not settings.quiet or people_problems):
         tally = Counter(person.status for person in report.registrations)
         print(
@@ -436,6 +464,7 @@ def _sandbox(settings: Settings) -> Iterator[Settings]:
             oauth_url=sandbox.oauth_url,
             credentials=credentials,
             settle_seconds=0.2,
+            recheck_seconds=min(settings.recheck_seconds, 0.5),  # it makes meetings at once
         )
 
 

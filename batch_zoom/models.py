@@ -13,6 +13,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .i18n import N_, _
+
 
 class Status(StrEnum):
     """What became of a row. The values are the words written to the ``status`` column."""
@@ -278,7 +280,16 @@ class InvalidRow:
     @property
     def message(self) -> str:
         """``row 7: duration "abc" is not a number of minutes; ...``"""
-        return f"row {self.row}: " + "; ".join(self.problems)
+        return _(ROW_MESSAGE).format(row=self.row, problems=_("; ").join(self.problems))
+
+
+#: How a message about one row reads: ``row 7: ...`` (``7行目: ...`` in Japanese).
+ROW_MESSAGE = N_("row {row}: {problems}")
+
+
+def row_prefix(row: int) -> str:
+    """How a message about ``row`` begins in the language in use (``row 7: ``, ``7行目: ``)."""
+    return _(ROW_MESSAGE).format(row=row, problems="")
 
 
 @dataclass(frozen=True)

@@ -125,3 +125,25 @@ def delete_behind_the_tools_back(sandbox: ZoomSandbox, meeting_id: str) -> None:
         timeout=5,
     )
     assert answer.status_code == 204
+
+
+def create_behind_the_tools_back(sandbox: ZoomSandbox, meeting: dict[str, Any]) -> int:
+    """Someone (another tool, a late create) makes a second meeting like ``meeting``, a moment
+    later; returns its id."""
+    token = requests.post(
+        sandbox.oauth_url,
+        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
+        auth=("sandbox-client", "sandbox-secret"),
+        timeout=5,
+    ).json()["access_token"]
+    body = {key: meeting[key] for key in ("topic", "start_time", "duration", "timezone")}
+    body["type"] = 2
+    sandbox.advance(1)  # created a second later: the newer of the two
+    answer = requests.post(
+        f"{sandbox.api_url}/users/{meeting['host_email']}/meetings",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    assert answer.status_code == 201
+    return int(answer.json()["id"])

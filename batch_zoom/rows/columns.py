@@ -23,7 +23,7 @@ from datetime import datetime, time
 from typing import Any
 
 from ..cells import is_empty, quote
-from ..i18n import _
+from ..i18n import N_, _
 from ..models import (
     AMBIGUOUS_HEADERS,
     COLUMN_ALIASES,
@@ -31,6 +31,7 @@ from ..models import (
     STANDS_IN_FOR,
     normalize_header,
 )
+from .fields import field_label
 
 #: Normalized header text -> canonical field. Aliases are unique across fields by design.
 ALIASES: dict[str, str] = {
@@ -43,8 +44,8 @@ _AMBIGUOUS: dict[str, tuple[str, str]] = {
     normalize_header(header): meanings for header, meanings in AMBIGUOUS_HEADERS.items()
 }
 
-#: How a field is named in the dry run's lines.
-FIELD_WORDS = {"start_time": "start time", "end_time": "end time"}
+#: How a field is named in the dry run's lines, where it differs from ``fields.field_label``.
+FIELD_WORDS = {"start_time": N_("start time"), "end_time": N_("end time")}
 
 #: How many values of an ambiguous column are looked at.
 SAMPLE = 50
@@ -61,12 +62,13 @@ class ColumnReading:
 
     def describe(self) -> str:
         """``時間 → start time (values look like 9:00)``"""
-        if self.field is None:
-            what = _("not ours, kept as it is")
-        else:
-            what = FIELD_WORDS.get(self.field, self.field)
+        what = _("not ours, kept as it is") if self.field is None else _word(self.field)
         line = f"{self.header} → {what}"
-        return f"{line} ({self.reason})" if self.reason else line
+        return (
+            _("{reading} ({reason})").format(reading=line, reason=self.reason)
+            if self.reason
+            else line
+        )
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,7 @@ def _decide(
 
 
 def _word(name: str) -> str:
-    return FIELD_WORDS.get(name, name)
+    return _(FIELD_WORDS[name]) if name in FIELD_WORDS else field_label(name)
 
 
 _CLOCK_WORDS = re.compile(r"(午前|午後|am|pm|a\.m\.|p\.m\.|\d時(?!間))", re.I)

@@ -87,9 +87,11 @@ _DURATION_FORMATS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], float]
 def parse_start(value: Any) -> datetime:
     """The start as written: naive for a wall time, aware for a pinned instant (Z or offset)."""
     if is_empty(value):
-        raise ValueError("{field} is empty (every meeting needs a date and time)")
+        raise ValueError(
+            _("{field} is empty (every meeting needs a date and time)").format(field="{field}")
+        )
     if isinstance(value, bool):
-        raise ValueError(f"{{field}} {quote(value)} is not a date and time")
+        raise ValueError(_not_a_date_and_time(value))
     if isinstance(value, datetime):
         plain = datetime(
             value.year, value.month, value.day, value.hour, value.minute, value.second,
@@ -97,9 +99,11 @@ def parse_start(value: Any) -> datetime:
         )  # fmt: skip
         return _round_to_second(plain)
     if isinstance(value, date):
-        raise ValueError(f"{{field}} {quote(value)} has no time of day")
+        raise ValueError(_no_time_of_day(value))
     if isinstance(value, time):
-        raise ValueError(f"{{field}} {quote(value)} has no date")
+        raise ValueError(
+            _("{field} {value} has no date").format(field="{field}", value=quote(value))
+        )
     if isinstance(value, int | float):
         return _from_excel_serial(value, value)
     text = " ".join(unicodedata.normalize("NFKC", str(value)).split())
@@ -111,21 +115,35 @@ def parse_start(value: Any) -> datetime:
         if match:
             return _start_from_match(match, value)
     raise ValueError(
-        f"{{field}} {quote(value)} is not a date and time (write it like 2026-12-17 15:00)"
+        _("{field} {value} is not a date and time (write it like 2026-12-17 15:00)").format(
+            field="{field}", value=quote(value)
+        )
     )
+
+
+def _not_a_date_and_time(value: Any) -> str:
+    return _("{field} {value} is not a date and time").format(field="{field}", value=quote(value))
+
+
+def _no_time_of_day(value: Any) -> str:
+    return _("{field} {value} has no time of day").format(field="{field}", value=quote(value))
 
 
 def _start_from_match(match: re.Match[str], original: Any) -> datetime:
     parts = match.groupdict()
     if parts["h"] is None:
-        raise ValueError(f"{{field}} {quote(original)} has no time of day")
+        raise ValueError(_no_time_of_day(original))
     hour = int(parts["h"])
     minute = int(parts["m"] or parts["m2"] or 0)
     second = int(parts["s"] or parts["s2"] or 0)
     half = (parts["half"] or parts["half2"] or "").casefold().replace(".", "")
     if half:
         if not 1 <= hour <= 12:
-            raise ValueError(f"{{field}} {quote(original)} is not a real time of day")
+            raise ValueError(
+                _("{field} {value} is not a real time of day").format(
+                    field="{field}", value=quote(original)
+                )
+            )
         hour = hour % 12 + (12 if half in ("pm", "午後") else 0)
     zone: tzinfo | None = None
     offset = parts.get("offset")
@@ -141,7 +159,11 @@ def _start_from_match(match: re.Match[str], original: Any) -> datetime:
             int(parts["y"]), int(parts["mo"]), int(parts["d"]), hour, minute, second, tzinfo=zone
         )
     except ValueError:
-        raise ValueError(f"{{field}} {quote(original)} is not a real date and time") from None
+        raise ValueError(
+            _("{field} {value} is not a real date and time").format(
+                field="{field}", value=quote(original)
+            )
+        ) from None
     if parts.get("wd"):
         try:
             check_weekday(parts["wd"], moment.date())
@@ -152,17 +174,21 @@ def _start_from_match(match: re.Match[str], original: Any) -> datetime:
 
 def _fixed_offset(sign: int, hours: int, minutes: int) -> tzinfo:
     if hours > 23 or minutes > 59:
-        raise ValueError("{field} has an impossible UTC offset")
+        raise ValueError(_("{field} has an impossible UTC offset").format(field="{field}"))
     return fixed_offset(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def _from_excel_serial(serial: float, original: Any) -> datetime:
     """Excel's day number (days since 1899-12-30), rounded to the nearest second."""
     if not math.isfinite(serial) or not 1 <= serial < _LAST_EXCEL_SERIAL:
-        raise ValueError(f"{{field}} {quote(original)} is not a date and time")
+        raise ValueError(_not_a_date_and_time(original))
     if float(serial).is_integer():
         day = _EXCEL_EPOCH + timedelta(days=int(serial))
-        raise ValueError(f"{{field}} {quote(original)} ({day:%Y-%m-%d}) has no time of day")
+        raise ValueError(
+            _("{field} {value} ({day}) has no time of day").format(
+                field="{field}", value=quote(original), day=f"{day:%Y-%m-%d}"
+            )
+        )
     return _EXCEL_EPOCH + timedelta(seconds=round(serial * 86400))
 
 
@@ -175,15 +201,21 @@ def place(value: Any, given: datetime, zone_name: str) -> datetime:
     """The start as an aware datetime in the row's zone."""
     zone = ZoneInfo(zone_name)
     if not _EARLIEST <= given.replace(tzinfo=None) <= _LATEST:  # beyond what a zone can convert
-        raise ValueError(f"{{field}} {quote(value)} is not a date and time Zoom can schedule")
+        raise ValueError(
+            _("{field} {value} is not a date and time Zoom can schedule").format(
+                field="{field}", value=quote(value)
+            )
+        )
     if given.tzinfo is not None:  # pinned: the instant is fixed, the zone is for display
         return given.astimezone(zone)
     # fold=0: of a wall time that occurs twice (the clocks going back), the first.
     local = given.replace(tzinfo=zone, fold=0)
     if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != given:
         raise ValueError(
-            f"{{field}} {quote(value)} does not exist in {zone_name} "
-            "(the clocks skip that time when daylight saving time starts)"
+            _(
+                "{field} {value} does not exist in {zone} "
+                "(the clocks skip that time when daylight saving time starts)"
+            ).format(field="{field}", value=quote(value), zone=zone_name)
         )
     return local
 
@@ -196,7 +228,9 @@ def wall(start: datetime, zone_name: str) -> str:
 
 def parse_duration(value: Any) -> int:
     if is_empty(value):
-        raise ValueError("{field} is empty (give the meeting's length in minutes)")
+        raise ValueError(
+            _("{field} is empty (give the meeting's length in minutes)").format(field="{field}")
+        )
     minutes: float | None = None
     if isinstance(value, bool | datetime | date):
         minutes = None
@@ -214,14 +248,23 @@ def parse_duration(value: Any) -> int:
                 minutes = to_minutes(match)
                 break
     if minutes is None:
-        raise ValueError(f"{{field}} {quote(value)} is not a number of minutes")
+        raise ValueError(
+            _("{field} {value} is not a number of minutes").format(
+                field="{field}", value=quote(value)
+            )
+        )
     whole = round(minutes)
     if abs(minutes - whole) > 1e-6:
-        raise ValueError(f"{{field}} {quote(value)} is not a whole number of minutes")
+        raise ValueError(
+            _("{field} {value} is not a whole number of minutes").format(
+                field="{field}", value=quote(value)
+            )
+        )
     if not MIN_DURATION <= whole <= MAX_DURATION:
         raise ValueError(
-            f"{{field}} {quote(value)} is out of range; "
-            f"Zoom allows {MIN_DURATION} to {MAX_DURATION} minutes"
+            _("{field} {value} is out of range; Zoom allows {least} to {most} minutes").format(
+                field="{field}", value=quote(value), least=MIN_DURATION, most=MAX_DURATION
+            )
         )
     return whole
 

@@ -38,6 +38,7 @@ from ..models import (
     meeting_identity,
 )
 from .dates import DATE_ORDERS, DateRules, check_weekday, is_weekday, parse_date
+from .fields import field_label
 from .participants import parse_participants
 from .recurrence import parse_rule
 from .timing import (
@@ -136,16 +137,20 @@ def validate_rows(
             earlier = first_by_meeting_id.get(plan.meeting_id)
             if earlier is not None:
                 problems.append(
-                    f'meeting_id "{plan.meeting_id}" is also on row {earlier}; '
-                    "one meeting can be managed by one row only"
+                    _(
+                        "meeting_id {meeting_id} is also on row {earlier}; "
+                        "one meeting can be managed by one row only"
+                    ).format(meeting_id=quote(plan.meeting_id), earlier=earlier)
                 )
         identity = plan.identity if isinstance(plan, MeetingRequest) else None
         if identity is not None:
             earlier = first_by_identity.get(identity)
             if earlier is not None:
                 problems.append(
-                    f"same host, topic, start and duration as row {earlier}; "
-                    "it would be the same meeting twice (change one of them or delete this row)"
+                    _(
+                        "same host, topic, start and duration as row {earlier}; it would be the "
+                        "same meeting twice (change one of them or delete this row)"
+                    ).format(earlier=earlier)
                 )
         if problems:
             checked.append(InvalidRow(row=plan.row, problems=tuple(problems)))
@@ -188,7 +193,7 @@ def validate_row(
         if meeting_id_bad:
             return InvalidRow(row=row.number, problems=tuple(problems.messages(["meeting_id"])))
         if meeting_id is None and identity is None:
-            lead = (
+            lead = _(
                 "a cancel row needs a meeting_id, or a valid topic, start_time and duration "
                 "to find the meeting"
             )
@@ -222,7 +227,10 @@ def validate_row(
     is_new = meeting_id is None  # a managed row's meeting may well have started already
     if is_new and start is not None and defaults.now is not None and start < defaults.now:
         assert timezone is not None
-        problems.add("start_time", f"start_time {wall(start, timezone)} is in the past")
+        problems.add(
+            "start_time",
+            _("start_time {start} is in the past").format(start=wall(start, timezone)),
+        )
 
     if problems:
         return InvalidRow(row=row.number, problems=tuple(problems.messages()))
@@ -402,9 +410,9 @@ class _Problems:
         except ValueError as error:
             message = str(error)
             if message.startswith("{field}"):
-                message = name + message.removeprefix("{field}")
+                message = field_label(name) + message.removeprefix("{field}")
             if raw.from_defaults:
-                message += " (the batch default)"
+                message = _("{problem} (the batch default)").format(problem=message)
             self.add(name, message)
             return None
 
@@ -438,7 +446,7 @@ def _cells_with_defaults(row: SheetRow, defaults: RowDefaults) -> Callable[[str]
 
 def _parse_topic(value: Any) -> str:
     if is_empty(value):
-        raise ValueError("{field} is empty (every meeting needs one)")
+        raise ValueError(_("{field} is empty (every meeting needs one)").format(field="{field}"))
     return _within(cell_text(value).strip(), MAX_TOPIC)
 
 
@@ -451,10 +459,7 @@ def _parse_agenda(value: Any) -> str | None:
 def _within(text: str, limit: int) -> str:
     """``text`` if Zoom's limit (counted in UTF-16 units, as Zoom counts) allows it."""
     if utf16_length(text) > limit:
-        raise ValueError(
-            f"{{field}} {quote(text)} is {utf16_length(text)} characters long; "
-            f"Zoom allows at most {limit}"
-        )
+        raise ValueError(_too_long(text, utf16_length(text), limit))
     return text
 
 
@@ -464,27 +469,35 @@ def _parse_host(value: Any) -> str:
         return "me"
     if _EMAIL.match(text) or _USER_ID.match(text):
         return text
-    raise ValueError(f'{{field}} {quote(value)} is not an email address, a Zoom user id or "me"')
+    raise ValueError(
+        _('{field} {value} is not an email address, a Zoom user id or "me"').format(
+            field="{field}", value=quote(value)
+        )
+    )
 
 
 def _parse_passcode(value: Any) -> str | None:
     if is_empty(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"{{field}} {quote(value)} is not a passcode")
+        raise ValueError(
+            _("{field} {value} is not a passcode").format(field="{field}", value=quote(value))
+        )
     text = cell_text(value).strip()
     if any(char.isspace() for char in text):
-        raise ValueError(f"{{field}} {quote(value)} contains a space; Zoom passcodes have none")
+        raise ValueError(
+            _("{field} {value} contains a space; Zoom passcodes have none").format(
+                field="{field}", value=quote(value)
+            )
+        )
     if not all("!" <= char <= "~" for char in text):
         raise ValueError(
-            f"{{field}} {quote(value)} may use only letters, digits and ASCII symbols such as "
-            "! @ # *"
+            _(
+                "{field} {value} may use only letters, digits and ASCII symbols such as ! @ # *"
+            ).format(field="{field}", value=quote(value))
         )
     if len(text) > MAX_PASSCODE:
-        raise ValueError(
-            f"{{field}} {quote(value)} is {len(text)} characters long; "
-            f"Zoom allows at most {MAX_PASSCODE}"
-        )
+        raise ValueError(_too_long(value, len(text), MAX_PASSCODE))
     return text
 
 
@@ -500,7 +513,9 @@ def _parse_yes_no(value: Any) -> bool | None:
         return True
     if word in _FALSE:
         return False
-    raise ValueError(f"{{field}} {quote(value)} is not yes or no")
+    raise ValueError(
+        _("{field} {value} is not yes or no").format(field="{field}", value=quote(value))
+    )
 
 
 def _parse_auto_recording(value: Any) -> str | None:
@@ -509,7 +524,9 @@ def _parse_auto_recording(value: Any) -> str | None:
     word = unicodedata.normalize("NFKC", cell_text(value)).strip().casefold()
     if word in _RECORDING_WORDS:
         return _RECORDING_WORDS[word]
-    raise ValueError(f"{{field}} {quote(value)} is not none, local or cloud")
+    raise ValueError(
+        _("{field} {value} is not none, local or cloud").format(field="{field}", value=quote(value))
+    )
 
 
 def _parse_alternative_hosts(value: Any) -> str | None:
@@ -526,9 +543,13 @@ def _parse_alternative_hosts(value: Any) -> str | None:
         elif entry.casefold() not in {host.casefold() for host in hosts}:
             hosts.append(entry)
     if bad:
-        listed = ", ".join(quote(entry) for entry in bad)
-        verb = "is not an email address" if len(bad) == 1 else "are not email addresses"
-        raise ValueError(f"{{field}} {listed} {verb}")
+        listed = _(", ").join(quote(entry) for entry in bad)
+        message = (
+            _("{field} {entries} is not an email address")
+            if len(bad) == 1
+            else _("{field} {entries} are not email addresses")
+        )
+        raise ValueError(message.format(field="{field}", entries=listed))
     return ";".join(hosts) or None
 
 
@@ -559,7 +580,11 @@ def _parse_meeting_id(value: Any) -> str | None:
             digits = re.sub(r"[ \-]", "", text)
     # Zoom's meeting ids are positive int64s (9 to 11 digits as shown to users today).
     if digits is None or not 1 <= len(digits) <= 19 or int(digits) == 0:
-        raise ValueError(f"{{field}} {quote(value)} is not a Zoom meeting ID (digits only)")
+        raise ValueError(
+            _("{field} {value} is not a Zoom meeting ID (digits only)").format(
+                field="{field}", value=quote(value)
+            )
+        )
     return digits.lstrip("0")
 
 
@@ -571,7 +596,15 @@ def _parse_action(value: Any) -> Action:
         return Action.SCHEDULE
     if word in _CANCEL_WORDS:
         return Action.CANCEL
-    raise ValueError(f"{{field}} {quote(value)} is not schedule or cancel")
+    raise ValueError(
+        _("{field} {value} is not schedule or cancel").format(field="{field}", value=quote(value))
+    )
 
 
 # --- small helpers -----------------------------------------------------------------------------
+
+
+def _too_long(value: Any, length: int, limit: int) -> str:
+    return _("{field} {value} is {length} characters long; Zoom allows at most {limit}").format(
+        field="{field}", value=quote(value), length=length, limit=limit
+    )
