@@ -267,6 +267,12 @@ def test_a_recurring_row_is_found_as_its_series(zoom_env: ZoomSandbox, tmp_path:
     result = read_csv(tmp_path / "in_scheduled.csv")
     assert [row["status"] for row in result] == ["exists", "exists", "created"]
     assert len(zoom_env.meetings()) == 4  # the other series is no duplicate: never deleted
+    made = result[2]["meeting_id"]
+    (tmp_path / "in_scheduled.csv.journal").unlink()  # the oldest match is the other series now
+    assert main([str(path)]) == 0
+    result = read_csv(tmp_path / "in_scheduled.csv")
+    assert [row["status"] for row in result] == ["exists"] * 3
+    assert result[2]["meeting_id"] == made and len(zoom_env.meetings()) == 4
 
 
 def test_a_token_refused_again_and_again_is_renewed_a_bounded_number_of_times(

@@ -49,7 +49,7 @@ from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.clock import ZoomClock
 from ..zoom.pacing import Pacer
-from .audit import Receipt, audit, mark_duplicates, rows_to_verify
+from .audit import Receipt, apply_receipt, audit, rows_to_verify
 from .creates import complete_link, create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
 from .journal import Journal, JournalState, MeetingRecord, read_state, skipped_lines_warning
@@ -287,7 +287,7 @@ def _execute(
             )
         results.update(session.results)
         if report.receipt is not None:
-            mark_duplicates(results, report.receipt)
+            apply_receipt(results, report.receipt)
         return results
 
 

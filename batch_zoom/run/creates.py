@@ -225,7 +225,7 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
     """
     claimed = {record.meeting_id for record in session.journal.state.created.values()}
     to_create: list[MeetingRequest] = []
-    matched: list[tuple[MeetingRequest, dict[str, Any], list[str]]] = []
+    matched: list[tuple[MeetingRequest, list[dict[str, Any]]]] = []
     by_host = _by_host(plans)
     # All hosts at once, under one waiting budget: a failing listing endpoint must not cost
     # ten minutes per host, one host after another.
@@ -250,13 +250,9 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
                 to_create.append(plan)
                 continue
             claimed.update(str(meeting.get("id")) for meeting in candidates)
-            others = [str(meeting.get("id")) for meeting in candidates[1:]]
-            matched.append((plan, candidates[0], others))
+            matched.append((plan, candidates))
     session.run_tasks(
-        [
-            partial(_adopt, session, plan, meeting, others, to_create)
-            for plan, meeting, others in matched
-        ]
+        [partial(_adopt, session, plan, candidates, to_create) for plan, candidates in matched]
     )
     return sorted(to_create, key=lambda plan: plan.row)
 
@@ -264,19 +260,30 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
 def _adopt(
     session: Session,
     plan: MeetingRequest,
-    listed: dict[str, Any],
-    others: list[str],
+    candidates: list[dict[str, Any]],
     to_create: list[MeetingRequest],
 ) -> None:
-    """Take a meeting found on Zoom as the row's; its passcode is read with one GET."""
-    try:
-        meeting = session.get(str(listed.get("id")))
-    except (ZoomError, ConnectionLost) as error:
-        session.settle(problem(plan, Status.FAILED, _unlisted(error)))
+    """Take the oldest meeting found on Zoom as the row's (its passcode read with one GET);
+    for a recurring row, the oldest of the same series."""
+    while candidates:
+        listed, candidates = candidates[0], candidates[1:]
+        try:
+            meeting = session.get(str(listed.get("id")))
+        except (ZoomError, ConnectionLost) as error:
+            session.settle(problem(plan, Status.FAILED, _unlisted(error)))
+            return
+        # Read now, not as listed: a meeting another row just moved (PATCH) is no longer this
+        # row's, though the listing taken before the edits still shows it here.
+        if (
+            meeting is not None
+            and plan.identity in matches_by_identity([meeting], plan.host)
+            and same_series(plan, meeting)
+        ):
+            break
+    else:  # gone meanwhile, or other series: this row is not on Zoom yet
+        to_create.append(plan)
         return
-    if meeting is None or not same_series(plan, meeting):
-        to_create.append(plan)  # gone meanwhile, or another series: this row is not on Zoom
-        return
+    others = [str(other.get("id")) for other in candidates]
     record = record_of({**listed, **meeting}, plan.host)
     _remember(session, plan, record, adopted=True, found=True)
     note = _(
