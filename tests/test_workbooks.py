@@ -9,9 +9,8 @@ and the schema's element order, a table holding the meetings covers the result c
 stays whole, the join links are links, a second run of the output finds every meeting and adds
 nothing twice, and the output re-opens in openpyxl and in LibreOffice with the same values.
 
-Checks marked ``needs_package_writer`` need issue 11's writer (``batch_zoom/sheet/patch.py``),
-which edits the package instead of re-saving it through openpyxl; until that module exists they
-are expected to fail (xfail, not strict). Once it exists the mark does nothing and they must pass.
+The writer these checks hold is ``batch_zoom/sheet/patch.py``, which edits the package instead
+of re-saving it through openpyxl.
 Only the standard library and openpyxl read the packages here, so the checks do not share a
 parser with the writer they check.
 """
@@ -19,7 +18,6 @@ parser with the writer they check.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import posixpath
 import re
 import shutil
@@ -47,13 +45,6 @@ from batch_zoom.sheet.read import read_table
 CORPUS = Path(__file__).resolve().parent / "workbooks"
 WORKBOOKS = sorted(path.name for path in CORPUS.glob("*.xls[xm]"))
 
-PACKAGE_WRITER = importlib.util.find_spec("batch_zoom.sheet.patch") is not None
-needs_package_writer = pytest.mark.xfail(
-    not PACKAGE_WRITER,
-    reason="needs issue 11's package writer (batch_zoom/sheet/patch.py): the openpyxl writer "
-    "re-saves the workbook and drops what it does not model",
-    strict=False,
-)
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -371,7 +362,6 @@ def test_every_meeting_row_is_scheduled_and_its_results_land_on_it(
     assert any(value.startswith("Summary") for value in values)
 
 
-@needs_package_writer
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_every_part_outside_the_results_is_byte_identical(
     corpus_runs: Callable[[str], Run], name: str
@@ -387,7 +377,6 @@ def test_every_part_outside_the_results_is_byte_identical(
     assert strange == [], f"parts the results do not need: {strange}"
 
 
-@needs_package_writer
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_every_original_cell_keeps_its_value_and_its_cached_result(
     corpus_runs: Callable[[str], Run], name: str
@@ -403,7 +392,6 @@ def test_every_original_cell_keeps_its_value_and_its_cached_result(
         assert lost == [], f"{kind}: {lost[:10]}"
 
 
-@needs_package_writer
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_the_meeting_sheet_keeps_its_features_in_schema_order(
     corpus_runs: Callable[[str], Run], name: str
@@ -503,7 +491,6 @@ def test_the_meeting_sheet_keeps_its_features_in_schema_order(
                 assert column_look(after, column) == column_look(before, column), f"column {column}"
 
 
-@needs_package_writer
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_the_workbook_part_only_gains_the_summary_sheet(
     corpus_runs: Callable[[str], Run], name: str
@@ -558,7 +545,6 @@ def test_the_package_is_whole(corpus_runs: Callable[[str], Run], name: str) -> N
             assert f"xmlns:{prefix}=" in head, f"{part}: mc:Ignorable names undeclared {prefix}"
 
 
-@needs_package_writer
 @pytest.mark.parametrize("name", [n for n in WORKBOOKS if "table-holds-meetings" in n])
 def test_a_table_that_holds_the_meetings_covers_the_result_columns(
     corpus_runs: Callable[[str], Run], name: str
@@ -587,7 +573,6 @@ def test_a_table_that_holds_the_meetings_covers_the_result_columns(
             assert autofilter.get("ref") == table.get("ref")
 
 
-@needs_package_writer
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_a_second_run_of_the_output_finds_everything_and_changes_nothing_more(
     corpus_runs: Callable[[str], Run], name: str, tmp_path: Path

@@ -11,6 +11,8 @@ import codecs
 import csv
 import io
 import math
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -18,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..cells import is_empty
+from ..cells import is_empty, quote
 from ..errors import InputError
 from ..i18n import _
 from ..models import COLUMN_ALIASES, REQUIRED_FIELDS, STANDS_IN_FOR, SheetRow, normalize_header
@@ -36,6 +38,13 @@ HEADER_SEARCH_ROWS = 20
 #: Characters that make a spreadsheet program treat a cell as a formula (OWASP CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+
+#: What a CSV file without a byte-order mark may be in, when it is not UTF-8: the detector
+#: (charset-normalizer) chooses among these. latin-1 reads the bytes cp1252 leaves undefined.
+DETECTED_ENCODINGS = ("cp932", "cp1252", "latin_1", "utf_16_le", "utf_16_be")
+#: Two readings of a file whose chaos (charset-normalizer's measure of mess: 0 is clean text)
+#: is closer than this, giving different text, make its encoding a guess.
+SURE_MARGIN = 0.1
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML, or a legacy .xls
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
@@ -135,6 +144,14 @@ def _read_csv(path: Path, source: bytes, encoding: str | None) -> Table:
 
 
 def _decode(path: Path, source: bytes, encoding: str | None) -> tuple[str, str]:
+    """The CSV file's text and the encoding it was read in.
+
+    ``--encoding`` wins. Else a byte-order mark says it; else UTF-8 when the bytes are valid
+    UTF-8 (text in another encoding almost never is); else the detector chooses among the
+    encodings a spreadsheet program saves CSV in here (cp932, cp1252/latin-1, UTF-16 without a
+    mark). When two of them read the file as different, equally plausible text, it is a guess:
+    the run stops and asks for ``--encoding`` rather than send mojibake to Zoom.
+    """
     if encoding:
         try:
             codecs.lookup(encoding)
@@ -153,20 +170,217 @@ def _decode(path: Path, source: bytes, encoding: str | None) -> tuple[str, str]:
             ) from None
         return text.removeprefix("\ufeff"), encoding
     if source.startswith(codecs.BOM_UTF8):
-        return source[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+        return _decode_marked(path, source[len(codecs.BOM_UTF8) :], "utf-8-sig", "utf-8")
     if source.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Excel's "Unicode Text" export.
-        return source.decode("utf-16", errors="replace").removeprefix("\ufeff"), "utf-16"
-    for candidate in ("utf-8", "cp932"):
+        return _decode_marked(path, source, "utf-16", "utf-16")
+    if not _looks_like_utf16(source):
         try:
-            return source.decode(candidate), candidate
+            return source.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as exc:
+            _refuse_mixed_utf8(path, source, exc)
+    return _detect(path, source)
+
+
+def _refuse_mixed_utf8(path: Path, source: bytes, error: UnicodeDecodeError) -> None:
+    """Mostly UTF-8 with a few bytes that are not (lines pasted from a file in another
+    encoding): any single encoding reads part of it as mojibake, so say where instead."""
+    text = source.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    sound = sum(1 for char in text if not char.isascii() and char != "\ufffd")
+    if sound < 2 * broken:
+        return
+    line = source.count(b"\n", 0, error.start) + 1
+    raise InputError(
+        _(
+            "{file} is UTF-8 text except in places (the first: byte 0x{byte:02x} on line "
+            "{line}), so part of it was saved in another encoding."
+        ).format(file=path.name, byte=source[error.start], line=line),
+        hint=_(
+            "Retype that line (and any other that shows wrong characters) and save the file "
+            "again as 'CSV UTF-8', or pass --encoding if the whole file is in another encoding."
+        ),
+    )
+
+
+def _looks_like_utf16(source: bytes) -> bool:
+    # Latin text in UTF-16 is every other byte NUL, which is valid UTF-8 too; a real UTF-8
+    # file has no NUL at all, or a stray one in a damaged cell.
+    return source.count(b"\x00") * 4 >= len(source)
+
+
+def _decode_marked(path: Path, source: bytes, name: str, codec: str) -> tuple[str, str]:
+    try:
+        return source.decode(codec).removeprefix("\ufeff"), name
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            _(
+                "{file} begins with the mark of {encoding} text but is not valid {encoding} "
+                "(byte 0x{byte:02x} at position {position})."
+            ).format(file=path.name, encoding=name, byte=source[exc.start], position=exc.start),
+            hint=_(
+                "Pass --encoding with the file's real encoding, or save it from Excel as "
+                "'CSV UTF-8'."
+            ),
+        ) from None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """The file's text read in one encoding, and how likely that reading is mojibake."""
+
+    encoding: str
+    implausible: int  # characters that real text in this encoding would not hold (see below)
+    chaos: float  # charset-normalizer's measure of mess: 0 is clean text
+    text: str
+
+
+def _detect(path: Path, source: bytes) -> tuple[str, str]:
+    readings = _readings(source)
+    if not readings:
+        raise InputError(
+            _(
+                "{file} is not UTF-8 text, and it reads as none of {encodings} either, so its "
+                "encoding is unknown."
+            ).format(file=path.name, encodings=_listed(DETECTED_ENCODINGS)),
+            hint=_encoding_hint(),
+        )
+    best, *others = readings
+    if best.implausible * _MOSTLY_CLEAN > _non_ascii(best.text) or best.chaos >= _TOO_MESSY:
+        raise InputError(
+            _(
+                "{file} is not UTF-8 text, and none of {encodings} reads it cleanly (the "
+                "likeliest, {encoding}, reads {sample})."
+            ).format(
+                file=path.name,
+                encodings=_listed(DETECTED_ENCODINGS),
+                encoding=best.encoding,
+                sample=_first_implausible_word(best.text),
+            ),
+            hint=_encoding_hint(),
+        )
+    rival = next((other for other in others if _as_likely(other, best)), None)
+    if rival is not None:
+        raise InputError(
+            _(
+                "{file} is not UTF-8 text, and its encoding cannot be told for sure: it reads "
+                "as {first} ({first_sample}) or as {second} ({second_sample})."
+            ).format(
+                file=path.name,
+                first=best.encoding,
+                first_sample=_where_they_differ(best.text, rival.text),
+                second=rival.encoding,
+                second_sample=_where_they_differ(rival.text, best.text),
+            ),
+            hint=_encoding_hint(),
+        )
+    return best.text.removeprefix("\ufeff"), best.encoding
+
+
+def _readings(source: bytes) -> list[_Reading]:
+    """Every distinct strict reading of ``source``, the likeliest first."""
+    from charset_normalizer import from_bytes
+    from charset_normalizer.md import mess_ratio
+
+    detected = {
+        match.encoding: match.chaos
+        for match in from_bytes(source, cp_isolation=list(DETECTED_ENCODINGS))
+    }
+    readings: list[_Reading] = []
+    for encoding in DETECTED_ENCODINGS:
+        if encoding.startswith("utf_16") and encoding not in detected:
+            continue  # almost any even-length bytes decode as UTF-16: only when the detector says
+        try:
+            text = source.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError(
-        f"{path.name} is neither UTF-8 nor Shift_JIS (cp932) text, so its encoding is unknown.",
-        hint="Pass --encoding (for example --encoding cp1252), or save it from Excel as "
-        "'CSV UTF-8'.",
+        if any(reading.text == text for reading in readings):
+            continue  # cp1252 and latin-1 agree unless bytes 0x80-0x9f are there
+        chaos = detected.get(encoding)
+        if chaos is None:  # the detector stopped early at another: measure this one the same way
+            chaos = mess_ratio(text[:_CHAOS_SAMPLE], maximum_threshold=1.0)
+        readings.append(_Reading(encoding.replace("_", "-"), _implausible(text), chaos, text))
+    readings.sort(key=lambda reading: (reading.implausible, reading.chaos))
+    return readings
+
+
+def _as_likely(other: _Reading, best: _Reading) -> bool:
+    if other.implausible == best.implausible:
+        return other.chaos - best.chaos < SURE_MARGIN
+    return other.implausible == best.implausible + 1 and other.chaos <= best.chaos
+
+
+_CHAOS_SAMPLE = 64 * 1024
+#: A reading is clean when at most one non-ASCII character in this many is implausible, and
+#: its chaos is under charset-normalizer's own threshold.
+_MOSTLY_CLEAN = 50
+_TOO_MESSY = 0.2
+_IMPLAUSIBLE_SAMPLE = 500  # lines
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: The characters cp1252 and latin-1 read bytes 0x80-0xff as.
+_LATIN = frozenset(bytes(range(0x80, 0x100)).decode("cp1252", errors="ignore")) | frozenset(
+    bytes(range(0xA0, 0x100)).decode("latin-1")
+)
+
+
+def _listed(encodings: Iterable[str]) -> str:
+    return ", ".join(encoding.replace("_", "-") for encoding in encodings)
+
+
+def _non_ascii(text: str) -> int:
+    return sum(1 for char in text if not char.isascii())
+
+
+def _first_implausible_word(text: str) -> str:
+    for word in text.split():
+        if not word.isascii() and _implausible(word):
+            return quote(word)
+    return quote(next((word for word in text.split() if not word.isascii()), text))
+
+
+def _implausible(text: str) -> int:
+    """How many characters of ``text`` real text would not hold: the marks of mojibake.
+
+    Private-use, unassigned and control characters; half-width katakana glued to a Latin
+    letter (cp1252 "Ü" read as cp932: "ﾜbung"), or a kanji between two; and in Latin text, a
+    non-ASCII character beside another where either is not a letter (cp932 "定例" read as
+    cp1252: "’è—á"), which German, French or Spanish words ("Größe") never make.
+    """
+    # The first lines that hold anything but ASCII say it as well as the whole file would.
+    lines = [line for line in text.splitlines() if not line.isascii()][:_IMPLAUSIBLE_SAMPLE]
+    text = "\n".join(lines)
+    count = 0
+    for match in _NON_ASCII.finditer(text):
+        char, index = match.group(), match.start()
+        before = text[index - 1] if index else ""
+        after = text[index + 1 : index + 2]
+        if unicodedata.category(char) in ("Co", "Cn", "Cc") or char == "\ufffd":
+            count += 1
+        elif "\uff61" <= char <= "\uff9f":
+            count += any(c.isascii() and c.isalpha() for c in (before, after))
+        elif char >= "\u3000":  # a kanji or kana inside a Latin word ("ação" as cp932: "a鈬o")
+            count += all(c.isascii() and c.isalpha() for c in (before, after))
+        elif char in _LATIN:
+            count += any(
+                c in _LATIN and not (c.isalpha() and char.isalpha()) for c in (before, after)
+            )
+    return count
+
+
+def _encoding_hint() -> str:
+    return _(
+        "Pass --encoding with the file's encoding (for example --encoding cp1252 for "
+        "Western European Windows, --encoding cp932 for Japanese), or save it from Excel as "
+        "'CSV UTF-8'."
     )
+
+
+def _where_they_differ(text: str, other: str) -> str:
+    """The first word of ``text`` that ``other`` reads differently, quoted for a message."""
+    for mine, theirs in zip(text.split(), other.split(), strict=False):
+        if mine != theirs:
+            return quote(mine)
+    return quote(text)
 
 
 def _parse_csv(text: str) -> tuple[str, list[list[str]]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import os
 import re
@@ -24,8 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from ..cells import is_empty
-from ..errors import OutputError
-from ..files import write_atomically
+from ..errors import OutOfSpace, OutputError
+from ..files import (
+    is_out_of_space,
+    out_of_space_hint,
+    resolved,
+    write_atomically,
+)
 from ..i18n import _
 from ..models import RESULT_COLUMNS, RowResult
 from ..summary import Section, rows_count, sections, summarize
@@ -279,7 +285,14 @@ def _excel_bytes(
         _put_table_sheet(book, sheet.title, extra)
 
     buffer = io.BytesIO()
-    book.save(buffer)
+    try:
+        book.save(buffer)
+    except Exception as error:  # openpyxl writes each sheet through a temporary file first
+        failure = _no_room_for_temporaries(error)
+        if failure is error:
+            raise
+        _forget_quietly(error)
+        raise failure from None
     return buffer.getvalue()
 
 
@@ -325,6 +338,49 @@ def _patched_bytes(
             f"{table.path.name} could not be opened again to write the results into it.",
             hint="Save the workbook again from Excel as .xlsx, or choose a .csv --output.",
         ) from None
+
+
+def _forget_quietly(error: BaseException) -> None:
+    """Let go of what a failed save left half-done, without Python printing about it.
+
+    openpyxl's sheet writers are generators holding an lxml file; closing one on a full disk
+    fails again, and Python would print "Exception ignored in ..." with a traceback when the
+    frames holding it are collected. They are collected here, with that report silenced.
+    """
+    import gc
+    import sys
+    import traceback
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        seen: BaseException | None = error
+        while seen is not None:
+            traceback.clear_frames(seen.__traceback__)
+            seen.__traceback__ = None
+            seen = seen.__context__
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
+def _no_room_for_temporaries(error: Exception) -> Exception:
+    """``OutOfSpace`` when saving failed for lack of room in the temporary folder (a full disk,
+    the file-size limit); else ``error`` itself, a bug. lxml reports it as ``IO_ENOSPC``."""
+    said = str(error)
+    named = [code for code in ("ENOSPC", "EFBIG", "EDQUOT") if code in said]
+    if (isinstance(error, OSError) and is_out_of_space(error)) or named:
+        if isinstance(error, OSError):
+            reason = os_reason(error)
+        else:  # lxml names the errno: IO_ENOSPC
+            reason = os.strerror(getattr(errno, named[0], 0)).lower()
+        return OutOfSpace(
+            _(
+                "could not build the workbook: no room in the temporary folder {folder} ({reason})"
+            ).format(folder=tempfile.gettempdir(), reason=reason),
+            hint=out_of_space_hint(),
+        )
+    return error
 
 
 def _copy_csv_rows(table: Table, sheet: Any) -> None:
@@ -523,11 +579,13 @@ def _is_our_summary(sheet: Any) -> bool:
 
 
 def _save(output: Path, data: bytes) -> Path:
+    output = resolved(output)  # through a symlink: write its target, keep the link
     try:
         write_atomically(output, data)
         return output
     except OSError as exc:
         reason = os_reason(exc)
+        failure = OutOfSpace if is_out_of_space(exc) else OutputError
     name = f"{output.stem}.recovered-{datetime.now():%Y%m%d-%H%M%S}{output.suffix}"
     tried: list[Path] = []
     for folder in (output.parent, Path.cwd(), Path(tempfile.gettempdir())):
@@ -541,17 +599,26 @@ def _save(output: Path, data: bytes) -> Path:
             write_atomically(candidate, data)
         except OSError:
             continue
-        raise OutputError(
+        if folder != tried[0]:
+            # Away from the output (the working folder, the system's temporary folder, which
+            # others can read): its passcodes are for the owner's eyes only.
+            with contextlib.suppress(OSError):
+                os.chmod(candidate, 0o600)
+        raise failure(
             f"Could not write {output} ({reason}); the results were saved to {candidate} instead.",
             fallback=candidate,
-            hint="Close the file if it is open in another program such as Excel (or choose "
+            hint=out_of_space_hint()
+            if failure is OutOfSpace
+            else "Close the file if it is open in another program such as Excel (or choose "
             "another --output), then use the recovered file or run again.",
         )
-    raise OutputError(
+    raise failure(
         f"Could not write {output} ({reason}), nor a recovered copy in "
         f"{', '.join(str(folder) for folder in tried)}.",
         fallback=None,
-        hint="Check that the disk has space and that you may write to the folder, then run "
+        hint=out_of_space_hint()
+        if failure is OutOfSpace
+        else "Check that the disk has space and that you may write to the folder, then run "
         "again with another --output.",
     )
 
