@@ -425,3 +425,21 @@ def test_a_workbook_without_a_host_column_gets_one_in_place(zoom: ZoomSandbox, t
     cells = dict(zip(grid[0], grid[1], strict=False))
     assert cells["status"] == "created" and cells["host"] == "b@example.com"
     assert grid[0][:4] == ["topic", "start_time", "duration", "timezone"]
+
+
+def test_pool_rows_find_their_meetings_again_without_the_journal(zoom: ZoomSandbox, tmp_path: Path):
+    rows = [row(f"Class {n}", "10:00", 30) for n in range(3)]
+    path = write_csv(tmp_path / "in.csv", rows, HEADER)
+    pool = "a@example.com,b@example.com,c@example.com"
+    assert run(path, "--hosts", pool) == 0
+    first = {
+        r["topic"]: (r["host"], r["meeting_id"]) for r in read_csv(tmp_path / "in_scheduled.csv")
+    }
+    (tmp_path / "in_scheduled.csv.journal").unlink()
+    made = len(writes(zoom))
+    assert run(path, "--hosts", pool) == 0
+    assert len(writes(zoom)) == made  # each row took the host that holds its meeting
+    again = {
+        r["topic"]: (r["host"], r["meeting_id"]) for r in read_csv(tmp_path / "in_scheduled.csv")
+    }
+    assert again == first
