@@ -140,3 +140,32 @@ def test_the_connection_hint_follows_the_language_chosen_after_the_error_was_mad
     assert error.hint.startswith("check the network connection")
     use_language("ja")
     assert error.hint.startswith("ネットワーク接続")
+
+
+def test_a_host_past_its_daily_limit_is_deferred_in_japanese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ZoomSandbox(daily_limit=1) as sandbox:
+        point_environment_at(monkeypatch, sandbox, tmp_path)
+        path = write_csv(tmp_path / "day.csv", meeting_rows(2, hosts=1))
+        assert main([str(path), "--lang", "ja"], sleep=no_sleep) == 1
+    result = read_csv(tmp_path / "day_scheduled.csv")
+    assert [row["status"] for row in result] == ["created", "deferred"]
+    assert result[1]["error"].startswith(
+        "host0@example.com は Zoom の 1 日あたりのミーティング作成・更新の上限に達しました。"
+    )
+    assert result[1]["error"].endswith(" UTC 以降に同じコマンドをもう一度実行してください")
+
+
+def test_zoom_busy_past_the_wait_says_a_re_run_will_finish_it_in_japanese(
+    sandbox: ZoomSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    point_environment_at(monkeypatch, sandbox, tmp_path)
+    sandbox.inject(Fault("rate_limit", method="POST", path="/meetings", times=10_000))
+    path = write_csv(tmp_path / "busy.csv", meeting_rows(1))
+    assert main([str(path), "--lang", "ja"], sleep=no_sleep) == 1
+    error = read_csv(tmp_path / "busy_scheduled.csv")[0]["error"]
+    assert error == (  # Zoom's own words, as the sandbox's 429 writes them, stay English
+        "Zoom が混み合っていました（You have reached the maximum per-second rate limit for this "
+        "API. Try again later.（Zoom エラー 429））。もう一度実行すると続きを処理します"
+    )
