@@ -15,6 +15,7 @@ from typing import Any
 from dotenv import dotenv_values
 
 from .errors import ConfigError
+from .files import resolved
 
 DEFAULT_API_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_URL = "https://zoom.us/oauth/token"
@@ -72,7 +73,8 @@ class Settings:
     def journal_path(self) -> Path:
         """Sandbox runs keep their own journal, so they never mark a real meeting as made."""
         suffix = ".sandbox.journal" if self.sandbox else ".journal"
-        return self.output_path.with_name(self.output_path.name + suffix)
+        output = resolved(self.output_path)  # beside the file a symlinked output points to
+        return output.with_name(output.name + suffix)
 
     @property
     def calendar_path(self) -> Path:
@@ -90,6 +92,15 @@ def default_output_path(input_path: Path, *, sandbox: bool = False) -> Path:
     if input_path.stem.endswith(suffix):
         return input_path
     return input_path.with_name(f"{input_path.stem}{suffix}{input_path.suffix}")
+
+
+def output_path_for(input_path: Path, given: Path | None = None, *, sandbox: bool = False) -> Path:
+    """Where the results go: ``-o``, else the default; a symlink means the file it links to.
+
+    Resolved here, once, so that the journal is the one beside the real file (a link to an
+    earlier output keeps that output's journal) and the link itself is never replaced.
+    """
+    return resolved(given or default_output_path(input_path, sandbox=sandbox))
 
 
 def read_environment(cwd: Path | None = None) -> dict[str, str]:

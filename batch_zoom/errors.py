@@ -5,6 +5,7 @@
     ├── ConfigError                 a flag, a variable or a credential is missing or malformed
     │   └── AuthError               the OAuth endpoint refused the credentials
     ├── OutputError                 the output file could not be written (a fallback may hold it)
+    │   └── OutOfSpace              the disk is full or the file-size limit is reached
     ├── ConnectionLost              the transport failed; ``sent`` says whether the request went out
     └── ZoomError                   Zoom answered with an error (HTTP status, Zoom code, message)
         ├── TokenExpired            401 code 124: get a new token once and repeat the request
@@ -58,6 +59,10 @@ class OutputError(BatchZoomError):
     def __init__(self, message: str, *, fallback: Path | None = None, hint: str = "") -> None:
         super().__init__(message, hint=hint)
         self.fallback = fallback
+
+
+class OutOfSpace(OutputError):
+    """No room to write (disk full, quota, file-size limit): the run cannot go on writing."""
 
 
 class ConnectionLost(BatchZoomError):

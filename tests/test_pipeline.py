@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -244,6 +245,33 @@ def test_secrets_tokens_and_host_links_appear_nowhere(
     assert "/s/" not in everything  # the path of Zoom's host links
     words = set(re.findall(r"[A-Za-z0-9._~+/=-]{16,}", everything))
     assert not {hashlib.sha256(word.encode()).hexdigest() for word in words} & token_digests
+
+
+def test_no_part_of_a_patched_workbook_holds_a_secret_or_a_host_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The .xlsx writer edits the user's package: every part it writes (the sheet, its
+    # hyperlink relationships, the Summary) is searched, not only the cell values.
+    canary = "canary-secret-7a3d41e8c6"
+    book = openpyxl.Workbook()
+    book.active.append(["topic", "start_time", "duration", "timezone", "host"])
+    for row in meeting_rows(3):
+        book.active.append(row)
+    source = tmp_path / "in.xlsx"
+    book.save(source)
+    with ZoomSandbox(client_secret=canary) as sandbox:
+        point_environment_at(monkeypatch, sandbox, tmp_path)
+        monkeypatch.setenv("ZOOM_CLIENT_SECRET", canary)
+        assert main([str(source), "-o", str(tmp_path / "out.xlsx"), "--quiet"]) == 0
+        start_urls = [m["start_url"] for m in sandbox.meetings()]
+        join_urls = [m["join_url"] for m in sandbox.meetings()]
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as archive:
+        everything = "\n".join(
+            archive.read(name).decode("utf-8", errors="replace") for name in archive.namelist()
+        )
+    assert len(start_urls) == 3 and all(url in everything for url in join_urls)
+    assert canary not in everything
+    assert not any(url in everything for url in start_urls) and "/s/" not in everything
 
 
 def test_help_explains_every_option_with_an_example() -> None:

@@ -52,7 +52,7 @@ from ..zoom.pacing import Pacer
 from .audit import Receipt, apply_receipt, audit, rows_to_verify
 from .creates import complete_link, create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
-from .journal import Journal, JournalState, MeetingRecord, read_state
+from .journal import Journal, JournalState, MeetingRecord, read_state, skipped_lines_warning
 from .outcomes import clock_warning, invalid, made, skipped, skipped_items_warning, with_notes
 from .registrants import planned, register_all, registration_work, settled_from_journal
 from .session import NoProgress, Progress, Session
@@ -151,12 +151,9 @@ def run_batch(
         if settings.sandbox:
             _not_over_real_meetings(table, settings.output_path)
     if settings.dry_run:
-        results = _plan_only(
-            plans,
-            read_state(settings.journal_path),
-            undo=settings.undo,
-            input_name=settings.input_path.name,
-        )
+        state = read_state(settings.journal_path)
+        _warn(report, skipped_lines_warning(settings.journal_path, state))
+        results = _plan_only(plans, state, undo=settings.undo, input_name=settings.input_path.name)
         report.registrations = [
             person
             for plan in plans
@@ -196,6 +193,7 @@ def _execute(
     now: Callable[[], datetime],
 ) -> dict[int, RowResult]:
     with Journal(settings.journal_path, _target(settings)) as journal:
+        _warn(report, skipped_lines_warning(journal.path, journal.state))
         results, work = _sort(
             plans, journal, undo=settings.undo, input_name=settings.input_path.name
         )
@@ -584,6 +582,11 @@ def _publish_calendar(
             report.calendar_path = settings.calendar_path
     except OutputError as error:
         report.output_error = report.output_error or error
+
+
+def _warn(report: BatchReport, warning: str | None) -> None:
+    if warning:
+        report.warnings.append(warning)
 
 
 def _target(settings: Settings) -> str:
