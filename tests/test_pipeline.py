@@ -419,3 +419,15 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     assert process.wait(timeout=60) == 141
     assert "Traceback" not in errors and "BrokenPipe" not in errors
     assert (tmp_path / "in_scheduled.csv").exists()  # the work itself was done
+
+
+def test_a_dry_run_of_a_sandbox_output_with_sandbox_plans_its_rows(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2))
+    assert main([str(path), "--sandbox", "--quiet"]) == 0
+    output = tmp_path / "in_sandbox.csv"
+    assert main([str(output), "--sandbox", "--dry-run", "--quiet"]) == 0
+    rows = read_csv(tmp_path / "in_sandbox_dry_run.csv")
+    assert [row["status"] for row in rows] == ["planned", "planned"]
