@@ -111,7 +111,9 @@ def audit(
         listing = listings.get(hosts[key])
         if not isinstance(listing, list):
             why = reason(listing) if listing is not None else _("interrupted")
-            receipt.unverified_hosts.append(f"{hosts[key]} ({why})")
+            receipt.unverified_hosts.append(
+                _("{host} ({reason})").format(host=hosts[key], reason=why)
+            )
             continue
         by_id = {str(item.get("id")): item for item in listing if isinstance(item, dict)}
         found = matches_by_identity(listing, hosts[key])

@@ -66,8 +66,10 @@ def create_all(session: Session, plans: list[MeetingRequest]) -> None:
                     problem(
                         plan,
                         Status.FAILED,
-                        "Zoom kept failing while creating this meeting and did not make it; "
-                        "a re-run will try again",
+                        _(
+                            "Zoom kept failing while creating this meeting and did not make it; "
+                            "a re-run will try again"
+                        ),
                     )
                 )
             return
@@ -197,8 +199,10 @@ def _look(
                     problem(
                         plan,
                         Status.FAILED,
-                        f"Zoom may or may not have made this meeting and looking it up failed "
-                        f"({reason(listing)}); a re-run will look again before creating it",
+                        _(
+                            "Zoom may or may not have made this meeting and looking it up failed "
+                            "({reason}); a re-run will look again before creating it"
+                        ).format(reason=reason(listing)),
                     )
                 )
             continue

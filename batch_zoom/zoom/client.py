@@ -282,16 +282,18 @@ def error_for(response: requests.Response, now: datetime) -> ZoomError | None:
         return RateLimited(
             status,
             code,
-            message or "Too many requests",
+            message or _("Too many requests"),
             retry_after=parse_retry_after(response.headers.get("Retry-After"), now),
             limit=_int_header(response, "X-RateLimit-Limit"),
         )
     if status == 401:
-        return TokenExpired(status, code, message or "Invalid access token.")
+        return TokenExpired(status, code, message or _("Invalid access token."))
     if status == 404:
-        return NotFound(status, code, message or "Not found")
+        return NotFound(status, code, message or _("Not found"))
     if status >= 500:
-        return ServerError(status, code, message or f"Zoom failed with HTTP {status}")
+        return ServerError(
+            status, code, message or _("Zoom failed with HTTP {status}").format(status=status)
+        )
     return ZoomError(status, code, message)
 
 
