@@ -41,8 +41,13 @@ def japanese_locale(monkeypatch: pytest.MonkeyPatch) -> None:
 def unknown_host_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *flags: str
 ) -> tuple[int, list[dict[str, str]]]:
-    """Four rows, host1's two unknown to Zoom (1001): returns the exit status and the output."""
+    """Four rows, host1's two unknown to Zoom (1001): returns the exit status and the output.
+
+    The app has no user scope, so no preflight refuses the rows first: Zoom's own refusal of the
+    create is what reaches the row's error cell.
+    """
     with ZoomSandbox(users=["host0@example.com"]) as sandbox:
+        sandbox.scopes = "meeting:read:admin meeting:write:admin"
         point_environment_at(monkeypatch, sandbox, tmp_path)
         path = write_csv(tmp_path / "hosts.csv", meeting_rows(4, hosts=2))
         status = main([str(path), *flags])
