@@ -15,6 +15,7 @@ import secrets
 import sys
 import time
 import traceback
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -37,7 +38,7 @@ from .config import (
     read_environment,
 )
 from .errors import BatchZoomError, ConfigError, OutOfSpace
-from .i18n import LANGUAGES, _, argparse_speaks, choose_language, use_language
+from .i18n import LANGUAGES, N_, _, argparse_speaks, choose_language, use_language
 from .models import RegistrationStatus, Status, row_prefix
 from .run.audit import duplicate_message
 from .run.batch import BatchReport, UndoPlan, run_batch
@@ -56,7 +57,9 @@ OPTION_FLAGS = {
     "--alternative-hosts": "alternative_hosts",
 }
 
-EPILOG = """\
+#: Translated in ``build_parser``, once the language is chosen.
+EPILOG = N_(
+    """\
 examples:
   python -m batch_zoom samples/meetings.xlsx --sandbox      try it without a Zoom account
   python -m batch_zoom december.xlsx                        -> december_scheduled.xlsx
@@ -70,149 +73,175 @@ from a Server-to-Server OAuth app with the meeting:write:admin and meeting:read:
 exit status: 0 all done, 1 some rows need attention, 2 nothing could be attempted,
 3 internal error (a bug), 130 interrupted.
 """
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     argparse_speaks()
     parser = argparse.ArgumentParser(
         prog="python -m batch_zoom",
-        description="Create the Zoom meetings listed in a spreadsheet and write their join links "
-        "into a copy of it.",
-        epilog=EPILOG,
+        description=_(
+            "Create the Zoom meetings listed in a spreadsheet and write their join links "
+            "into a copy of it."
+        ),
+        epilog=_(EPILOG),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "input",
         type=Path,
         metavar="INPUT",
-        help="the meetings: .xlsx, .xlsm or .csv (e.g. december.xlsx)",
+        help=_("the meetings: .xlsx, .xlsm or .csv (e.g. december.xlsx)"),
     )
     parser.add_argument(
         "-o",
         "--output",
         type=Path,
         metavar="OUTPUT",
-        help="where to write the result (default: INPUT_scheduled beside it, e.g. "
-        "december_scheduled.xlsx, or INPUT_sandbox with --sandbox; an output given as INPUT "
-        "is updated in place)",
+        help=_(
+            "where to write the result (default: INPUT_scheduled beside it, e.g. "
+            "december_scheduled.xlsx, or INPUT_sandbox with --sandbox; an output given as INPUT "
+            "is updated in place)"
+        ),
     )
     parser.add_argument(
         "--sheet",
         metavar="NAME",
-        help="the worksheet to read (default: the first with the needed columns)",
+        help=_("the worksheet to read (default: the first with the needed columns)"),
     )
     parser.add_argument(
         "--timezone",
         metavar="TZ",
-        help="time zone for rows without one, e.g. Asia/Tokyo (default: this computer's zone)",
+        help=_("time zone for rows without one, e.g. Asia/Tokyo (default: this computer's zone)"),
     )
     parser.add_argument(
         "--user",
         metavar="USER",
         default=None,
-        help="host for rows without one: an email or Zoom user id, e.g. "
-        "office@example.com (default: me, the app owner)",
+        help=_(
+            "host for rows without one: an email or Zoom user id, e.g. "
+            "office@example.com (default: me, the app owner)"
+        ),
     )
     parser.add_argument(
         "--dry-run",
         action="store_true",
-        help="check every row and write the output with planned/invalid; send nothing to Zoom",
+        help=_("check every row and write the output with planned/invalid; send nothing to Zoom"),
     )
     parser.add_argument(
         "--check",
         action="store_true",
-        help="read from Zoom what the batch needs (hosts, double bookings, meetings already "
-        "there) and write the findings to INPUT_check, e.g. december_check.xlsx; create, "
-        "change or delete nothing",
+        help=_(
+            "read from Zoom what the batch needs (hosts, double bookings, meetings already "
+            "there) and write the findings to INPUT_check, e.g. december_check.xlsx; create, "
+            "change or delete nothing"
+        ),
     )
     parser.add_argument(
         "--hosts",
         metavar="EMAILS",
-        help="a pool of hosts for rows without one, e.g. a@example.com,b@example.com "
-        "(default: the workbook's Hosts sheet, if it has one)",
+        help=_(
+            "a pool of hosts for rows without one, e.g. a@example.com,b@example.com "
+            "(default: the workbook's Hosts sheet, if it has one)"
+        ),
     )
     parser.add_argument(
         "--no-double-booking",
         action="store_true",
-        help="make a row whose host is already booked at that time invalid "
-        "(default: create it with a note)",
+        help=_(
+            "make a row whose host is already booked at that time invalid "
+            "(default: create it with a note)"
+        ),
     )
     parser.add_argument(
         "--sandbox",
         action="store_true",
-        help="run against a Zoom emulator on this computer; no account needed, "
-        "the links are not real",
+        help=_(
+            "run against a Zoom emulator on this computer; no account needed, "
+            "the links are not real"
+        ),
     )
     parser.add_argument(
         "--date-order",
         choices=("dmy", "mdy"),
         metavar="dmy|mdy",
-        help="how to read a date like 03/04/2027: dmy (3 April) or mdy (March 4); "
-        "without it such a date is refused as ambiguous",
+        help=_(
+            "how to read a date like 03/04/2027: dmy (3 April) or mdy (March 4); "
+            "without it such a date is refused as ambiguous"
+        ),
     )
     parser.add_argument(
         "--encoding",
         metavar="NAME",
-        help="CSV encoding, e.g. cp932 or cp1252 (default: detect UTF-8, UTF-8 with BOM, "
-        "Shift_JIS/cp932, cp1252/latin-1 or UTF-16; when unsure, the run asks for this)",
+        help=_(
+            "CSV encoding, e.g. cp932 or cp1252 (default: detect UTF-8, UTF-8 with BOM, "
+            "Shift_JIS/cp932, cp1252/latin-1 or UTF-16; when unsure, the run asks for this)"
+        ),
     )
     parser.add_argument(
         "--rate",
         type=float,
         default=DEFAULT_RATE,
         metavar="N",
-        help=f"requests per second at most (default {DEFAULT_RATE:g}, a little "
-        "under a Pro account's limit; e.g. 55 for Business)",
+        help=_(
+            "requests per second at most (default {rate}, a little "
+            "under a Pro account's limit; e.g. 55 for Business)"
+        ).format(rate=f"{DEFAULT_RATE:g}"),
     )
     parser.add_argument(
         "--workers",
         type=int,
         default=DEFAULT_WORKERS,
         metavar="N",
-        help=f"requests in flight at once (default {DEFAULT_WORKERS})",
+        help=_("requests in flight at once (default {workers})").format(workers=DEFAULT_WORKERS),
     )
     parser.add_argument(
         "--lookup-wait",
         type=float,
         default=DEFAULT_RECHECK_SECONDS,
         metavar="SECONDS",
-        help="when a create got no clear answer and the meeting is not on Zoom yet, how long to "
-        "wait before looking once more (Zoom may still be making it) and only then sending it "
-        f"again (default {DEFAULT_RECHECK_SECONDS:g})",
+        help=_(
+            "when a create got no clear answer and the meeting is not on Zoom yet, how long to "
+            "wait before looking once more (Zoom may still be making it) and only then sending it "
+            "again (default {seconds})"
+        ).format(seconds=f"{DEFAULT_RECHECK_SECONDS:g}"),
     )
     parser.add_argument(
         "--quiet",
         "-q",
         action="store_true",
-        help="no progress bar and only problems in the summary",
+        help=_("no progress bar and only problems in the summary"),
     )
     parser.add_argument(
         "--report",
         type=Path,
         metavar="FILE.html",
-        help="also write a summary page, e.g. --report december.html",
+        help=_("also write a summary page, e.g. --report december.html"),
     )
     parser.add_argument(
-        "--undo", action="store_true", help="delete every meeting the file lists (asks first)"
+        "--undo", action="store_true", help=_("delete every meeting the file lists (asks first)")
     )
     parser.add_argument(
-        "--yes", "-y", action="store_true", help="with --undo: do not ask for confirmation"
+        "--yes", "-y", action="store_true", help=_("with --undo: do not ask for confirmation")
     )
     parser.add_argument(
         "--recreate-missing",
         action="store_true",
-        help="schedule again a row whose meeting was deleted in Zoom "
-        "(default: report it as missing)",
+        help=_(
+            "schedule again a row whose meeting was deleted in Zoom (default: report it as missing)"
+        ),
     )
     parser.add_argument(
         "--remove-duplicates",
         action="store_true",
-        help="when Zoom holds a second meeting for a row (e.g. a late create), delete the one "
-        "the output does not name (default: report it, exit 1)",
+        help=_(
+            "when Zoom holds a second meeting for a row (e.g. a late create), delete the one "
+            "the output does not name (default: report it, exit 1)"
+        ),
     )
     options = parser.add_argument_group(
-        "defaults for every row",
-        "used where a row leaves the column empty; e.g. --waiting-room yes",
+        _("defaults for every row"),
+        _("used where a row leaves the column empty; e.g. --waiting-room yes"),
     )
     for flag, column in OPTION_FLAGS.items():
         options.add_argument(
@@ -230,11 +259,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
-        help="the language of messages, help, error notes and the summary "
-        "(default: BATCH_ZOOM_LANG, else this computer's language; English otherwise)",
+        help=_(
+            "the language of messages, help, error notes and the summary "
+            "(default: BATCH_ZOOM_LANG, else this computer's language; English otherwise)"
+        ),
     )
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--version", action="version", version=f"batch_zoom {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"batch_zoom {__version__}",
+        help=_("show program's version number and exit"),  # argparse's own default is English
+    )
     return parser
 
 
@@ -252,10 +288,10 @@ def _language_flag(argv: Sequence[str]) -> str | None:
 
 def _option_help(column: str) -> str:
     if column == "auto_recording":
-        return "none, local or cloud"
+        return _("none, local or cloud")
     if column == "alternative_hosts":
-        return "emails separated by ; or ,"
-    return "yes or no"
+        return _("emails separated by ; or ,")
+    return _("yes or no")
 
 
 def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Settings:
@@ -264,16 +300,17 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ConfigError(
-            f"--timezone {timezone!r} is not a known time zone",
-            hint="use an IANA name such as Asia/Tokyo or America/New_York",
+            _("--timezone {value} is not a known time zone").format(value=repr(timezone)),
+            hint=_("use an IANA name such as Asia/Tokyo or America/New_York"),
         ) from error
     if args.rate <= 0 or args.workers < 1:
-        raise ConfigError("--rate must be above 0 and --workers at least 1")
+        raise ConfigError(_("--rate must be above 0 and --workers at least 1"))
     if not 0 <= args.lookup_wait <= 3600:
         raise ConfigError(_("--lookup-wait must be between 0 and 3600 seconds"))
     if not args.input.exists():
         raise ConfigError(
-            f"{args.input} does not exist", hint="check the file name, or try samples/meetings.xlsx"
+            _("{path} does not exist").format(path=args.input),
+            hint=_("check the file name, or try samples/meetings.xlsx"),
         )
     api_url, oauth_url = endpoints_from(environment)
     needs_zoom = not args.dry_run and not args.sandbox
@@ -293,8 +330,8 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
     hosts = tuple(h.strip() for h in (args.hosts or "").replace(";", ",").split(",") if h.strip())
     if any("@" not in host for host in hosts):
         raise ConfigError(
-            f"--hosts {args.hosts!r} must list Zoom user emails",
-            hint="separate them with commas, e.g. --hosts a@example.com,b@example.com",
+            _("--hosts {value} must list Zoom user emails").format(value=repr(args.hosts)),
+            hint=_("separate them with commas, e.g. --hosts a@example.com,b@example.com"),
         )
     return Settings(
         input_path=args.input,
@@ -359,8 +396,10 @@ def main(
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         _say(
-            "batch_zoom: interrupted; run the same command again to finish (the journal beside "
-            "the output keeps what was done)"
+            _(
+                "batch_zoom: interrupted; run the same command again to finish (the journal "
+                "beside the output keeps what was done)"
+            )
         )
         return EXIT_INTERRUPTED
     except Exception as error:  # a bug: one line, the traceback only with --debug
@@ -368,8 +407,10 @@ def main(
             for line in traceback.format_exc().splitlines():
                 print(printable(line), file=sys.stderr)
         _say(
-            f"batch_zoom: internal error: {type(error).__name__}: {error}",
-            "this is a bug in batch_zoom; re-run with --debug and report what it prints",
+            _("batch_zoom: internal error: {kind}: {error}").format(
+                kind=type(error).__name__, error=error
+            ),
+            _("this is a bug in batch_zoom; re-run with --debug and report what it prints"),
         )
         return EXIT_BUG
     return _summarize(report, settings)
@@ -377,7 +418,7 @@ def main(
 
 def _summarize(report: BatchReport, settings: Settings) -> int:
     if report.cancelled_by_user:
-        print("nothing was deleted")
+        print(_("nothing was deleted"))
         return EXIT_OK
     out = _Echo(sys.stdout)
     for warning in report.warnings:
@@ -391,20 +432,23 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         message = (
             result.error
             if result.error.startswith(("row ", row_prefix(result.row)))
-            else (f"row {result.row}: {result.status.value}: {result.error}")
+            else _("row {row}: {status}: {error}").format(
+                row=result.row, status=result.status.value, error=result.error
+            )
         )
         print(message, file=out)
     if len(problems) > SHOWN_PROBLEMS:
         print(
-            f"... and {len(problems) - SHOWN_PROBLEMS} more rows that need attention "
-            "(see the status and error columns)",
+            _(
+                "... and {count} more rows that need attention (see the status and error columns)"
+            ).format(count=len(problems) - SHOWN_PROBLEMS),
             file=out,
         )
     people_problems = [person for person in report.registrations if person.status.needs_attention]
     for person in people_problems[:SHOWN_PROBLEMS]:
         print(
             person.error
-            if person.error.startswith("row ")
+            if person.error.startswith(("row ", row_prefix(person.row)))
             else _("row {row}: participant {email}: {status}: {error}").format(
                 row=person.row, email=person.email, status=person.status.value, error=person.error
             ),
@@ -413,7 +457,12 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
     counts = report.counts
     parts = [f"{counts[status]} {status.value}" for status in Status if counts[status]]
     if not settings.quiet or problems:
-        print(f"{len(report.results)} rows: {', '.join(parts) or 'nothing to do'}", file=out)
+        print(
+            _("{count} rows: {tally}").format(
+                count=len(report.results), tally=_(", ").join(parts) or _("nothing to do")
+            ),
+            file=out,
+        )
     if report.receipt is not None:
         for duplicate in report.receipt.duplicates:
             print(duplicate_message(duplicate), file=out)
@@ -425,7 +474,7 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         print(
             _("{count} participants: {tally}").format(
                 count=len(report.registrations),
-                tally=", ".join(
+                tally=_(", ").join(
                     f"{tally[status]} {status.value}"
                     for status in RegistrationStatus
                     if tally[status]
@@ -436,9 +485,9 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
     if report.output_error is not None:
         _say(f"batch_zoom: {report.output_error}", report.output_error.hint)
     elif report.output_path is not None and not settings.quiet:
-        print(f"wrote {report.output_path}", file=out)
+        print(_("wrote {path}").format(path=report.output_path), file=out)
     if settings.report_path is not None and not settings.quiet:
-        print(f"wrote {settings.report_path}", file=out)
+        print(_("wrote {path}").format(path=settings.report_path), file=out)
     if report.participants_path is not None and not settings.quiet:
         print(
             _("wrote {path} (each participant's own join link)").format(
@@ -453,18 +502,22 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         )
     if settings.sandbox:
         print(
-            "sandbox: these meetings exist only in the emulator on this computer; the links "
-            "are not real",
+            _(
+                "sandbox: these meetings exist only in the emulator on this computer; the links "
+                "are not real"
+            ),
             file=out,
         )
         if not settings.dry_run:
             print(
-                "sandbox: any well-formed host email is taken as a user here; a run on Zoom "
-                "checks every host first",
+                _(
+                    "sandbox: any well-formed host email is taken as a user here; a run on Zoom "
+                    "checks every host first"
+                ),
                 file=out,
             )
     if report.interrupted:
-        _say("batch_zoom: interrupted; run the same command again to finish the remaining rows")
+        _say(_("batch_zoom: interrupted; run the same command again to finish the remaining rows"))
         return EXIT_INTERRUPTED
     if isinstance(report.output_error, OutOfSpace):
         return EXIT_UNUSABLE  # the disk is full: the journal has the results, nothing else does
@@ -474,15 +527,32 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
 
 
 def _confirm(plan: UndoPlan, stdin: TextIO) -> bool:
-    hosts = ", ".join(f"{host} ({count})" for host, count in sorted(plan.meetings_by_host.items()))
-    print(printable(f"This deletes {plan.total} Zoom meetings: {hosts}."))
+    hosts = _(", ").join(
+        _("{host} ({count})").format(host=host, count=count)
+        for host, count in sorted(plan.meetings_by_host.items())
+    )
+    print(
+        printable(
+            _("This deletes {total} Zoom meetings: {hosts}.").format(total=plan.total, hosts=hosts)
+        )
+    )
     if not stdin.isatty():  # a script: say so with exit 2 rather than pretend all went well
         raise ConfigError(
-            "--undo needs a yes and there is no terminal to ask at: nothing was deleted",
-            hint="add --yes to delete without asking",
+            _("--undo needs a yes and there is no terminal to ask at: nothing was deleted"),
+            hint=_("add --yes to delete without asking"),
         )
-    print("Delete them? [y/N] ", end="", flush=True)
-    return stdin.readline().strip().casefold() in ("y", "yes")
+    print(_("Delete them? [y/N] "), end="", flush=True)
+    return _is_yes(stdin.readline())
+
+
+#: What confirms a deletion, whatever the language: a Japanese user may type はい at an English
+#: prompt or y at a Japanese one. Anything else (an empty line too) keeps the meetings.
+YES_ANSWERS = ("y", "yes", "はい")
+
+
+def _is_yes(answer: str) -> bool:
+    """y, yes or はい; typed full-width (ｙｅｓ, from a Japanese input method) they count too."""
+    return unicodedata.normalize("NFKC", answer).strip().casefold() in YES_ANSWERS
 
 
 @contextlib.contextmanager
@@ -520,7 +590,7 @@ class _Bar:
     def start(self, total: int) -> None:
         from tqdm import tqdm
 
-        self._bar = tqdm(total=total, unit="row", file=sys.stderr, leave=False)
+        self._bar = tqdm(total=total, unit=_("row"), file=sys.stderr, leave=False)
 
     def advance(self, rows: int = 1) -> None:
         if self._bar is not None:

@@ -16,6 +16,7 @@ from dotenv import dotenv_values
 
 from .errors import ConfigError
 from .files import resolved
+from .i18n import _
 
 DEFAULT_API_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_URL = "https://zoom.us/oauth/token"
@@ -122,9 +123,11 @@ def credentials_from(environment: Mapping[str, str]) -> Credentials:
     missing = [name for name in CREDENTIAL_VARIABLES if not environment.get(name, "").strip()]
     if missing:
         raise ConfigError(
-            f"Zoom credentials are not set: {', '.join(missing)}",
-            hint="set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (environment or .env)"
-            " from your Server-to-Server OAuth app, or try the tool with --sandbox",
+            _("Zoom credentials are not set: {names}").format(names=_(", ").join(missing)),
+            hint=_(
+                "set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET (environment or .env)"
+                " from your Server-to-Server OAuth app, or try the tool with --sandbox"
+            ),
         )
     return Credentials(
         account_id=environment["ZOOM_ACCOUNT_ID"].strip(),
@@ -138,7 +141,9 @@ def endpoints_from(environment: Mapping[str, str]) -> tuple[str, str]:
     oauth = environment.get("ZOOM_OAUTH_URL", "").strip() or DEFAULT_OAUTH_URL
     for name, url in (("ZOOM_API_URL", api), ("ZOOM_OAUTH_URL", oauth)):
         if not url.startswith(("https://", "http://")):
-            raise ConfigError(f"{name} is not an http(s) URL: {url!r}")
+            raise ConfigError(
+                _("{name} is not an http(s) URL: {url}").format(name=name, url=repr(url))
+            )
     return api.rstrip("/"), oauth
 
 
