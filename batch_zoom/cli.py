@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import secrets
 import sys
 import time
@@ -76,6 +77,45 @@ exit status: 0 all done, 1 some rows need attention, 2 nothing could be attempte
 )
 
 
+#: Japanese punctuation that may not begin a line, and brackets that may not end one.
+NO_BREAK_BEFORE = "、。，．）」』】〕：；！？ー…ぁぃぅぇぉっゃゅょァィゥェォッャュョ,.:;!?)]"
+NO_BREAK_AFTER = "（「『【〔"
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Wraps Japanese help by the columns it takes on a terminal.
+
+    argparse's wrapping breaks only at spaces and counts characters: a Japanese sentence has few
+    spaces and each of its characters takes two columns, so its lines ran far past the terminal.
+    A Japanese line may break between any two characters (not before 、。）, not after （「).
+    Help without wide characters is wrapped by argparse as before.
+    """
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        text = " ".join(text.split())
+        if not any(_columns(character) == 2 for character in text):
+            return super()._split_lines(text, width)
+        pieces: list[str] = []
+        for token in re.findall(r" +|[!-~]+|.", text):
+            glued = pieces and (token[0] in NO_BREAK_BEFORE or pieces[-1][-1] in NO_BREAK_AFTER)
+            if glued and token[0] != " " and pieces[-1][0] != " ":
+                pieces[-1] += token
+            else:
+                pieces.append(token)
+        lines, line = [], ""
+        for piece in pieces:
+            if line and sum(map(_columns, line + piece.rstrip())) > width:
+                lines.append(line.rstrip())
+                line = ""
+            if line or piece[0] != " ":
+                line += piece
+        return [*lines, line.rstrip()] if line.strip() else lines
+
+
+def _columns(character: str) -> int:
+    return 2 if unicodedata.east_asian_width(character) in "WF" else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     argparse_speaks()
     parser = argparse.ArgumentParser(
@@ -85,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
             "into a copy of it."
         ),
         epilog=_(EPILOG),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument(
         "input",

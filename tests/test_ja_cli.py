@@ -8,9 +8,11 @@ a Japanese locale is English throughout.
 
 from __future__ import annotations
 
+import argparse
 import ast
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -276,13 +278,39 @@ def test_help_is_entirely_japanese_with_its_examples(
 ) -> None:
     if argv == ["--help"]:
         japanese_locale(monkeypatch)
+    monkeypatch.setenv("COLUMNS", "80")
     shown = help_text(argv, capsys)
     assert shown.startswith("使い方: python -m batch_zoom")
     for heading in ("\n引数:\n", "\nオプション:\n", "\n全行の既定値:\n", "\n例:\n"):
         assert heading in shown
-    assert "Zoom アカウントなしで試す" in shown and "終了ステータス: 0 すべて完了" in shown
+    assert "アカウント不要で試す" in shown and "終了ステータス: 0 すべて完了" in shown
     assert "プログラムのバージョンを表示して終了します" in shown
     assert english_left(shown) == []
+    japanese_lines = [line for line in shown.splitlines() if JAPANESE.search(line)]
+    assert max(map(columns, japanese_lines)) <= 80  # wrapped by the columns a terminal gives it
+    assert not [line for line in japanese_lines if line.lstrip()[:1] in tuple("、。）」:")]
+
+
+def columns(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in line)
+
+
+def test_japanese_help_breaks_between_characters_but_not_before_punctuation() -> None:
+    formatter = cli._HelpFormatter("prog")
+    text = "結果の書き出し先（既定: 入力の隣の INPUT_scheduled、例: december_scheduled.xlsx。）"
+    lines = formatter._split_lines(text, 20)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(columns(line) <= 20 for line in lines[:-1])
+    assert lines == [
+        "結果の書き出し先（既",
+        "定: 入力の隣の",
+        "INPUT_scheduled、例:",
+        "december_scheduled.xlsx。）",  # a word longer than the line is kept whole
+    ]
+    english = "check every row and write the output with planned/invalid; send nothing to Zoom"
+    assert formatter._split_lines(english, 30) == argparse.HelpFormatter("p")._split_lines(
+        english, 30
+    )
 
 
 def test_help_under_lang_en_and_a_japanese_locale_is_english(
