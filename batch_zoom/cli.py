@@ -112,6 +112,22 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
         return [*lines, line.rstrip()] if line.strip() else lines
 
 
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        message = _("invalid float value: {value}").format(value=repr(text))
+        raise argparse.ArgumentTypeError(message) from None
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        message = _("invalid int value: {value}").format(value=repr(text))
+        raise argparse.ArgumentTypeError(message) from None
+
+
 def _columns(character: str) -> int:
     return 2 if unicodedata.east_asian_width(character) in "WF" else 1
 
@@ -127,6 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_(EPILOG),
         formatter_class=_HelpFormatter,
     )
+    # type=float and type=int go through these, so that a refused number reads in the language
+    parser.register("type", float, _number)
+    parser.register("type", int, _whole_number)
     parser.add_argument(
         "input",
         type=Path,

@@ -254,6 +254,41 @@ def test_settings_refused_read_japanese(
     assert capsys.readouterr().err.splitlines() == [line] + ([hint] if hint else [])
 
 
+@pytest.mark.parametrize(
+    ("flags", "japanese", "english"),
+    [
+        (
+            ["--rate", "abc"],
+            "引数 --rate: 'abc' は数値ではありません",
+            "invalid float value: 'abc'",
+        ),
+        (["--workers", "1.5"], "引数 --workers: '1.5' は整数ではありません", "invalid int value"),
+        (["--date-order", "ymd"], "引数 --date-order: 'ymd' は選べません", "invalid choice: 'ymd'"),
+        (["--bogus"], "認識できない引数です: --bogus", "unrecognized arguments: --bogus"),
+    ],
+)
+def test_a_flag_argparse_refuses_reads_japanese_and_stays_english_with_lang_en(
+    flags: list[str],
+    japanese: str,
+    english: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    japanese_locale(monkeypatch)
+    for language, expected in (("ja", japanese), ("en", english)):
+        with pytest.raises(SystemExit) as stopped:
+            main(["in.csv", *flags, "--lang", language])
+        assert stopped.value.code == 2
+        err = capsys.readouterr().err.splitlines()[-1]
+        assert expected in err
+        assert bool(JAPANESE.search(err)) is (language == "ja"), err
+
+
+def test_full_width_digits_are_numbers_to_the_flags() -> None:
+    args = cli.build_parser().parse_args(["in.csv", "--workers", "４", "--rate", "１２.５"])
+    assert (args.workers, args.rate) == (4, 12.5)
+
+
 def test_a_zoom_url_that_is_not_http_reads_japanese(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
