@@ -20,7 +20,7 @@ from test_ja_run import unmarked_sentences
 
 import batch_zoom
 from batch_zoom.cli import main
-from batch_zoom.errors import OutputError
+from batch_zoom.errors import InputError, OutputError
 from batch_zoom.i18n import use_language
 from batch_zoom.models import RowResult, Status
 from batch_zoom.sandbox import ZoomSandbox
@@ -79,13 +79,13 @@ def test_preflight_double_booking_and_section_rows_get_japanese_cells_and_lines(
     )
     assert result[1]["error"] == (
         "ダブルブッキング: このホストには "
-        "4 行目（2030-01-07 09:30-10:00 Asia/Tokyo）の予定もあります"
+        "4行目（2030-01-07 09:30-10:00 Asia/Tokyo）の予定もあります"
     )
     assert result[2]["error"] == (
         "ダブルブッキング: このホストには "
-        "3 行目（2030-01-07 09:00-10:00 Asia/Tokyo）の予定もあります"
+        "3行目（2030-01-07 09:00-10:00 Asia/Tokyo）の予定もあります"
     )
-    refusal = "5 行目: ホスト nobody@example.com はこの Zoom アカウントのユーザーではありません"
+    refusal = "5行目: ホスト nobody@example.com はこの Zoom アカウントのユーザーではありません"
     assert result[3]["error"] == refusal
     assert result[4]["error"] == ""
     assert refusal in capsys.readouterr().out  # the terminal line carries the same words
@@ -305,3 +305,18 @@ def test_every_sentence_of_the_sheet_run_and_publish_layers_is_marked(name: str)
         if found.split(": ", 1)[1] not in allowed and not _is_markup(found)
     ]
     assert left == []
+
+
+def test_a_sheet_not_found_names_the_sheets_in_japanese_quotes(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "予定"
+    book.create_sheet("メモ")
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    use_language("ja")
+    with pytest.raises(InputError) as caught:
+        read_table(path, sheet="12月")
+    assert str(caught.value) == (
+        "two.xlsx に「12月」という名前のシートはありません。シートは「予定」、「メモ」です。"
+    )
+    assert caught.value.hint == "--sheet にはそのいずれかの名前を指定してください。"

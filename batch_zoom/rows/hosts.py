@@ -309,4 +309,4 @@ def no_host_reason(plan: MeetingRequest, pool: Sequence[str]) -> str:
     return _(
         "row {row}: host: no host of the pool ({pool}) is free at {times} with creates left "
         "today (Zoom allows {limit} creates and updates a day per host)"
-    ).format(row=plan.row, pool=", ".join(pool), times=times, limit=DAILY_WRITES_PER_HOST)
+    ).format(row=plan.row, pool=_(", ").join(pool), times=times, limit=DAILY_WRITES_PER_HOST)

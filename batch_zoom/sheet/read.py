@@ -341,7 +341,7 @@ _LATIN = frozenset(bytes(range(0x80, 0x100)).decode("cp1252", errors="ignore")) 
 
 
 def _listed(encodings: Iterable[str]) -> str:
-    return ", ".join(encoding.replace("_", "-") for encoding in encodings)
+    return _(", ").join(encoding.replace("_", "-") for encoding in encodings)
 
 
 def _non_ascii(text: str) -> int:
@@ -618,7 +618,7 @@ def _missing_columns_error(
         len(missing),
     ).format(
         file=path.name,
-        missing=", ".join(missing),
+        missing=_(", ").join(missing),
         found=_quoted(found) if found else _("(none)"),
     )
     if sheet_names is not None:
@@ -801,7 +801,7 @@ def unescape_formula(text: str) -> str:
 
 
 def _quoted(names: Iterable[str]) -> str:
-    return ", ".join(f'"{name}"' for name in names)
+    return _(", ").join(_('"{name}"').format(name=name) for name in names)
 
 
 # --------------------------------------------------------------------------------------------

@@ -624,7 +624,7 @@ def _save(output: Path, data: bytes) -> Path:
         )
     raise failure(
         _("Could not write {output} ({reason}), nor a recovered copy in {folders}.").format(
-            output=output, reason=reason, folders=", ".join(str(folder) for folder in tried)
+            output=output, reason=reason, folders=_(", ").join(str(folder) for folder in tried)
         ),
         fallback=None,
         hint=out_of_space_hint()
