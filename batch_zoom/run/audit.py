@@ -23,7 +23,7 @@ from ..errors import ConnectionLost, NotFound, ZoomError
 from ..i18n import _
 from ..models import MeetingRequest, RowPlan, RowResult, Status
 from ..zoom.retry import Operation
-from .creates import matches_by_identity, same_kind, same_series
+from .creates import matches_by_identity, remember, same_kind, same_series
 from .journal import MeetingRecord
 from .outcomes import reason, record_of
 from .session import Session
@@ -163,17 +163,7 @@ def _refresh(session: Session, receipt: Receipt, plan: MeetingRequest, result: R
         ).format(row=plan.row, meeting_id=meeting_id)
         return
     record = record_of(meeting, plan.host)
-    session.journal.record(
-        "created",
-        id=plan.identity,
-        meeting_id=record.meeting_id,
-        join_url=record.join_url,
-        passcode=record.passcode,
-        host=plan.host,
-        input=session.settings.input_path.name,
-        row=plan.row,
-        refreshed=True,
-    )
+    remember(session, plan, record, refreshed=True)
     receipt.refreshed[plan.row] = record
 
 

@@ -108,7 +108,7 @@ def create(
             session.settle(problem(plan, Status.FAILED, failure(error, verdict)))
         return
     record, note = complete(session, record_of(meeting, plan.host))
-    _remember(session, plan, record)
+    remember(session, plan, record)
     session.settle(made(plan, _unless_unlinked(Status.CREATED, record), record, note))
 
 
@@ -144,7 +144,7 @@ def complete_link(session: Session, plan: MeetingRequest, record: MeetingRecord)
     """A row an earlier run made without reading its join link: fetch the link now."""
     completed, note = complete(session, record)
     if completed.join_url:
-        _remember(session, plan, completed)
+        remember(session, plan, completed)
     session.settle(made(plan, _unless_unlinked(Status.EXISTS, completed), completed, note))
 
 
@@ -212,7 +212,7 @@ def _look(
             if meeting is not None and str(meeting.get("id")) not in known_ids:
                 record, note = complete(session, record_of(meeting, host))
                 known_ids.add(record.meeting_id)
-                _remember(session, plan, record, adopted=True)
+                remember(session, plan, record, adopted=True)
                 session.settle(made(plan, _unless_unlinked(adopted, record), record, note))
             else:
                 not_found.append(plan)
@@ -289,7 +289,7 @@ def _adopt(
         return
     others = [str(other.get("id")) for other in candidates]
     record = record_of({**listed, **meeting}, plan.host)
-    _remember(session, plan, record, adopted=True, found=True)
+    remember(session, plan, record, adopted=True, found=True)
     note = _(
         "found on Zoom (made by an earlier run, another output or another computer) and kept "
         "as this row's meeting"
@@ -377,17 +377,21 @@ def index_listing(listing: Iterable[dict[str, Any]], host: str) -> dict[str, dic
     }
 
 
-def _remember(
+def remember(
     session: Session,
     plan: MeetingRequest,
     record: MeetingRecord,
     *,
     adopted: bool = False,
     found: bool = False,
+    refreshed: bool = False,
 ) -> None:
-    extra: dict[str, Any] = {"adopted": True} if adopted else {}
-    if found:
-        extra["found"] = True
+    """Journal the meeting a row stands for (made, adopted, found, or read again by the audit)."""
+    extra: dict[str, Any] = {
+        name: True
+        for name, flag in (("adopted", adopted), ("found", found), ("refreshed", refreshed))
+        if flag
+    }
     session.journal.record(
         "created",
         id=plan.identity,

@@ -152,11 +152,7 @@ def _summary_xml(package: Package, results: Sequence[RowResult]) -> etree._Eleme
             inline(cell, value)
         width = max(width, column)
     dimension.set("ref", range_ref(1, 1, width, max(number for number, *_ in cells)))
-    margins = etree.SubElement(root, q("pageMargins"))
-    for side, size in (("left", "0.7"), ("right", "0.7"), ("top", "0.75"), ("bottom", "0.75")):
-        margins.set(side, size)
-    margins.set("header", "0.3")
-    margins.set("footer", "0.3")
+    _page_margins(root)
     return root
 
 
@@ -310,9 +306,14 @@ def _table_xml(
             link = etree.SubElement(block, q("hyperlink"))
             link.set("ref", ref)
             link.set(q("id", OFFICE_REL), rels.add(REL_HYPERLINK, url, external=True))
+    _page_margins(root)
+    return root
+
+
+def _page_margins(root: etree._Element) -> None:
+    """Excel's default margins, which a new sheet part states last."""
     margins = etree.SubElement(root, q("pageMargins"))
     for side, size in (("left", "0.7"), ("right", "0.7"), ("top", "0.75"), ("bottom", "0.75")):
         margins.set(side, size)
     margins.set("header", "0.3")
     margins.set("footer", "0.3")
-    return root
