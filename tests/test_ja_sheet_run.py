@@ -15,7 +15,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import HEADER, point_environment_at, read_csv, write_csv
+from conftest import (
+    HEADER,
+    create_behind_the_tools_back,
+    point_environment_at,
+    read_csv,
+    write_csv,
+)
 from test_ja_run import unmarked_sentences
 
 import batch_zoom
@@ -62,6 +68,16 @@ def one_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ZoomSa
 def test_preflight_double_booking_and_section_rows_get_japanese_cells_and_lines(
     one_user: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    board = create_behind_the_tools_back(  # made in Zoom's portal, over rows 3 and 4
+        one_user,
+        {
+            "topic": "Board",
+            "start_time": "2030-01-07T00:30:00Z",
+            "duration": 30,
+            "timezone": "Asia/Tokyo",
+            "host_email": "host0@example.com",
+        },
+    )
     path = write_csv(tmp_path / "ja.csv", ROWS)
     assert main([str(path), "--lang", "ja"], sleep=no_sleep) == 1
     result = read_csv(tmp_path / "ja_scheduled.csv")
@@ -77,19 +93,20 @@ def test_preflight_double_booking_and_section_rows_get_japanese_cells_and_lines(
         "見出しまたはメモの行です（「【第1週】」）: 開始・終了・所要時間がないため、"
         "ミーティングではありません"
     )
+    on_zoom = f"Zoom 上の既存のミーティング {board}「Board」（2030-01-07 09:30-10:00 Asia/Tokyo）"
     assert result[1]["error"] == (
         "ダブルブッキング: このホストには "
-        "4行目（2030-01-07 09:30-10:00 Asia/Tokyo）の予定もあります"
+        f"4行目（2030-01-07 09:30-10:00 Asia/Tokyo）、{on_zoom}の予定もあります"
     )
     assert result[2]["error"] == (
         "ダブルブッキング: このホストには "
-        "3行目（2030-01-07 09:00-10:00 Asia/Tokyo）の予定もあります"
+        f"3行目（2030-01-07 09:00-10:00 Asia/Tokyo）、{on_zoom}の予定もあります"
     )
     refusal = "5行目: ホスト nobody@example.com はこの Zoom アカウントのユーザーではありません"
     assert result[3]["error"] == refusal
     assert result[4]["error"] == ""
     assert refusal in capsys.readouterr().out  # the terminal line carries the same words
-    assert one_user.count(method="POST", path_contains="/meetings") == 3
+    assert one_user.count(method="POST", path_contains="/meetings") == 4  # Board, and ours
 
 
 def test_an_edited_managed_row_is_updated_with_what_changed_in_japanese(

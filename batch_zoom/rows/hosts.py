@@ -237,10 +237,18 @@ def double_bookings(
                     _add(notes, booking.row, meeting.describe())
     return {
         row: _("double booking: its host is also booked for {others}").format(
-            others="; ".join(others)
+            others=_listed(others)
         )
         for row, others in notes.items()
     }
+
+
+def _listed(bookings: list[str]) -> str:
+    """The other bookings, one after another (``; `` between them; ``、`` in Japanese)."""
+    text = bookings[0]
+    for booking in bookings[1:]:
+        text = _("{bookings}; {booking}").format(bookings=text, booking=booking)
+    return text
 
 
 def _add(notes: dict[int, list[str]], row: int, what: str) -> None:
