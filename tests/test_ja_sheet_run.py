@@ -337,3 +337,25 @@ def test_a_sheet_not_found_names_the_sheets_in_japanese_quotes(tmp_path: Path) -
         "two.xlsx に「12月」という名前のシートはありません。シートは「予定」、「メモ」です。"
     )
     assert caught.value.hint == "--sheet にはそのいずれかの名前を指定してください。"
+
+
+def test_an_edited_original_sheet_updates_its_meeting_and_says_so_in_japanese(
+    one_user: ZoomSandbox, tmp_path: Path
+) -> None:
+    rows = [list(ROWS[1]), list(ROWS[4])]
+    path = write_csv(tmp_path / "orig.csv", rows)
+    assert main([str(path), "--lang", "ja"], sleep=no_sleep) == 0
+    made = read_csv(tmp_path / "orig_scheduled.csv")[1]["meeting_id"]
+    rows[1][2] = 45  # the user edits the original sheet, not the output
+    write_csv(path, rows)
+    assert main([str(path), "--lang", "ja", "--dry-run"], sleep=no_sleep) == 0
+    planned = read_csv(tmp_path / "orig_scheduled.csv")[1]
+    assert planned["status"] == "planned"
+    assert planned["error"] == f"この行が編集前に作成したミーティング {made} を更新します"
+    assert main([str(path), "--lang", "ja"], sleep=no_sleep) == 0
+    result = read_csv(tmp_path / "orig_scheduled.csv")[1]
+    assert result["status"] == "updated" and result["meeting_id"] == made
+    assert result["error"] == (
+        "以前の実行で 3行目が作成したミーティングを、編集後の行に合わせて変更しました"
+        "（変更しました: 所要時間 30 -> 45）"
+    )

@@ -496,7 +496,10 @@ def _follow_edits(session: Session, work: _Work) -> None:
             "the meeting row {row} made in an earlier run was changed to match the edited row"
         ).format(row=plan.row)
         session.results[plan.row] = replace(
-            result, error=f"{note}: {result.error}" if result.error else note
+            result,
+            error=_("{note}: {details}").format(note=note, details=result.error)
+            if result.error
+            else note,
         )
 
 
