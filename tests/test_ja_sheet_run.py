@@ -22,7 +22,7 @@ from conftest import (
     read_csv,
     write_csv,
 )
-from test_ja_run import unmarked_sentences
+from test_ja_run import japanese_locale, unmarked_sentences
 
 import batch_zoom
 from batch_zoom.cli import main
@@ -162,12 +162,19 @@ def test_a_journal_of_another_account_gives_a_japanese_exit_2_reason_and_hint(
     assert lines[1].startswith("hint: そのミーティングは別の Zoom アカウント")
 
 
+@pytest.mark.parametrize("flags", [["--lang", "ja"], []], ids=["lang-ja", "locale-ja"])
 def test_an_output_that_cannot_be_written_is_refused_in_japanese_before_anything_is_made(
-    one_user: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    one_user: ZoomSandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    flags: list[str],
 ) -> None:
+    if not flags:  # a Japanese desktop alone, no --lang
+        japanese_locale(monkeypatch)
     path = write_csv(tmp_path / "ja.csv", ROWS[1:2])
     (tmp_path / "taken.csv").mkdir()
-    assert main([str(path), "--lang", "ja", "-o", str(tmp_path / "taken.csv")]) == 2
+    assert main([str(path), *flags, "-o", str(tmp_path / "taken.csv")]) == 2
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == (
         f"batch_zoom: {tmp_path / 'taken.csv'} はフォルダーです。結果のファイル名ではありません"
