@@ -152,7 +152,7 @@ def _execute(
             timeout=timeout,
             sleep=sleep,
         )
-        pacer = Pacer(settings.rate, clock=clock, sleep=sleep)
+        pacer = Pacer(ceiling=settings.rate, clock=clock, sleep=sleep)
         client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, now=now)
         session = Session(settings, journal, client, progress=progress, sleep=sleep, now=now)
         try:

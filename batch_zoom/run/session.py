@@ -128,16 +128,27 @@ class Session:
                     errors.append(error)
                     self.stop.set()
 
-        threads = [
-            threading.Thread(target=worker, name=f"batch_zoom-{n}", daemon=True)
-            for n in range(max(1, min(self.settings.workers, len(tasks))))
-        ]
-        for thread in threads:
-            thread.start()
+        threads: list[threading.Thread] = []
+
+        def add_workers() -> None:
+            """As many as the pacer's rate and Zoom's latency want (Little's law), never fewer
+            than before and never more than ``--workers`` or the tasks."""
+            wanted = self.zoom.pacer.workers_wanted()
+            if self.settings.workers is not None:
+                wanted = min(wanted, self.settings.workers)
+            while len(threads) < max(1, min(wanted, len(tasks))) and not todo.empty():
+                thread = threading.Thread(
+                    target=worker, name=f"batch_zoom-{len(threads)}", daemon=True
+                )
+                threads.append(thread)
+                thread.start()
+
+        add_workers()
         try:
             while any(thread.is_alive() for thread in threads):
                 for thread in threads:
-                    thread.join(timeout=0.1)
+                    thread.join(timeout=0.1 / len(threads))
+                add_workers()
         except KeyboardInterrupt:
             self.interrupted = True
             self.stop.set()

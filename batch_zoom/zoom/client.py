@@ -33,6 +33,11 @@ from .transport import send_request
 
 PAGE_SIZE = 300  # Zoom's maximum for the meeting list
 
+#: The rate-limit category of each call, as Meetings.json (2026) labels it. Each category has its
+#: own bucket in the pacer; a call Zoom meters elsewhere (create is Medium in older specs) is
+#: still paced by the limit its own answers and 429s reveal.
+LIGHT, MEDIUM = "light", "medium"
+
 #: The daily per-host limit, recognised by its words: real 429s have come without the headers.
 DAILY_LIMIT_WORDS = re.compile(
     r"daily rate limit|per day|in one day|maximum of \d+ meetings can be created", re.IGNORECASE
@@ -66,7 +71,7 @@ class ZoomClient:
 
     def create_meeting(self, host: str, body: dict[str, Any]) -> dict[str, Any]:
         """``POST /users/{host}/meetings``: the new meeting, as Zoom returned it."""
-        return self._json(self._send("POST", f"/users/{_segment(host)}/meetings", json=body))
+        return self._json(self._send("POST", f"/users/{_segment(host)}/meetings", LIGHT, json=body))
 
     def list_meetings(self, host: str) -> Iterator[dict[str, Any]]:
         """Every upcoming scheduled meeting of ``host``, following ``next_page_token``."""
@@ -75,20 +80,26 @@ class ZoomClient:
             params: dict[str, Any] = {"type": "scheduled", "page_size": PAGE_SIZE}
             if page_token:
                 params["next_page_token"] = page_token
-            page = self._json(self._send("GET", f"/users/{_segment(host)}/meetings", params=params))
+            page = self._json(
+                self._send("GET", f"/users/{_segment(host)}/meetings", MEDIUM, params=params)
+            )
             yield from page.get("meetings") or []
             page_token = page.get("next_page_token") or ""
             if not page_token:
                 return
 
     def get_meeting(self, meeting_id: str) -> dict[str, Any]:
-        return self._json(self._send("GET", f"/meetings/{_segment(meeting_id)}"))
+        return self._json(self._send("GET", f"/meetings/{_segment(meeting_id)}", LIGHT))
 
     def update_meeting(self, meeting_id: str, changes: dict[str, Any]) -> None:
-        self._send("PATCH", f"/meetings/{_segment(meeting_id)}", json=changes)
+        self._send("PATCH", f"/meetings/{_segment(meeting_id)}", LIGHT, json=changes)
 
     def delete_meeting(self, meeting_id: str) -> None:
-        self._send("DELETE", f"/meetings/{_segment(meeting_id)}")
+        self._send("DELETE", f"/meetings/{_segment(meeting_id)}", LIGHT)
+
+    @property
+    def pacer(self) -> Pacer:
+        return self._pacer
 
     def close(self) -> None:
         with self._sessions_lock:
@@ -108,11 +119,11 @@ class ZoomClient:
                 self._sessions.append(session)
         return session
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+    def _send(self, method: str, path: str, category: str, **kwargs: Any) -> requests.Response:
         token = self._tokens.current()
         renewed = False
         while True:
-            self._pacer.wait_turn()
+            turn = self._pacer.wait_turn(category)
             response = send_request(
                 self._session(),
                 method,
@@ -122,14 +133,17 @@ class ZoomClient:
                 **kwargs,
             )
             error = error_for(response, self._now())
+            limit = _int_header(response, "X-RateLimit-Limit")
+            if isinstance(error, RateLimited) and not isinstance(error, DailyLimitReached):
+                self._pacer.throttle(turn, error.retry_after, error.limit)
+                raise error
+            # A daily-limit 429 announces the host's daily quota, not a per-second limit.
+            self._pacer.answered(turn, None if isinstance(error, DailyLimitReached) else limit)
             if error is None:
-                self._pacer.succeeded(_int_header(response, "X-RateLimit-Limit"))
                 return response
             if isinstance(error, TokenExpired) and not renewed:
                 token, renewed = self._tokens.renew(token), True
                 continue
-            if isinstance(error, RateLimited) and not isinstance(error, DailyLimitReached):
-                self._pacer.throttle(error.retry_after, error.limit)
             raise error
 
     @staticmethod
