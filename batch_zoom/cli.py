@@ -15,6 +15,7 @@ import secrets
 import sys
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -32,7 +33,8 @@ from .config import (
     read_environment,
 )
 from .errors import BatchZoomError, ConfigError
-from .models import Status
+from .i18n import LANGUAGES, _, argparse_speaks, choose_language, use_language
+from .models import RegistrationStatus, Status
 from .run.batch import BatchReport, UndoPlan, run_batch
 
 EXIT_OK, EXIT_ATTENTION, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -66,6 +68,7 @@ exit status: 0 all done, 1 some rows need attention, 2 nothing could be attempte
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_speaks()
     parser = argparse.ArgumentParser(
         prog="python -m batch_zoom",
         description="Create the Zoom meetings listed in a spreadsheet and write their join links "
@@ -165,9 +168,36 @@ def build_parser() -> argparse.ArgumentParser:
         options.add_argument(
             flag, dest=f"default_{column}", metavar="VALUE", help=_option_help(column)
         )
+    parser.add_argument(
+        "--registrant-emails",
+        choices=("yes", "no"),
+        default="no",
+        help=_(
+            "whether Zoom itself emails each registered participant a confirmation with "
+            "their link (default: no; batch_zoom sends no email)"
+        ),
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="the language of messages, help, error notes and the summary "
+        "(default: BATCH_ZOOM_LANG, else this computer's language; English otherwise)",
+    )
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"batch_zoom {__version__}")
     return parser
+
+
+def _language_flag(argv: Sequence[str]) -> str | None:
+    """``--lang`` read ahead of the parser, whose own help must already be in that language."""
+    for index, word in enumerate(argv):
+        if word == "--":
+            return None
+        if word == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if word.startswith("--lang="):
+            return word.split("=", 1)[1]
+    return None
 
 
 def _option_help(column: str) -> str:
@@ -226,6 +256,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         undo=args.undo,
         yes=args.yes,
         recreate_missing=args.recreate_missing,
+        registrant_emails=args.registrant_emails == "yes",
     )
 
 
@@ -236,11 +267,14 @@ def main(
     sleep: Callable[[float], None] = time.sleep,
 ) -> int:
     """Run the command; returns the exit status. ``sleep`` is injected by tests."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    environment = read_environment()
+    use_language(choose_language(_language_flag(argv), environment))
     parser = build_parser()
     args = parser.parse_args(argv)
     stdin = stdin or sys.stdin
     try:
-        settings = settings_from(args, read_environment())
+        settings = settings_from(args, environment)
         with _sandbox(settings) as settings:
             report = run_batch(
                 settings,
@@ -287,16 +321,51 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
             "(see the status and error columns)",
             file=out,
         )
+    people_problems = [person for person in report.registrations if person.status.needs_attention]
+    for person in people_problems[:SHOWN_PROBLEMS]:
+        print(
+            person.error
+            if person.error.startswith("row ")
+            else _("row {row}: participant {email}: {status}: {error}").format(
+                row=person.row, email=person.email, status=person.status.value, error=person.error
+            ),
+            file=out,
+        )
     counts = report.counts
     parts = [f"{counts[status]} {status.value}" for status in Status if counts[status]]
     if not settings.quiet or problems:
         print(f"{len(report.results)} rows: {', '.join(parts) or 'nothing to do'}", file=out)
+    if report.registrations and (not settings.quiet or people_problems):
+        tally = Counter(person.status for person in report.registrations)
+        print(
+            _("{count} participants: {tally}").format(
+                count=len(report.registrations),
+                tally=", ".join(
+                    f"{tally[status]} {status.value}"
+                    for status in RegistrationStatus
+                    if tally[status]
+                ),
+            ),
+            file=out,
+        )
     if report.output_error is not None:
         _say(f"batch_zoom: {report.output_error}", report.output_error.hint)
     elif report.output_path is not None and not settings.quiet:
         print(f"wrote {report.output_path}", file=out)
     if settings.report_path is not None and not settings.quiet:
         print(f"wrote {settings.report_path}", file=out)
+    if report.participants_path is not None and not settings.quiet:
+        print(
+            _("wrote {path} (each participant's own join link)").format(
+                path=report.participants_path
+            ),
+            file=out,
+        )
+    if report.calendar_path is not None and not settings.quiet:
+        print(
+            _("wrote {path} (calendar file for participants)").format(path=report.calendar_path),
+            file=out,
+        )
     if settings.sandbox:
         print(
             "sandbox: these meetings exist only in the emulator on this computer; the links "

@@ -51,6 +51,7 @@ class Settings:
     undo: bool = False
     yes: bool = False
     recreate_missing: bool = False
+    registrant_emails: bool = False  # Zoom's own confirmation email to each registrant
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     max_wait: float = 600.0  # longest a row may wait on a busy Zoom before it is failed
@@ -61,6 +62,11 @@ class Settings:
         """Sandbox runs keep their own journal, so they never mark a real meeting as made."""
         suffix = ".sandbox.journal" if self.sandbox else ".journal"
         return self.output_path.with_name(self.output_path.name + suffix)
+
+    @property
+    def calendar_path(self) -> Path:
+        """The participants' calendar file beside the output: ``december_scheduled.ics``."""
+        return self.output_path.with_suffix(".ics")
 
 
 def default_output_path(input_path: Path) -> Path:

@@ -87,3 +87,36 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     return _translations.ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's own name for "mark, translate later")
+    """Mark ``message`` for the catalog without translating it yet (for module-level text)."""
+    return message
+
+
+#: What argparse itself says in ``--help`` and its errors. argparse marks these for gettext and
+#: looks them up through its module's ``_``/``ngettext`` at call time; ``argparse_speaks``
+#: points those at our catalog, so usage lines and errors follow ``--lang`` like the rest.
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("expected one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("not allowed with argument %s"),
+)
+
+
+def argparse_speaks() -> None:
+    """Let argparse's own words (``usage:``, ``options``, its errors) follow the language."""
+    import argparse
+
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]

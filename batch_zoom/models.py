@@ -37,6 +37,9 @@ PROBLEM_STATUSES = frozenset(
     {Status.INVALID, Status.FAILED, Status.DEFERRED, Status.MISSING, Status.PENDING}
 )
 
+#: Rows whose meeting is on Zoom after the run: calendar events, meetings with registrants.
+MEETING_STATUSES = frozenset({Status.CREATED, Status.EXISTS, Status.UPDATED})
+
 #: The columns batch_zoom adds to (or fills in) the user's sheet, in this order.
 RESULT_COLUMNS: tuple[str, ...] = ("meeting_id", "join_url", "passcode", "status", "error")
 
@@ -59,6 +62,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "alternative_hosts": ("alternative_hosts", "代替ホスト"),
     "recurrence": ("recurrence", "repeat", "繰り返し", "定期"),
     "action": ("action", "操作", "アクション"),
+    "participants": ("participants", "参加者", "受講者", "invitees", "attendees"),
     "meeting_id": ("meeting_id", "meeting id", "ミーティングID", "会議ID"),
     "join_url": ("join_url", "join url", "参加URL", "招待リンク"),
     "status": ("status", "状態", "ステータス"),
@@ -135,6 +139,28 @@ def zoom_utc(moment: datetime) -> str:
 
 
 @dataclass(frozen=True)
+class Participant:
+    """One person of a ``participants`` cell, to be registered for the meeting.
+
+    ``problem`` says why the entry cannot be registered (a malformed address); such a person is
+    reported on their own while the meeting and the others go ahead.
+    """
+
+    email: str
+    name: str = ""
+    problem: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.email.strip().casefold()
+
+    @property
+    def first_name(self) -> str:
+        """Zoom requires a first name: the whole name as written, else the address's user part."""
+        return (self.name or self.email.split("@", 1)[0])[:64]
+
+
+@dataclass(frozen=True)
 class MeetingRequest:
     """A validated row: everything needed to create (or compare) one Zoom meeting."""
 
@@ -151,6 +177,12 @@ class MeetingRequest:
     recurrence: Recurrence | None = None
     meeting_id: str | None = None  # set when the sheet already names the meeting (managed row)
     action: Action = Action.SCHEDULE
+    participants: tuple[Participant, ...] = ()  # registered with automatic approval
+
+    @property
+    def registrants(self) -> tuple[Participant, ...]:
+        """The participants that can be registered (a well-formed address)."""
+        return tuple(person for person in self.participants if person.problem is None)
 
     @property
     def identity(self) -> str:
@@ -230,6 +262,38 @@ class RowResult:
     error: str = ""
     host: str | None = None
     topic: str | None = None
+
+
+class RegistrationStatus(StrEnum):
+    """What became of one participant. Written to the Participants sheet's ``status`` column."""
+
+    REGISTERED = "registered"  # this run registered them
+    EXISTS = "exists"  # an earlier run (or someone else) registered them
+    CANCELLED = "cancelled"  # removed from the cell: their registration was cancelled
+    PLANNED = "planned"  # dry run
+    INVALID = "invalid"  # the address is malformed
+    FAILED = "failed"  # Zoom refused or kept failing
+
+    @property
+    def needs_attention(self) -> bool:
+        return self in (RegistrationStatus.INVALID, RegistrationStatus.FAILED)
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    """One row of the Participants sheet: a person for a meeting, with their personal link."""
+
+    row: int  # the meeting's spreadsheet row
+    email: str
+    name: str
+    topic: str
+    start: datetime
+    timezone: str
+    meeting_id: str
+    status: RegistrationStatus
+    join_url: str = ""
+    registrant_id: str = ""
+    error: str = ""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,16 @@ import pytest
 import requests
 
 from batch_zoom.config import Credentials, Settings, default_output_path
+from batch_zoom.i18n import use_language
 from batch_zoom.sandbox import ZoomSandbox
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests read English unless they choose Japanese, whatever the developer's own locale."""
+    monkeypatch.setenv("BATCH_ZOOM_LANG", "en")
+    yield
+    use_language("en")
 
 
 @pytest.fixture

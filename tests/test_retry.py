@@ -27,12 +27,14 @@ from batch_zoom.zoom.retry import (
     parse_retry_after,
 )
 
-C, U, D, R, T = (
+C, U, D, R, T, REG, UNREG = (
     Operation.CREATE,
     Operation.UPDATE,
     Operation.DELETE,
     Operation.READ,
     Operation.TOKEN,
+    Operation.REGISTER,
+    Operation.UNREGISTER,
 )
 NOT_SENT = ConnectionLost("refused", sent=False)
 SENT = ConnectionLost("reset", sent=True)
@@ -60,6 +62,12 @@ E404 = NotFound(404, 3001, "Meeting does not exist: 1.")
         (SENT, D, 1, Decision(Verdict.RETRY, 0.5, jitter=True)),
         (SENT, R, 2, Decision(Verdict.RETRY, 1.0, jitter=True)),
         (SENT, T, 1, Decision(Verdict.RETRY, 0.5, jitter=True)),
+        # registering a person is looked up before repeating; cancelling one is not
+        (SENT, REG, 1, Decision(Verdict.RECONCILE)),
+        (NOT_SENT, REG, 1, Decision(Verdict.RETRY, 0.5, jitter=True)),
+        (SENT, UNREG, 1, Decision(Verdict.RETRY, 0.5, jitter=True)),
+        (E500, REG, 1, Decision(Verdict.RECONCILE)),
+        (E503, UNREG, 2, Decision(Verdict.RETRY, 1.0, jitter=True)),
         # 5xx: Zoom may have acted before failing
         (E500, C, 1, Decision(Verdict.RECONCILE)),
         (E503, U, 1, Decision(Verdict.RECONCILE)),

@@ -34,6 +34,7 @@ from ..models import (
     SheetRow,
     meeting_identity,
 )
+from .participants import parse_participants
 from .recurrence import parse_rule
 from .timing import (
     parse_duration,
@@ -90,6 +91,7 @@ class RowDefaults:
     host: str = "me"
     options: Mapping[str, Any] = field(default_factory=dict)
     now: datetime | None = None
+    registrant_emails: bool = False  # whether Zoom emails each registrant a confirmation
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.options) - DEFAULTABLE_FIELDS)
@@ -199,6 +201,11 @@ def validate_row(
     else:  # no first meeting to tie the rule to: still check its wording
         problems.check("recurrence", cell("recurrence"), _check_recurrence_words)
 
+    participants = problems.check("participants", cell("participants"), parse_participants) or ()
+    if participants:  # a registration meeting, every registrant approved at once
+        settings["approval_type"] = 0
+        settings["registrants_confirmation_email"] = defaults.registrant_emails
+
     is_new = meeting_id is None  # a managed row's meeting may well have started already
     if is_new and start is not None and defaults.now is not None and start < defaults.now:
         assert timezone is not None
@@ -222,6 +229,7 @@ def validate_row(
         recurrence=recurrence,
         meeting_id=meeting_id,
         action=Action.SCHEDULE,
+        participants=participants,
     )
 
 

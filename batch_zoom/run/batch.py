@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -21,18 +21,28 @@ import requests
 from ..config import Settings
 from ..errors import OutputError
 from ..models import (
+    MEETING_STATUSES,
     CancelRequest,
     InvalidRow,
     MeetingRequest,
+    RegistrationResult,
     RowPlan,
     RowResult,
     SheetRow,
     Status,
 )
+from ..publish.calendar import CalendarEntry, write_calendar
+from ..publish.participants import (
+    PARTICIPANT_COLUMNS,
+    participant_rows,
+    participants_csv_path,
+    write_participants_csv,
+)
+from ..publish.participants import SHEET_NAME as PARTICIPANTS_SHEET
 from ..publish.report import write_report
 from ..rows.validate import RowDefaults, validate_rows
 from ..sheet.read import Table, read_table
-from ..sheet.write import write_output
+from ..sheet.write import TableSheet, write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.pacing import Pacer
@@ -40,6 +50,7 @@ from .creates import create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
 from .journal import Journal, JournalState, read_state
 from .outcomes import invalid, made
+from .registrants import planned, register_all, registration_work, settled_from_journal
 from .session import NoProgress, Progress, Session
 
 __all__ = ["BatchReport", "Progress", "UndoPlan", "run_batch"]
@@ -58,6 +69,9 @@ class BatchReport:
     tokens_fetched: int = 0
     requests_throttled: int = 0
     cancelled_by_user: bool = False  # --undo answered "no": nothing was changed or written
+    registrations: list[RegistrationResult] = field(default_factory=list)  # the Participants
+    participants_path: Path | None = None  # beside a CSV output: the participants' links
+    calendar_path: Path | None = None  # the participants' .ics, when one was written
 
     @property
     def counts(self) -> Counter[Status]:
@@ -65,7 +79,9 @@ class BatchReport:
 
     @property
     def needs_attention(self) -> bool:
-        return any(result.status.needs_attention for result in self.results)
+        return any(result.status.needs_attention for result in self.results) or any(
+            person.status.needs_attention for person in self.registrations
+        )
 
 
 @dataclass
@@ -98,6 +114,7 @@ def run_batch(
         host=settings.user,
         options=dict(settings.option_defaults),
         now=now(),
+        registrant_emails=settings.registrant_emails,
     )
     plans = validate_rows(table.rows, defaults)
     if _is_zooms_own(settings.api_url):
@@ -106,6 +123,12 @@ def run_batch(
     report = BatchReport(results=[], table=table)
     if settings.dry_run:
         results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
+        report.registrations = [
+            person
+            for plan in plans
+            if isinstance(plan, MeetingRequest) and not settings.undo
+            for person in planned(plan, results[plan.row].meeting_id)
+        ]
     else:
         results = _execute(
             settings,
@@ -120,6 +143,8 @@ def run_batch(
     report.results = _complete(table, results)
     if not report.cancelled_by_user:
         _write(settings, report)
+        if not settings.dry_run:
+            _publish_calendar(settings, report, plans, now())
     return report
 
 
@@ -141,8 +166,15 @@ def _execute(
             if question.total and confirm_undo is not None and not confirm_undo(question):
                 report.cancelled_by_user = True
                 return results
-        if not work.size:
-            return results  # nothing to send: not even a token is fetched
+        requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
+        known = [
+            settled_from_journal(item, journal.state)
+            for item in registration_work(requests_by_row, results, journal.state)
+        ]
+        if not work.size and all(people is not None for people in known):
+            # nothing to send: not even a token is fetched
+            report.registrations = [person for people in known if people for person in people]
+            return results
         assert settings.credentials is not None, "a real run needs credentials"
         timeout = (settings.connect_timeout, settings.read_timeout)
         tokens = TokenProvider(
@@ -165,6 +197,11 @@ def _execute(
                 + [partial(update, session, plan) for plan in work.managed]
             )
             create_all(session, work.creates)
+            if not session.stop.is_set():
+                made_now = {**results, **session.results}
+                report.registrations = register_all(
+                    session, registration_work(requests_by_row, made_now, journal.state)
+                )
         except KeyboardInterrupt:  # between rounds or during a look-up: keep what is settled
             session.interrupted = True
             session.stop.set()
@@ -283,17 +320,62 @@ def _complete(table: Table, results: dict[int, RowResult]) -> list[RowResult]:
 
 
 def _write(settings: Settings, report: BatchReport) -> None:
+    people = participant_rows(report.registrations)
+    as_csv = settings.output_path.suffix.lower() == ".csv"
+    extra = None
+    if people and not as_csv:
+        extra = TableSheet(PARTICIPANTS_SHEET, PARTICIPANT_COLUMNS, people)
     try:
-        report.output_path = write_output(report.table, report.results, settings.output_path)
+        report.output_path = write_output(
+            report.table, report.results, settings.output_path, extra=extra
+        )
     except OutputError as error:
         report.output_error = error
         report.output_path = error.fallback
+    if people and as_csv:
+        path = participants_csv_path(settings.output_path)
+        try:
+            write_participants_csv(path, report.registrations)
+            report.participants_path = path
+        except OutputError as error:
+            report.output_error = report.output_error or error
     if settings.report_path is not None:
         try:
             title = settings.input_path.name
             write_report(report.results, settings.report_path, title=title)
         except OutputError as error:
             report.output_error = report.output_error or error
+
+
+def _publish_calendar(
+    settings: Settings, report: BatchReport, plans: Sequence[RowPlan], moment: datetime
+) -> None:
+    """The participants' ``.ics``: an event per meeting in the output, cancellations marked."""
+    requests_by_row = {plan.row: plan for plan in plans if isinstance(plan, MeetingRequest)}
+    entries: list[CalendarEntry] = []
+    cancelled: list[str] = []
+    for result in report.results:
+        if result.status is Status.CANCELLED and result.meeting_id:
+            cancelled.append(result.meeting_id)
+        plan = requests_by_row.get(result.row)
+        if result.status in MEETING_STATUSES and plan and result.meeting_id and result.join_url:
+            entries.append(
+                CalendarEntry(
+                    meeting_id=result.meeting_id,
+                    topic=plan.topic,
+                    start=plan.start,
+                    duration=plan.duration,
+                    timezone=plan.timezone,
+                    join_url=result.join_url,
+                    passcode=result.passcode or "",
+                    recurrence=plan.recurrence,
+                )
+            )
+    try:
+        if write_calendar(settings.calendar_path, entries, cancelled=cancelled, now=moment):
+            report.calendar_path = settings.calendar_path
+    except OutputError as error:
+        report.output_error = report.output_error or error
 
 
 def _target(settings: Settings) -> str:

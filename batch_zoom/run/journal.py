@@ -10,6 +10,10 @@ The protocol, per row (keyed by ``MeetingRequest.identity``, never by row number
              or ``not_sent`` (Zoom surely made nothing: refused, or never connected)
     update:  ``updating`` with the fields -> ``updated``
     cancel:  ``deleting`` -> ``deleted``
+    register (per meeting id, per person by address):
+             ``registering`` with the addresses (durable before the POST) -> ``registered`` per
+             person (with the registrant id and personal link) or ``not_registered``;
+             ``unregistered`` once a person's registration is cancelled
 A ``sending`` with no later line means the outcome is unknown: reconcile before anything else.
 """
 
@@ -39,6 +43,15 @@ class MeetingRecord:
     host: str = ""
 
 
+@dataclass(frozen=True)
+class RegistrationRecord:
+    """A person this batch registered for a meeting (keyed by the address, casefolded)."""
+
+    email: str
+    registrant_id: str = ""
+    join_url: str = ""
+
+
 @dataclass
 class JournalState:
     """The journal folded into the latest state per row identity and per meeting id."""
@@ -47,6 +60,9 @@ class JournalState:
     in_flight: set[str] = field(default_factory=set)  # identities whose create outcome is unknown
     updating: dict[str, list[str]] = field(default_factory=dict)  # meeting id -> field names
     deleted: set[str] = field(default_factory=set)  # meeting ids
+    # meeting id -> address key -> the registration this batch made (or adopted)
+    registrations: dict[str, dict[str, RegistrationRecord]] = field(default_factory=dict)
+    registering: dict[str, set[str]] = field(default_factory=dict)  # meeting id -> in flight
 
     def apply(self, event: dict[str, Any]) -> None:
         kind = event.get("event")
@@ -69,12 +85,34 @@ class JournalState:
             self.updating[meeting_id] = list(event.get("fields") or [])
         elif kind == "updated":
             self.updating.pop(meeting_id, None)
+        elif kind in ("registering", "registered", "not_registered", "unregistered"):
+            self._apply_registration(kind, meeting_id, event)
         elif kind == "deleted":
             self.deleted.add(meeting_id)
+            self.registrations.pop(meeting_id, None)
+            self.registering.pop(meeting_id, None)
             self.updating.pop(meeting_id, None)
             for key, record in list(self.created.items()):
                 if record.meeting_id == meeting_id:
                     del self.created[key]
+
+    def _apply_registration(self, kind: str, meeting_id: str, event: dict[str, Any]) -> None:
+        people = self.registrations.setdefault(meeting_id, {})
+        in_flight = self.registering.setdefault(meeting_id, set())
+        if kind == "registering":
+            in_flight.update(str(email).casefold() for email in event.get("emails") or [])
+            return
+        email = str(event.get("email") or "")
+        key = email.casefold()
+        in_flight.discard(key)
+        if kind == "registered":
+            people[key] = RegistrationRecord(
+                email=email,
+                registrant_id=str(event.get("registrant_id") or ""),
+                join_url=str(event.get("join_url") or ""),
+            )
+        elif kind == "unregistered":
+            people.pop(key, None)
 
 
 def _lock_exclusively(handle: TextIO) -> None:

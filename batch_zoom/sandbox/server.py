@@ -412,6 +412,12 @@ class ZoomSandbox:
             and (status is None or r.status == status)
         )
 
+    def registrants(self, meeting_id: int | str, status: str = "approved") -> list[dict[str, Any]]:
+        """Who is registered for a meeting (``approved``; ``denied`` once cancelled)."""
+        with self._state.lock:
+            people = self._state.registrants.get(int(meeting_id), {})
+            return [person.listed() for person in people.values() if person.status == status]
+
     def daily_used(self, host: str) -> int:
         with self._state.lock:
             email = self._state.resolve_user(host) or host.lower()

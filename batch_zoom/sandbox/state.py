@@ -28,6 +28,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+from .registrants import (
+    Refused,
+    Registrant,
+    check_batch,
+    check_enabled,
+    check_person,
+    listed,
+    register,
+    restored,
+    set_status,
+)
 from .rules import (
     INSTANT,
     RECURRING_FIXED,
@@ -42,6 +53,14 @@ from .rules import (
 EMAIL = re.compile(r"^[^@\s/]+@[^@\s/]+\.[^@\s/]+$")
 USERS_MEETINGS = re.compile(r"^/v2/users/([^/]+)/meetings$")
 ONE_MEETING = re.compile(r"^/v2/meetings/([^/]+)$")
+REGISTRATION = re.compile(
+    r"^/v2/meetings/([^/]+)/(batch_registrants|registrants|registrants/status)$"
+)
+REGISTRATION_OPERATIONS = {
+    "batch_registrants": {"POST": "batch_register"},
+    "registrants": {"GET": "list_registrants", "POST": "register"},
+    "registrants/status": {"PUT": "registrant_status"},
+}
 # Operation -> rate-limit category, as Meetings.json (2026) labels them. Create is LIGHT there and
 # MEDIUM in the 2023 specs: NOTES.md says budget for Medium, so the sandbox meters create as Medium
 # unless it is started with ``create_category="light"``.
@@ -51,6 +70,11 @@ CATEGORY = {
     "get": "light",
     "update": "light",
     "delete": "light",
+    # Meetings.json's labels for the registration calls (registrants.py):
+    "batch_register": "heavy",
+    "register": "light",
+    "list_registrants": "medium",
+    "registrant_status": "medium",
 }
 CATEGORIES = ("light", "medium", "heavy")
 # Requests per second per category and plan (NOTES.md, "Rate limits"); Business covers Business+.
@@ -239,6 +263,7 @@ class SandboxState:
         self.user_ids: dict[str, str] = {}  # Zoom-looking user id -> email
         self.windows: dict[str, deque[datetime]] = {}
         self.page_tokens: dict[str, dict[str, Any]] = {}
+        self.registrants: dict[int, dict[str, Registrant]] = {}  # meeting id -> email -> person
         self._load()
 
     # ---- clock -------------------------------------------------------------------------------
@@ -257,6 +282,10 @@ class SandboxState:
         self.meetings = {int(m["id"]): m for m in saved.get("meetings", [])}
         self.daily = {host: dict(days) for host, days in saved.get("daily", {}).items()}
         self.user_ids = dict(saved.get("user_ids", {}))
+        self.registrants = {
+            int(meeting_id): {person["email"].casefold(): restored(person) for person in people}
+            for meeting_id, people in saved.get("registrants", {}).items()
+        }
         for value, token in saved.get("tokens", {}).items():
             self.tokens[value] = IssuedToken(
                 parse_utc(token["expires_at"]), token["revoked"], token["expired"]
@@ -271,6 +300,10 @@ class SandboxState:
             "meetings": list(self.meetings.values()),
             "daily": self.daily,
             "user_ids": self.user_ids,
+            "registrants": {
+                str(meeting_id): [person.saved() for person in people.values()]
+                for meeting_id, people in self.registrants.items()
+            },
             "tokens": {
                 value: {
                     "expires_at": format_utc(token.expires_at),
@@ -467,8 +500,12 @@ class SandboxState:
     def route(self, method: str, path: str) -> tuple[str, str] | Reply:
         """(operation, path argument) for an API path, or the 404/405 Zoom gives."""
         users = USERS_MEETINGS.match(path)
+        registration = REGISTRATION.match(path)
         if users:
             operations = {"GET": "list", "POST": "create"}
+        elif registration:
+            users = registration
+            operations = REGISTRATION_OPERATIONS[registration.group(2)]
         else:
             users = ONE_MEETING.match(path)
             operations = {"GET": "get", "PATCH": "update", "DELETE": "delete"}
@@ -782,5 +819,136 @@ class SandboxState:
         if meeting is None:
             return error(404, 3001, f"Meeting does not exist: {argument}.")
         del self.meetings[meeting["id"]]
+        self.registrants.pop(meeting["id"], None)
         self.save()
         return Reply(204, None, host=meeting["host_email"])
+
+    # ---- registration (registrants.py holds the rules) -----------------------------------------
+    def _registration_target(self, argument: str) -> dict[str, Any]:
+        meeting = self._find_meeting(argument)
+        if meeting is None:
+            raise Refused(404, 3001, f"Meeting does not exist: {argument}.")
+        ends = self._ends_at(meeting)
+        if ends is not None and ends < self.now():
+            raise Refused(
+                400,
+                3038,
+                "Meeting is over, you can not register now. If you have any questions, please "
+                "contact the Meeting host.",
+            )
+        return meeting
+
+    def _registration(self, argument: str, act: Any) -> Reply:
+        try:
+            meeting = self._registration_target(argument)
+            reply: Reply = act(meeting, self.registrants.setdefault(meeting["id"], {}))
+        except Refused as refused:
+            return error(refused.status, refused.code, refused.message)
+        reply.host = meeting["host_email"]
+        return reply
+
+    def _batch_register(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        def act(meeting: dict[str, Any], people: dict[str, Registrant]) -> Reply:
+            request = self._json_object(body)
+            if request is None:
+                raise Refused(400, 300, "Request Body should be a valid JSON object.")
+            added = [
+                register(
+                    people,
+                    person,
+                    meeting_id=meeting["id"],
+                    join_host=self.join_host,
+                    created_at=format_utc(self.now()),
+                )
+                for person in check_batch(meeting, argument, request)
+            ]
+            self.save()
+            return Reply(
+                201,
+                {
+                    "registrants": [
+                        {"email": r.email, "join_url": r.join_url, "registrant_id": r.id}
+                        for r in added
+                    ]
+                },
+            )
+
+        return self._registration(argument, act)
+
+    def _register(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        def act(meeting: dict[str, Any], people: dict[str, Registrant]) -> Reply:
+            check_enabled(meeting, argument)
+            request = self._json_object(body)
+            if request is None:
+                raise Refused(400, 300, "Request Body should be a valid JSON object.")
+            check_person(request)
+            person = register(
+                people,
+                request,
+                meeting_id=meeting["id"],
+                join_host=self.join_host,
+                created_at=format_utc(self.now()),
+            )
+            self.save()
+            answer: dict[str, Any] = {
+                "id": meeting["id"],
+                "join_url": person.join_url,
+                "registrant_id": person.id,
+                "topic": meeting["topic"],
+            }
+            if "start_time" in meeting:
+                answer["start_time"] = meeting["start_time"]
+            if meeting.get("occurrences"):
+                answer["occurrences"] = copy.deepcopy(meeting["occurrences"])
+            return Reply(201, answer)
+
+        return self._registration(argument, act)
+
+    def _list_registrants(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        def act(meeting: dict[str, Any], people: dict[str, Registrant]) -> Reply:
+            check_enabled(meeting, argument)
+            everyone = listed(people, query.get("status") or "approved")
+            try:
+                page_size = min(max(int(query.get("page_size") or PAGE_SIZE_DEFAULT), 1), 300)
+            except ValueError as bad:
+                raise Refused(400, 300, "Validation Failed.") from bad
+            offset = 0
+            token_text = query.get("next_page_token")
+            if token_text:
+                page = self.page_tokens.get(token_text)
+                if page is None or page.get("registrants_of") != meeting["id"]:
+                    raise Refused(400, 300, "The next page token is invalid or expired.")
+                offset = page["offset"]
+            next_token = ""
+            if offset + page_size < len(everyone):
+                next_token = _token(string.ascii_letters + string.digits, 35)
+                self.page_tokens[next_token] = {
+                    "registrants_of": meeting["id"],
+                    "host": None,
+                    "type": None,
+                    "offset": offset + page_size,
+                    "expires_at": self.now() + PAGE_TOKEN_LIFE,
+                }
+            return Reply(
+                200,
+                {
+                    "page_size": page_size,
+                    "total_records": len(everyone),
+                    "next_page_token": next_token,
+                    "registrants": everyone[offset : offset + page_size],
+                },
+            )
+
+        return self._registration(argument, act)
+
+    def _registrant_status(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        def act(meeting: dict[str, Any], people: dict[str, Registrant]) -> Reply:
+            check_enabled(meeting, argument)
+            request = self._json_object(body)
+            if request is None:
+                raise Refused(400, 300, "Request Body should be a valid JSON object.")
+            set_status(people, request)
+            self.save()
+            return Reply(204, None)
+
+        return self._registration(argument, act)

@@ -16,6 +16,7 @@ import re
 import tempfile
 from collections.abc import Sequence
 from copy import copy
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,22 @@ _SUMMARY_SHEET = "Summary"
 _SUMMARY_MARK = "batch_zoom summary"  # A1 of a Summary sheet we wrote, so a re-run replaces it
 
 
-def write_output(table: Table, results: Sequence[RowResult], output: Path) -> Path:
+@dataclass(frozen=True)
+class TableSheet:
+    """A sheet of ours beside the schedule: a plain table, such as the Participants."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: Sequence[tuple[str, ...]]
+
+
+def write_output(
+    table: Table,
+    results: Sequence[RowResult],
+    output: Path,
+    *,
+    extra: TableSheet | None = None,
+) -> Path:
     """Write the user's rows with the result columns filled in; return the path written.
 
     Per result: ``meeting_id``, ``join_url`` and ``passcode`` set to ``None`` leave the cell as
@@ -70,7 +86,7 @@ def write_output(table: Table, results: Sequence[RowResult], output: Path) -> Pa
     if kind == "csv":
         data = _csv_bytes(table, by_row)
     else:
-        data = _excel_bytes(table, by_row, results, macros=macros)
+        data = _excel_bytes(table, by_row, results, macros=macros, extra=extra)
     return _save(output, data)
 
 
@@ -143,7 +159,12 @@ def _text(value: Any) -> str:
 
 
 def _excel_bytes(
-    table: Table, by_row: dict[int, RowResult], results: Sequence[RowResult], *, macros: bool
+    table: Table,
+    by_row: dict[int, RowResult],
+    results: Sequence[RowResult],
+    *,
+    macros: bool,
+    extra: TableSheet | None = None,
 ) -> bytes:
     from openpyxl import Workbook, load_workbook
 
@@ -171,6 +192,8 @@ def _excel_bytes(
     if table.format == "csv":
         _finish_fresh_sheet(table, sheet, layout)
     _put_summary_sheet(book, sheet.title, results)
+    if extra is not None:
+        _put_table_sheet(book, sheet.title, extra)
 
     buffer = io.BytesIO()
     book.save(buffer)
@@ -318,6 +341,49 @@ def _put_summary_sheet(book: Any, schedule: str, results: Sequence[RowResult]) -
         sheet.column_dimensions[letter].width = width
     if active in book.sheetnames:
         book.active = book.sheetnames.index(active)
+
+
+def _put_table_sheet(book: Any, schedule: str, extra: TableSheet) -> None:
+    """A sheet of ours that is a plain table (header in row 1), replaced on every run."""
+    from openpyxl.styles import Font
+
+    active = book.active.title if book.active is not None else schedule
+    taken = {name.casefold(): name for name in book.sheetnames}
+    number = 1
+    while True:
+        name = extra.name if number == 1 else f"{extra.name} {number}"
+        existing = taken.get(name.casefold())
+        if existing is None:
+            sheet = book.create_sheet(name)
+            break
+        if existing != schedule and _has_header(book[existing], extra.header):
+            index = book.sheetnames.index(existing)
+            book.remove(book[existing])
+            sheet = book.create_sheet(name, index)
+            break
+        number += 1  # the user's own sheet of that name: leave it alone
+    bold = Font(name="Calibri", bold=True)
+    for column, header in enumerate(extra.header, start=1):
+        _put_text(sheet.cell(row=1, column=column), header)
+        sheet.cell(row=1, column=column).font = bold
+        letter = sheet.cell(row=1, column=column).column_letter
+        sheet.column_dimensions[letter].width = _RESULT_WIDTHS.get(header, 24)
+    for row, values in enumerate(extra.rows, start=2):
+        for column, value in enumerate(values, start=1):
+            if value:
+                _put_result(sheet, row, column, extra.header[column - 1], value)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    if active in book.sheetnames:
+        book.active = book.sheetnames.index(active)
+
+
+def _has_header(sheet: Any, header: tuple[str, ...]) -> bool:
+    try:
+        found = tuple(cell.value for cell in sheet[1][: len(header)])
+    except (AttributeError, IndexError, TypeError):  # a chart sheet has no cells
+        return False
+    return found == header
 
 
 def _put_section(sheet: Any, row: int, section: Section, bold: Any, shade: Any) -> int:

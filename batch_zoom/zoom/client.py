@@ -36,7 +36,7 @@ PAGE_SIZE = 300  # Zoom's maximum for the meeting list
 #: The rate-limit category of each call, as Meetings.json (2026) labels it. Each category has its
 #: own bucket in the pacer; a call Zoom meters elsewhere (create is Medium in older specs) is
 #: still paced by the limit its own answers and 429s reveal.
-LIGHT, MEDIUM = "light", "medium"
+LIGHT, MEDIUM, HEAVY = "light", "medium", "heavy"
 
 #: The daily per-host limit, recognised by its words: real 429s have come without the headers.
 DAILY_LIMIT_WORDS = re.compile(
@@ -100,6 +100,45 @@ class ZoomClient:
     @property
     def pacer(self) -> Pacer:
         return self._pacer
+
+    # -- registration -----------------------------------------------------------------------
+
+    def add_registrants(
+        self, meeting_id: str, people: list[dict[str, str]], *, confirmation_email: bool
+    ) -> list[dict[str, Any]]:
+        """``POST /meetings/{id}/batch_registrants`` (scheduled meetings, 30 people at most)."""
+        body = {
+            "auto_approve": True,
+            "registrants_confirmation_email": confirmation_email,
+            "registrants": people,
+        }
+        path = f"/meetings/{_segment(meeting_id)}/batch_registrants"
+        answer = self._json(self._send("POST", path, HEAVY, json=body))
+        return [item for item in answer.get("registrants") or [] if isinstance(item, dict)]
+
+    def add_registrant(self, meeting_id: str, person: dict[str, str]) -> dict[str, Any]:
+        """``POST /meetings/{id}/registrants``: one person (recurring meetings too)."""
+        path = f"/meetings/{_segment(meeting_id)}/registrants"
+        return self._json(self._send("POST", path, LIGHT, json=person))
+
+    def list_registrants(self, meeting_id: str) -> Iterator[dict[str, Any]]:
+        """Everyone approved for the meeting, following ``next_page_token``."""
+        page_token = ""
+        while True:
+            params: dict[str, Any] = {"status": "approved", "page_size": PAGE_SIZE}
+            if page_token:
+                params["next_page_token"] = page_token
+            path = f"/meetings/{_segment(meeting_id)}/registrants"
+            page = self._json(self._send("GET", path, MEDIUM, params=params))
+            yield from (item for item in page.get("registrants") or [] if isinstance(item, dict))
+            page_token = page.get("next_page_token") or ""
+            if not page_token:
+                return
+
+    def cancel_registrants(self, meeting_id: str, registrants: list[dict[str, str]]) -> None:
+        """``PUT /meetings/{id}/registrants/status`` with ``cancel`` (30 people at most)."""
+        path = f"/meetings/{_segment(meeting_id)}/registrants/status"
+        self._send("PUT", path, MEDIUM, json={"action": "cancel", "registrants": registrants})
 
     def close(self) -> None:
         with self._sessions_lock:

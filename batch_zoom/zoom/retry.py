@@ -46,6 +46,14 @@ class Operation(Enum):
     DELETE = "delete"  # DELETE /meetings/{id}: repeating it is harmless (3001 means gone)
     READ = "read"  # GET: always safe to repeat
     TOKEN = "token"  # POST /oauth/token
+    REGISTER = "register"  # POST registrants: look on Zoom before repeating, as for a create
+    UNREGISTER = "unregister"  # PUT registrants/status cancel: repeating it is harmless
+
+
+#: Operations whose repetition changes nothing more than the first request did.
+SAFE_TO_REPEAT = frozenset(
+    {Operation.READ, Operation.DELETE, Operation.TOKEN, Operation.UNREGISTER}
+)
 
 
 class Verdict(Enum):
@@ -71,7 +79,7 @@ def backoff(attempt: int) -> float:
 def decide(error: BaseException, operation: Operation, attempt: int) -> Decision:
     """The retry policy. ``attempt`` counts the failures so far, starting at 1."""
     if isinstance(error, ConnectionLost):
-        if not error.sent or operation in (Operation.READ, Operation.DELETE, Operation.TOKEN):
+        if not error.sent or operation in SAFE_TO_REPEAT:
             return Decision(Verdict.RETRY, backoff(attempt), jitter=True)
         return Decision(Verdict.RECONCILE)
     if isinstance(error, DailyLimitReached):
@@ -85,7 +93,7 @@ def decide(error: BaseException, operation: Operation, attempt: int) -> Decision
             return Decision(Verdict.FAIL)
         return Decision(Verdict.RENEW_TOKEN) if attempt <= 1 else Decision(Verdict.FAIL)
     if isinstance(error, ServerError):
-        if operation in (Operation.CREATE, Operation.UPDATE):
+        if operation in (Operation.CREATE, Operation.UPDATE, Operation.REGISTER):
             return Decision(Verdict.RECONCILE)
         return Decision(Verdict.RETRY, backoff(attempt), jitter=True)
     return Decision(Verdict.FAIL)
