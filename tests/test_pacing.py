@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import heapq
 import math
+import threading
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+from batch_zoom.config import Settings
+from batch_zoom.run.journal import Journal
+from batch_zoom.run.session import NoProgress, Session
 from batch_zoom.zoom.pacing import (
     HEADROOM,
     MAX_WORKERS,
@@ -331,3 +337,53 @@ def test_a_slow_zoom_does_not_draw_a_blind_burst() -> None:
 
 def test_our_window_is_a_little_longer_than_zooms() -> None:
     assert 1.0 < WINDOW <= 1.05
+
+
+# -- the session's workers follow the pacer --------------------------------------------------
+
+
+class _Zoom:
+    """Just what ``Session.run_tasks`` asks of the client: its pacer."""
+
+    def __init__(self, pacer: Pacer) -> None:
+        self.pacer = pacer
+
+
+def _session(tmp_path: Path, pacer: Pacer, workers: int | None) -> Session:
+    settings = Settings(input_path=tmp_path / "in.csv", output_path=tmp_path / "out.csv")
+    settings = replace(settings, workers=workers)
+    journal = Journal(tmp_path / "out.csv.journal", "sandbox")
+    return Session(
+        settings,
+        journal,
+        _Zoom(pacer),  # type: ignore[arg-type]
+        progress=NoProgress(),
+        sleep=lambda seconds: None,
+        now=lambda: datetime.now(UTC),
+    )
+
+
+def test_the_session_starts_as_many_workers_as_rate_times_latency_wants(tmp_path: Path) -> None:
+    pacer, clock = paced()
+    ticket = pacer.wait_turn()
+    clock.now += 1.0
+    pacer.answered(ticket, limit=20)  # 19.7/s x 1 s: 28 requests worth having in flight
+    together = threading.Barrier(pacer.workers_wanted(), timeout=10)
+    used: set[str] = set()
+
+    def task() -> None:
+        used.add(threading.current_thread().name)
+        together.wait()  # passes only when that many workers run at once
+
+    _session(tmp_path, pacer, None).run_tasks([task] * 56)
+    assert len(used) == pacer.workers_wanted() == 28
+
+
+def test_an_explicit_workers_stays_a_ceiling(tmp_path: Path) -> None:
+    pacer, clock = paced()
+    ticket = pacer.wait_turn()
+    clock.now += 1.0
+    pacer.answered(ticket, limit=20)
+    used: set[str] = set()
+    _session(tmp_path, pacer, 3).run_tasks([lambda: used.add(threading.current_thread().name)] * 40)
+    assert 1 <= len(used) <= 3
