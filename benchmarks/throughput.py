@@ -29,6 +29,7 @@ import csv
 import json
 import math
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -149,11 +150,14 @@ def run_cli(
             *flags,
         ]
         began_at = sandbox.now()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         finished = subprocess.run(
             command, cwd=folder, env=environment, capture_output=True, text=True, timeout=600
         )
         wall = time.perf_counter() - began
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         ended_at = sandbox.now()
         log = sandbox.requests
         meetings = sandbox.meetings()
@@ -170,6 +174,7 @@ def run_cli(
         "exit_status": finished.returncode,
         "stderr_tail": finished.stderr.strip().splitlines()[-5:],
         "wall_s": wall,
+        "cpu_s": cpu,  # the CLI process's user + system time
         "rows_per_s": len(rows) / wall,
         "ceiling_s": ceiling,
         "fraction_of_ceiling": ceiling / wall,
@@ -372,7 +377,7 @@ def print_result(result: dict[str, Any], *, flush: bool = False) -> None:
             f"{run['fraction_of_ceiling']:.3f} of the floor; {run['requests']} requests, "
             f"{run['requests_429']} answered 429 ({run['share_429']:.1%}); startup "
             f"{run['startup_s']:.2f} + requests {run['request_span_s']:.2f} + after "
-            f"{run['after_last_request_s']:.2f} s; "
+            f"{run['after_last_request_s']:.2f} s; CPU {run['cpu_s']:.2f} s; "
             + ("one meeting per row" if run["one_meeting_per_row"] else "WRONG: " + str(run)),
             flush=flush,
         )
