@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from .i18n import _
+
 _QUOTE_LIMIT = 40
 
 
@@ -42,9 +44,9 @@ def utf16_length(text: str) -> int:
 
 
 def quote(value: Any) -> str:
-    """A cell value for a message: in double quotes, on one line, shortened if long."""
+    """A cell value for a message: in quotes (「」 in Japanese), on one line, shortened if long."""
     text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
     text = " ".join(text.split())
     if len(text) > _QUOTE_LIMIT:
         text = text[: _QUOTE_LIMIT - 1] + "…"
-    return f'"{text}"'
+    return _('"{text}"').format(text=text)

@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .i18n import N_, _, ngettext
 from .models import RowResult, Status
 
 #: How a result without a host is counted in the per-host table.
@@ -29,9 +30,57 @@ class Section:
     """One table of a summary, laid out once for both the HTML page and the Summary sheet."""
 
     title: str
-    header: tuple[str, ...]
+    header: tuple[str, ...]  # the columns' keys: English, as the status values are
     rows: list[tuple[str | int, ...]]
     empty_note: str = ""  # said instead of the table when there are no rows
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The column headings a person reads, in the language in use."""
+        return tuple(column_label(name) for name in self.header)
+
+
+#: Headings of the summary's columns; a status column (a status value) keeps its English name.
+COLUMN_LABELS = {
+    "status": N_("status"),
+    "rows": N_("rows"),
+    "meaning": N_("meaning"),
+    "host": N_("host"),
+    "total": N_("total"),
+    "row": N_("row"),
+    "topic": N_("topic"),
+    "error": N_("error"),
+}
+
+#: What each status means, shown beside it (the status value itself stays English).
+STATUS_MEANINGS = {
+    Status.CREATED: N_("made by this run"),
+    Status.EXISTS: N_("already on Zoom, nothing to change"),
+    Status.UPDATED: N_("changed to match the row"),
+    Status.CANCELLED: N_("deleted on Zoom"),
+    Status.PLANNED: N_("dry run: would be done"),
+    Status.INVALID: N_("the row needs fixing"),
+    Status.FAILED: N_("Zoom refused it or kept failing"),
+    Status.DEFERRED: N_("the host's daily limit is used: run again after 00:00 UTC"),
+    Status.MISSING: N_("deleted on Zoom by someone else"),
+    Status.PENDING: N_("not attempted: run again to finish"),
+}
+
+
+def rows_count(total: int) -> str:
+    """``24 rows``."""
+    return ngettext("{count} row", "{count} rows", total).format(count=total)
+
+
+def column_label(name: str) -> str:
+    return _(COLUMN_LABELS[name]) if name in COLUMN_LABELS else name
+
+
+def status_meaning(status: str) -> str:
+    try:
+        return _(STATUS_MEANINGS[Status(status)])
+    except (ValueError, KeyError):
+        return ""
 
 
 def summarize(results: Sequence[RowResult]) -> Summary:
@@ -62,9 +111,9 @@ def summarize(results: Sequence[RowResult]) -> Summary:
 def sections(summary: Summary) -> list[Section]:
     """The summary as three tables: by status, by host, and the rows needing attention."""
     status_rows: list[tuple[str | int, ...]] = [
-        (status, count) for status, count in summary.by_status.items()
+        (status, status_meaning(status), count) for status, count in summary.by_status.items()
     ]
-    status_rows.append(("total", summary.total))
+    status_rows.append(("total", "", summary.total))
 
     host_statuses = [
         status.value
@@ -87,12 +136,12 @@ def sections(summary: Summary) -> list[Section]:
         for result in summary.attention
     ]
     return [
-        Section("Rows by status", ("status", "rows"), status_rows),
-        Section("Rows by host", ("host", *host_statuses, "total"), host_rows, "No rows."),
+        Section(_("Rows by status"), ("status", "meaning", "rows"), status_rows),
+        Section(_("Rows by host"), ("host", *host_statuses, "total"), host_rows, _("No rows.")),
         Section(
-            "Rows needing attention",
+            _("Rows needing attention"),
             ("row", "topic", "host", "status", "error"),
             attention_rows,
-            "Nothing needs attention.",
+            _("Nothing needs attention."),
         ),
     ]

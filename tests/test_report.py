@@ -68,7 +68,9 @@ def test_attention_lists_problem_rows_in_row_order(mixed_results: list[RowResult
 
 def test_sections_lay_out_the_three_tables(mixed_results: list[RowResult]):
     by_status, by_host, attention = sections(summarize(mixed_results))
-    assert by_status.rows[-1] == ("total", 6)
+    assert by_status.header == ("status", "meaning", "rows")
+    assert by_status.rows[0] == ("created", "made by this run", 2)
+    assert by_status.rows[-1] == ("total", "", 6)
     assert by_host.header == ("host", "created", "exists", "invalid", "failed", "deferred", "total")
     assert by_host.rows[1] == ("bob@example.com", 0, 0, 0, 1, 1, 2)
     assert attention.rows[0] == (
@@ -141,3 +143,18 @@ def test_write_report_raises_output_error_when_it_cannot_write(tmp_path: Path):
         write_report([], blocker / "report.html", title="x")
     assert "report.html" in str(caught.value)
     assert caught.value.hint
+
+
+def test_in_japanese_the_words_change_and_the_status_values_stay(
+    mixed_results: list[RowResult],
+) -> None:
+    from batch_zoom.i18n import use_language
+
+    use_language("ja")
+    by_status, by_host, attention = sections(summarize(mixed_results))
+    page = render_html(summarize(mixed_results), title="12月.xlsx")
+    assert by_status.title == "状態ごとの行数"
+    assert by_status.labels == ("状態", "意味", "行数")
+    assert by_status.rows[0] == ("created", "今回作成しました", 2)  # the value stays English
+    assert by_host.labels[0] == "ホスト" and "created" in by_host.labels
+    assert '<html lang="ja">' in page and "6 行" in page

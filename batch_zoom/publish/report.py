@@ -8,8 +8,9 @@ from pathlib import Path
 
 from ..errors import OutputError
 from ..files import write_atomically
+from ..i18n import _, current_language
 from ..models import RowResult
-from ..summary import Summary, sections, summarize
+from ..summary import Summary, rows_count, sections, summarize
 
 _STYLE = """
 body { font-family: -apple-system, "Segoe UI", "Hiragino Sans", "Meiryo", sans-serif;
@@ -37,7 +38,7 @@ def render_html(summary: Summary, *, title: str) -> str:
     """A self-contained page (no scripts, no external files); every user string is escaped."""
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{current_language()}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -46,7 +47,7 @@ def render_html(summary: Summary, *, title: str) -> str:
         "</head>",
         "<body>",
         f"<h1>{html.escape(title)}</h1>",
-        f'<p class="total">{summary.total} {"row" if summary.total == 1 else "rows"}</p>',
+        f'<p class="total">{html.escape(rows_count(summary.total))}</p>',
     ]
     for section in sections(summary):
         parts.append(f"<h2>{html.escape(section.title)}</h2>")
@@ -54,7 +55,7 @@ def render_html(summary: Summary, *, title: str) -> str:
             parts.append(f'<p class="note">{html.escape(section.empty_note)}</p>')
             continue
         parts.append("<table>")
-        header = "".join(f'<th scope="col">{html.escape(name)}</th>' for name in section.header)
+        header = "".join(f'<th scope="col">{html.escape(name)}</th>' for name in section.labels)
         parts.append(f"<thead><tr>{header}</tr></thead>")
         parts.append("<tbody>")
         for row in section.rows:
@@ -87,6 +88,6 @@ def write_report(results: Sequence[RowResult], path: Path, *, title: str) -> Non
     except OSError as exc:
         reason = exc.strerror.lower() if exc.strerror else str(exc)
         raise OutputError(
-            f"Could not write the report {path} ({reason}).",
-            hint="Choose another --report path in a folder you can write to.",
+            _("could not write the report {path} ({reason})").format(path=path, reason=reason),
+            hint=_("choose another --report path in a folder you can write to"),
         ) from None

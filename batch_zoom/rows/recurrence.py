@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from ..i18n import N_, _
 from ..models import Recurrence
 
 DAILY, WEEKLY, MONTHLY = 1, 2, 3
@@ -47,7 +48,7 @@ MAX_OCCURRENCES = 60
 
 _Fail = Callable[[str], ValueError]  # builds the error for one rule: fail("reason")
 
-_UNIT_NAMES = {DAILY: ("day", "days"), WEEKLY: ("week", "weeks"), MONTHLY: ("month", "months")}
+_UNIT_NAMES = {DAILY: N_("days"), WEEKLY: N_("weeks"), MONTHLY: N_("months")}
 
 #: Zoom numbers the days of the week 1 = Sunday ... 7 = Saturday.
 _DAY_NUMBERS: dict[str, int] = {}
@@ -96,7 +97,9 @@ _SIMPLE_FREQUENCIES = (
     (re.compile(r"^(?:隔月)", re.I), MONTHLY, 2),
 )
 
-_EXAMPLES = 'write it like "weekly on Mon x6" or "monthly on 2nd Tue until 2027-06-30"'
+
+def _examples() -> str:
+    return _('write it like "weekly on Mon x6" or "monthly on 2nd Tue until 2027-06-30"')
 
 
 @dataclass(frozen=True)
@@ -140,13 +143,17 @@ class RecurrenceRule:
         meetings = count_occurrences(recurrence, start.date(), self.until)
         if meetings == 0:
             raise ValueError(
-                f"recurrence {_quote(self.text)}: ends on {self.until.isoformat()}, "
-                f"before its first meeting on {start.date().isoformat()}"
+                _("recurrence {rule}: ends on {until}, before its first meeting on {first}").format(
+                    rule=_quote(self.text),
+                    until=self.until.isoformat(),
+                    first=start.date().isoformat(),
+                )
             )
         if meetings > MAX_OCCURRENCES:
             raise ValueError(
-                f"recurrence {_quote(self.text)}: would make {meetings} meetings; "
-                f"Zoom allows at most {MAX_OCCURRENCES}"
+                _(
+                    "recurrence {rule}: would make {count} meetings; Zoom allows at most {most}"
+                ).format(rule=_quote(self.text), count=meetings, most=MAX_OCCURRENCES)
             )
         # 23:59 of the last day, wall time in the meeting's zone (a later meeting that day is
         # not expected; Zoom wants the end as an instant in UTC).
@@ -177,10 +184,12 @@ def parse_rule(text: str) -> RecurrenceRule:
     rest = " ".join(unicodedata.normalize("NFKC", original).split())
 
     def fail(reason: str) -> ValueError:
-        return ValueError(f"recurrence {_quote(original)}: {reason}")
+        return ValueError(
+            _("recurrence {rule}: {reason}").format(rule=_quote(original), reason=reason)
+        )
 
     if not rest:
-        raise fail("is empty")
+        raise fail(_("is empty"))
 
     count: int | None = None
     until: date | None = None
@@ -196,26 +205,37 @@ def parse_rule(text: str) -> RecurrenceRule:
         if match:
             count = int(match.group(1))
     if count is not None and until is not None:
-        raise fail("give either how many times (x6) or until when, not both")
+        raise fail(_("give either how many times (x6) or until when, not both"))
     if count is None and until is None:
-        raise fail("say how many times (x6) or until when (until 2027-03-31)")
+        raise fail(_("say how many times (x6) or until when (until 2027-03-31)"))
     if count == 0:
-        raise fail(f"x0 makes no meetings; give a count from 1 to {MAX_OCCURRENCES}")
+        raise fail(
+            _("x0 makes no meetings; give a count from 1 to {most}").format(most=MAX_OCCURRENCES)
+        )
     if count is not None and count > MAX_OCCURRENCES:
-        raise fail(f"would make {count} meetings; Zoom allows at most {MAX_OCCURRENCES}")
+        raise fail(
+            _("would make {count} meetings; Zoom allows at most {most}").format(
+                count=count, most=MAX_OCCURRENCES
+            )
+        )
 
     kind, interval, rest = _frequency(rest, fail)
     if not 1 <= interval <= MAX_INTERVAL[kind]:
-        unit = _UNIT_NAMES[kind][1]
         raise fail(
-            f"every {interval} {unit} is not possible; Zoom allows 1 to "
-            f"{MAX_INTERVAL[kind]} {unit} between meetings"
+            _(
+                "every {interval} {unit} is not possible; Zoom allows 1 to {most} {unit} "
+                "between meetings"
+            ).format(interval=interval, unit=_(_UNIT_NAMES[kind]), most=MAX_INTERVAL[kind])
         )
 
     rule = RecurrenceRule(text=original, type=kind, interval=interval, count=count, until=until)
     if kind == DAILY:
         if rest:
-            raise fail(f"{_quote(rest)} is not understood after a daily rule; {_EXAMPLES}")
+            raise fail(
+                _("{words} is not understood after a daily rule; {examples}").format(
+                    words=_quote(rest), examples=_examples()
+                )
+            )
         return rule
     if kind == WEEKLY:
         days = _weekly_days(rest, fail)
@@ -300,7 +320,7 @@ def _frequency(rest: str, fail: _Fail) -> tuple[int, int, str]:
         match = pattern.match(rest)
         if match:
             return kind, interval, rest[match.end() :].strip()
-    raise fail(f"does not say daily, weekly or monthly; {_EXAMPLES}")
+    raise fail(_("does not say daily, weekly or monthly; {examples}").format(examples=_examples()))
 
 
 def _strip_on(rest: str) -> str:
@@ -321,7 +341,7 @@ def _weekly_days(rest: str, fail: _Fail) -> tuple[int, ...]:
         elif all(char in _JAPANESE_DAYS for char in token):  # "月水金"
             days.extend(_JAPANESE_DAYS.index(char) + 1 for char in token)
         else:
-            raise fail(f"{_quote(token)} is not a day of the week")
+            raise fail(_("{word} is not a day of the week").format(word=_quote(token)))
     return tuple(sorted(set(days)))
 
 
@@ -346,7 +366,7 @@ def _monthly(rule: RecurrenceRule, rest: str, fail: _Fail) -> RecurrenceRule:
     if match:
         day = int(match.group(1))
         if not 1 <= day <= 31:
-            raise fail(f"day {day} is not a day of the month (1 to 31)")
+            raise fail(_("day {day} is not a day of the month (1 to 31)").format(day=day))
         return RecurrenceRule(
             text=rule.text, type=MONTHLY, interval=rule.interval, monthly_day=day,
             count=rule.count, until=rule.until,
@@ -370,21 +390,24 @@ def _nth_weekday(rest: str, fail: _Fail) -> tuple[int, int]:
         parts = rest.split()
         if len(parts) != 2:
             raise fail(
-                f"{_quote(rest)} is not a day of the month (day 15) or a weekday of it "
-                f"(2nd Tue, last Fri); {_EXAMPLES}"
+                _(
+                    "{words} is not a day of the month (day 15) or a weekday of it "
+                    "(2nd Tue, last Fri); {examples}"
+                ).format(words=_quote(rest), examples=_examples())
             )
         ordinal, day_word = parts
     key = ordinal.casefold()
     if key in _TOO_LATE_ORDINALS:
         raise fail(
-            f"Zoom repeats monthly only on the 1st to 4th or the last weekday, "
-            f"not the {_quote(ordinal)}"
+            _(
+                "Zoom repeats monthly only on the 1st to 4th or the last weekday, not the {which}"
+            ).format(which=_quote(ordinal))
         )
     if key not in _ORDINALS:
-        raise fail(f"{_quote(ordinal)} is not 1st, 2nd, 3rd, 4th or last")
+        raise fail(_("{which} is not 1st, 2nd, 3rd, 4th or last").format(which=_quote(ordinal)))
     weekday = _day_number(day_word)
     if weekday is None:
-        raise fail(f"{_quote(day_word)} is not a day of the week")
+        raise fail(_("{word} is not a day of the week").format(word=_quote(day_word)))
     return _ORDINALS[key], weekday
 
 
@@ -393,11 +416,11 @@ def _until_date(match: re.Match[str], fail: _Fail) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise fail(f"{year}-{month:02d}-{day:02d} is not a date") from None
+        raise fail(_("{date} is not a date").format(date=f"{year}-{month:02d}-{day:02d}")) from None
 
 
 def _quote(value: str, limit: int = 60) -> str:
     text = str(value)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return f'"{text}"'
+    return _('"{text}"').format(text=text)

@@ -25,7 +25,7 @@ from ..cells import is_empty
 from ..errors import OutputError
 from ..files import write_atomically
 from ..models import RESULT_COLUMNS, RowResult
-from ..summary import Section, sections, summarize
+from ..summary import Section, rows_count, sections, summarize
 from .read import (
     FORMATS,
     SUPPORTED,
@@ -331,7 +331,8 @@ def _put_summary_sheet(book: Any, schedule: str, results: Sequence[RowResult]) -
     bold = Font(name="Calibri", bold=True)
     shade = PatternFill("solid", fgColor="F2F2F2")
     summary = summarize(results)
-    _put_text(sheet.cell(row=1, column=1), f"{_SUMMARY_MARK}: {summary.total} rows")
+    # The mark stays English in every language: it is how a re-run knows the sheet is ours.
+    _put_text(sheet.cell(row=1, column=1), f"{_SUMMARY_MARK}: {rows_count(summary.total)}")
     sheet.cell(row=1, column=1).font = Font(name="Calibri", bold=True, size=13)
     row = 3
     for section in sections(summary):
@@ -394,7 +395,7 @@ def _put_section(sheet: Any, row: int, section: Section, bold: Any, shade: Any) 
     if not section.rows:
         _put_text(sheet.cell(row=row, column=1), section.empty_note)
         return row + 1
-    for column, name in enumerate(section.header, start=1):
+    for column, name in enumerate(section.labels, start=1):
         cell = sheet.cell(row=row, column=column)
         _put_text(cell, name)
         cell.font = bold
