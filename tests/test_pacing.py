@@ -16,10 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import requests
 
-from batch_zoom.config import Settings
+from batch_zoom.config import Credentials, Settings
 from batch_zoom.run.journal import Journal
 from batch_zoom.run.session import NoProgress, Session
+from batch_zoom.sandbox import ZoomSandbox
+from batch_zoom.zoom.auth import TokenProvider
+from batch_zoom.zoom.client import ZoomClient
 from batch_zoom.zoom.pacing import (
     HEADROOM,
     MAX_WORKERS,
@@ -387,3 +391,41 @@ def test_an_explicit_workers_stays_a_ceiling(tmp_path: Path) -> None:
     used: set[str] = set()
     _session(tmp_path, pacer, 3).run_tasks([lambda: used.add(threading.current_thread().name)] * 40)
     assert 1 <= len(used) <= 3
+
+
+# -- every call meets the pacer in its own category (over real HTTP) ---------------------------
+
+
+def test_every_call_is_paced_in_the_category_zoom_meters_it_in() -> None:
+    pacer, _ = paced()
+    categories: list[str] = []
+    take_turn = pacer.wait_turn
+
+    def recorded(category: str = "light") -> Ticket:
+        categories.append(category)
+        return take_turn(category)
+
+    pacer.wait_turn = recorded  # type: ignore[method-assign]
+    with ZoomSandbox(plan="business", create_category="light") as sandbox:
+        tokens = TokenProvider(
+            sandbox.oauth_url,
+            Credentials("sandbox-account", "sandbox-client", "sandbox-secret"),
+            requests.Session(),
+        )
+        client = ZoomClient(sandbox.api_url, tokens, pacer)
+        body = {"topic": "Paced", "type": 2, "start_time": "2030-01-07T09:00:00Z", "duration": 30}
+        meeting = client.create_meeting("me", body)
+        assert pacer.rate("light") == pytest.approx(80 * HEADROOM)  # Business, Light
+        assert list(client.list_meetings("me"))
+        assert pacer.rate("medium") == pytest.approx(60 * HEADROOM)  # listing: Medium
+        client.update_meeting(str(meeting["id"]), {"topic": "Paced again"})
+        client.get_meeting(str(meeting["id"]))
+        client.delete_meeting(str(meeting["id"]))
+        client.close()
+    assert categories == [
+        "light",
+        "medium",
+        "light",
+        "light",
+        "light",
+    ]
