@@ -429,3 +429,11 @@ def test_every_call_is_paced_in_the_category_zoom_meters_it_in() -> None:
         "light",
         "light",
     ]
+
+
+def test_before_the_first_answer_a_long_wait_counts_as_latency() -> None:
+    pacer, clock = paced()
+    pacer.wait_turn()
+    assert pacer.workers_wanted() == math.ceil(START_RATE * 0.5 * 1.3) + 2  # assumed 0.5 s
+    clock.now += 1.0  # no answer yet after a second: Zoom is at least that slow
+    assert pacer.workers_wanted() == math.ceil(START_RATE * 1.0 * 1.3) + 2

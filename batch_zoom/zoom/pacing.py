@@ -65,6 +65,7 @@ class Ticket:
     category: str
     sent_at: float
     refused: bool = False
+    answered: bool = False
 
 
 @dataclass(eq=False)
@@ -175,10 +176,18 @@ class Pacer:
             return self._bucket(category).rate
 
     def workers_wanted(self) -> int:
-        """Requests worth having in flight: rate x latency (Little's law), with a margin."""
+        """Requests worth having in flight: rate x latency (Little's law), with a margin.
+
+        The latency is the smoothed one, or, while a request has been waiting longer than that
+        (before the first answer, or when Zoom slows down), how long it has been waiting.
+        """
         with self._lock:
             rate = max((bucket.rate for bucket in self._buckets.values()), default=START_RATE)
             latency = self.latency if self.latency is not None else ASSUMED_LATENCY
+            now = self._clock()
+            for bucket in self._buckets.values():
+                waiting = next((t.sent_at for t in bucket.sends if not t.answered), now)
+                latency = max(latency, now - waiting)
         wanted = math.ceil(rate * latency * LATENCY_MARGIN) + MIN_WORKERS
         return max(MIN_WORKERS, min(MAX_WORKERS, wanted))
 
@@ -285,5 +294,6 @@ class Pacer:
         )
 
     def _measure(self, ticket: Ticket, now: float) -> None:
+        ticket.answered = True
         took = max(0.0, now - ticket.sent_at)
         self.latency = took if self.latency is None else 0.8 * self.latency + 0.2 * took
