@@ -2,9 +2,9 @@
 
 This is the only module that prints. It translates; the work is done in ``batch``.
 
-Exit status: 0 every row is done (created, exists, updated, cancelled, planned); 1 some row needs
-attention (invalid, failed, deferred, missing, pending); 2 nothing could be attempted (input,
-settings or credentials); 3 an internal error (a bug); 130 interrupted with Ctrl-C.
+Exit status: 0 every row is done (created, exists, updated, cancelled, planned, skipped); 1 some
+row needs attention (invalid, failed, deferred, missing, pending); 2 nothing could be attempted
+(input, settings or credentials); 3 an internal error (a bug); 130 interrupted with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import __version__
 from .config import (
+    DEFAULT_RECHECK_SECONDS,
     Credentials,
     Settings,
     credentials_from,
@@ -34,7 +35,8 @@ from .config import (
 )
 from .errors import BatchZoomError, ConfigError
 from .i18n import LANGUAGES, _, argparse_speaks, choose_language, use_language
-from .models import RegistrationStatus, Status
+from .models import RegistrationStatus, Status, row_prefix
+from .run.audit import duplicate_message
 from .run.batch import BatchReport, UndoPlan, run_batch
 
 EXIT_OK, EXIT_ATTENTION, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -88,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="OUTPUT",
         help="where to write the result (default: INPUT_scheduled beside it, e.g. "
-        "december_scheduled.xlsx; an output given as INPUT is updated in place)",
+        "december_scheduled.xlsx, or INPUT_sandbox with --sandbox; an output given as INPUT "
+        "is updated in place)",
     )
     parser.add_argument(
         "--sheet",
@@ -119,6 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
         "the links are not real",
     )
     parser.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        metavar="dmy|mdy",
+        help="how to read a date like 03/04/2027: dmy (3 April) or mdy (March 4); "
+        "without it such a date is refused as ambiguous",
+    )
+    parser.add_argument(
         "--encoding",
         metavar="NAME",
         help="CSV encoding, e.g. cp932 (default: detect UTF-8, UTF-8 with BOM or Shift_JIS)",
@@ -135,6 +145,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="requests in flight at most (default: what the rate and Zoom's answer time need)",
+    )
+    parser.add_argument(
+        "--lookup-wait",
+        type=float,
+        default=DEFAULT_RECHECK_SECONDS,
+        metavar="SECONDS",
+        help="when a create got no clear answer and the meeting is not on Zoom yet, how long to "
+        "wait before looking once more (Zoom may still be making it) and only then sending it "
+        f"again (default {DEFAULT_RECHECK_SECONDS:g})",
     )
     parser.add_argument(
         "--quiet",
@@ -159,6 +178,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="schedule again a row whose meeting was deleted in Zoom "
         "(default: report it as missing)",
+    )
+    parser.add_argument(
+        "--remove-duplicates",
+        action="store_true",
+        help="when Zoom holds a second meeting for a row (e.g. a late create), delete the one "
+        "the output does not name (default: report it, exit 1)",
     )
     options = parser.add_argument_group(
         "defaults for every row",
@@ -221,6 +246,8 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         args.workers is not None and args.workers < 1
     ):
         raise ConfigError("--rate must be above 0 and --workers at least 1")
+    if not 0 <= args.lookup_wait <= 3600:
+        raise ConfigError(_("--lookup-wait must be between 0 and 3600 seconds"))
     if not args.input.exists():
         raise ConfigError(
             f"{args.input} does not exist", hint="check the file name, or try samples/meetings.xlsx"
@@ -228,7 +255,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
     api_url, oauth_url = endpoints_from(environment)
     needs_zoom = not args.dry_run and not args.sandbox
     credentials = credentials_from(environment) if needs_zoom else None
-    output = args.output or default_output_path(args.input)
+    output = args.output or default_output_path(args.input, sandbox=args.sandbox)
     if args.dry_run and output.resolve() == args.input.resolve():
         # A dry run never overwrites the sheet it checks, not even its own earlier output.
         output = output.with_name(f"{output.stem}_dry_run{output.suffix}")
@@ -256,6 +283,9 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         undo=args.undo,
         yes=args.yes,
         recreate_missing=args.recreate_missing,
+        remove_duplicates=args.remove_duplicates,
+        recheck_seconds=args.lookup_wait,
+        date_order=args.date_order,
         registrant_emails=args.registrant_emails == "yes",
     )
 
@@ -307,11 +337,17 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         print("nothing was deleted")
         return EXIT_OK
     out = sys.stdout
+    for warning in report.warnings:
+        _say(_("batch_zoom: warning: {warning}").format(warning=warning))
+    if settings.dry_run and not settings.quiet:
+        print(_("how the columns were read:"), file=out)
+        for reading in report.table.readings:
+            print(f"  {reading.describe()}", file=out)
     problems = [result for result in report.results if result.status.needs_attention]
     for result in problems[:SHOWN_PROBLEMS]:
         message = (
             result.error
-            if result.error.startswith("row ")
+            if result.error.startswith(("row ", row_prefix(result.row)))
             else (f"row {result.row}: {result.status.value}: {result.error}")
         )
         print(message, file=out)
@@ -335,6 +371,12 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
     parts = [f"{counts[status]} {status.value}" for status in Status if counts[status]]
     if not settings.quiet or problems:
         print(f"{len(report.results)} rows: {', '.join(parts) or 'nothing to do'}", file=out)
+    if report.receipt is not None:
+        for duplicate in report.receipt.duplicates:
+            print(duplicate_message(duplicate), file=out)
+        for line in report.receipt.problems.values():
+            print(line, file=out)
+        print(report.receipt.line(), file=out)
     if report.registrations and (not settings.quiet or people_problems):
         tally = Counter(person.status for person in report.registrations)
         print(
@@ -414,6 +456,7 @@ def _sandbox(settings: Settings) -> Iterator[Settings]:
             oauth_url=sandbox.oauth_url,
             credentials=credentials,
             settle_seconds=0.2,
+            recheck_seconds=min(settings.recheck_seconds, 0.5),  # it makes meetings at once
         )
 
 

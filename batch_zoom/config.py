@@ -20,6 +20,10 @@ DEFAULT_API_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_URL = "https://zoom.us/oauth/token"
 CREDENTIAL_VARIABLES = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
 
+#: A create past the 30 s read timeout may still land on Zoom: 35 s after sending has been seen.
+#: A row not found is looked up once more this long after the first look, then sent again.
+DEFAULT_RECHECK_SECONDS = 30.0
+
 
 @dataclass(frozen=True)
 class Credentials:
@@ -51,11 +55,14 @@ class Settings:
     undo: bool = False
     yes: bool = False
     recreate_missing: bool = False
+    remove_duplicates: bool = False  # the receipt deletes duplicates the output does not name
+    date_order: str | None = None  # "dmy" or "mdy": how to read 03/04/2027; None: refuse it
     registrant_emails: bool = False  # Zoom's own confirmation email to each registrant
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     max_wait: float = 600.0  # longest a row may wait on a busy Zoom before it is failed
     settle_seconds: float = 2.0  # pause before a look-up that settles an unknown outcome
+    recheck_seconds: float = DEFAULT_RECHECK_SECONDS  # before the second look, then a resend
 
     @property
     def journal_path(self) -> Path:
@@ -69,11 +76,16 @@ class Settings:
         return self.output_path.with_suffix(".ics")
 
 
-def default_output_path(input_path: Path) -> Path:
-    """``december.xlsx`` -> ``december_scheduled.xlsx``; an output given as input is updated."""
-    if input_path.stem.endswith("_scheduled"):
+def default_output_path(input_path: Path, *, sandbox: bool = False) -> Path:
+    """``december.xlsx`` -> ``december_scheduled.xlsx``; an output given as input is updated.
+
+    A sandbox run writes ``december_sandbox.xlsx`` instead, so it never touches a real run's
+    results (``_scheduled`` run with ``--sandbox`` gives ``_scheduled_sandbox``).
+    """
+    suffix = "_sandbox" if sandbox else "_scheduled"
+    if input_path.stem.endswith(suffix):
         return input_path
-    return input_path.with_name(f"{input_path.stem}_scheduled{input_path.suffix}")
+    return input_path.with_name(f"{input_path.stem}{suffix}{input_path.suffix}")
 
 
 def read_environment(cwd: Path | None = None) -> dict[str, str]:

@@ -11,7 +11,9 @@
         ├── RateLimited             per-second 429: wait (``retry_after`` seconds, if Zoom said)
         │   └── DailyLimitReached   the host's 100 creates+updates a day are used up
         ├── NotFound                404: user (1001) or meeting (3001) does not exist
-        └── ServerError             5xx: Zoom may or may not have acted
+        ├── ServerError             5xx: Zoom may or may not have acted
+        ├── Redirected              3xx: never followed; ``location`` says where it pointed
+        └── UnreadableAnswer        a 2xx that is not what the call returns (HTML, bad JSON...)
 
 A bad spreadsheet *row* is never an exception: it is a row result with status ``invalid``.
 """
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+
+from .i18n import _
 
 
 class BatchZoomError(Exception):
@@ -125,3 +129,24 @@ class NotFound(ZoomError):
 
 class ServerError(ZoomError):
     """A 5xx: Zoom failed, possibly after it had already acted."""
+
+
+class Redirected(ZoomError):
+    """A 3xx. Redirects are never followed: the body, the token and the account id would go to
+    whatever host ``location`` names. For a create or an update the outcome is unknown."""
+
+    def __init__(self, status: int, location: str) -> None:
+        self.location = location
+        super().__init__(
+            status,
+            None,
+            _(
+                "Zoom's address answered with a redirect to {location}, which batch_zoom does "
+                "not follow (nothing was sent there)"
+            ).format(location=location or _("(no Location header)")),
+        )
+
+
+class UnreadableAnswer(ZoomError):
+    """A success status with a body that is not what the call returns: no JSON, the wrong shape,
+    a create without its meeting id. For a create or an update the outcome is unknown."""

@@ -13,6 +13,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .i18n import N_, _
+
 
 class Status(StrEnum):
     """What became of a row. The values are the words written to the ``status`` column."""
@@ -27,6 +29,7 @@ class Status(StrEnum):
     DEFERRED = "deferred"  # the host's daily limit is spent; a run after 00:00 UTC finishes it
     MISSING = "missing"  # the row names a meeting that no longer exists on Zoom
     PENDING = "pending"  # not attempted because the run was interrupted; a re-run finishes it
+    SKIPPED = "skipped"  # a section or note row (a heading such as 【第1週】): not a meeting
 
     @property
     def needs_attention(self) -> bool:
@@ -45,12 +48,26 @@ RESULT_COLUMNS: tuple[str, ...] = ("meeting_id", "join_url", "passcode", "status
 
 #: Canonical field name -> the headers that mean it. Headers are compared after
 #: ``normalize_header``, so case, spaces and underscores do not matter.
+# fmt: off
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "topic": ("topic", "会議名", "トピック", "タイトル", "件名", "ミーティング名"),
-    "start_time": ("start_time", "start", "start time", "開始日時", "開始時間", "開始時刻"),
+    "topic": (
+        "topic", "会議名", "トピック", "タイトル", "件名", "ミーティング名",
+        "授業名", "講義名", "研修名", "科目", "科目名", "内容", "会議", "名称",
+        "subject", "title", "meeting", "meeting name", "class", "course", "session",
+    ),
+    "date": ("date", "日付", "開催日", "実施日", "年月日", "day"),
+    "weekday": ("weekday", "曜日", "day of week"),
+    "start_time": (
+        "start_time", "start", "start time", "開始日時", "開始時間", "開始時刻", "開始",
+        "時刻", "time",
+    ),
+    "end_time": ("end_time", "end", "end time", "終了", "終了時刻", "終了時間", "finish"),
     "duration": ("duration", "所要時間", "時間", "時間(分)", "時間（分）", "duration(min)"),
     "timezone": ("timezone", "time zone", "tz", "タイムゾーン"),
-    "host": ("host", "user", "host_email", "ホスト", "ホストメール"),
+    "host": (
+        "host", "user", "host_email", "ホスト", "ホストメール",
+        "担当", "担当者", "講師", "主催者", "教員", "organizer", "teacher", "instructor",
+    ),
     "agenda": ("agenda", "description", "アジェンダ", "議題", "説明"),
     "passcode": ("passcode", "password", "パスコード", "パスワード"),
     "waiting_room": ("waiting_room", "待機室"),
@@ -68,8 +85,21 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "status": ("status", "状態", "ステータス"),
     "error": ("error", "エラー"),
 }
+# fmt: on
 
 REQUIRED_FIELDS: tuple[str, ...] = ("topic", "start_time", "duration")
+
+#: Required fields that another column can stand in for: a ``date`` column with a time-only
+#: ``start_time``, and an ``end_time`` instead of ``duration``.
+STANDS_IN_FOR: dict[str, tuple[str, ...]] = {"duration": ("end_time",)}
+
+#: Headers that mean one of two fields, decided by the column's values (``rows.columns``). They
+#: are also listed under their first meaning in ``COLUMN_ALIASES``. "時間" is a length in one
+#: sheet and the clock time of a class in a timetable; "time" likewise.
+AMBIGUOUS_HEADERS: dict[str, tuple[str, str]] = {
+    "時間": ("duration", "start_time"),
+    "time": ("start_time", "duration"),
+}
 
 #: Boolean per-row options, sent inside Zoom's ``settings`` object under the same names.
 BOOLEAN_OPTIONS: tuple[str, ...] = (
@@ -104,6 +134,8 @@ class SheetRow:
 
     number: int
     cells: Mapping[str, Any]
+    #: The row's non-empty cells in columns that are not ours (to tell a section row).
+    other_cells: tuple[Any, ...] = ()
 
     def get(self, name: str) -> Any:
         return self.cells.get(name)
@@ -177,6 +209,7 @@ class MeetingRequest:
     recurrence: Recurrence | None = None
     meeting_id: str | None = None  # set when the sheet already names the meeting (managed row)
     action: Action = Action.SCHEDULE
+    notes: tuple[str, ...] = ()  # what was assumed in reading the row (a year), for ``error``
     participants: tuple[Participant, ...] = ()  # registered with automatic approval
 
     @property
@@ -247,7 +280,16 @@ class InvalidRow:
     @property
     def message(self) -> str:
         """``row 7: duration "abc" is not a number of minutes; ...``"""
-        return f"row {self.row}: " + "; ".join(self.problems)
+        return _(ROW_MESSAGE).format(row=self.row, problems=_("; ").join(self.problems))
+
+
+#: How a message about one row reads: ``row 7: ...`` (``7行目: ...`` in Japanese).
+ROW_MESSAGE = N_("row {row}: {problems}")
+
+
+def row_prefix(row: int) -> str:
+    """How a message about ``row`` begins in the language in use (``row 7: ``, ``7行目: ``)."""
+    return _(ROW_MESSAGE).format(row=row, problems="")
 
 
 @dataclass(frozen=True)
@@ -307,4 +349,12 @@ class CancelRequest:
     topic: str | None = None
 
 
-RowPlan = MeetingRequest | CancelRequest | InvalidRow
+@dataclass(frozen=True)
+class SkippedRow:
+    """A section or note row (``【第1週】``, ``Week 2``): not a meeting, and not a mistake."""
+
+    row: int
+    note: str
+
+
+RowPlan = MeetingRequest | CancelRequest | InvalidRow | SkippedRow

@@ -64,6 +64,7 @@ STATUS_MEANINGS = {
     Status.DEFERRED: N_("the host's daily limit is used: run again after 00:00 UTC"),
     Status.MISSING: N_("deleted on Zoom by someone else"),
     Status.PENDING: N_("not attempted: run again to finish"),
+    Status.SKIPPED: N_("a section or note row, not a meeting"),
 }
 
 

@@ -8,6 +8,13 @@ zip entries), so regenerating the samples shows no change unless this script cha
 - ``meetings.csv``: the same rows as plain UTF-8 CSV.
 - ``meetings_ja.csv``: Japanese headers and topics, saved as Japanese Excel saves CSV (cp932).
 - ``meetings_invalid.csv``: a few good rows and the mistakes people make, to show ``invalid``.
+- ``timetable_ja.xlsx``: a Japanese school timetable as a school office keeps it: a title line,
+  ``日付 | 曜日 | 開始 | 終了 | 授業名 | 担当 | 教室`` with real date and time cells, a section row
+  per week (【第1週】) and a note row at the end.
+- ``timetable_en.csv``: ``Date | Start | End | Title | Time Zone`` with zones written as JST, Zoom's
+  labels, a Windows name and a UTC offset, and a ``Week 2`` section row.
+- ``meetings_era_ja.csv``: Japanese era and 年月日 dates (令和9年5月10日, R9.5.17,
+  2027年5月11日(火), full-width digits) and a ``時間`` column that is read as the duration.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import csv
 import io
 import re
 import zipfile
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -111,7 +118,113 @@ INVALID_MEETINGS = [
     ("Open day planning", "2027-01-19 11:00", "0", LONDON, CAROL, "a meeting of 0 minutes"),
     ("Monthly all-hands", "2027-01-29 09:00", "60", LONDON, CAROL, "Another good row"),
 ]
+
+#: The timetable of class 2-1, three weeks from Monday 12 April 2027: (period start, end).
+PERIODS = [(time(9, 0), time(9, 50)), (time(10, 0), time(10, 50)), (time(13, 0), time(13, 50))]
+SUBJECTS = [  # per weekday (Mon..Fri): (授業名, 担当) for each period
+    [("国語", "tanaka@example.com"), ("数学", "suzuki@example.com"), ("英語", "sato@example.com")],
+    [("理科", "ito@example.com"), ("社会", "kato@example.com"), ("数学", "suzuki@example.com")],
+    [("英語", "sato@example.com"), ("国語", "tanaka@example.com"), ("音楽", "kato@example.com")],
+    [("数学", "suzuki@example.com"), ("理科", "ito@example.com"), ("体育", "ito@example.com")],
+    [("社会", "kato@example.com"), ("英語", "sato@example.com"), ("国語", "tanaka@example.com")],
+]
+ROOMS = ["2年1組", "理科室", "音楽室"]
+TIMETABLE_HEADERS = ["日付", "曜日", "開始", "終了", "授業名", "担当", "教室"]
+TIMETABLE_FIRST_DAY = date(2027, 4, 12)
+TIMETABLE_WEEKS = 3
+
+EN_HEADERS = ["Date", "Start", "End", "Title", "Time Zone", "Notes"]
+EN_MEETINGS = [
+    ("2027-05-10", "9:00", "10:00", "Tokyo office stand-up", "JST", ""),
+    ("2027-05-10", "16:00", "17:30", "Osaka client review", "(GMT+09:00) Osaka, Sapporo, Tokyo",
+     ""),
+    ("May 11, 2027", "9:30 AM", "10:15 AM", "New York sync",
+     "(GMT-4:00) Eastern Time (US and Canada)", "summer label"),
+    ("11 May 2027", "14:00", "15:00", "London planning", "(GMT+1:00) London", ""),
+    ("Week 2", "", "", "", "", ""),
+    ("2027-05-17", "10:00", "11:00", "Tokyo office stand-up", "Tokyo Standard Time",
+     "Outlook name"),
+    ("2027-05-18", "15:00", "16:00", "Berlin partners", "CEST", ""),
+    ("2027/05/19", "11:00", "12:30", "Tokyo training", "UTC+09:00", ""),
+]
+
+ERA_HEADERS = ["件名", "開始日時", "時間", "担当", "備考"]
+ERA_MEETINGS = [
+    ("新任研修 第1回", "令和9年5月10日 10:00", "90", ALICE, "元号"),
+    ("新任研修 第2回", "R9.5.17 15:00", "90", ALICE, "元号の略記"),
+    ("保護者会", "2027年5月11日(火) 14:30", "60", CAROL, "曜日つき"),
+    ("職員会議", "２０２７年５月１２日（水）　１６：００", "45", BOB, "全角"),
+    ("教材検討会", "令和9年5月13日(木) 午後3時", "60分", DAVE, "午後"),
+    ("学年打ち合わせ", "2027年5月14日 9時30分", "30", ALICE, "時・分"),
+]
 # fmt: on
+
+
+def timetable_rows() -> list[list[object]]:
+    """The timetable's rows under its header: a section row per week, classes, a note."""
+    rows: list[list[object]] = []
+    for week in range(TIMETABLE_WEEKS):
+        rows.append([f"【第{week + 1}週】", None, None, None, None, None, None])
+        for weekday in range(5):
+            day = TIMETABLE_FIRST_DAY + timedelta(days=7 * week + weekday)
+            for period, (start, end) in enumerate(PERIODS):
+                subject, teacher = SUBJECTS[weekday][period]
+                room = (
+                    ROOMS[1] if subject == "理科" else ROOMS[2] if subject == "音楽" else ROOMS[0]
+                )
+                rows.append(
+                    [
+                        datetime.combine(day, time()),
+                        "月火水木金"[weekday],
+                        start,
+                        end,
+                        subject,
+                        teacher,
+                        room,
+                    ]
+                )
+    rows.append(
+        [
+            "※ 4月29日（木）は祝日ですが、授業日として振り替えます。",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ]
+    )
+    return rows
+
+
+def make_timetable_xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "1学期"
+    sheet.append(["2027年度 1学期 時間割（2年1組）"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([])
+    sheet.append(TIMETABLE_HEADERS)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for values in timetable_rows():
+        sheet.append(values)
+    for row in sheet.iter_rows(min_row=4):
+        if isinstance(row[0].value, datetime):
+            row[0].number_format = "yyyy/m/d"
+            row[2].number_format = "h:mm"
+            row[3].number_format = "h:mm"
+        elif row[0].value:
+            row[0].font = Font(bold=True)
+    for letter, width in {"A": 12, "B": 6, "C": 8, "D": 8, "E": 10, "F": 24, "G": 10}.items():
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A4"
+    book.properties.creator = "School office"
+    book.properties.created = FIXED_TIME
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _deterministic_zip(buffer.getvalue())
 
 
 def make_xlsx() -> bytes:
@@ -188,6 +301,11 @@ def main() -> None:
     (HERE / "meetings_ja.csv").write_bytes(csv_text(JA_HEADERS, JA_MEETINGS).encode("cp932"))
     (HERE / "meetings_invalid.csv").write_bytes(
         csv_text(INVALID_HEADERS, INVALID_MEETINGS).encode("utf-8")
+    )
+    (HERE / "timetable_ja.xlsx").write_bytes(make_timetable_xlsx())
+    (HERE / "timetable_en.csv").write_bytes(csv_text(EN_HEADERS, EN_MEETINGS).encode("utf-8"))
+    (HERE / "meetings_era_ja.csv").write_bytes(
+        csv_text(ERA_HEADERS, ERA_MEETINGS).encode("utf-8-sig")  # Excel's "CSV UTF-8"
     )
 
 

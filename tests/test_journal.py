@@ -104,3 +104,35 @@ def test_a_journal_that_cannot_be_written_is_an_output_error(tmp_path: Path) -> 
     blocker.write_text("a file where the output folder should be")
     with pytest.raises(OutputError, match="cannot write the journal"):
         Journal(blocker / "out.csv.journal", "sandbox")
+
+
+def test_rows_are_linked_to_their_meetings_and_old_journals_still_read() -> None:
+    state = JournalState()
+    # a journal written before rows were recorded: it reads as before, knowing no rows
+    state.apply({"event": "created", "id": "old", "meeting_id": "100", "join_url": "j"})
+    assert state.created["old"].meeting_id == "100"
+    assert state.made_by_row("in.csv", 2) is None
+    state.apply({"event": "created", "id": "a", "meeting_id": "111", "input": "in.csv", "row": 2})
+    assert state.made_by_row("in.csv", 2) == ("a", MeetingRecord("111"))
+    assert state.made_by_row("other.csv", 2) is None
+    # the row was edited: its meeting moves to the new identity
+    state.apply(
+        {
+            "event": "created",
+            "id": "a2",
+            "meeting_id": "111",
+            "input": "in.csv",
+            "row": 2,
+            "replaces": "a",
+        }
+    )
+    assert "a" not in state.created and state.made_by_row("in.csv", 2) == (
+        "a2",
+        MeetingRecord("111"),
+    )
+    # rows inserted above it: the meeting's row moves, and row 2 no longer names it
+    state.apply({"event": "row", "id": "a2", "input": "in.csv", "row": 3})
+    assert state.made_by_row("in.csv", 2) is None
+    assert state.made_by_row("in.csv", 3) == ("a2", MeetingRecord("111"))
+    state.apply({"event": "row", "id": "a2", "input": "in.csv", "row": "3"})  # malformed: ignored
+    assert state.made_by_row("in.csv", 3) is not None

@@ -267,7 +267,9 @@ def test_unchanged_rows_are_exists_and_only_read(zoom: ZoomSandbox, tmp_path: Pa
     assert [row["status"] for row in read_csv(output)] == ["exists", "exists"]
     seen = zoom.requests[mark:]
     assert api_writes(zoom, mark) == []
-    assert sorted(r.method for r in seen if r.path.startswith("/v2/")) == ["GET", "GET"]
+    assert sorted(r.method for r in seen if r.path.startswith("/v2/")) == ["GET"] * 3
+    # a GET of each meeting, and the receipt's one listing of their host
+    assert len([r for r in seen if r.path.startswith("/v2/users/")]) == 1
 
 
 def test_options_and_agenda_changes_patch_only_those(zoom: ZoomSandbox, tmp_path: Path) -> None:

@@ -68,12 +68,12 @@ def test_sandbox_flag_needs_no_account_and_says_the_links_are_not_real(
     sample = shutil.copy(SAMPLES / "meetings.csv", tmp_path / "meetings.csv")
     assert main([str(sample), "--sandbox"]) == 0
     assert "not real" in capsys.readouterr().out
-    rows = read_csv(tmp_path / "meetings_scheduled.csv")
-    state = tmp_path / "meetings_scheduled.csv.sandbox.json"
+    rows = read_csv(tmp_path / "meetings_sandbox.csv")  # never a real run's _scheduled file
+    state = tmp_path / "meetings_sandbox.csv.sandbox.json"
     held = ZoomSandbox(state_path=state).meetings()  # what the sandbox kept between runs
     assert {row["join_url"] for row in rows} == {m["join_url"] for m in held}
     assert main([str(sample), "--sandbox"]) == 0  # a re-run finds them all
-    assert {row["status"] for row in read_csv(tmp_path / "meetings_scheduled.csv")} == {"exists"}
+    assert {row["status"] for row in read_csv(tmp_path / "meetings_sandbox.csv")} == {"exists"}
 
 
 def test_dry_run_sends_nothing_not_even_for_a_token(zoom_env: ZoomSandbox, tmp_path: Path) -> None:
@@ -229,7 +229,9 @@ def test_secrets_tokens_and_host_links_appear_nowhere(
         start_urls = [m["start_url"] for m in sandbox.meetings()]
         token_digests = set(sandbox._state.tokens)  # the sandbox keeps sha256 of each token
     captured = capsys.readouterr()
-    assert len(start_urls) == 6 and token_digests  # two outputs, two journals, two batches
+    # two outputs, two journals, one batch: the second run found the first one's meetings on
+    # Zoom (their GET answers hold start_url) and adopted them
+    assert len(start_urls) == 3 and token_digests
     texts = [captured.out, captured.err]
     for written in tmp_path.iterdir():
         if written.is_file() and written.suffix != ".xlsx":
@@ -354,7 +356,7 @@ def test_a_real_run_refuses_to_manage_meetings_the_sandbox_made(
     capsys.readouterr()
     monkeypatch.delenv("ZOOM_API_URL")  # Zoom's own API; it is never reached: nothing to send
     monkeypatch.delenv("ZOOM_OAUTH_URL")
-    assert main([str(tmp_path / "in_scheduled.csv")]) == 1  # the real run, on the sandbox's output
+    assert main([str(tmp_path / "in_sandbox.csv")]) == 1  # the real run, on the sandbox's output
     out = capsys.readouterr().out
     assert out.count("was made by the sandbox (its link is not real)") == 2
     assert zoom_env.requests == []
@@ -373,3 +375,19 @@ def test_a_second_run_of_the_same_batch_at_once_is_refused(
         holder.close()
     assert "another batch_zoom run is working on this batch" in capsys.readouterr().err
     assert zoom_env.requests == []
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """``batch_zoom ... | head -1``: the reader is gone before the summary is printed."""
+    path = write_csv(tmp_path / "in.csv", [["Bad", "x", "1", "", ""]] * 3)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "batch_zoom", str(path), "--dry-run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # nobody reads: every print meets a broken pipe
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+    assert (tmp_path / "in_scheduled.csv").exists()  # the work itself was done

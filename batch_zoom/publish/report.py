@@ -28,6 +28,7 @@ tr:nth-child(even) td { background: #fbfcfd; }
 .status { font-weight: 600; }
 .status-created, .status-exists, .status-updated, .status-cancelled { color: #1a7f37; }
 .status-planned { color: #0969da; }
+.status-skipped { color: #57606a; }
 .status-invalid, .status-failed, .status-missing { color: #cf222e; }
 .status-deferred, .status-pending { color: #9a6700; }
 p.note { color: #57606a; }

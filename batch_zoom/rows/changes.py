@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from ..i18n import _
 from ..models import MeetingRequest, parse_moment
+from .fields import field_label
 
 
 def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, Any]:
@@ -51,16 +53,20 @@ def describe(patch: Mapping[str, Any], meeting: Mapping[str, Any]) -> str:
             continue
         if name == "settings":
             old_settings = meeting.get("settings") or {}
-            parts.extend(
-                f"{key} {old_settings.get(key)!s} -> {new!s}" for key, new in value.items()
-            )
+            parts.extend(_changed(key, old_settings.get(key), new) for key, new in value.items())
         elif name == "password":
-            parts.append("passcode changed")
+            parts.append(_("{field} changed").format(field=field_label("passcode")))
         elif name in ("agenda", "recurrence", "type"):
-            parts.append(f"{name} changed")
+            # "type" is Zoom's kind of meeting (8: recurring with a fixed time)
+            what = _("type") if name == "type" else field_label(name)
+            parts.append(_("{field} changed").format(field=what))
         else:
-            parts.append(f"{name} {meeting.get(name)!s} -> {value!s}")
-    return ", ".join(parts)
+            parts.append(_changed(name, meeting.get(name), value))
+    return _(", ").join(parts)
+
+
+def _changed(name: str, old: Any, new: Any) -> str:
+    return f"{field_label(name)} {old!s} -> {new!s}"
 
 
 def _changed_settings(wanted: Mapping[str, Any], actual: Mapping[str, Any]) -> dict[str, Any]:

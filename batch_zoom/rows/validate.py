@@ -19,10 +19,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from ..cells import cell_text, is_empty, plain, quote, utf16_length
+from ..i18n import _
 from ..models import (
     BOOLEAN_OPTIONS,
     COLUMN_ALIASES,
@@ -32,17 +34,22 @@ from ..models import (
     MeetingRequest,
     Recurrence,
     SheetRow,
+    SkippedRow,
     meeting_identity,
 )
+from .dates import DATE_ORDERS, DateRules, check_weekday, is_weekday, parse_date
+from .fields import field_label
 from .participants import parse_participants
 from .recurrence import parse_rule
 from .timing import (
+    duration_to_end,
     parse_duration,
-    parse_start,
-    parse_timezone,
     place,
+    read_start,
+    start_on,
     wall,
 )
+from .zones import check_season, parse_timezone
 
 # Limits from the meetingCreate request schema (Meetings.json) and NOTES.md.
 MAX_TOPIC = 200
@@ -84,13 +91,16 @@ class RowDefaults:
 
     ``options`` holds batch-wide raw values by canonical field name (``{"waiting_room": "yes"}``),
     read exactly like cells; a row's own non-empty cell wins. Allowed names: ``DEFAULTABLE_FIELDS``.
-    ``now`` (aware) turns on the check that a new meeting does not start in the past.
+    ``now`` (aware) turns on the check that a new meeting does not start in the past, and lets a
+    date without a year be read (the next such date). ``date_order`` ("dmy" or "mdy") settles
+    dates like 03/04/2027.
     """
 
     timezone: str
     host: str = "me"
     options: Mapping[str, Any] = field(default_factory=dict)
     now: datetime | None = None
+    date_order: str | None = None
     registrant_emails: bool = False  # whether Zoom emails each registrant a confirmation
 
     def __post_init__(self) -> None:
@@ -102,11 +112,13 @@ class RowDefaults:
             )
         if self.now is not None and self.now.utcoffset() is None:
             raise ValueError("RowDefaults.now must be timezone-aware")
+        if self.date_order is not None and self.date_order not in DATE_ORDERS:
+            raise ValueError(f"date_order must be one of {', '.join(DATE_ORDERS)}")
 
 
 def validate_rows(
     rows: Sequence[SheetRow], defaults: RowDefaults
-) -> list[MeetingRequest | CancelRequest | InvalidRow]:
+) -> list[MeetingRequest | CancelRequest | InvalidRow | SkippedRow]:
     """``validate_row`` for each row, in order, then refuse duplicates.
 
     A schedule row with the same identity (host, topic, start, duration) as an earlier one, or any
@@ -115,9 +127,9 @@ def validate_rows(
     plans = [validate_row(row, defaults) for row in rows]
     first_by_identity: dict[str, int] = {}
     first_by_meeting_id: dict[str, int] = {}
-    checked: list[MeetingRequest | CancelRequest | InvalidRow] = []
+    checked: list[MeetingRequest | CancelRequest | InvalidRow | SkippedRow] = []
     for plan in plans:
-        if isinstance(plan, InvalidRow):
+        if isinstance(plan, InvalidRow | SkippedRow):
             checked.append(plan)
             continue
         problems: list[str] = []
@@ -125,16 +137,20 @@ def validate_rows(
             earlier = first_by_meeting_id.get(plan.meeting_id)
             if earlier is not None:
                 problems.append(
-                    f'meeting_id "{plan.meeting_id}" is also on row {earlier}; '
-                    "one meeting can be managed by one row only"
+                    _(
+                        "meeting_id {meeting_id} is also on row {earlier}; "
+                        "one meeting can be managed by one row only"
+                    ).format(meeting_id=quote(plan.meeting_id), earlier=earlier)
                 )
         identity = plan.identity if isinstance(plan, MeetingRequest) else None
         if identity is not None:
             earlier = first_by_identity.get(identity)
             if earlier is not None:
                 problems.append(
-                    f"same host, topic, start and duration as row {earlier}; "
-                    "it would be the same meeting twice (change one of them or delete this row)"
+                    _(
+                        "same host, topic, start and duration as row {earlier}; it would be the "
+                        "same meeting twice (change one of them or delete this row)"
+                    ).format(earlier=earlier)
                 )
         if problems:
             checked.append(InvalidRow(row=plan.row, problems=tuple(problems)))
@@ -149,8 +165,11 @@ def validate_rows(
 
 def validate_row(
     row: SheetRow, defaults: RowDefaults
-) -> MeetingRequest | CancelRequest | InvalidRow:
+) -> MeetingRequest | CancelRequest | InvalidRow | SkippedRow:
     """One raw row -> what to do with it, or every reason it cannot be used."""
+    section = _section_note(row)
+    if section is not None:
+        return SkippedRow(row=row.number, note=section)
     problems = _Problems()
     cell = _cells_with_defaults(row, defaults)
 
@@ -161,11 +180,10 @@ def validate_row(
     topic = problems.check("topic", cell("topic"), _parse_topic)
     host = problems.check("host", cell("host"), _parse_host)
     timezone = problems.check("timezone", cell("timezone"), parse_timezone)
-    given_start = problems.check("start_time", cell("start_time"), parse_start)
-    start: datetime | None = None
-    if given_start is not None and timezone is not None:
-        start = problems.check("start_time", cell("start_time"), place, given_start, timezone)
-    duration = problems.check("duration", cell("duration"), parse_duration)
+    notes: list[str] = []
+    pinned: list[bool] = []
+    start = _start(row, cell, problems, defaults, timezone, meeting_id, notes, pinned)
+    duration = _duration(row, cell, problems, start, timezone, notes)
     identity_problems = problems.messages()
 
     if action is Action.CANCEL:
@@ -175,7 +193,7 @@ def validate_row(
         if meeting_id_bad:
             return InvalidRow(row=row.number, problems=tuple(problems.messages(["meeting_id"])))
         if meeting_id is None and identity is None:
-            lead = (
+            lead = _(
                 "a cancel row needs a meeting_id, or a valid topic, start_time and duration "
                 "to find the meeting"
             )
@@ -209,12 +227,15 @@ def validate_row(
     is_new = meeting_id is None  # a managed row's meeting may well have started already
     if is_new and start is not None and defaults.now is not None and start < defaults.now:
         assert timezone is not None
-        problems.add("start_time", f"start_time {wall(start, timezone)} is in the past")
+        problems.add(
+            "start_time",
+            _("start_time {start} is in the past").format(start=wall(start, timezone)),
+        )
 
     if problems:
         return InvalidRow(row=row.number, problems=tuple(problems.messages()))
     assert topic is not None and host is not None and timezone is not None
-    assert start is not None and duration is not None and given_start is not None
+    assert start is not None and duration is not None
     return MeetingRequest(
         row=row.number,
         host=host,
@@ -222,15 +243,139 @@ def validate_row(
         start=start,
         timezone=timezone,
         duration=duration,
-        pinned=given_start.tzinfo is not None,
+        pinned=any(pinned),
         agenda=agenda,
         passcode=passcode,
         settings={name: value for name, value in settings.items() if value is not None},
         recurrence=recurrence,
         meeting_id=meeting_id,
         action=Action.SCHEDULE,
+        notes=tuple(notes),
         participants=participants,
     )
+
+
+# --- when and how long -------------------------------------------------------------------------
+
+
+def _start(
+    row: SheetRow,
+    cell: Callable[[str], _Raw],
+    problems: _Problems,
+    defaults: RowDefaults,
+    timezone: str | None,
+    meeting_id: str | None,
+    notes: list[str],
+    pinned: list[bool],
+) -> datetime | None:
+    """The start, placed in the row's zone: from ``start_time`` alone, or ``date`` plus a time.
+    ``pinned`` is told whether the cell fixed the instant itself (Z or an offset)."""
+    today = None
+    if defaults.now is not None and timezone is not None:
+        today = defaults.now.astimezone(ZoneInfo(timezone)).date()
+    rules = DateRules(order=defaults.date_order, today=today, managed=meeting_id is not None)
+    given: datetime | None = None
+    weekday_only = is_weekday(plain(row.get("date")))  # a "Day" column holding "Mon"
+    if not is_empty(row.get("date")) and not weekday_only:
+        read = problems.check("date", cell("date"), parse_date, rules)
+        if read is not None:
+            day, note = read
+            notes.extend([note] if note else [])
+            problems.check("weekday", cell("weekday"), _check_weekday, day)
+            given = problems.check("start_time", cell("start_time"), start_on, day, rules)
+    else:
+        read_given = problems.check("start_time", cell("start_time"), read_start, rules)
+        if read_given is not None:
+            given, note = read_given
+            notes.extend([note] if note else [])
+            problems.check("weekday", cell("weekday"), _check_weekday, given.date())
+            if weekday_only:
+                problems.check("date", cell("date"), _check_weekday, given.date())
+    if given is None or timezone is None:
+        return None
+    start = problems.check("start_time", cell("start_time"), place, given, timezone)
+    if start is not None and given.tzinfo is None:
+        problems.check("timezone", cell("timezone"), check_season, start)
+    pinned.append(given.tzinfo is not None)
+    return start
+
+
+def _duration(
+    row: SheetRow,
+    cell: Callable[[str], _Raw],
+    problems: _Problems,
+    start: datetime | None,
+    timezone: str | None,
+    notes: list[str],
+) -> int | None:
+    """Minutes: from ``duration``, or from ``end_time`` (both given: they must agree)."""
+    if is_empty(row.get("end_time")):
+        return problems.check("duration", cell("duration"), parse_duration)
+    if start is None or timezone is None:
+        return None
+    read = problems.check("end_time", cell("end_time"), duration_to_end, start, timezone)
+    if read is None:
+        return None
+    minutes, note = read
+    notes.extend([note] if note else [])
+    if not is_empty(row.get("duration")):
+        given = problems.check("duration", cell("duration"), parse_duration)
+        if given is not None and given != minutes:
+            problems.add(
+                "duration",
+                _(
+                    "duration {duration} and end_time {end} disagree (the end is {minutes} minutes "
+                    "after the start); leave one of them empty"
+                ).format(
+                    duration=quote(row.get("duration")),
+                    end=quote(row.get("end_time")),
+                    minutes=minutes,
+                ),
+            )
+    return minutes
+
+
+def _check_weekday(value: Any, day: date) -> None:
+    if not is_empty(value):
+        check_weekday(value, day)
+
+
+#: Columns whose text alone makes a heading or a note, not a meeting.
+_LABEL_FIELDS = frozenset({"topic", "agenda", "date", "weekday"})
+#: Columns batch_zoom itself writes (a re-run reads its own words back there).
+_RESULT_FIELDS = frozenset({"status", "error"})
+
+
+def _section_note(row: SheetRow) -> str | None:
+    """Why a row is a section or note row (``【第1週】``, ``Week 2``), or None if it is not one.
+
+    Such a row holds text in one or two cells only, and no start, end or duration. A row with a
+    topic and a real date is a meeting whose time is missing (``invalid``), not a heading.
+    """
+    ours = {
+        name: plain(value)
+        for name, value in row.cells.items()
+        if name not in _RESULT_FIELDS and not is_empty(plain(value))
+    }
+    texts = [*ours.values(), *(plain(value) for value in row.other_cells)]
+    if not texts or len(texts) > 2 or not all(isinstance(value, str) for value in texts):
+        return None
+    if set(ours) - _LABEL_FIELDS:
+        return None
+    if "date" in ours and _is_a_date(ours["date"]):
+        return None
+    shown = ", ".join(quote(value) for value in texts)
+    return _("a section or note row ({text}): no start, end or duration, so not a meeting").format(
+        text=shown
+    )
+
+
+def _is_a_date(value: Any) -> bool:
+    try:
+        parse_date(value, DateRules(order="dmy", today=date(2000, 1, 1), managed=True))
+    except ValueError:
+        return False
+    return True
 
 
 # --- collecting problems -----------------------------------------------------------------------
@@ -262,9 +407,9 @@ class _Problems:
         except ValueError as error:
             message = str(error)
             if message.startswith("{field}"):
-                message = name + message.removeprefix("{field}")
+                message = field_label(name) + message.removeprefix("{field}")
             if raw.from_defaults:
-                message += " (the batch default)"
+                message = _("{problem} (the batch default)").format(problem=message)
             self.add(name, message)
             return None
 
@@ -298,7 +443,7 @@ def _cells_with_defaults(row: SheetRow, defaults: RowDefaults) -> Callable[[str]
 
 def _parse_topic(value: Any) -> str:
     if is_empty(value):
-        raise ValueError("{field} is empty (every meeting needs one)")
+        raise ValueError(_("{field} is empty (every meeting needs one)").format(field="{field}"))
     return _within(cell_text(value).strip(), MAX_TOPIC)
 
 
@@ -311,10 +456,7 @@ def _parse_agenda(value: Any) -> str | None:
 def _within(text: str, limit: int) -> str:
     """``text`` if Zoom's limit (counted in UTF-16 units, as Zoom counts) allows it."""
     if utf16_length(text) > limit:
-        raise ValueError(
-            f"{{field}} {quote(text)} is {utf16_length(text)} characters long; "
-            f"Zoom allows at most {limit}"
-        )
+        raise ValueError(_too_long(text, utf16_length(text), limit))
     return text
 
 
@@ -324,27 +466,35 @@ def _parse_host(value: Any) -> str:
         return "me"
     if _EMAIL.match(text) or _USER_ID.match(text):
         return text
-    raise ValueError(f'{{field}} {quote(value)} is not an email address, a Zoom user id or "me"')
+    raise ValueError(
+        _('{field} {value} is not an email address, a Zoom user id or "me"').format(
+            field="{field}", value=quote(value)
+        )
+    )
 
 
 def _parse_passcode(value: Any) -> str | None:
     if is_empty(value):
         return None
     if isinstance(value, bool):
-        raise ValueError(f"{{field}} {quote(value)} is not a passcode")
+        raise ValueError(
+            _("{field} {value} is not a passcode").format(field="{field}", value=quote(value))
+        )
     text = cell_text(value).strip()
     if any(char.isspace() for char in text):
-        raise ValueError(f"{{field}} {quote(value)} contains a space; Zoom passcodes have none")
+        raise ValueError(
+            _("{field} {value} contains a space; Zoom passcodes have none").format(
+                field="{field}", value=quote(value)
+            )
+        )
     if not all("!" <= char <= "~" for char in text):
         raise ValueError(
-            f"{{field}} {quote(value)} may use only letters, digits and ASCII symbols such as "
-            "! @ # *"
+            _(
+                "{field} {value} may use only letters, digits and ASCII symbols such as ! @ # *"
+            ).format(field="{field}", value=quote(value))
         )
     if len(text) > MAX_PASSCODE:
-        raise ValueError(
-            f"{{field}} {quote(value)} is {len(text)} characters long; "
-            f"Zoom allows at most {MAX_PASSCODE}"
-        )
+        raise ValueError(_too_long(value, len(text), MAX_PASSCODE))
     return text
 
 
@@ -360,7 +510,9 @@ def _parse_yes_no(value: Any) -> bool | None:
         return True
     if word in _FALSE:
         return False
-    raise ValueError(f"{{field}} {quote(value)} is not yes or no")
+    raise ValueError(
+        _("{field} {value} is not yes or no").format(field="{field}", value=quote(value))
+    )
 
 
 def _parse_auto_recording(value: Any) -> str | None:
@@ -369,7 +521,9 @@ def _parse_auto_recording(value: Any) -> str | None:
     word = unicodedata.normalize("NFKC", cell_text(value)).strip().casefold()
     if word in _RECORDING_WORDS:
         return _RECORDING_WORDS[word]
-    raise ValueError(f"{{field}} {quote(value)} is not none, local or cloud")
+    raise ValueError(
+        _("{field} {value} is not none, local or cloud").format(field="{field}", value=quote(value))
+    )
 
 
 def _parse_alternative_hosts(value: Any) -> str | None:
@@ -386,9 +540,13 @@ def _parse_alternative_hosts(value: Any) -> str | None:
         elif entry.casefold() not in {host.casefold() for host in hosts}:
             hosts.append(entry)
     if bad:
-        listed = ", ".join(quote(entry) for entry in bad)
-        verb = "is not an email address" if len(bad) == 1 else "are not email addresses"
-        raise ValueError(f"{{field}} {listed} {verb}")
+        listed = _(", ").join(quote(entry) for entry in bad)
+        message = (
+            _("{field} {entries} is not an email address")
+            if len(bad) == 1
+            else _("{field} {entries} are not email addresses")
+        )
+        raise ValueError(message.format(field="{field}", entries=listed))
     return ";".join(hosts) or None
 
 
@@ -419,7 +577,11 @@ def _parse_meeting_id(value: Any) -> str | None:
             digits = re.sub(r"[ \-]", "", text)
     # Zoom's meeting ids are positive int64s (9 to 11 digits as shown to users today).
     if digits is None or not 1 <= len(digits) <= 19 or int(digits) == 0:
-        raise ValueError(f"{{field}} {quote(value)} is not a Zoom meeting ID (digits only)")
+        raise ValueError(
+            _("{field} {value} is not a Zoom meeting ID (digits only)").format(
+                field="{field}", value=quote(value)
+            )
+        )
     return digits.lstrip("0")
 
 
@@ -431,7 +593,15 @@ def _parse_action(value: Any) -> Action:
         return Action.SCHEDULE
     if word in _CANCEL_WORDS:
         return Action.CANCEL
-    raise ValueError(f"{{field}} {quote(value)} is not schedule or cancel")
+    raise ValueError(
+        _("{field} {value} is not schedule or cancel").format(field="{field}", value=quote(value))
+    )
 
 
 # --- small helpers -----------------------------------------------------------------------------
+
+
+def _too_long(value: Any, length: int, limit: int) -> str:
+    return _("{field} {value} is {length} characters long; Zoom allows at most {limit}").format(
+        field="{field}", value=quote(value), length=length, limit=limit
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 import requests
 
 from ..config import Settings
-from ..errors import OutputError
+from ..errors import BatchZoomError, OutputError
+from ..i18n import _
 from ..models import (
     MEETING_STATUSES,
     CancelRequest,
@@ -29,6 +30,7 @@ from ..models import (
     RowPlan,
     RowResult,
     SheetRow,
+    SkippedRow,
     Status,
 )
 from ..publish.calendar import CalendarEntry, write_calendar
@@ -42,14 +44,16 @@ from ..publish.participants import SHEET_NAME as PARTICIPANTS_SHEET
 from ..publish.report import write_report
 from ..rows.validate import RowDefaults, validate_rows
 from ..sheet.read import Table, read_table
-from ..sheet.write import TableSheet, write_output
+from ..sheet.write import TableSheet, check_output_writable, write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
+from ..zoom.clock import ZoomClock
 from ..zoom.pacing import Pacer
-from .creates import create_all, reconcile
+from .audit import Receipt, audit, mark_duplicates, rows_to_verify
+from .creates import complete_link, create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
-from .journal import Journal, JournalState, read_state
-from .outcomes import invalid, made
+from .journal import Journal, JournalState, MeetingRecord, read_state
+from .outcomes import clock_warning, invalid, made, skipped, skipped_items_warning, with_notes
 from .registrants import planned, register_all, registration_work, settled_from_journal
 from .session import NoProgress, Progress, Session
 
@@ -69,9 +73,11 @@ class BatchReport:
     tokens_fetched: int = 0
     requests_throttled: int = 0
     cancelled_by_user: bool = False  # --undo answered "no": nothing was changed or written
+    warnings: list[str] = field(default_factory=list)  # said once each, before the summary
     registrations: list[RegistrationResult] = field(default_factory=list)  # the Participants
     participants_path: Path | None = None  # beside a CSV output: the participants' links
     calendar_path: Path | None = None  # the participants' .ics, when one was written
+    receipt: Receipt | None = None  # what Zoom holds for the batch after the run's writes
 
     @property
     def counts(self) -> Counter[Status]:
@@ -79,9 +85,10 @@ class BatchReport:
 
     @property
     def needs_attention(self) -> bool:
-        return any(result.status.needs_attention for result in self.results) or any(
-            person.status.needs_attention for person in self.registrations
-        )
+        rows = any(result.status.needs_attention for result in self.results)
+        people = any(person.status.needs_attention for person in self.registrations)
+        receipt = self.receipt is not None and self.receipt.needs_attention
+        return rows or people or receipt
 
 
 @dataclass
@@ -92,10 +99,20 @@ class _Work:
     unsettled: list[MeetingRequest]  # in flight when an earlier run stopped: look them up first
     managed: list[MeetingRequest]
     cancels: list[CancelRequest]
+    #: row -> identity it had when it made its meeting: an original sheet's row edited since
+    edited: dict[int, str] = field(default_factory=dict)
+    # made by an earlier run whose answer held no join link: fetch it
+    unlinked: list[tuple[MeetingRequest, MeetingRecord]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
-        return len(self.creates) + len(self.unsettled) + len(self.managed) + len(self.cancels)
+        return (
+            len(self.creates)
+            + len(self.unsettled)
+            + len(self.managed)
+            + len(self.cancels)
+            + len(self.unlinked)
+        )
 
 
 def run_batch(
@@ -114,15 +131,32 @@ def run_batch(
         host=settings.user,
         options=dict(settings.option_defaults),
         now=now(),
+        date_order=settings.date_order,
         registrant_emails=settings.registrant_emails,
     )
-    plans = validate_rows(table.rows, defaults)
-    if _is_zooms_own(settings.api_url):
-        sheet_rows = {row.number: row for row in table.rows}
-        plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
+
+    def plan_rows(moment: datetime | None) -> list[RowPlan]:
+        """The rows checked with ``moment`` as "now" (None: no check of starts in the past)."""
+        plans = validate_rows(table.rows, replace(defaults, now=moment))
+        if _is_zooms_own(settings.api_url):
+            sheet_rows = {row.number: row for row in table.rows}
+            plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
+        return plans
+
+    plans = plan_rows(defaults.now)
     report = BatchReport(results=[], table=table)
+    if not settings.dry_run:
+        # Before any request, not even for a token: a run must be able to write what it made.
+        check_output_writable(table, settings.output_path)
+        if settings.sandbox:
+            _not_over_real_meetings(table, settings.output_path)
     if settings.dry_run:
-        results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
+        results = _plan_only(
+            plans,
+            read_state(settings.journal_path),
+            undo=settings.undo,
+            input_name=settings.input_path.name,
+        )
         report.registrations = [
             person
             for plan in plans
@@ -133,6 +167,7 @@ def run_batch(
         results = _execute(
             settings,
             plans,
+            plan_rows,
             report,
             progress or NoProgress(),
             confirm_undo,
@@ -151,6 +186,7 @@ def run_batch(
 def _execute(
     settings: Settings,
     plans: Sequence[RowPlan],
+    plan_rows: Callable[[datetime | None], Sequence[RowPlan]],
     report: BatchReport,
     progress: Progress,
     confirm_undo: Callable[[UndoPlan], bool] | None,
@@ -160,18 +196,26 @@ def _execute(
     now: Callable[[], datetime],
 ) -> dict[int, RowResult]:
     with Journal(settings.journal_path, _target(settings)) as journal:
-        results, work = _sort(plans, journal, undo=settings.undo)
+        results, work = _sort(
+            plans, journal, undo=settings.undo, input_name=settings.input_path.name
+        )
         if settings.undo:
             question = undo_plan(work.cancels, journal.state)
             if question.total and confirm_undo is not None and not confirm_undo(question):
                 report.cancelled_by_user = True
                 return results
+        to_verify = [] if settings.undo else rows_to_verify(plans, results)
         requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
         known = [
             settled_from_journal(item, journal.state)
             for item in registration_work(requests_by_row, results, journal.state)
         ]
-        if not work.size and all(people is not None for people in known):
+        if (
+            not work.size
+            and not to_verify
+            and all(people is not None for people in known)
+            and not _refused_as_past(plans, plan_rows)
+        ):
             # nothing to send: not even a token is fetched
             report.registrations = [person for people in known if people for person in people]
             return results
@@ -183,24 +227,52 @@ def _execute(
             requests.Session(),
             timeout=timeout,
             sleep=sleep,
+            zoom_clock=(zoom_clock := ZoomClock(now)),
         )
         pacer = Pacer(ceiling=settings.rate, clock=clock, sleep=sleep)
-        client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, now=now)
-        session = Session(settings, journal, client, progress=progress, sleep=sleep, now=now)
+        client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, zoom_clock=zoom_clock)
+        session = Session(
+            settings,
+            journal,
+            client,
+            progress=progress,
+            sleep=sleep,
+            now=zoom_clock.now,
+            clock=clock,
+        )
         try:
             tokens.current()  # bad credentials stop the batch here, before any row is touched
+            if zoom_clock.skewed:  # "in the past" is Zoom's to say: check the rows by its time
+                report.warnings.append(clock_warning(zoom_clock.skew, zoom_clock.now()))
+                plans = plan_rows(zoom_clock.now())
+                results, work = _sort(
+                    plans, journal, undo=settings.undo, input_name=settings.input_path.name
+                )
+                requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
             progress.start(work.size)
+            session.run_tasks(
+                [partial(complete_link, session, plan, record) for plan, record in work.unlinked]
+            )
             if work.unsettled:
                 work.creates.extend(reconcile(session, work.unsettled, adopted=Status.EXISTS))
             session.run_tasks(
                 [partial(cancel, session, plan) for plan in work.cancels]
                 + [partial(update, session, plan) for plan in work.managed]
             )
+            _follow_edits(session, work)
             create_all(session, work.creates)
             if not session.stop.is_set():
                 made_now = {**results, **session.results}
                 report.registrations = register_all(
                     session, registration_work(requests_by_row, made_now, journal.state)
+                )
+            if not settings.undo and not session.stop.is_set():
+                # The receipt: after every write, Zoom says what it holds for this batch.
+                settled = {**results, **session.results}
+                report.receipt = audit(
+                    session,
+                    rows_to_verify(plans, settled),
+                    remove_duplicates=settings.remove_duplicates,
                 )
         except KeyboardInterrupt:  # between rounds or during a look-up: keep what is settled
             session.interrupted = True
@@ -211,33 +283,134 @@ def _execute(
             report.tokens_fetched = tokens.fetches
             report.requests_throttled = pacer.throttled
             report.interrupted = session.interrupted
+            report.warnings.extend(
+                skipped_items_warning(host, count)
+                for host, count in sorted(client.skipped_items.items())
+            )
         results.update(session.results)
+        if report.receipt is not None:
+            mark_duplicates(results, report.receipt)
         return results
 
 
 def _sort(
-    plans: Sequence[RowPlan], journal: Journal, *, undo: bool
+    plans: Sequence[RowPlan], journal: Journal, *, undo: bool, input_name: str
 ) -> tuple[dict[int, RowResult], _Work]:
-    """Settle what needs no request (invalid rows, rows already made) and sort the rest."""
+    """Settle what needs no request (invalid rows, rows already made) and sort the rest.
+
+    A row of the original sheet that was edited since it made its meeting (the journal knows
+    which row of which input made which meeting) is an edit of that meeting, compared and
+    updated like a row of the ``_scheduled`` file: never a second meeting beside an orphan.
+    A meeting whose identity another row of the sheet now has is that row's (rows inserted or
+    moved), not an edit.
+    """
     state = journal.state
     results: dict[int, RowResult] = {}
     work = _Work([], [], [], [])
+    wanted = {plan.identity for plan in plans if isinstance(plan, MeetingRequest)}
     for plan in plans:
+        if isinstance(plan, MeetingRequest) and not undo and not plan.meeting_id:
+            if plan.identity in state.created:
+                if state.row_of.get(plan.identity) not in (None, (input_name, plan.row)):
+                    journal.record("row", id=plan.identity, input=input_name, row=plan.row)
+            else:
+                earlier = _edited_from(plan, state, input_name, wanted)
+                if earlier is not None:
+                    work.edited[plan.row] = earlier[0]
+                    plan = replace(plan, meeting_id=earlier[1].meeting_id)
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
+        elif isinstance(plan, SkippedRow):
+            results[plan.row] = skipped(plan)
         elif isinstance(plan, CancelRequest):
-            work.cancels.append(plan)
+            work.cancels.append(_cancel_what_the_row_made(plan, state, input_name, wanted))
         elif undo:
-            work.cancels.append(as_cancel(plan, state.created.get(plan.identity)))
+            record = state.created.get(plan.identity)
+            if record is None and (earlier := _edited_from(plan, state, input_name, wanted)):
+                record = earlier[1]  # edited since: --undo still reaches the meeting it made
+            work.cancels.append(as_cancel(plan, record))
         elif plan.meeting_id:
             work.managed.append(plan)
         elif plan.identity in state.created:
-            results[plan.row] = made(plan, Status.EXISTS, state.created[plan.identity])
+            record = state.created[plan.identity]
+            if record.join_url or not record.meeting_id:
+                results[plan.row] = made(plan, Status.EXISTS, record)
+            else:
+                work.unlinked.append((plan, record))
         elif plan.identity in state.in_flight:
             work.unsettled.append(plan)
         else:
             work.creates.append(plan)
     return results, work
+
+
+def _edited_from(
+    plan: MeetingRequest, state: JournalState, input_name: str, wanted: set[str]
+) -> tuple[str, MeetingRecord] | None:
+    """The identity and meeting this row made before it was edited, if it made one.
+
+    Not when another row of the sheet now has that identity (rows inserted or moved: it is that
+    row's meeting), nor when the meeting was cancelled.
+    """
+    earlier = state.made_by_row(input_name, plan.row)
+    if earlier is None or earlier[0] in wanted or earlier[1].meeting_id in state.deleted:
+        return None
+    return earlier
+
+
+def _cancel_what_the_row_made(
+    plan: CancelRequest, state: JournalState, input_name: str, wanted: set[str]
+) -> CancelRequest:
+    """A cancel row of the original sheet that was edited before it was marked cancel still
+    means the meeting that row made (the journal knows it by row, not by the new fields)."""
+    if plan.meeting_id or (plan.identity and plan.identity in state.created):
+        return plan
+    earlier = state.made_by_row(input_name, plan.row)
+    if earlier is None or earlier[0] in wanted or earlier[1].meeting_id in state.deleted:
+        return plan
+    return replace(plan, meeting_id=earlier[1].meeting_id)
+
+
+def _follow_edits(session: Session, work: _Work) -> None:
+    """An edited original row now matches its meeting: the journal follows it to its new
+    identity, so the next run of the same sheet knows the meeting as this row's."""
+    for plan in work.managed:
+        old_identity = work.edited.get(plan.row)
+        result = session.results.get(plan.row)
+        if old_identity is None or result is None or not result.meeting_id:
+            continue
+        if result.status not in (Status.UPDATED, Status.EXISTS):
+            continue
+        session.journal.record(
+            "created",
+            id=plan.identity,
+            meeting_id=result.meeting_id,
+            join_url=result.join_url or "",
+            passcode=result.passcode or "",
+            host=plan.host,
+            input=session.settings.input_path.name,
+            row=plan.row,
+            replaces=old_identity,
+        )
+        note = _(
+            "the meeting row {row} made in an earlier run was changed to match the edited row"
+        ).format(row=plan.row)
+        session.results[plan.row] = replace(
+            result, error=f"{note}: {result.error}" if result.error else note
+        )
+
+
+def _refused_as_past(
+    plans: Sequence[RowPlan], plan_rows: Callable[[datetime | None], Sequence[RowPlan]]
+) -> bool:
+    """Some row was refused only for starting in the past: worth asking Zoom its time, since
+    this computer's clock may be the one that is wrong."""
+    invalid_rows = {plan.row for plan in plans if isinstance(plan, InvalidRow)}
+    if not invalid_rows:
+        return False
+    return any(
+        plan.row in invalid_rows and not isinstance(plan, InvalidRow) for plan in plan_rows(None)
+    )
 
 
 def _is_zooms_own(api_url: str) -> bool:
@@ -251,7 +424,7 @@ def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
     Sandbox links live under a ``.invalid`` host (a name that can never be real, RFC 2606). Only
     runs against Zoom's own API check it: a sandbox served on its own is managed like Zoom.
     """
-    if isinstance(plan, InvalidRow) or not plan.meeting_id:
+    if isinstance(plan, InvalidRow | SkippedRow) or not plan.meeting_id:
         return plan
     host = urlsplit(str(row.get("join_url") or "")).hostname or ""
     if not host.endswith(".invalid"):
@@ -265,8 +438,32 @@ def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
     )
 
 
+def _not_over_real_meetings(table: Table, output: Path) -> None:
+    """A sandbox run refuses to write over a file that lists meetings made on Zoom itself."""
+    if not output.exists():
+        return
+    try:
+        held = table if output.resolve() == table.path.resolve() else read_table(output)
+    except BatchZoomError:
+        return  # not a sheet of meetings: nothing of Zoom's to lose
+    for row in held.rows:
+        link = str(row.get("join_url") or "").strip()
+        host = urlsplit(link).hostname or ""
+        if link and not host.endswith(".invalid"):
+            raise OutputError(
+                _(
+                    "{output} holds meetings made on Zoom (row {row}: {link}); a sandbox run "
+                    "does not write over them"
+                ).format(output=output.name, row=row.number, link=link),
+                hint=_(
+                    "run --sandbox on the original sheet (it writes INPUT_sandbox), or choose "
+                    "another --output"
+                ),
+            )
+
+
 def _plan_only(
-    plans: Sequence[RowPlan], state: JournalState, *, undo: bool
+    plans: Sequence[RowPlan], state: JournalState, *, undo: bool, input_name: str = ""
 ) -> dict[int, RowResult]:
     """A dry run: say what would happen; no request at all, not even for a token.
 
@@ -274,9 +471,13 @@ def _plan_only(
     """
     results: dict[int, RowResult] = {}
     creates_per_host: Counter[str] = Counter()
+    wanted = {plan.identity for plan in plans if isinstance(plan, MeetingRequest)}
     for plan in plans:
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
+            continue
+        if isinstance(plan, SkippedRow):
+            results[plan.row] = skipped(plan)
             continue
         if isinstance(plan, MeetingRequest) and not undo and not plan.meeting_id:
             record = state.created.get(plan.identity)
@@ -290,6 +491,11 @@ def _plan_only(
         elif plan.meeting_id:
             meeting_id = plan.meeting_id
             what = "would compare with Zoom and update what changed"
+        elif (earlier := _edited_from(plan, state, input_name, wanted)) is not None:
+            meeting_id = earlier[1].meeting_id
+            what = _(
+                "would update meeting {meeting_id}, which this row made before it was edited"
+            ).format(meeting_id=meeting_id)
         else:
             meeting_id, what = None, "would create"
             creates_per_host[plan.host.casefold()] += 1
@@ -298,6 +504,8 @@ def _plan_only(
                     f"; {plan.host} has more than Zoom's {DAILY_WRITES_PER_HOST} creates a day, "
                     "so expect this row to be deferred to a run after 00:00 UTC"
                 )
+        if isinstance(plan, MeetingRequest):
+            what = with_notes(plan, what)
         results[plan.row] = RowResult(
             plan.row, Status.PLANNED, meeting_id, error=what, host=plan.host, topic=plan.topic
         )

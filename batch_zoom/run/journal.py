@@ -8,6 +8,10 @@ text editor when something went wrong. Nothing secret is written: no token, no `
 The protocol, per row (keyed by ``MeetingRequest.identity``, never by row number):
     create:  ``sending`` (durable before the POST) -> ``created`` (durable before the output)
              or ``not_sent`` (Zoom surely made nothing: refused, or never connected)
+    which row made it: ``created`` also names the ``input`` file and its ``row``; ``row`` says a
+             meeting's row moved (rows inserted above it); ``created`` with ``replaces`` moves a
+             meeting to the new identity of its edited row. Journals written before these
+             fields simply know no rows: every other event reads as it always did.
     update:  ``updating`` with the fields -> ``updated``
     cancel:  ``deleting`` -> ``deleted``
     register (per meeting id, per person by address):
@@ -60,9 +64,26 @@ class JournalState:
     in_flight: set[str] = field(default_factory=set)  # identities whose create outcome is unknown
     updating: dict[str, list[str]] = field(default_factory=dict)  # meeting id -> field names
     deleted: set[str] = field(default_factory=set)  # meeting ids
+    #: (input file name, spreadsheet row) -> identity of the meeting that row made, and back
+    rows: dict[tuple[str, int], str] = field(default_factory=dict)
+    row_of: dict[str, tuple[str, int]] = field(default_factory=dict)
     # meeting id -> address key -> the registration this batch made (or adopted)
     registrations: dict[str, dict[str, RegistrationRecord]] = field(default_factory=dict)
     registering: dict[str, set[str]] = field(default_factory=dict)  # meeting id -> in flight
+
+    def made_by_row(self, input_name: str, row: int) -> tuple[str, MeetingRecord] | None:
+        """The identity and meeting that ``row`` of ``input_name`` made, as far as we know."""
+        identity = self.rows.get((input_name, row))
+        if identity is None or self.row_of.get(identity) != (input_name, row):
+            return None
+        record = self.created.get(identity)
+        return None if record is None else (identity, record)
+
+    def _link(self, event: dict[str, Any]) -> None:
+        identity, name, row = event.get("id"), event.get("input"), event.get("row")
+        if isinstance(identity, str) and isinstance(name, str) and isinstance(row, int):
+            self.rows[(name, row)] = identity
+            self.row_of[identity] = (name, row)
 
     def apply(self, event: dict[str, Any]) -> None:
         kind = event.get("event")
@@ -73,12 +94,19 @@ class JournalState:
             self.created.pop(identity, None)
         elif kind == "created":
             self.in_flight.discard(identity)
+            replaced = event.get("replaces")
+            if isinstance(replaced, str) and replaced != identity:
+                self.created.pop(replaced, None)
+                self.row_of.pop(replaced, None)
+            self._link(event)
             self.created[identity] = MeetingRecord(
                 meeting_id=meeting_id,
                 join_url=event.get("join_url", ""),
                 passcode=event.get("passcode", ""),
                 host=event.get("host", ""),
             )
+        elif kind == "row":
+            self._link(event)
         elif kind == "not_sent":
             self.in_flight.discard(identity)
         elif kind == "updating":

@@ -226,6 +226,7 @@ class SandboxState:
         single_token: bool,
         state_path: Path | None,
         join_host: str,
+        revoke_tokens_every: int | None = None,
     ) -> None:
         if daily_limit_style not in DAILY_STYLES:
             raise ValueError(f"daily_limit_style must be one of {DAILY_STYLES}")
@@ -253,6 +254,12 @@ class SandboxState:
         self.daily_limit_style = daily_limit_style
         self.token_ttl = token_ttl
         self.single_token = single_token
+        # Token churn: every ``revoke_tokens_every`` creates, every token issued so far stops
+        # working, as when another process of the same app asks for tokens under Zoom's older
+        # one-live-token behaviour (NOTES.md). How often that happens on Zoom is a guess; the
+        # 401 it gives ("Access token is expired.", code 124) is the one users reported.
+        self.revoke_tokens_every = revoke_tokens_every
+        self.creates_made = 0
         self.state_path = Path(state_path) if state_path is not None else None
         self.join_host = join_host.rstrip("/")
         self.api_url = "https://api.zoom.us"  # the server sets its own base URL once bound
@@ -263,6 +270,7 @@ class SandboxState:
         self.user_ids: dict[str, str] = {}  # Zoom-looking user id -> email
         self.windows: dict[str, deque[datetime]] = {}
         self.page_tokens: dict[str, dict[str, Any]] = {}
+        self.landing: list[tuple[datetime, dict[str, Any]]] = []  # made late: (visible at, meeting)
         self.registrants: dict[int, dict[str, Registrant]] = {}  # meeting id -> email -> person
         self._load()
 
@@ -273,6 +281,25 @@ class SandboxState:
     def advance(self, by: timedelta) -> None:
         with self.lock:
             self.offset += by
+
+    # ---- creates Zoom finishes late ("late" fault) -----------------------------------------
+    def postpone(self, meeting_id: int, by: timedelta) -> None:
+        """Hide a meeting just made until ``by`` has passed on the sandbox clock."""
+        with self.lock:
+            meeting = self.meetings.pop(meeting_id, None)
+            if meeting is not None:
+                self.landing.append((self.now() + by, meeting))
+
+    def land(self) -> None:
+        """Meetings whose late making is over become real (listed, found, counted)."""
+        with self.lock:
+            if not self.landing:
+                return
+            now = self.now()
+            for _, meeting in [item for item in self.landing if item[0] <= now]:
+                self.meetings[meeting["id"]] = meeting
+            self.landing = [item for item in self.landing if item[0] > now]
+            self.save()
 
     # ---- persistence -------------------------------------------------------------------------
     def _load(self) -> None:
@@ -523,6 +550,7 @@ class SandboxState:
         self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes
     ) -> Reply:
         with self.lock:
+            self.land()
             routed = self.route(method, path)
             if isinstance(routed, Reply):
                 return routed
@@ -580,6 +608,10 @@ class SandboxState:
         meeting = self._new_meeting(host, request, times, now)
         self.meetings[meeting["id"]] = meeting
         self._count_daily(host)
+        self.creates_made += 1
+        if self.revoke_tokens_every and self.creates_made % self.revoke_tokens_every == 0:
+            for token in self.tokens.values():
+                token.expired = True
         self.save()
         return Reply(
             201, copy.deepcopy(meeting), {"Content-Location": self._location(meeting)}, host

@@ -19,12 +19,8 @@ from typing import Any
 
 from ..cells import is_empty
 from ..errors import InputError
-from ..models import (
-    COLUMN_ALIASES,
-    REQUIRED_FIELDS,
-    SheetRow,
-    normalize_header,
-)
+from ..models import COLUMN_ALIASES, REQUIRED_FIELDS, STANDS_IN_FOR, SheetRow
+from ..rows.columns import ColumnReading, header_text, recognise
 
 __all__ = ["Table", "read_table"]
 
@@ -33,13 +29,6 @@ SUPPORTED = ".csv, .xlsx or .xlsm"
 
 #: The header must be within this many rows of the top (rows above it are a title).
 HEADER_SEARCH_ROWS = 20
-
-#: Normalized header text -> canonical field. Aliases are unique across fields by design.
-_ALIASES: dict[str, str] = {
-    normalize_header(alias): canonical
-    for canonical, aliases in COLUMN_ALIASES.items()
-    for alias in (canonical, *aliases)
-}
 
 #: Characters that make a spreadsheet program treat a cell as a formula (OWASP CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -61,6 +50,7 @@ class Table:
     headers: list[str]  # every header as written, in order ("" for an empty header cell)
     columns: dict[str, str]  # canonical field -> header text as written (recognised columns)
     rows: list[SheetRow]  # the non-blank data rows, in sheet order
+    readings: list[ColumnReading] = field(default_factory=list)  # how each header was read
     # What writing needs: every row as read (row n is _grid[n - 1]; CSV: raw text; Excel: values
     # as pandas gave them), where each canonical column sits (0-based), the CSV delimiter, and
     # the file's bytes, so the output is made from exactly the version that was read.
@@ -284,29 +274,24 @@ def _pick_sheet(path: Path, names: list[str], wanted: str) -> str:
 
 
 def _find_header(grid: Sequence[Sequence[Any]]) -> tuple[int, dict[str, int]] | None:
-    """The first row (of the first 20) naming every required field, and where each field sits."""
+    """The first row (of the first 20) naming every required field, and where each field sits.
+
+    ``rows.columns`` says which header is what; an ambiguous header ("時間") is settled here by
+    the other columns only, and again in ``_build_table`` with its values.
+    """
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        positions = _recognise(row)
-        if all(name in positions for name in REQUIRED_FIELDS):
-            return index, positions
+        columns = recognise(row)
+        if not columns.missing:
+            return index, columns.positions
     return None
 
 
 def _recognise(row: Sequence[Any]) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(row):
-        text = _header_text(cell)
-        canonical = _ALIASES.get(normalize_header(text)) if text else None
-        # Two columns meaning the same field: the first one counts, the other is the user's.
-        if canonical is not None and canonical not in positions:
-            positions[canonical] = index
-    return positions
+    return recognise(row).positions
 
 
 def _header_text(cell: Any) -> str:
-    if is_empty(cell):
-        return ""
-    return str(cell).strip().removeprefix("\ufeff")
+    return header_text(cell)
 
 
 def _missing_columns_error(
@@ -314,14 +299,22 @@ def _missing_columns_error(
 ) -> InputError:
     # The most header-like row: the one naming the most required fields, else the first
     # non-empty row.
-    candidates = [row for row in grid[:HEADER_SEARCH_ROWS] if not _is_blank_row(row)]
-    best: Sequence[Any] = max(
+    candidates = [
+        (index, row)
+        for index, row in enumerate(grid[:HEADER_SEARCH_ROWS])
+        if not _is_blank_row(row)
+    ]
+    best_index, best = max(
         candidates,
-        key=lambda row: sum(name in _recognise(row) for name in REQUIRED_FIELDS),
-        default=[],
+        key=lambda item: sum(name in _recognise(item[1]) for name in REQUIRED_FIELDS),
+        default=(0, []),
     )
-    recognised = _recognise(best)
-    missing = [name for name in REQUIRED_FIELDS if name not in recognised]
+
+    def values(column: int) -> list[Any]:  # what an ambiguous header ("時間") holds says more
+        below = grid[best_index + 1 : best_index + 1 + HEADER_SEARCH_ROWS]
+        return [row[column] for row in below if column < len(row)]
+
+    missing = recognise(best, values).missing
     found = [text for text in (_header_text(cell) for cell in best) if text]
     message = (
         f"{path.name} has no header row with the required columns: "
@@ -331,7 +324,12 @@ def _missing_columns_error(
     if sheet_names is not None:
         message += f" Sheets: {_quoted(sheet_names)}."
     accepted = "; ".join(
-        f"{name}: {', '.join(COLUMN_ALIASES[name])}" for name in missing or REQUIRED_FIELDS
+        f"{name}: {', '.join(COLUMN_ALIASES[name])}"
+        + "".join(
+            f" (or {other}: {', '.join(COLUMN_ALIASES[other])})"
+            for other in STANDS_IN_FOR.get(name, ())
+        )
+        for name in missing or REQUIRED_FIELDS
     )
     hint = f"Name a header cell in the first {HEADER_SEARCH_ROWS} rows as one of: {accepted}."
     if sheet_names is not None and len(sheet_names) > 1:
@@ -351,20 +349,36 @@ def _build_table(
     delimiter: str,
     source: bytes,
 ) -> Table:
+    data = range(header_index + 1, len(grid))
+
+    def values(column: int) -> list[Any]:
+        return [clean(grid[index][column]) for index in data if column < len(grid[index])]
+
+    # Now with the values: an ambiguous header ("時間") may mean the other field.
+    understood = recognise(grid[header_index], values)
+    if understood.missing:  # the values would leave a required field out: the other columns decide
+        understood = recognise(grid[header_index])
+    positions = understood.positions
     headers = [_header_text(cell) for cell in grid[header_index]]
     while headers and not headers[-1]:
         headers.pop()
     columns = {name: headers[index] for name, index in positions.items()}
     fields = list(positions.items())
+    ours = set(positions.values())
     rows = []
-    for index in range(header_index + 1, len(grid)):
+    for index in data:
         record = grid[index]
         if _is_blank_row(record):
             continue
         width = len(record)
         cells = {name: clean(record[column]) if column < width else None for name, column in fields}
+        others = tuple(
+            value
+            for column, raw in enumerate(record)
+            if column not in ours and (value := clean(raw)) is not None
+        )
         # Row n of the sheet (record n of a CSV) is grid[n - 1], blank rows included.
-        rows.append(SheetRow(number=index + 1, cells=cells))
+        rows.append(SheetRow(number=index + 1, cells=cells, other_cells=others))
     return Table(
         path=path,
         format=kind,
@@ -374,6 +388,7 @@ def _build_table(
         headers=headers,
         columns=columns,
         rows=rows,
+        readings=understood.readings,
         _grid=grid,
         _positions=dict(positions),
         _delimiter=delimiter,

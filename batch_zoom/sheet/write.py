@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import os
 import re
 import tempfile
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from typing import Any
 from ..cells import is_empty
 from ..errors import OutputError
 from ..files import write_atomically
+from ..i18n import _
 from ..models import RESULT_COLUMNS, RowResult
 from ..summary import Section, rows_count, sections, summarize
 from .read import (
@@ -36,7 +38,7 @@ from .read import (
     unescape_formula,
 )
 
-__all__ = ["write_output"]
+__all__ = ["check_output_writable", "output_bytes", "write_output"]
 
 _HYPERLINK_COLOR = "0563C1"  # Excel's own "Hyperlink" style colour
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -68,7 +70,44 @@ def write_output(
     it was (a passcode column is also the user's input); ``""`` empties it. ``status`` and
     ``error`` are always written. Results for rows that are not data rows are ignored.
     """
+    return _save(Path(output), output_bytes(table, results, Path(output), extra=extra))
+
+
+def check_output_writable(table: Table, output: Path) -> None:
+    """Raise ``OutputError`` now when the results could not be written to ``output`` later.
+
+    Called before the first request of a run, so that a run never makes meetings it then cannot
+    report: the type must be one we write, the folder one we can write to, and the output is
+    built once in memory (a workbook that cannot be saved back is found here, not after Zoom
+    made every meeting).
+    """
     output = Path(output)
+    if output.is_dir():
+        raise OutputError(
+            _("{output} is a folder, not a file name for the results").format(output=output),
+            hint=_("Choose an --output file name ending in .xlsx or .csv."),
+        )
+    folder = output.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # the output's folder is made when missing: check its parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(
+            _("cannot write the results into {folder}: it is not a folder you may write to").format(
+                folder=folder
+            ),
+            hint=_("Choose an --output in a folder you can write to."),
+        )
+    output_bytes(table, [], output)
+
+
+def output_bytes(
+    table: Table,
+    results: Sequence[RowResult],
+    output: Path,
+    *,
+    extra: TableSheet | None = None,
+) -> bytes:
+    """The output file's content, built in memory; raises ``OutputError`` when it cannot be."""
     kind = FORMATS.get(output.suffix.lower())
     if kind is None:
         raise OutputError(
@@ -84,10 +123,8 @@ def write_output(
     data_rows = {row.number for row in table.rows}
     by_row = {result.row: result for result in results if result.row in data_rows}
     if kind == "csv":
-        data = _csv_bytes(table, by_row)
-    else:
-        data = _excel_bytes(table, by_row, results, macros=macros, extra=extra)
-    return _save(output, data)
+        return _csv_bytes(table, by_row)
+    return _excel_bytes(table, by_row, results, macros=macros, extra=extra)
 
 
 def _result_layout(table: Table) -> tuple[dict[str, int], list[str]]:

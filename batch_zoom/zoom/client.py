@@ -1,14 +1,22 @@
 """ZoomClient: the meeting calls batch_zoom makes, and the one place that maps answers to errors.
 
-Every request waits for its turn at the shared ``Pacer``, carries the shared token, and is
-repeated once with a new token after a 401 (code 124). Retrying anything else is the caller's
-decision (``retry.decide``), because only the caller knows whether a repeat is safe.
+Every request waits for its turn at the shared ``Pacer``, then takes the shared token, and is
+repeated with a newer token after a 401 (code 124), at most ``MAX_TOKEN_RENEWALS`` times.
+Retrying anything else is the caller's decision (``retry.decide``), because only the caller knows
+whether a repeat is safe.
+
+Answers are checked for the shape each call returns: a create is made only when Zoom says 201
+with a JSON object holding the meeting's ``id``; anything else (an empty 200, HTML, ``{not json``,
+``[1,2]``) is ``UnreadableAnswer``, an unknown outcome, never a refusal. A listing item that is not
+a meeting (``1``, ``"x"``, ``null``, an object without an id) is skipped and counted in
+``skipped_items``, for the run to warn about.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,15 +29,19 @@ from ..errors import (
     DailyLimitReached,
     NotFound,
     RateLimited,
+    Redirected,
     ServerError,
     TokenExpired,
+    UnreadableAnswer,
     ZoomError,
 )
+from ..i18n import _
 from ..models import parse_moment
 from .auth import TokenProvider
+from .clock import ZoomClock
 from .pacing import Pacer
 from .retry import parse_retry_after
-from .transport import send_request
+from .transport import printable, send_request
 
 PAGE_SIZE = 300  # Zoom's maximum for the meeting list
 
@@ -37,6 +49,12 @@ PAGE_SIZE = 300  # Zoom's maximum for the meeting list
 #: own bucket in the pacer; a call Zoom meters elsewhere (create is Medium in older specs) is
 #: still paced by the limit its own answers and 429s reveal.
 LIGHT, MEDIUM, HEAVY = "light", "medium", "heavy"
+
+#: How many times one request may meet a refused token (401, code 124) and go again. Tokens can
+#: be revoked under us at any time (another process of the same app asking for one, in Zoom's
+#: older behaviour), so one renewal is not always enough; a bound keeps a broken OAuth setup from
+#: looping.
+MAX_TOKEN_RENEWALS = 3
 
 #: The daily per-host limit, recognised by its words: real 429s have come without the headers.
 DAILY_LIMIT_WORDS = re.compile(
@@ -56,12 +74,16 @@ class ZoomClient:
         timeout: tuple[float, float] = (10.0, 30.0),
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         session_factory: Callable[[], requests.Session] = requests.Session,
+        zoom_clock: ZoomClock | None = None,
     ) -> None:
         self._api_url = api_url.rstrip("/")
         self._tokens = tokens
         self._pacer = pacer
         self._timeout = timeout
-        self._now = now
+        self._zoom_clock = zoom_clock
+        self._now = zoom_clock.now if zoom_clock is not None else now
+        self.skipped_items: Counter[str] = Counter()  # host -> listing items that were no meeting
+        self._skipped_lock = threading.Lock()
         self._session_factory = session_factory
         self._local = threading.local()  # a requests.Session per worker thread
         self._sessions: list[requests.Session] = []
@@ -70,21 +92,48 @@ class ZoomClient:
     # -- the meeting calls ------------------------------------------------------------------
 
     def create_meeting(self, host: str, body: dict[str, Any]) -> dict[str, Any]:
-        """``POST /users/{host}/meetings``: the new meeting, as Zoom returned it."""
-        return self._json(self._send("POST", f"/users/{_segment(host)}/meetings", LIGHT, json=body))
+        """``POST /users/{host}/meetings``: the new meeting, as Zoom returned it.
+
+        Only a 201 whose JSON object holds the meeting's id is a meeting; anything else raises
+        ``UnreadableAnswer`` (the meeting may exist: look it up). ``join_url`` may still be
+        missing: the caller completes it with ``get_meeting``.
+        """
+        response = self._send("POST", f"/users/{_segment(host)}/meetings", LIGHT, json=body)
+        meeting = self._json(response)
+        if response.status_code != 201 or not has_meeting_id(meeting):
+            raise UnreadableAnswer(
+                response.status_code,
+                None,
+                _("Zoom answered the create without the new meeting's id"),
+            )
+        return meeting
 
     def list_meetings(self, host: str) -> Iterator[dict[str, Any]]:
-        """Every upcoming scheduled meeting of ``host``, following ``next_page_token``."""
+        """Every upcoming scheduled meeting of ``host``, following ``next_page_token``.
+
+        A page without a ``meetings`` list is unreadable (an empty-looking page must never pass
+        for "no meetings": a look-up would then send a create again); items that are not
+        meetings are skipped and counted in ``skipped_items``.
+        """
         page_token = ""
         while True:
             params: dict[str, Any] = {"type": "scheduled", "page_size": PAGE_SIZE}
             if page_token:
                 params["next_page_token"] = page_token
-            page = self._json(
-                self._send("GET", f"/users/{_segment(host)}/meetings", MEDIUM, params=params)
-            )
-            yield from page.get("meetings") or []
-            page_token = page.get("next_page_token") or ""
+            response = self._send("GET", f"/users/{_segment(host)}/meetings", MEDIUM, params=params)
+            page = self._json(response)
+            items = page.get("meetings")
+            next_token = page.get("next_page_token") or ""
+            if not isinstance(items, list) or not isinstance(next_token, str):
+                raise UnreadableAnswer(
+                    response.status_code, None, _("Zoom's meeting list has an unexpected shape")
+                )
+            meetings = [item for item in items if isinstance(item, dict) and has_meeting_id(item)]
+            if len(meetings) < len(items):
+                with self._skipped_lock:
+                    self.skipped_items[host] += len(items) - len(meetings)
+            yield from meetings
+            page_token = next_token
             if not page_token:
                 return
 
@@ -159,10 +208,12 @@ class ZoomClient:
         return session
 
     def _send(self, method: str, path: str, category: str, **kwargs: Any) -> requests.Response:
-        token = self._tokens.current()
-        renewed = False
+        renewals = 0
         while True:
             turn = self._pacer.wait_turn(category)
+            # The token is taken after the pacer, when the request really leaves: a request that
+            # queued while another worker renewed the token carries the new one, not the old.
+            token = self._tokens.current()
             response = send_request(
                 self._session(),
                 method,
@@ -171,6 +222,8 @@ class ZoomClient:
                 timeout=self._timeout,
                 **kwargs,
             )
+            if self._zoom_clock is not None:
+                self._zoom_clock.observe(response.headers)
             error = error_for(response, self._now())
             limit = _int_header(response, "X-RateLimit-Limit")
             if isinstance(error, RateLimited) and not isinstance(error, DailyLimitReached):
@@ -180,22 +233,39 @@ class ZoomClient:
             self._pacer.answered(turn, None if isinstance(error, DailyLimitReached) else limit)
             if error is None:
                 return response
-            if isinstance(error, TokenExpired) and not renewed:
-                token, renewed = self._tokens.renew(token), True
+            if isinstance(error, TokenExpired) and renewals < MAX_TOKEN_RENEWALS:
+                # A 401 made nothing on Zoom, so repeating is safe. ``renew`` fetches only when
+                # the refused token is still the current one: when another worker already
+                # replaced it, the request goes again with that newer token at no cost.
+                self._tokens.renew(token)
+                renewals += 1
                 continue
             raise error
 
     @staticmethod
     def _json(response: requests.Response) -> dict[str, Any]:
+        """The answer's JSON object; anything else is ``UnreadableAnswer`` (never a refusal)."""
         try:
             payload = response.json()
-        except ValueError as error:
-            raise ZoomError(
-                response.status_code, None, "Zoom answered with something other than JSON"
+        except ValueError as error:  # empty, HTML, "{not json", bad UTF-8
+            raise UnreadableAnswer(
+                response.status_code, None, _("Zoom answered with something other than JSON")
             ) from error
         if not isinstance(payload, dict):
-            raise ZoomError(response.status_code, None, "Zoom answered with an unexpected shape")
+            raise UnreadableAnswer(
+                response.status_code, None, _("Zoom answered with an unexpected shape")
+            )
         return payload
+
+
+def has_meeting_id(meeting: dict[str, Any]) -> bool:
+    """True when ``meeting["id"]`` looks like a Zoom meeting id (a positive whole number)."""
+    value = meeting.get("id")
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value > 0
+    return isinstance(value, str) and value.isascii() and value.isdigit() and int(value) > 0
 
 
 def error_for(response: requests.Response, now: datetime) -> ZoomError | None:
@@ -203,6 +273,9 @@ def error_for(response: requests.Response, now: datetime) -> ZoomError | None:
     status = response.status_code
     if 200 <= status < 300:
         return None
+    location = response.headers.get("Location")
+    if 300 < status < 400 or (status == 300 and location is not None):
+        return Redirected(status, printable(location or ""))
     code, message = _code_and_message(response)
     limit_type = response.headers.get("X-RateLimit-Type", "")
     if (status == 429 and ("daily" in limit_type.lower() or DAILY_LIMIT_WORDS.search(message))) or (

@@ -3,6 +3,11 @@
 What matters about a transport failure is whether the request can have reached the server: only
 a connection that could not be opened is known to have made nothing (NOTES.md). A timeout or a
 connection dropped after the request went out leaves the outcome unknown.
+
+Redirects are never followed, for any request: following one would send the meeting body, the
+bearer token or the account id and client credentials to whatever host the ``Location`` names,
+and requests turns a redirected POST into a GET. A 3xx comes back as it is, for the caller to
+report (``client.error_for``, ``auth``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from ..errors import ConnectionLost
 def send_request(
     session: requests.Session, method: str, url: str, **kwargs: Any
 ) -> requests.Response:
+    kwargs["allow_redirects"] = False
     try:
         return session.request(method, url, **kwargs)
     except requests.ConnectTimeout as error:
@@ -53,3 +59,9 @@ def _never_connected(error: BaseException) -> bool:
 
 def _host(url: str) -> str:
     return urlsplit(url).netloc or url
+
+
+def printable(text: str, limit: int = 200) -> str:
+    """A header value fit to show (a ``Location``): control characters escaped, cut short."""
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
