@@ -437,3 +437,28 @@ def test_before_the_first_answer_a_long_wait_counts_as_latency() -> None:
     assert pacer.workers_wanted() == math.ceil(START_RATE * 0.5 * 1.3) + 2  # assumed 0.5 s
     clock.now += 1.0  # no answer yet after a second: Zoom is at least that slow
     assert pacer.workers_wanted() == math.ceil(START_RATE * 1.0 * 1.3) + 2
+
+
+@pytest.mark.parametrize(
+    ("announced", "then", "rate"),
+    [
+        (("medium", 60), "light", 80 * HEADROOM),  # Business: Light is 80
+        (("medium", 20), "light", 30 * HEADROOM),  # Pro
+        (("light", 80), "heavy", 40 * HEADROOM),
+        (("medium", 25), "light", START_RATE),  # not a published limit: nothing to go on
+    ],
+)
+def test_a_category_not_heard_from_starts_on_the_plan_another_revealed(
+    announced: tuple[str, int], then: str, rate: float
+) -> None:
+    pacer, _ = paced()
+    category, limit = announced
+    pacer.answered(pacer.wait_turn(category), limit=limit)
+    assert pacer.rate(then) == pytest.approx(rate)
+
+
+def test_a_category_already_probing_is_moved_to_the_plan_too() -> None:
+    pacer, _ = paced()
+    pacer.wait_turn("light")  # created, nothing heard yet
+    pacer.answered(pacer.wait_turn("medium"), limit=60)
+    assert pacer.rate("light") == pytest.approx(80 * HEADROOM)

@@ -56,6 +56,10 @@ MIN_WORKERS, MAX_WORKERS = 2, 64
 ASSUMED_LATENCY = 0.5  # seconds, until the first answer is measured
 LATENCY_MARGIN = 1.3  # workers for rate x latency, plus this share for retries and journaling
 HISTORY = 4.0  # seconds of sends kept: enough to look back one second from a late 429
+#: Zoom's published per-second limits by category, for Free, Pro and Business+ (NOTES.md). When
+#: Zoom announces one category's limit and it is one of these, a category not yet heard from
+#: starts at its own limit on the same plan instead of 19/s (it still follows its own answers).
+PLAN_LIMITS = {"light": (4, 30, 80), "medium": (2, 20, 60), "heavy": (1, 10, 40)}
 
 
 @dataclass(eq=False)
@@ -200,6 +204,7 @@ class Pacer:
                 rate=min(self.ceiling, START_RATE), turn=threading.Condition(self._lock)
             )
             self._buckets[category] = bucket
+            self._start_on_plan(category, bucket, self._clock())
         return bucket
 
     def _set_rate(self, bucket: _Bucket) -> None:
@@ -215,7 +220,22 @@ class Pacer:
         bucket.probe_since = None
         bucket.calm_since = now
         self._set_rate(bucket)
+        for category, other in self._buckets.items():
+            if other is not bucket and not other.announced and other.limit is None:
+                self._start_on_plan(category, other, now)
         return True
+
+    def _start_on_plan(self, category: str, bucket: _Bucket, now: float) -> None:
+        """Start a category not heard from at its limit on the plan another category revealed."""
+        for known, other in self._buckets.items():
+            if not other.announced or known not in PLAN_LIMITS or category not in PLAN_LIMITS:
+                continue
+            if other.bound in PLAN_LIMITS[known]:
+                plan = PLAN_LIMITS[known].index(int(other.bound))
+                bucket.limit = bucket.bound = float(PLAN_LIMITS[category][plan])
+                bucket.probe_since, bucket.calm_since = None, now
+                self._set_rate(bucket)
+                return
 
     def _grow(self, bucket: _Bucket, now: float) -> None:
         """Probe upwards while nothing is known; climb back after a cut."""
