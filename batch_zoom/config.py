@@ -15,6 +15,7 @@ from typing import Any
 from dotenv import dotenv_values
 
 from .errors import ConfigError
+from .files import resolved
 
 DEFAULT_API_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_URL = "https://zoom.us/oauth/token"
@@ -63,12 +64,18 @@ class Settings:
     max_wait: float = 600.0  # longest a row may wait on a busy Zoom before it is failed
     settle_seconds: float = 2.0  # pause before a look-up that settles an unknown outcome
     recheck_seconds: float = DEFAULT_RECHECK_SECONDS  # before the second look, then a resend
+    check: bool = False  # --check: read from Zoom what the batch needs; write nothing there
+    hosts: tuple[str, ...] = ()  # --hosts: the pool for rows without a host (else the Hosts sheet)
+    no_double_booking: bool = False  # a row overlapping another of its host's is invalid
+    schedule_path: Path | None = None  # --check: the schedule whose journal is read (not written)
 
     @property
     def journal_path(self) -> Path:
         """Sandbox runs keep their own journal, so they never mark a real meeting as made."""
         suffix = ".sandbox.journal" if self.sandbox else ".journal"
-        return self.output_path.with_name(self.output_path.name + suffix)
+        # beside the file a symlinked output points to; --check: the schedule it checks
+        output = resolved(self.schedule_path or self.output_path)
+        return output.with_name(output.name + suffix)
 
     @property
     def calendar_path(self) -> Path:
@@ -86,6 +93,15 @@ def default_output_path(input_path: Path, *, sandbox: bool = False) -> Path:
     if input_path.stem.endswith(suffix):
         return input_path
     return input_path.with_name(f"{input_path.stem}{suffix}{input_path.suffix}")
+
+
+def output_path_for(input_path: Path, given: Path | None = None, *, sandbox: bool = False) -> Path:
+    """Where the results go: ``-o``, else the default; a symlink means the file it links to.
+
+    Resolved here, once, so that the journal is the one beside the real file (a link to an
+    earlier output keeps that output's journal) and the link itself is never replaced.
+    """
+    return resolved(given or default_output_path(input_path, sandbox=sandbox))
 
 
 def read_environment(cwd: Path | None = None) -> dict[str, str]:

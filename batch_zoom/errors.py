@@ -5,6 +5,7 @@
     ├── ConfigError                 a flag, a variable or a credential is missing or malformed
     │   └── AuthError               the OAuth endpoint refused the credentials
     ├── OutputError                 the output file could not be written (a fallback may hold it)
+    │   └── OutOfSpace              the disk is full or the file-size limit is reached
     ├── ConnectionLost              the transport failed; ``sent`` says whether the request went out
     └── ZoomError                   Zoom answered with an error (HTTP status, Zoom code, message)
         ├── TokenExpired            401 code 124: get a new token once and repeat the request
@@ -23,7 +24,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from .i18n import _
+from .i18n import N_, _
 
 
 class BatchZoomError(Exception):
@@ -60,6 +61,10 @@ class OutputError(BatchZoomError):
         self.fallback = fallback
 
 
+class OutOfSpace(OutputError):
+    """No room to write (disk full, quota, file-size limit): the run cannot go on writing."""
+
+
 class ConnectionLost(BatchZoomError):
     """The request did not complete at the transport level.
 
@@ -68,7 +73,8 @@ class ConnectionLost(BatchZoomError):
     create or an update is unknown and must be settled by looking, never by sending again blindly.
     """
 
-    hint = (
+    #: Marked here, translated when read, so that the language chosen by ``--lang`` applies.
+    default_hint = N_(
         "check the network connection (and the proxy, if you use one); ZOOM_API_URL and "
         "ZOOM_OAUTH_URL, when set, must point at Zoom or a Zoom-compatible server"
     )
@@ -76,6 +82,10 @@ class ConnectionLost(BatchZoomError):
     def __init__(self, message: str, *, sent: bool) -> None:
         super().__init__(message)
         self.sent = sent
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]  # read-only here: always the default
+        return _(self.default_hint)
 
 
 class ZoomError(BatchZoomError):
@@ -88,8 +98,16 @@ class ZoomError(BatchZoomError):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        where = f"Zoom error {self.code}" if self.code is not None else f"HTTP {self.status}"
-        return f"{self.message} ({where})" if self.message else where
+        where = (
+            _("Zoom error {code}").format(code=self.code)
+            if self.code is not None
+            else _("HTTP {status}").format(status=self.status)
+        )
+        return (
+            _("{message} ({where})").format(message=self.message, where=where)
+            if self.message
+            else where
+        )
 
 
 class TokenExpired(ZoomError):

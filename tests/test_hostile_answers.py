@@ -297,7 +297,8 @@ def test_a_redirected_listing_fails_the_rows_it_cannot_check_and_nothing_goes_el
     sandbox: ZoomSandbox, tmp_path: Path, sleeps: Sleeps, elsewhere: ZoomSandbox
 ) -> None:
     sandbox.inject(
-        Fault("redirect", method="GET", path="/users/", status=302, location=elsewhere.api_url)
+        # the listing (GET /users/{host}/meetings), not the host look-up before it
+        Fault("redirect", method="GET", path="/meetings", status=302, location=elsewhere.api_url)
     )
     path = write_csv(tmp_path / "in.csv", meeting_rows(2, hosts=1))
     report = run(sandbox, path, sleeps)
@@ -455,7 +456,8 @@ def test_bent_answers_through_the_command_end_well_with_one_warning_line(
     zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     zoom_env.inject(Fault("bent_after", method="POST", path="/meetings", status=201, body="<h1>"))
-    zoom_env.inject(Fault("junk_items", method="GET", path="/users/", items=(1, "x", None)))
+    # the listing (GET /users/{host}/meetings), not the host look-up before it
+    zoom_env.inject(Fault("junk_items", method="GET", path="/meetings", items=(1, "x", None)))
     path = write_csv(tmp_path / "in.csv", meeting_rows(3, hosts=1))
     assert main([str(path), "--timezone", "Asia/Tokyo"], sleep=Sleeps()) == 0
     out, err = capsys.readouterr()

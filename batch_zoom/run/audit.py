@@ -7,7 +7,8 @@ start instant, duration), the one the output names, with the join link the outpu
 - A second meeting with the row's identity is a duplicate (a late create that landed after its
   retry, another tool): reported with both meeting ids. ``--remove-duplicates`` deletes the one
   the output does not name; the one the output names is never touched.
-- A named meeting Zoom does not list, or lists with another link, is reported too.
+- A named meeting Zoom does not list is reported too. One Zoom lists with another link (a
+  passcode changed in Zoom's portal) is read again, and the output and the journal get Zoom's.
 - A host that cannot be listed leaves its rows unverified, said so in the receipt.
 """
 
@@ -22,8 +23,9 @@ from ..errors import ConnectionLost, NotFound, ZoomError
 from ..i18n import _
 from ..models import MeetingRequest, RowPlan, RowResult, Status
 from ..zoom.retry import Operation
-from .creates import matches_by_identity, same_kind, same_series
-from .outcomes import reason
+from .creates import matches_by_identity, remember, same_kind, same_series
+from .journal import MeetingRecord
+from .outcomes import reason, record_of
 from .session import Session
 
 #: Statuses whose row ends with a meeting on Zoom, which the receipt checks.
@@ -51,6 +53,8 @@ class Receipt:
     duplicates: list[Duplicate] = field(default_factory=list)
     problems: dict[int, str] = field(default_factory=dict)  # row -> what does not match
     unverified_hosts: list[str] = field(default_factory=list)
+    #: row -> the meeting as Zoom holds it now, where its link had changed on Zoom
+    refreshed: dict[int, MeetingRecord] = field(default_factory=dict)
 
     @property
     def needs_attention(self) -> bool:
@@ -107,7 +111,9 @@ def audit(
         listing = listings.get(hosts[key])
         if not isinstance(listing, list):
             why = reason(listing) if listing is not None else _("interrupted")
-            receipt.unverified_hosts.append(f"{hosts[key]} ({why})")
+            receipt.unverified_hosts.append(
+                _("{host} ({reason})").format(host=hosts[key], reason=why)
+            )
             continue
         by_id = {str(item.get("id")): item for item in listing if isinstance(item, dict)}
         found = matches_by_identity(listing, hosts[key])
@@ -126,10 +132,7 @@ def audit(
                 receipt.meetings += 1
                 link = str(listed.get("join_url") or "")
                 if link and result.join_url and link != result.join_url:
-                    receipt.problems[plan.row] = _(
-                        "row {row}: Zoom's join link for meeting {meeting_id} is not the one "
-                        "the output shows; run the same command again to rewrite it"
-                    ).format(row=plan.row, meeting_id=result.meeting_id)
+                    _refresh(session, receipt, plan, result)
             others = tuple(
                 meeting
                 for meeting in same
@@ -143,6 +146,25 @@ def audit(
                 )
     receipt.duplicates.sort(key=lambda duplicate: duplicate.row)
     return receipt
+
+
+def _refresh(session: Session, receipt: Receipt, plan: MeetingRequest, result: RowResult) -> None:
+    """Zoom's link is not the output's (a passcode changed in Zoom's portal, say): read the
+    meeting, and let the output and the journal show what Zoom holds now."""
+    meeting_id = str(result.meeting_id)
+    try:
+        meeting = session.get(meeting_id)
+    except (ZoomError, ConnectionLost):
+        meeting = None
+    if not meeting or not meeting.get("join_url"):
+        receipt.problems[plan.row] = _(
+            "row {row}: Zoom's join link for meeting {meeting_id} is not the one the output "
+            "shows, and the meeting could not be read; run the same command again"
+        ).format(row=plan.row, meeting_id=meeting_id)
+        return
+    record = record_of(meeting, plan.host)
+    remember(session, plan, record, refreshed=True)
+    receipt.refreshed[plan.row] = record
 
 
 def _same_meeting(session: Session, plan: MeetingRequest, meeting_id: str) -> bool:
@@ -184,13 +206,25 @@ def duplicate_message(duplicate: Duplicate) -> str:
     ).format(row=duplicate.row, kept=duplicate.kept, others=", ".join(duplicate.left))
 
 
-def mark_duplicates(results: dict[int, RowResult], receipt: Receipt) -> None:
-    """The row's error column says what the receipt found for it."""
+def apply_receipt(results: dict[int, RowResult], receipt: Receipt) -> None:
+    """What the receipt found goes into the rows: notes in the error column, Zoom's new links."""
     notes: dict[int, list[str]] = {}
     for duplicate in receipt.duplicates:
         notes.setdefault(duplicate.row, []).append(duplicate_message(duplicate))
     for row, problem in receipt.problems.items():
         notes.setdefault(row, []).append(problem)
+    for row, record in receipt.refreshed.items():
+        notes.setdefault(row, []).append(
+            _(
+                "Zoom's join link had changed (a passcode changed in Zoom, say): the output now "
+                "shows Zoom's"
+            )
+        )
+        result = results.get(row)
+        if result is not None:
+            results[row] = replace(
+                result, join_url=record.join_url, passcode=record.passcode or result.passcode
+            )
     for row, lines in notes.items():
         result = results.get(row)
         if result is None:

@@ -49,11 +49,14 @@ from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.clock import ZoomClock
 from ..zoom.pacing import Pacer
-from .audit import Receipt, audit, mark_duplicates, rows_to_verify
+from .audit import Receipt, apply_receipt, audit, rows_to_verify
+from .check import check_only
 from .creates import complete_link, create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
-from .journal import Journal, JournalState, MeetingRecord, read_state
+from .journal import Journal, JournalState, MeetingRecord, read_state, skipped_lines_warning
 from .outcomes import clock_warning, invalid, made, skipped, skipped_items_warning, with_notes
+from .pool import HostPool
+from .preflight import LOOK_UP_BUDGET, Preflight, run_preflight
 from .registrants import planned, register_all, registration_work, settled_from_journal
 from .session import NoProgress, Progress, Session
 
@@ -126,6 +129,7 @@ def run_batch(
 ) -> BatchReport:
     """Run one batch as ``settings`` say. Raises only what makes the whole batch impossible."""
     table = read_table(settings.input_path, sheet=settings.sheet, encoding=settings.encoding)
+    pool = HostPool.of(settings, table)
     defaults = RowDefaults(
         timezone=settings.timezone or "UTC",
         host=settings.user,
@@ -137,8 +141,8 @@ def run_batch(
 
     def plan_rows(moment: datetime | None) -> list[RowPlan]:
         """The rows checked with ``moment`` as "now" (None: no check of starts in the past)."""
-        plans = validate_rows(table.rows, replace(defaults, now=moment))
-        if _is_zooms_own(settings.api_url):
+        plans = validate_rows(pool.named_rows(table.rows), replace(defaults, now=moment))
+        if not settings.sandbox and _is_zooms_own(settings.api_url):
             sheet_rows = {row.number: row for row in table.rows}
             plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
         return plans
@@ -151,23 +155,24 @@ def run_batch(
         if settings.sandbox:
             _not_over_real_meetings(table, settings.output_path)
     if settings.dry_run:
-        results = _plan_only(
-            plans,
-            read_state(settings.journal_path),
-            undo=settings.undo,
-            input_name=settings.input_path.name,
-        )
+        state = read_state(settings.journal_path)
+        _warn(report, skipped_lines_warning(settings.journal_path, state))
+        results = _plan_only(plans, state, undo=settings.undo, input_name=settings.input_path.name)
+        pool.note_planned(results)
         report.registrations = [
             person
             for plan in plans
             if isinstance(plan, MeetingRequest) and not settings.undo
             for person in planned(plan, results[plan.row].meeting_id)
         ]
+    elif settings.check:
+        results = check_only(settings, plans, pool, report, sleep=sleep, clock=clock, now=now)
     else:
         results = _execute(
             settings,
             plans,
             plan_rows,
+            pool,
             report,
             progress or NoProgress(),
             confirm_undo,
@@ -178,7 +183,7 @@ def run_batch(
     report.results = _complete(table, results)
     if not report.cancelled_by_user:
         _write(settings, report)
-        if not settings.dry_run:
+        if not settings.dry_run and not settings.check:
             _publish_calendar(settings, report, plans, now())
     return report
 
@@ -187,6 +192,7 @@ def _execute(
     settings: Settings,
     plans: Sequence[RowPlan],
     plan_rows: Callable[[datetime | None], Sequence[RowPlan]],
+    pool: HostPool,
     report: BatchReport,
     progress: Progress,
     confirm_undo: Callable[[UndoPlan], bool] | None,
@@ -196,6 +202,8 @@ def _execute(
     now: Callable[[], datetime],
 ) -> dict[int, RowResult]:
     with Journal(settings.journal_path, _target(settings)) as journal:
+        _warn(report, skipped_lines_warning(journal.path, journal.state))
+        plans = pool.known_from_journal(plans, journal.state)
         results, work = _sort(
             plans, journal, undo=settings.undo, input_name=settings.input_path.name
         )
@@ -240,14 +248,21 @@ def _execute(
             now=zoom_clock.now,
             clock=clock,
         )
+        found = Preflight()
         try:
             tokens.current()  # bad credentials stop the batch here, before any row is touched
             if zoom_clock.skewed:  # "in the past" is Zoom's to say: check the rows by its time
                 report.warnings.append(clock_warning(zoom_clock.skew, zoom_clock.now()))
-                plans = plan_rows(zoom_clock.now())
+                plans = pool.known_from_journal(plan_rows(zoom_clock.now()), journal.state)
                 results, work = _sort(
                     plans, journal, undo=settings.undo, input_name=settings.input_path.name
                 )
+                requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
+            if not settings.undo:
+                found = _preflight(settings, session, work, pool, journal.state)
+                report.warnings.extend(found.warnings)
+                _apply_preflight(found, work, results, journal.state)
+                plans = [_with_pool_host(plan, found) for plan in plans]
                 requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
             progress.start(work.size)
             session.run_tasks(
@@ -289,8 +304,91 @@ def _execute(
             )
         results.update(session.results)
         if report.receipt is not None:
-            mark_duplicates(results, report.receipt)
+            apply_receipt(results, report.receipt)
+        _annotate(results, found, pool)
         return results
+
+
+def _preflight(
+    settings: Settings,
+    session: Session,
+    work: _Work,
+    pool: HostPool,
+    state: JournalState,
+) -> Preflight:
+    """Hosts looked up, pool rows given a host, overlaps flagged: before the first write."""
+    pool_plans = [plan for plan in work.creates if plan.row in pool.rows]
+    # Rows to create only: a managed row is compared first and written only if it changed, so
+    # its host is not looked up (a refused move or passcode comes back as Zoom's refusal).
+    named = [plan for plan in [*work.creates, *work.unsettled] if plan.row not in pool.rows]
+    deadline = session.clock() + LOOK_UP_BUDGET
+    call = partial(session.call, remaining=lambda: deadline - session.clock())
+    return run_preflight(
+        call,
+        session.zoom,
+        named,
+        pool_plans,
+        pool.hosts,
+        lister=lambda hosts: session.list_hosts(hosts),
+        run_tasks=session.run_tasks,
+        known=lambda identity: identity in state.created or identity in state.in_flight,
+        refuse_double_booking=settings.no_double_booking,
+        managed=work.managed,
+    )
+
+
+def _apply_preflight(
+    found: Preflight, work: _Work, results: dict[int, RowResult], state: JournalState
+) -> None:
+    """Refused rows become ``invalid`` before anything is sent; pool rows take their host."""
+    for group in (work.creates, work.unsettled, work.managed):
+        kept: list[MeetingRequest] = []
+        for plan in group:
+            if plan.row in found.refused:
+                results[plan.row] = RowResult(
+                    plan.row,
+                    Status.INVALID,
+                    plan.meeting_id,
+                    error=found.refused[plan.row],
+                    host=plan.host,
+                    topic=plan.topic,
+                )
+            else:
+                kept.append(plan)
+        group[:] = kept
+    creates: list[MeetingRequest] = []
+    for plan in work.creates:
+        if plan.row in found.assigned:
+            plan = replace(plan, host=found.assigned[plan.row])
+            if plan.identity in state.created:
+                results[plan.row] = made(plan, Status.EXISTS, state.created[plan.identity])
+                continue
+            if plan.identity in state.in_flight:
+                work.unsettled.append(plan)
+                continue
+        creates.append(plan)
+    work.creates[:] = creates
+
+
+def _annotate(results: dict[int, RowResult], found: Preflight, pool: HostPool) -> None:
+    """Warnings and double-booking notes join the row's note; a chosen host is written."""
+    for row, result in list(results.items()):
+        if result.status is Status.INVALID:
+            continue
+        note = found.notes.get(row)
+        if note:
+            result = replace(result, error=f"{result.error}; {note}" if result.error else note)
+        host = found.assigned.get(row) or pool.assigned.get(row)
+        if host:
+            result = replace(result, assigned_host=host, host=host)
+        results[row] = result
+
+
+def _with_pool_host(plan: RowPlan, found: Preflight) -> RowPlan:
+    """A pool row as it is sent: with the host the pool gave it (the receipt checks that one)."""
+    if isinstance(plan, MeetingRequest) and plan.row in found.assigned:
+        return replace(plan, host=found.assigned[plan.row])
+    return plan
 
 
 def _sort(
@@ -584,6 +682,11 @@ def _publish_calendar(
             report.calendar_path = settings.calendar_path
     except OutputError as error:
         report.output_error = report.output_error or error
+
+
+def _warn(report: BatchReport, warning: str | None) -> None:
+    if warning:
+        report.warnings.append(warning)
 
 
 def _target(settings: Settings) -> str:

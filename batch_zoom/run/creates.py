@@ -66,8 +66,10 @@ def create_all(session: Session, plans: list[MeetingRequest]) -> None:
                     problem(
                         plan,
                         Status.FAILED,
-                        "Zoom kept failing while creating this meeting and did not make it; "
-                        "a re-run will try again",
+                        _(
+                            "Zoom kept failing while creating this meeting and did not make it; "
+                            "a re-run will try again"
+                        ),
                     )
                 )
             return
@@ -106,7 +108,7 @@ def create(
             session.settle(problem(plan, Status.FAILED, failure(error, verdict)))
         return
     record, note = complete(session, record_of(meeting, plan.host))
-    _remember(session, plan, record)
+    remember(session, plan, record)
     session.settle(made(plan, _unless_unlinked(Status.CREATED, record), record, note))
 
 
@@ -142,7 +144,7 @@ def complete_link(session: Session, plan: MeetingRequest, record: MeetingRecord)
     """A row an earlier run made without reading its join link: fetch the link now."""
     completed, note = complete(session, record)
     if completed.join_url:
-        _remember(session, plan, completed)
+        remember(session, plan, completed)
     session.settle(made(plan, _unless_unlinked(Status.EXISTS, completed), completed, note))
 
 
@@ -197,8 +199,10 @@ def _look(
                     problem(
                         plan,
                         Status.FAILED,
-                        f"Zoom may or may not have made this meeting and looking it up failed "
-                        f"({reason(listing)}); a re-run will look again before creating it",
+                        _(
+                            "Zoom may or may not have made this meeting and looking it up failed "
+                            "({reason}); a re-run will look again before creating it"
+                        ).format(reason=reason(listing)),
                     )
                 )
             continue
@@ -208,7 +212,7 @@ def _look(
             if meeting is not None and str(meeting.get("id")) not in known_ids:
                 record, note = complete(session, record_of(meeting, host))
                 known_ids.add(record.meeting_id)
-                _remember(session, plan, record, adopted=True)
+                remember(session, plan, record, adopted=True)
                 session.settle(made(plan, _unless_unlinked(adopted, record), record, note))
             else:
                 not_found.append(plan)
@@ -225,7 +229,7 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
     """
     claimed = {record.meeting_id for record in session.journal.state.created.values()}
     to_create: list[MeetingRequest] = []
-    matched: list[tuple[MeetingRequest, dict[str, Any], list[str]]] = []
+    matched: list[tuple[MeetingRequest, list[dict[str, Any]]]] = []
     by_host = _by_host(plans)
     # All hosts at once, under one waiting budget: a failing listing endpoint must not cost
     # ten minutes per host, one host after another.
@@ -250,13 +254,9 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
                 to_create.append(plan)
                 continue
             claimed.update(str(meeting.get("id")) for meeting in candidates)
-            others = [str(meeting.get("id")) for meeting in candidates[1:]]
-            matched.append((plan, candidates[0], others))
+            matched.append((plan, candidates))
     session.run_tasks(
-        [
-            partial(_adopt, session, plan, meeting, others, to_create)
-            for plan, meeting, others in matched
-        ]
+        [partial(_adopt, session, plan, candidates, to_create) for plan, candidates in matched]
     )
     return sorted(to_create, key=lambda plan: plan.row)
 
@@ -264,21 +264,32 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
 def _adopt(
     session: Session,
     plan: MeetingRequest,
-    listed: dict[str, Any],
-    others: list[str],
+    candidates: list[dict[str, Any]],
     to_create: list[MeetingRequest],
 ) -> None:
-    """Take a meeting found on Zoom as the row's; its passcode is read with one GET."""
-    try:
-        meeting = session.get(str(listed.get("id")))
-    except (ZoomError, ConnectionLost) as error:
-        session.settle(problem(plan, Status.FAILED, _unlisted(error)))
+    """Take the oldest meeting found on Zoom as the row's (its passcode read with one GET);
+    for a recurring row, the oldest of the same series."""
+    while candidates:
+        listed, candidates = candidates[0], candidates[1:]
+        try:
+            meeting = session.get(str(listed.get("id")))
+        except (ZoomError, ConnectionLost) as error:
+            session.settle(problem(plan, Status.FAILED, _unlisted(error)))
+            return
+        # Read now, not as listed: a meeting another row just moved (PATCH) is no longer this
+        # row's, though the listing taken before the edits still shows it here.
+        if (
+            meeting is not None
+            and plan.identity in matches_by_identity([meeting], plan.host)
+            and same_series(plan, meeting)
+        ):
+            break
+    else:  # gone meanwhile, or other series: this row is not on Zoom yet
+        to_create.append(plan)
         return
-    if meeting is None or not same_series(plan, meeting):
-        to_create.append(plan)  # gone meanwhile, or another series: this row is not on Zoom
-        return
+    others = [str(other.get("id")) for other in candidates]
     record = record_of({**listed, **meeting}, plan.host)
-    _remember(session, plan, record, adopted=True, found=True)
+    remember(session, plan, record, adopted=True, found=True)
     note = _(
         "found on Zoom (made by an earlier run, another output or another computer) and kept "
         "as this row's meeting"
@@ -366,17 +377,21 @@ def index_listing(listing: Iterable[dict[str, Any]], host: str) -> dict[str, dic
     }
 
 
-def _remember(
+def remember(
     session: Session,
     plan: MeetingRequest,
     record: MeetingRecord,
     *,
     adopted: bool = False,
     found: bool = False,
+    refreshed: bool = False,
 ) -> None:
-    extra: dict[str, Any] = {"adopted": True} if adopted else {}
-    if found:
-        extra["found"] = True
+    """Journal the meeting a row stands for (made, adopted, found, or read again by the audit)."""
+    extra: dict[str, Any] = {
+        name: True
+        for name, flag in (("adopted", adopted), ("found", found), ("refreshed", refreshed))
+        if flag
+    }
     session.journal.record(
         "created",
         id=plan.identity,

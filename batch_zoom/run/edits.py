@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from ..errors import ConnectionLost, DailyLimitReached, NotFound, ZoomError
+from ..i18n import _
 from ..models import CancelRequest, MeetingRequest, RowResult, Status
 from ..rows.changes import changes, describe
 from ..zoom.retry import Operation, Verdict, decide
@@ -48,23 +49,16 @@ def update(session: Session, plan: MeetingRequest) -> None:
         return
     try:
         meeting = session.get(meeting_id)
-        for _ in range(MAX_UPDATE_TRIES):
+        for _attempt in range(MAX_UPDATE_TRIES):
             if meeting is None:
                 _missing(session, plan)
                 return
-            if _moved_host(plan, meeting):
-                session.settle(
-                    problem(
-                        plan,
-                        Status.INVALID,
-                        f"row {plan.row}: host {plan.host} is not the host of meeting "
-                        f"{meeting_id} ({meeting.get('host_email')}); Zoom cannot move a meeting "
-                        "to another host: mark this row cancel and add a new row for the new host",
-                        meeting_id=meeting_id,
-                    )
-                )
-                return
             patch = changes(plan, meeting)
+            # A new host in the row: Zoom's meetingUpdate moves the meeting with schedule_for,
+            # keeping its id, passcode and link. If Zoom refuses, nothing of the PATCH applies.
+            moved_from = str(meeting.get("host_email")) if _moved_host(plan, meeting) else None
+            if moved_from is not None:
+                patch["schedule_for"] = plan.host
             if not patch:  # in line: unchanged, or an interrupted run's PATCH that had applied
                 status = Status.UPDATED if meeting_id in journal.state.updating else Status.EXISTS
                 if status is Status.UPDATED:
@@ -86,7 +80,13 @@ def update(session: Session, plan: MeetingRequest) -> None:
                 meeting = session.get(meeting_id)  # did it apply? look before repeating
                 continue
             journal.record("updated", meeting_id=meeting_id)
-            note = "changed " + describe(patch, meeting)
+            moved = {key: value for key, value in patch.items() if key != "schedule_for"}
+            notes = []
+            if moved_from is not None:
+                notes.append(_("moved from {old} to {new}").format(old=moved_from, new=plan.host))
+            if moved:
+                notes.append("changed " + describe(moved, meeting))
+            note = "; ".join(notes)
             changed = {**meeting, **patch}
             if "password" in patch:  # the join link carries the passcode: read the new one
                 changed = session.get(meeting_id) or changed

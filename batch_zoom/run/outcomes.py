@@ -58,17 +58,19 @@ def pending_unknown(plan: MeetingRequest) -> RowResult:
     return problem(
         plan,
         Status.PENDING,
-        "interrupted while Zoom was making this meeting; run the same command again: it will "
-        "look the meeting up before creating anything",
+        _(
+            "interrupted while Zoom was making this meeting; run the same command again: it will "
+            "look the meeting up before creating anything"
+        ),
     )
 
 
 def deferred_message(host: str, resume_at: datetime) -> str:
     when = resume_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return (
-        f"{host} has used Zoom's daily limit of meeting creates and updates; run the same "
-        f"command again after {when} to schedule it"
-    )
+    return _(
+        "{host} has used Zoom's daily limit of meeting creates and updates; run the same "
+        "command again after {when} to schedule it"
+    ).format(host=host, when=when)
 
 
 def reason(error: BaseException) -> str:
@@ -80,16 +82,20 @@ def reason(error: BaseException) -> str:
 def failure(error: BaseException, verdict: Verdict | None = None) -> str:
     """Why a row failed, and whether a re-run can help."""
     if isinstance(error, ConnectionLost):
-        return f"could not reach Zoom ({error}); a re-run will finish it"
+        return _("could not reach Zoom ({reason}); a re-run will finish it").format(reason=error)
     if isinstance(error, Redirected):
         return _("not done: {reason}; check ZOOM_API_URL (unset, it is Zoom's own address)").format(
             reason=reason(error)
         )
     if verdict is Verdict.RETRY or (isinstance(error, ZoomError) and error.status == 429):
-        return f"Zoom stayed busy ({reason(error)}); a re-run will finish it"
+        return _("Zoom stayed busy ({reason}); a re-run will finish it").format(
+            reason=reason(error)
+        )
     if isinstance(error, ZoomError) and error.status >= 500:
-        return f"Zoom kept failing ({reason(error)}); a re-run will finish it"
-    return f"Zoom refused it: {reason(error)}"
+        return _("Zoom kept failing ({reason}); a re-run will finish it").format(
+            reason=reason(error)
+        )
+    return _("Zoom refused it: {reason}").format(reason=reason(error))
 
 
 def clock_warning(skew: timedelta | None, zoom_now: datetime) -> str:

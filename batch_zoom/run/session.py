@@ -72,6 +72,9 @@ class Session:
         #: run: taken before the host's first create, so checks of a host's whole schedule
         #: (double booking) can read it without another request.
         self.listings: dict[str, list[dict[str, Any]]] = {}
+        #: host (casefolded) -> why its last listing failed, so a second look in the same run
+        #: (find-before-create after the preflight) does not spend a second waiting budget
+        self._listing_failed: dict[str, ZoomError | ConnectionLost] = {}
         self._lock = threading.Lock()
 
     # -- rows -------------------------------------------------------------------------------
@@ -145,13 +148,22 @@ class Session:
         if not fresh:
             with self._lock:
                 known = self.listings.get(key)
+                failed = self._listing_failed.get(key)
             if known is not None:
                 return known
-        meetings: list[dict[str, Any]] = self.call(
-            partial(_list_all, self.zoom, host), Operation.READ, remaining=remaining
-        )
+            if failed is not None:  # its budget is spent: the preflight's failure stands
+                raise failed
+        try:
+            meetings: list[dict[str, Any]] = self.call(
+                partial(_list_all, self.zoom, host), Operation.READ, remaining=remaining
+            )
+        except (ZoomError, ConnectionLost) as error:
+            with self._lock:
+                self._listing_failed[key] = error
+            raise
         with self._lock:
             self.listings[key] = meetings
+            self._listing_failed.pop(key, None)
         return meetings
 
     # -- the per-host daily limit ---------------------------------------------------------

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Sequence
 
 from .server import ZoomSandbox
+from .users import load_users
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,6 +41,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--daily-limit", type=int, default=100, help="creates+updates per host a day"
     )
     parser.add_argument("--state", default=None, help="JSON file that keeps meetings across runs")
+    parser.add_argument(
+        "--users",
+        default=None,
+        metavar="FILE",
+        help="JSON list of the account's users (emails, or objects with email, type, status, "
+        "timezone, passcode_policy); only they exist. Default: any well-formed email is a user",
+    )
     parser.add_argument("--account-id", default="sandbox-account")
     parser.add_argument("--client-id", default="sandbox-client")
     parser.add_argument("--client-secret", default="sandbox-secret")
@@ -47,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sandbox = ZoomSandbox(
         account_id=args.account_id,
+        users=load_users(args.users) if args.users else None,
         client_id=args.client_id,
         client_secret=args.client_secret,
         latency=args.latency,
@@ -73,6 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Zoom meetings.",
             flush=True,
         )
+        if not args.users:
+            print(
+                "Any well-formed email is accepted as a user; use --users FILE for a strict list.",
+                flush=True,
+            )
         print("Press Ctrl-C to stop.", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()

@@ -27,7 +27,7 @@ from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from .faults import Fault, FaultBook
-from .state import ONE_MEETING, USERS_MEETINGS, Reply, SandboxState, error
+from .state import ONE_MEETING, ONE_USER, USER_SETTINGS, USERS_MEETINGS, Reply, SandboxState, error
 
 MAX_BODY = 10 * 1024 * 1024
 OAUTH_PATH = "/oauth/token"
@@ -348,7 +348,7 @@ class ZoomSandbox:
         create_category: str = "medium",
         rate_headers: str = "all",
         daily_limit: int = 100,
-        daily_limit_style: str = "headers",
+        daily_limit_style: str = "bare",
         token_ttl: int = 3599,
         single_token: bool = False,
         state_path: Path | str | None = None,
@@ -399,6 +399,20 @@ class ZoomSandbox:
     @rate_limits.setter
     def rate_limits(self, value: dict[str, int] | None) -> None:
         self._state.rate_limits = dict(value) if value else None
+
+    @property
+    def scopes(self) -> str:
+        """The scopes the tokens carry (space-separated); take ``user:read:admin`` away to test."""
+        return self._state.scopes
+
+    @scopes.setter
+    def scopes(self, value: str) -> None:
+        self._state.scopes = value
+
+    @property
+    def strict_users(self) -> bool:
+        """False: any well-formed email is taken as a user (a try-out), as ``--sandbox`` does."""
+        return self._state.users is not None
 
     @property
     def daily_limit(self) -> int:
@@ -531,7 +545,7 @@ class ZoomSandbox:
 
     def _host_of(self, path: str) -> str | None:
         with self._state.lock:
-            users = USERS_MEETINGS.match(path)
+            users = USERS_MEETINGS.match(path) or ONE_USER.match(path) or USER_SETTINGS.match(path)
             if users:
                 return self._state.resolve_user(users.group(1))
             one = ONE_MEETING.match(path)

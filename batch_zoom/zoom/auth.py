@@ -83,8 +83,10 @@ class TokenProvider:
             lifetime = float(payload.get("expires_in", 3599))
         except (ValueError, KeyError, TypeError) as error:
             raise AuthError(
-                f"the OAuth endpoint {self._url} answered without an access token",
-                hint="check ZOOM_OAUTH_URL",
+                _("the OAuth endpoint {url} answered without an access token").format(
+                    url=self._url
+                ),
+                hint=_("check ZOOM_OAUTH_URL"),
             ) from error
         return Token(value, self._clock() + lifetime)
 
@@ -118,14 +120,16 @@ class TokenProvider:
                 ),
             )
         if response.status_code == 429:
-            raise RateLimited(429, None, "the OAuth endpoint is busy")
+            raise RateLimited(429, None, _("the OAuth endpoint is busy"))
         if response.status_code >= 500:
-            raise ServerError(response.status_code, None, "the OAuth endpoint failed")
+            raise ServerError(response.status_code, None, _("the OAuth endpoint failed"))
         raise AuthError(
-            f"Zoom refused the credentials: {_reason(response)}",
-            hint="check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET against your "
-            "Server-to-Server OAuth app (App Marketplace > Manage > your app > App Credentials), "
-            "and that the app is activated",
+            _("Zoom refused the credentials: {reason}").format(reason=_reason(response)),
+            hint=_(
+                "check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET against your "
+                "Server-to-Server OAuth app (App Marketplace > Manage > your app > App "
+                "Credentials), and that the app is activated"
+            ),
         )
 
 
@@ -133,9 +137,11 @@ def _reason(response: requests.Response) -> str:
     try:
         payload = response.json()
     except ValueError:
-        return f"HTTP {response.status_code}"
+        return _("HTTP {status}").format(status=response.status_code)
     if isinstance(payload, dict):
         reason = payload.get("reason") or payload.get("message") or payload.get("error")
-        if reason:
-            return f"{reason} (HTTP {response.status_code})"
-    return f"HTTP {response.status_code}"
+        if reason:  # Zoom's own words, as Zoom wrote them
+            return _("{message} (HTTP {status})").format(
+                message=reason, status=response.status_code
+            )
+    return _("HTTP {status}").format(status=response.status_code)

@@ -45,7 +45,8 @@ from .transport import printable, send_request
 
 PAGE_SIZE = 300  # Zoom's maximum for the meeting list
 
-#: The rate-limit category of each call, as Meetings.json (2026) labels it. Each category has its
+#: The rate-limit category of each call, as Meetings.json (2026) labels it (the user calls as the
+#: sandbox meters them: a user Light, a user's settings Medium). Each category has its
 #: own bucket in the pacer; a call Zoom meters elsewhere (create is Medium in older specs) is
 #: still paced by the limit its own answers and 429s reveal.
 LIGHT, MEDIUM, HEAVY = "light", "medium", "heavy"
@@ -149,6 +150,14 @@ class ZoomClient:
     @property
     def pacer(self) -> Pacer:
         return self._pacer
+
+    def get_user(self, user: str) -> dict[str, Any]:
+        """``GET /users/{user}``: licence ``type``, ``status``, ``email``, ``timezone``."""
+        return self._json(self._send("GET", f"/users/{_segment(user)}", LIGHT))
+
+    def get_user_settings(self, user: str) -> dict[str, Any]:
+        """``GET /users/{user}/settings``: the passcode policy is in ``schedule_meeting``."""
+        return self._json(self._send("GET", f"/users/{_segment(user)}/settings", MEDIUM))
 
     # -- registration -----------------------------------------------------------------------
 
@@ -286,16 +295,18 @@ def error_for(response: requests.Response, now: datetime) -> ZoomError | None:
         return RateLimited(
             status,
             code,
-            message or "Too many requests",
+            message or _("Too many requests"),
             retry_after=parse_retry_after(response.headers.get("Retry-After"), now),
             limit=_int_header(response, "X-RateLimit-Limit"),
         )
     if status == 401:
-        return TokenExpired(status, code, message or "Invalid access token.")
+        return TokenExpired(status, code, message or _("Invalid access token."))
     if status == 404:
-        return NotFound(status, code, message or "Not found")
+        return NotFound(status, code, message or _("Not found"))
     if status >= 500:
-        return ServerError(status, code, message or f"Zoom failed with HTTP {status}")
+        return ServerError(
+            status, code, message or _("Zoom failed with HTTP {status}").format(status=status)
+        )
     return ZoomError(status, code, message)
 
 

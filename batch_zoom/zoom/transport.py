@@ -19,6 +19,7 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from ..errors import ConnectionLost
+from ..i18n import _
 
 
 def send_request(
@@ -29,16 +30,24 @@ def send_request(
         return session.request(method, url, **kwargs)
     except requests.ConnectTimeout as error:
         raise ConnectionLost(
-            f"could not connect to {_host(url)} (timed out)", sent=False
+            _("could not connect to {host} (timed out)").format(host=_host(url)), sent=False
         ) from error
     except requests.Timeout as error:
-        raise ConnectionLost(f"{_host(url)} did not answer in time", sent=True) from error
+        raise ConnectionLost(
+            _("{host} did not answer in time").format(host=_host(url)), sent=True
+        ) from error
     except requests.ConnectionError as error:
         if _never_connected(error):
-            raise ConnectionLost(f"could not connect to {_host(url)}", sent=False) from error
-        raise ConnectionLost(f"the connection to {_host(url)} was lost", sent=True) from error
+            raise ConnectionLost(
+                _("could not connect to {host}").format(host=_host(url)), sent=False
+            ) from error
+        raise ConnectionLost(
+            _("the connection to {host} was lost").format(host=_host(url)), sent=True
+        ) from error
     except requests.RequestException as error:
-        raise ConnectionLost(f"the request to {_host(url)} failed", sent=True) from error
+        raise ConnectionLost(
+            _("the request to {host} failed").format(host=_host(url)), sent=True
+        ) from error
 
 
 def _never_connected(error: BaseException) -> bool:
