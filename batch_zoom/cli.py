@@ -25,9 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import __version__
 from .cells import printable
 from .config import (
-    DEFAULT_RATE,
     DEFAULT_RECHECK_SECONDS,
-    DEFAULT_WORKERS,
     Credentials,
     Settings,
     credentials_from,
@@ -159,17 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--rate",
         type=float,
-        default=DEFAULT_RATE,
         metavar="N",
-        help=f"requests per second at most (default {DEFAULT_RATE:g}, a little "
-        "under a Pro account's limit; e.g. 55 for Business)",
+        help="requests per second at most (default: as fast as the account allows, found "
+        "from Zoom's answers); e.g. --rate 10 leaves half a Pro account's quota to other apps",
     )
     parser.add_argument(
         "--workers",
         type=int,
-        default=DEFAULT_WORKERS,
         metavar="N",
-        help=f"requests in flight at once (default {DEFAULT_WORKERS})",
+        help="requests in flight at most (default: what the rate and Zoom's answer time need)",
     )
     parser.add_argument(
         "--lookup-wait",
@@ -267,7 +263,9 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
             f"--timezone {timezone!r} is not a known time zone",
             hint="use an IANA name such as Asia/Tokyo or America/New_York",
         ) from error
-    if args.rate <= 0 or args.workers < 1:
+    if (args.rate is not None and args.rate <= 0) or (
+        args.workers is not None and args.workers < 1
+    ):
         raise ConfigError("--rate must be above 0 and --workers at least 1")
     if not 0 <= args.lookup_wait <= 3600:
         raise ConfigError(_("--lookup-wait must be between 0 and 3600 seconds"))

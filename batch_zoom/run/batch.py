@@ -237,7 +237,7 @@ def _execute(
             sleep=sleep,
             zoom_clock=(zoom_clock := ZoomClock(now)),
         )
-        pacer = Pacer(settings.rate, clock=clock, sleep=sleep)
+        pacer = Pacer(ceiling=settings.rate, clock=clock, sleep=sleep)
         client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, zoom_clock=zoom_clock)
         session = Session(
             settings,
