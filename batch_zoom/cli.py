@@ -27,9 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import __version__
 from .cells import printable
 from .config import (
-    DEFAULT_RATE,
     DEFAULT_RECHECK_SECONDS,
-    DEFAULT_WORKERS,
     Credentials,
     Settings,
     credentials_from,
@@ -240,19 +238,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--rate",
         type=float,
-        default=DEFAULT_RATE,
         metavar="N",
         help=_(
-            "requests per second at most (default {rate}, a little "
-            "under a Pro account's limit; e.g. 55 for Business)"
-        ).format(rate=f"{DEFAULT_RATE:g}"),
+            "requests per second at most (default: as fast as the account allows, found "
+            "from Zoom's answers); e.g. --rate 10 leaves half a Pro account's quota to other apps"
+        ),
     )
     parser.add_argument(
         "--workers",
         type=int,
-        default=DEFAULT_WORKERS,
         metavar="N",
-        help=_("requests in flight at once (default {workers})").format(workers=DEFAULT_WORKERS),
+        help=_("requests in flight at most (default: what the rate and Zoom's answer time need)"),
     )
     parser.add_argument(
         "--lookup-wait",
@@ -362,7 +358,9 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
             _("--timezone {value} is not a known time zone").format(value=repr(timezone)),
             hint=_("use an IANA name such as Asia/Tokyo or America/New_York"),
         ) from error
-    if args.rate <= 0 or args.workers < 1:
+    if (args.rate is not None and args.rate <= 0) or (
+        args.workers is not None and args.workers < 1
+    ):
         raise ConfigError(_("--rate must be above 0 and --workers at least 1"))
     if not 0 <= args.lookup_wait <= 3600:
         raise ConfigError(_("--lookup-wait must be between 0 and 3600 seconds"))

@@ -22,10 +22,6 @@ DEFAULT_API_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_URL = "https://zoom.us/oauth/token"
 CREDENTIAL_VARIABLES = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
 
-#: Zoom's Medium category on a Pro account allows 20 requests a second, counted over a sliding
-#: second; pacing a little under it collects almost no 429s.
-DEFAULT_RATE = 19.0
-DEFAULT_WORKERS = 16
 #: A create past the 30 s read timeout may still land on Zoom: 35 s after sending has been seen.
 #: A row not found is looked up once more this long after the first look, then sent again.
 DEFAULT_RECHECK_SECONDS = 30.0
@@ -53,8 +49,8 @@ class Settings:
     api_url: str = DEFAULT_API_URL
     oauth_url: str = DEFAULT_OAUTH_URL
     credentials: Credentials | None = None
-    rate: float = DEFAULT_RATE
-    workers: int = DEFAULT_WORKERS
+    rate: float | None = None  # requests a second at most; None: as fast as Zoom allows
+    workers: int | None = None  # requests in flight at most; None: follow the rate
     quiet: bool = False
     report_path: Path | None = None
     option_defaults: Mapping[str, Any] = field(default_factory=dict)  # field -> raw cell value

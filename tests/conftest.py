@@ -23,8 +23,13 @@ def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def sandbox() -> Iterator[ZoomSandbox]:
-    """A started Zoom sandbox on a free localhost port (default settings), stopped afterwards."""
-    with ZoomSandbox() as started:
+    """A started Zoom sandbox on a free localhost port, stopped afterwards.
+
+    Default settings except per-second limits, which are off (``plan=None``): most tests run
+    the pacer on a fake clock, which cannot keep a real sliding second. Pacing against the
+    limits is tested in test_pacing.py and test_sandbox.py, and measured in benchmarks/.
+    """
+    with ZoomSandbox(plan=None) as started:
         yield started
 
 

@@ -194,7 +194,7 @@ MARKED_FILES = [
 ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,} [A-Za-z(]{2,}")
 
 
-def unmarked_sentences(source: str) -> list[str]:
+def unmarked_sentences(source: str, marks: tuple[str, ...] = ("_", "N_", "compile")) -> list[str]:
     """English phrases in ``source`` outside ``_()``/``N_()``, docstrings and ``re.compile``."""
     tree = ast.parse(source)
     exempt: set[int] = set()
@@ -203,7 +203,7 @@ def unmarked_sentences(source: str) -> list[str]:
             name = (
                 node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
             )
-            if name in ("_", "N_", "compile"):
+            if name in marks:
                 exempt.update(id(inner) for inner in ast.walk(node))
         body = getattr(node, "body", None)
         if isinstance(body, list) and body and isinstance(body[0], ast.Expr):

@@ -237,10 +237,18 @@ def double_bookings(
                     _add(notes, booking.row, meeting.describe())
     return {
         row: _("double booking: its host is also booked for {others}").format(
-            others="; ".join(others)
+            others=_listed(others)
         )
         for row, others in notes.items()
     }
+
+
+def _listed(bookings: list[str]) -> str:
+    """The other bookings, one after another (``; `` between them; ``、`` in Japanese)."""
+    text = bookings[0]
+    for booking in bookings[1:]:
+        text = _("{bookings}; {booking}").format(bookings=text, booking=booking)
+    return text
 
 
 def _add(notes: dict[int, list[str]], row: int, what: str) -> None:
@@ -309,4 +317,4 @@ def no_host_reason(plan: MeetingRequest, pool: Sequence[str]) -> str:
     return _(
         "row {row}: host: no host of the pool ({pool}) is free at {times} with creates left "
         "today (Zoom allows {limit} creates and updates a day per host)"
-    ).format(row=plan.row, pool=", ".join(pool), times=times, limit=DAILY_WRITES_PER_HOST)
+    ).format(row=plan.row, pool=_(", ").join(pool), times=times, limit=DAILY_WRITES_PER_HOST)

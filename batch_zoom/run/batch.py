@@ -237,7 +237,7 @@ def _execute(
             sleep=sleep,
             zoom_clock=(zoom_clock := ZoomClock(now)),
         )
-        pacer = Pacer(settings.rate, clock=clock, sleep=sleep)
+        pacer = Pacer(ceiling=settings.rate, clock=clock, sleep=sleep)
         client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, zoom_clock=zoom_clock)
         session = Session(
             settings,
@@ -377,7 +377,9 @@ def _annotate(results: dict[int, RowResult], found: Preflight, pool: HostPool) -
             continue
         note = found.notes.get(row)
         if note:
-            result = replace(result, error=f"{result.error}; {note}" if result.error else note)
+            result = replace(
+                result, error=_("; ").join((result.error, note)) if result.error else note
+            )
         host = found.assigned.get(row) or pool.assigned.get(row)
         if host:
             result = replace(result, assigned_host=host, host=host)
@@ -494,7 +496,10 @@ def _follow_edits(session: Session, work: _Work) -> None:
             "the meeting row {row} made in an earlier run was changed to match the edited row"
         ).format(row=plan.row)
         session.results[plan.row] = replace(
-            result, error=f"{note}: {result.error}" if result.error else note
+            result,
+            error=_("{note}: {details}").format(note=note, details=result.error)
+            if result.error
+            else note,
         )
 
 
@@ -530,8 +535,10 @@ def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
     return InvalidRow(
         plan.row,
         (
-            f"meeting_id {plan.meeting_id} was made by the sandbox (its link is not real); "
-            "clear meeting_id and join_url to schedule this row on Zoom",
+            _(
+                "meeting_id {meeting_id} was made by the sandbox (its link is not real); "
+                "clear meeting_id and join_url to schedule this row on Zoom"
+            ).format(meeting_id=plan.meeting_id),
         ),
     )
 
@@ -585,23 +592,27 @@ def _plan_only(
         if isinstance(plan, CancelRequest) or undo:
             cancel_row = plan if isinstance(plan, CancelRequest) else as_cancel(plan, None)
             meeting_id = meeting_of(cancel_row, state)
-            what = f"would cancel meeting {meeting_id}" if meeting_id else "nothing to cancel"
+            what = (
+                _("would cancel meeting {meeting_id}").format(meeting_id=meeting_id)
+                if meeting_id
+                else _("nothing to cancel")
+            )
         elif plan.meeting_id:
             meeting_id = plan.meeting_id
-            what = "would compare with Zoom and update what changed"
+            what = _("would compare with Zoom and update what changed")
         elif (earlier := _edited_from(plan, state, input_name, wanted)) is not None:
             meeting_id = earlier[1].meeting_id
             what = _(
                 "would update meeting {meeting_id}, which this row made before it was edited"
             ).format(meeting_id=meeting_id)
         else:
-            meeting_id, what = None, "would create"
+            meeting_id, what = None, _("would create")
             creates_per_host[plan.host.casefold()] += 1
             if creates_per_host[plan.host.casefold()] > DAILY_WRITES_PER_HOST:
-                what += (
-                    f"; {plan.host} has more than Zoom's {DAILY_WRITES_PER_HOST} creates a day, "
+                what += _("; ") + _(
+                    "{host} has more than Zoom's {limit} creates a day, "
                     "so expect this row to be deferred to a run after 00:00 UTC"
-                )
+                ).format(host=plan.host, limit=DAILY_WRITES_PER_HOST)
         if isinstance(plan, MeetingRequest):
             what = with_notes(plan, what)
         results[plan.row] = RowResult(
@@ -618,8 +629,9 @@ def _complete(table: Table, results: dict[int, RowResult]) -> list[RowResult]:
             results[row.number] = RowResult(
                 row.number,
                 Status.PENDING,
-                error="not attempted: the run was interrupted; run the same command again "
-                "to finish",
+                error=_(
+                    "not attempted: the run was interrupted; run the same command again to finish"
+                ),
                 topic=None if topic is None else str(topic),
             )
     return [results[number] for number in sorted(results)]

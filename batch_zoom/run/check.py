@@ -181,4 +181,4 @@ def _check_row(
 
 
 def _with_note(result: RowResult, note: str) -> RowResult:
-    return replace(result, error=f"{result.error}; {note}" if result.error else note)
+    return replace(result, error=_("; ").join((result.error, note)) if result.error else note)

@@ -171,7 +171,7 @@ def skipped_lines_warning(path: Path, state: JournalState) -> str | None:
     """The warning a run gives for journal lines it could not read, or None."""
     if not state.malformed_lines:
         return None
-    shown = ", ".join(str(number) for number in state.malformed_lines[:5])
+    shown = _(", ").join(str(number) for number in state.malformed_lines[:5])
     more = "…" if len(state.malformed_lines) > 5 else ""
     return _(
         "the journal {path} has {count} unreadable lines (line {lines}{more}); they were "

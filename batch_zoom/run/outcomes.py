@@ -43,7 +43,7 @@ def problem(
 
 def with_notes(plan: MeetingRequest, note: str) -> str:
     """A result's note, followed by what was assumed in reading the row (a year, a next day)."""
-    return "; ".join(part for part in (note, *plan.notes) if part)
+    return _("; ").join(part for part in (note, *plan.notes) if part)
 
 
 def invalid(plan: InvalidRow) -> RowResult:

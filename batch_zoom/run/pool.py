@@ -68,6 +68,6 @@ class HostPool:
                     result,
                     host=None,
                     error=_("would create with a host from the pool ({pool})").format(
-                        pool=", ".join(self.hosts)
+                        pool=_(", ").join(self.hosts)
                     ),
                 )

@@ -60,7 +60,7 @@ class Preflight:
     warnings: list[str] = field(default_factory=list)  # batch-wide lines (scope, pool hosts)
 
     def note(self, row: int, text: str) -> None:
-        self.notes[row] = f"{self.notes[row]}; {text}" if row in self.notes else text
+        self.notes[row] = _("; ").join((self.notes[row], text)) if row in self.notes else text
 
 
 def _missing_scope(error: ZoomError) -> bool:

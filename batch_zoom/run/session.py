@@ -195,11 +195,10 @@ class Session:
         for task in tasks:
             todo.put(task)
         errors: list[BaseException] = []
-        count = max(1, min(self.settings.workers, len(tasks)))
         # Each worker says it is done through an Event, not through Thread.join: a Ctrl-C that
         # lands inside join() can leave the thread looking finished (CPython 3.11) and the run
         # would then exit with a create still on its way, for the next run to look up twice.
-        done = [threading.Event() for _ in range(count)]
+        done: list[threading.Event] = []
 
         def worker(finished: threading.Event) -> None:
             try:
@@ -216,16 +215,23 @@ class Session:
             finally:
                 finished.set()
 
-        threads = [
-            threading.Thread(target=worker, args=(done[n],), name=f"batch_zoom-{n}", daemon=True)
-            for n in range(count)
-        ]
-        for thread in threads:
-            thread.start()
+        def add_workers() -> None:
+            """As many as the pacer's rate and Zoom's latency want (Little's law), never fewer
+            than before and never more than ``--workers`` or the tasks."""
+            wanted = self.zoom.pacer.workers_wanted()
+            if self.settings.workers is not None:
+                wanted = min(wanted, self.settings.workers)
+            while len(done) < max(1, min(wanted, len(tasks))) and not todo.empty():
+                finished = threading.Event()
+                name = f"batch_zoom-{len(done)}"
+                done.append(finished)
+                threading.Thread(target=worker, args=(finished,), name=name, daemon=True).start()
+
+        add_workers()
         try:
-            for finished in done:
-                while not finished.wait(timeout=0.1):
-                    pass
+            while unfinished := [finished for finished in done if not finished.is_set()]:
+                unfinished[0].wait(timeout=0.1)
+                add_workers()
         except KeyboardInterrupt:
             self.interrupted = True
             self.stop.set()

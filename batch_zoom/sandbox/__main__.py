@@ -20,6 +20,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
     parser.add_argument("--qps", type=int, default=None, help="per-second limit per category")
     parser.add_argument(
+        "--plan",
+        choices=["free", "pro", "business", "none"],
+        default="pro",
+        help="per-second limits of this Zoom plan (default pro; none: unlimited)",
+    )
+    parser.add_argument(
+        "--create-category",
+        choices=["medium", "light"],
+        default="medium",
+        help="category that meters creates (medium: 2023 specs; light: 2026 spec)",
+    )
+    parser.add_argument(
+        "--rate-headers",
+        choices=["all", "refusals", "none"],
+        default="all",
+        help="which answers carry X-RateLimit-* headers (default all)",
+    )
+    parser.add_argument(
         "--daily-limit", type=int, default=100, help="creates+updates per host a day"
     )
     parser.add_argument("--state", default=None, help="JSON file that keeps meetings across runs")
@@ -42,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         client_secret=args.client_secret,
         latency=args.latency,
         qps=args.qps,
+        plan=None if args.plan == "none" else args.plan,
+        create_category=args.create_category,
+        rate_headers=args.rate_headers,
         daily_limit=args.daily_limit,
         state_path=args.state,
         port=args.port,

@@ -319,7 +319,20 @@ def _parse_json(body: bytes) -> Any:
 
 
 class ZoomSandbox:
-    """A local stand-in for Zoom's OAuth endpoint and meeting API. See the package docstring."""
+    """A local stand-in for Zoom's OAuth endpoint and meeting API. See the package docstring.
+
+    Per-second limits are on by default, as on a Pro account: ``plan`` is "free", "pro" (the
+    default), "business" or None (no per-second limit); ``qps`` (every category) and
+    ``rate_limits`` (some categories) override it. Each call is metered in its category from
+    Meetings.json (create, get, update, delete: Light; list: Medium), except that create is
+    metered as Medium unless ``create_category="light"`` (NOTES.md: the 2023 specs say Medium).
+    ``rate_headers`` says where X-RateLimit-* headers appear: "all" answers, only "refusals"
+    (429s), or "none". ``latency`` is added to every answer.
+
+    Where this is a guess about Zoom: the window is a sliding second per category and account,
+    and a refused request does not count in it (Zoom documents neither); whether Zoom sends the
+    headers on successful answers is not documented (none is guaranteed), hence the three modes.
+    """
 
     def __init__(
         self,
@@ -331,6 +344,9 @@ class ZoomSandbox:
         latency: float = 0.0,
         qps: int | None = None,
         rate_limits: dict[str, int] | None = None,
+        plan: str | None = "pro",
+        create_category: str = "medium",
+        rate_headers: str = "all",
         daily_limit: int = 100,
         daily_limit_style: str = "bare",
         token_ttl: int = 3599,
@@ -348,6 +364,9 @@ class ZoomSandbox:
             owner=owner,
             qps=qps,
             rate_limits=rate_limits,
+            plan=plan,
+            create_category=create_category,
+            rate_headers=rate_headers,
             daily_limit=daily_limit,
             daily_limit_style=daily_limit_style,
             token_ttl=token_ttl,

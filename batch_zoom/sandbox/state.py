@@ -67,8 +67,9 @@ REGISTRATION_OPERATIONS = {
     "registrants": {"GET": "list_registrants", "POST": "register"},
     "registrants/status": {"PUT": "registrant_status"},
 }
-# Operation -> rate-limit category. Meetings.json (2026) labels create LIGHT, the 2023 specs
-# MEDIUM: NOTES.md says budget for Medium, so the sandbox enforces the stricter one.
+# Operation -> rate-limit category, as Meetings.json (2026) labels them. Create is LIGHT there and
+# MEDIUM in the 2023 specs: NOTES.md says budget for Medium, so the sandbox meters create as Medium
+# unless it is started with ``create_category="light"``.
 CATEGORY = {
     "create": "medium",
     "list": "medium",
@@ -83,6 +84,16 @@ CATEGORY = {
     "list_registrants": "medium",
     "registrant_status": "medium",
 }
+CATEGORIES = ("light", "medium", "heavy")
+# Requests per second per category and plan (NOTES.md, "Rate limits"); Business covers Business+.
+PLANS: dict[str, dict[str, int]] = {
+    "free": {"light": 4, "medium": 2, "heavy": 1},
+    "pro": {"light": 30, "medium": 20, "heavy": 10},
+    "business": {"light": 80, "medium": 60, "heavy": 40},
+}
+# Where the X-RateLimit-* headers appear: on every answer, only on 429s, or nowhere. Zoom documents
+# them on 429s; whether successful answers carry them is not guaranteed (NOTES.md), so all three.
+HEADER_MODES = ("all", "refusals", "none")
 LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
 PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX = 30, 300
 PAGE_TOKEN_LIFE = timedelta(minutes=15)
@@ -91,7 +102,7 @@ PAGE_TOKEN_LIFE = timedelta(minutes=15)
 EXPIRES_AFTER = timedelta(days=30)
 NO_FIXED_TIME_LIFE = timedelta(days=365)
 DAILY_STYLES = ("headers", "bare", "legacy")
-PRO_PLAN_QPS = {"light": 30, "medium": 20, "heavy": 10}  # what a planted 429 claims, if no qps
+PRO_PLAN_QPS = PLANS["pro"]  # what a planted 429 claims when no limit is set
 SCOPES = "meeting:read:admin meeting:write:admin user:read:admin"
 STATE_FORMAT = "batch_zoom.sandbox state 1 (tokens by sha256)"
 
@@ -214,6 +225,9 @@ class SandboxState:
         owner: str,
         qps: int | None,
         rate_limits: dict[str, int] | None,
+        plan: str | None = "pro",
+        create_category: str = "medium",
+        rate_headers: str = "all",
         daily_limit: int,
         daily_limit_style: str,
         token_ttl: int,
@@ -224,9 +238,15 @@ class SandboxState:
     ) -> None:
         if daily_limit_style not in DAILY_STYLES:
             raise ValueError(f"daily_limit_style must be one of {DAILY_STYLES}")
-        unknown = set(rate_limits or {}) - {"light", "medium", "heavy"}
+        unknown = set(rate_limits or {}) - set(CATEGORIES)
         if unknown:
             raise ValueError(f"unknown rate-limit categories: {sorted(unknown)}")
+        if plan is not None and plan not in PLANS:
+            raise ValueError(f"plan must be one of {sorted(PLANS)} or None")
+        if create_category not in CATEGORIES:
+            raise ValueError(f"create_category must be one of {CATEGORIES}")
+        if rate_headers not in HEADER_MODES:
+            raise ValueError(f"rate_headers must be one of {HEADER_MODES}")
         self.lock = threading.RLock()
         self.account_id = account_id
         self.client_id = client_id
@@ -239,6 +259,9 @@ class SandboxState:
         self.scopes = SCOPES  # what the tokens carry; a test may take the user scope away
         self.qps = qps
         self.rate_limits = dict(rate_limits) if rate_limits else None
+        self.plan = plan
+        self.categories = {**CATEGORY, "create": create_category}
+        self.header_mode = rate_headers
         self.daily_limit = daily_limit
         self.daily_limit_style = daily_limit_style
         self.token_ttl = token_ttl
@@ -437,13 +460,17 @@ class SandboxState:
 
     # ---- limits ------------------------------------------------------------------------------
     def limit_for(self, category: str) -> int | None:
+        """Per-second limit: ``rate_limits`` for the category, else ``qps``, else the plan's."""
         if self.rate_limits and category in self.rate_limits:
             return self.rate_limits[category]
-        return self.qps
+        if self.qps is not None:
+            return self.qps
+        return PLANS[self.plan][category] if self.plan is not None else None
 
     def rate_headers(self, category: str, remaining: int | None = None) -> dict[str, str]:
+        """The X-RateLimit-* headers of a successful answer (none in "refusals"/"none" mode)."""
         limit = self.limit_for(category)
-        if limit is None:
+        if limit is None or self.header_mode != "all":
             return {}
         if remaining is None:
             window = self.windows.get(category, deque())
@@ -462,6 +489,8 @@ class SandboxState:
             "X-RateLimit-Limit": str(limit if limit is not None else PRO_PLAN_QPS[category]),
             "X-RateLimit-Remaining": "0",
         }
+        if self.header_mode == "none":
+            headers = {}
         if retry_after is not None:
             headers["Retry-After"] = str(retry_after)
         return Reply(429, {"code": 429, "message": QPS_MESSAGE}, headers)
@@ -537,7 +566,7 @@ class SandboxState:
 
     def category_of(self, method: str, path: str) -> str:
         routed = self.route(method, path)
-        return CATEGORY[routed[0]] if isinstance(routed, tuple) else "light"
+        return self.categories[routed[0]] if isinstance(routed, tuple) else "light"
 
     def api(
         self, method: str, path: str, query: dict[str, str], headers: Any, body: bytes
@@ -551,7 +580,7 @@ class SandboxState:
             refused = self._token_problem(headers.get("Authorization", ""))
             if refused is not None:
                 return refused
-            counted = self._take_from_window(CATEGORY[operation])
+            counted = self._take_from_window(self.categories[operation])
             if isinstance(counted, Reply):
                 return counted
             handler = getattr(self, f"_{operation}")
@@ -588,7 +617,7 @@ class SandboxState:
         host = self.resolve_user(user_id)
         if host is None:
             return error(404, 1001, f"User does not exist: {user_id}.")
-        request = self._admit_write(host, CATEGORY["create"], body)
+        request = self._admit_write(host, self.categories["create"], body)
         if isinstance(request, Reply):
             return request
         if isinstance(request.get("schedule_for"), str) and request["schedule_for"]:
@@ -964,7 +993,7 @@ class SandboxState:
         if meeting is None:
             return error(404, 3001, f"Meeting does not exist: {argument}.")
         host = meeting["host_email"]
-        request = self._admit_write(host, CATEGORY["update"], body)
+        request = self._admit_write(host, self.categories["update"], body)
         if isinstance(request, Reply):
             return request
         if query.get("occurrence_id"):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..cells import is_empty
 from ..errors import InputError
+from ..i18n import _
 from ..models import normalize_header
 
 SHEET_NAMES = ("hosts", "host", "ホスト", "ホスト一覧")
@@ -64,8 +65,10 @@ def read_host_pool(path: Path, source: bytes | None = None) -> list[tuple[str, s
             continue
         if "@" not in email:
             raise InputError(
-                f'Sheet "{name}" row {number}: "{email}" is not an email address.',
-                hint="The Hosts sheet lists one Zoom user email a row, with an optional name.",
+                _('Sheet "{sheet}" row {row}: "{email}" is not an email address.').format(
+                    sheet=name, row=number, email=email
+                ),
+                hint=_("The Hosts sheet lists one Zoom user email a row, with an optional name."),
             )
         pool.append((email, person))
     return pool

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import errno
 import io
 import math
 import re
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 
 from ..cells import is_empty, quote
 from ..errors import InputError
-from ..i18n import _
+from ..i18n import N_, _, ngettext
 from ..models import COLUMN_ALIASES, REQUIRED_FIELDS, STANDS_IN_FOR, SheetRow, normalize_header
 from ..rows.columns import ALIASES, ColumnReading, header_text, recognise
 from .package import MAX_CELLS, MAX_SHEET_BYTES, Extent, sheet_extents
@@ -82,8 +83,12 @@ def read_table(path: Path, *, sheet: str | None = None, encoding: str | None = N
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         raise InputError(
-            f"{path.name} is not a spreadsheet batch_zoom can read: use a {SUPPORTED} file.",
-            hint="In Excel, use File > Save As and choose 'Excel Workbook (.xlsx)' or 'CSV UTF-8'.",
+            _("{file} is not a spreadsheet batch_zoom can read: use a {formats} file.").format(
+                file=path.name, formats=SUPPORTED
+            ),
+            hint=_(
+                "In Excel, use File > Save As and choose 'Excel Workbook (.xlsx)' or 'CSV UTF-8'."
+            ),
         )
     source = _read_bytes(path)
     if kind == "csv":
@@ -96,26 +101,30 @@ def _read_bytes(path: Path) -> bytes:
         source = path.read_bytes()
     except FileNotFoundError:
         raise InputError(
-            f"{path} does not exist.",
-            hint="Check the file name and folder, or give the full path to the spreadsheet.",
+            _("{path} does not exist.").format(path=path),
+            hint=_("Check the file name and folder, or give the full path to the spreadsheet."),
         ) from None
     except IsADirectoryError:
         raise InputError(
-            f"{path} is a folder, not a spreadsheet.", hint="Give the path of the file itself."
+            _("{path} is a folder, not a spreadsheet.").format(path=path),
+            hint=_("Give the path of the file itself."),
         ) from None
     except PermissionError:
         raise InputError(
-            f"{path} cannot be opened: permission denied.",
-            hint="Close the file if another program holds it, or copy it somewhere you can read.",
+            _("{path} cannot be opened: permission denied.").format(path=path),
+            hint=_(
+                "Close the file if another program holds it, or copy it somewhere you can read."
+            ),
         ) from None
     except OSError as exc:
         raise InputError(
-            f"{path} cannot be read ({os_reason(exc)}).",
-            hint="Copy the file to a local folder and try again.",
+            _("{path} cannot be read ({reason}).").format(path=path, reason=os_reason(exc)),
+            hint=_("Copy the file to a local folder and try again."),
         ) from None
     if not source:
         raise InputError(
-            f"{path.name} is empty.", hint="Save the spreadsheet with its rows, then try again."
+            _("{file} is empty.").format(file=path.name),
+            hint=_("Save the spreadsheet with its rows, then try again."),
         )
     return source
 
@@ -123,16 +132,18 @@ def _read_bytes(path: Path) -> bytes:
 def _read_csv(path: Path, source: bytes, encoding: str | None) -> Table:
     if source.startswith((b"PK\x03\x04", _OLE_MAGIC)):
         raise InputError(
-            f"{path.name} is an Excel workbook with a .csv name, not a CSV file.",
-            hint="Rename it to .xlsx, or save it from Excel as 'CSV UTF-8'.",
+            _("{file} is an Excel workbook with a .csv name, not a CSV file.").format(
+                file=path.name
+            ),
+            hint=_("Rename it to .xlsx, or save it from Excel as 'CSV UTF-8'."),
         )
     text, used = _decode(path, source, encoding)
     try:
         delimiter, records = _parse_csv(text)
     except csv.Error as exc:
         raise InputError(
-            f"{path.name} is not a readable CSV file ({exc}).",
-            hint="Open it in Excel and save it again as 'CSV UTF-8 (comma delimited)'.",
+            _("{file} is not a readable CSV file ({reason}).").format(file=path.name, reason=exc),
+            hint=_("Open it in Excel and save it again as 'CSV UTF-8 (comma delimited)'."),
         ) from None
     found = _find_header(records)
     if found is None:
@@ -157,16 +168,22 @@ def _decode(path: Path, source: bytes, encoding: str | None) -> tuple[str, str]:
             codecs.lookup(encoding)
         except LookupError:
             raise InputError(
-                f'"{encoding}" is not an encoding Python knows.',
-                hint="Use a name such as utf-8, utf-8-sig, cp932 (Shift_JIS) or cp1252.",
+                _('"{encoding}" is not an encoding Python knows.').format(encoding=encoding),
+                hint=_("Use a name such as utf-8, utf-8-sig, cp932 (Shift_JIS) or cp1252."),
             ) from None
         try:
             text = source.decode(encoding)
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"{path.name} is not valid {encoding} text "
-                f"(byte 0x{source[exc.start]:02x} at position {exc.start}).",
-                hint="Try another --encoding, or save the file from Excel as 'CSV UTF-8'.",
+                _(
+                    "{file} is not valid {encoding} text (byte 0x{byte} at position {position})."
+                ).format(
+                    file=path.name,
+                    encoding=encoding,
+                    byte=f"{source[exc.start]:02x}",
+                    position=exc.start,
+                ),
+                hint=_("Try another --encoding, or save the file from Excel as 'CSV UTF-8'."),
             ) from None
         return text.removeprefix("\ufeff"), encoding
     if source.startswith(codecs.BOM_UTF8):
@@ -324,7 +341,7 @@ _LATIN = frozenset(bytes(range(0x80, 0x100)).decode("cp1252", errors="ignore")) 
 
 
 def _listed(encodings: Iterable[str]) -> str:
-    return ", ".join(encoding.replace("_", "-") for encoding in encodings)
+    return _(", ").join(encoding.replace("_", "-") for encoding in encodings)
 
 
 def _non_ascii(text: str) -> int:
@@ -411,13 +428,19 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
     if source.startswith(_OLE_MAGIC):
         if _ENCRYPTED_MARK in source:
             raise InputError(
-                f"{path.name} is protected with a password, so it cannot be read.",
-                hint="In Excel, open it and remove the password (File > Info > Protect "
-                "Workbook > Encrypt with Password), save, and run again.",
+                _("{file} is protected with a password, so it cannot be read.").format(
+                    file=path.name
+                ),
+                hint=_(
+                    "In Excel, open it and remove the password (File > Info > Protect "
+                    "Workbook > Encrypt with Password), save, and run again."
+                ),
             )
         raise InputError(
-            f"{path.name} is an old-format Excel file (.xls) with a {path.suffix} name.",
-            hint="Open it in Excel and use File > Save As > 'Excel Workbook (.xlsx)'.",
+            _("{file} is an old-format Excel file (.xls) with a {suffix} name.").format(
+                file=path.name, suffix=path.suffix
+            ),
+            hint=_("Open it in Excel and use File > Save As > 'Excel Workbook (.xlsx)'."),
         )
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(source))
@@ -425,9 +448,11 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
         sheet_extents(source, only=set())  # the package's own structure is readable
     except Exception:  # calamine and zipfile raise many types for a damaged file
         raise InputError(
-            f"{path.name} cannot be read as an Excel workbook; it may be damaged or not really "
-            f"a {path.suffix} file.",
-            hint="Open it in Excel and save it again as 'Excel Workbook (.xlsx)'.",
+            _(
+                "{file} cannot be read as an Excel workbook; it may be damaged or not really "
+                "a {suffix} file."
+            ).format(file=path.name, suffix=path.suffix),
+            hint=_("Open it in Excel and save it again as 'Excel Workbook (.xlsx)'."),
         ) from None
 
     if sheet is not None:
@@ -466,8 +491,10 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
         except Exception:  # a chart sheet, or a sheet calamine cannot parse
             if sheet is not None:
                 raise InputError(
-                    f'Sheet "{name}" of {path.name} cannot be read as a table of rows.',
-                    hint="Choose the sheet that holds the meetings with --sheet.",
+                    _('Sheet "{sheet}" of {file} cannot be read as a table of rows.').format(
+                        sheet=name, file=path.name
+                    ),
+                    hint=_("Choose the sheet that holds the meetings with --sheet."),
                 ) from None
             continue
         if first_grid is None:
@@ -533,8 +560,10 @@ def _pick_sheet(path: Path, names: list[str], wanted: str) -> str:
     if len(folded) == 1:
         return folded[0]
     raise InputError(
-        f'{path.name} has no sheet named "{wanted}"; its sheets are: {_quoted(names)}.',
-        hint="Pass one of those names to --sheet.",
+        _('{file} has no sheet named "{wanted}"; its sheets are: {sheets}.').format(
+            file=path.name, wanted=wanted, sheets=_quoted(names)
+        ),
+        hint=_("Pass one of those names to --sheet."),
     )
 
 
@@ -581,24 +610,35 @@ def _missing_columns_error(
 
     missing = recognise(best, values).missing
     found = [text for text in (_header_text(cell) for cell in best) if text]
-    message = (
-        f"{path.name} has no header row with the required columns: "
-        f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing. "
-        f"Columns found: {_quoted(found) if found else '(none)'}."
+    message = ngettext(
+        "{file} has no header row with the required columns: {missing} is missing. "
+        "Columns found: {found}.",
+        "{file} has no header row with the required columns: {missing} are missing. "
+        "Columns found: {found}.",
+        len(missing),
+    ).format(
+        file=path.name,
+        missing=_(", ").join(missing),
+        found=_quoted(found) if found else _("(none)"),
     )
     if sheet_names is not None:
-        message += f" Sheets: {_quoted(sheet_names)}."
+        message += " " + _("Sheets: {sheets}.").format(sheets=_quoted(sheet_names))
     accepted = "; ".join(
         f"{name}: {', '.join(COLUMN_ALIASES[name])}"
         + "".join(
-            f" (or {other}: {', '.join(COLUMN_ALIASES[other])})"
+            " "
+            + _("(or {other}: {aliases})").format(
+                other=other, aliases=", ".join(COLUMN_ALIASES[other])
+            )
             for other in STANDS_IN_FOR.get(name, ())
         )
         for name in missing or REQUIRED_FIELDS
     )
-    hint = f"Name a header cell in the first {HEADER_SEARCH_ROWS} rows as one of: {accepted}."
+    hint = _("Name a header cell in the first {count} rows as one of: {accepted}.").format(
+        count=HEADER_SEARCH_ROWS, accepted=accepted
+    )
     if sheet_names is not None and len(sheet_names) > 1:
-        hint += " Use --sheet to choose the sheet that holds the meetings."
+        hint += " " + _("Use --sheet to choose the sheet that holds the meetings.")
     return InputError(message, hint=hint)
 
 
@@ -761,7 +801,7 @@ def unescape_formula(text: str) -> str:
 
 
 def _quoted(names: Iterable[str]) -> str:
-    return ", ".join(f'"{name}"' for name in names)
+    return _(", ").join(_('"{name}"').format(name=name) for name in names)
 
 
 # --------------------------------------------------------------------------------------------
@@ -769,4 +809,24 @@ def _quoted(names: Iterable[str]) -> str:
 
 
 def os_reason(exc: OSError) -> str:
+    """The system's reason in the words of the language in use (the common ones translated)."""
+    known = _os_reasons().get(exc.errno or 0)
+    if known is not None and _(known) != known:  # in English, the system's own words
+        return _(known)
     return exc.strerror.lower() if exc.strerror else str(exc) or type(exc).__name__
+
+
+def _os_reasons() -> dict[int, str]:
+    # The reasons people meet when saving a workbook, in the words strerror gives in English.
+    found = {
+        errno.EACCES: N_("permission denied"),
+        errno.EPERM: N_("operation not permitted"),
+        errno.ENOENT: N_("no such file or directory"),
+        errno.ENOSPC: N_("no space left on device"),
+        errno.EROFS: N_("read-only file system"),
+        errno.EISDIR: N_("is a directory"),
+        errno.EFBIG: N_("file too large"),
+    }
+    if hasattr(errno, "EDQUOT"):
+        found[errno.EDQUOT] = N_("disk quota exceeded")
+    return found

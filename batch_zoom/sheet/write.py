@@ -132,14 +132,18 @@ def output_bytes(
     kind = FORMATS.get(output.suffix.lower())
     if kind is None:
         raise OutputError(
-            f"{output.name} is not a file type batch_zoom can write: use a {SUPPORTED} name.",
-            hint="Choose an --output name ending in .xlsx or .csv.",
+            _("{file} is not a file type batch_zoom can write: use a {formats} name.").format(
+                file=output.name, formats=SUPPORTED
+            ),
+            hint=_("Choose an --output name ending in .xlsx or .csv."),
         )
     macros = output.suffix.lower() == ".xlsm"
     if macros and table.path.suffix.lower() != ".xlsm":
         raise OutputError(
-            f"{output.name} would be a macro workbook, but {table.path.name} has no macros.",
-            hint="Choose an --output name ending in .xlsx.",
+            _("{file} would be a macro workbook, but {source} has no macros.").format(
+                file=output.name, source=table.path.name
+            ),
+            hint=_("Choose an --output name ending in .xlsx."),
         )
     data_rows = {row.number for row in table.rows}
     by_row = {result.row: result for result in results if result.row in data_rows}
@@ -335,8 +339,10 @@ def _patched_bytes(
         ) from None
     except PackageError:
         raise OutputError(
-            f"{table.path.name} could not be opened again to write the results into it.",
-            hint="Save the workbook again from Excel as .xlsx, or choose a .csv --output.",
+            _("{file} could not be opened again to write the results into it.").format(
+                file=table.path.name
+            ),
+            hint=_("Save the workbook again from Excel as .xlsx, or choose a .csv --output."),
         ) from None
 
 
@@ -605,21 +611,28 @@ def _save(output: Path, data: bytes) -> Path:
             with contextlib.suppress(OSError):
                 os.chmod(candidate, 0o600)
         raise failure(
-            f"Could not write {output} ({reason}); the results were saved to {candidate} instead.",
+            _(
+                "Could not write {output} ({reason}); the results were saved to {copy} instead."
+            ).format(output=output, reason=reason, copy=candidate),
             fallback=candidate,
             hint=out_of_space_hint()
             if failure is OutOfSpace
-            else "Close the file if it is open in another program such as Excel (or choose "
-            "another --output), then use the recovered file or run again.",
+            else _(
+                "Close the file if it is open in another program such as Excel (or choose "
+                "another --output), then use the recovered file or run again."
+            ),
         )
     raise failure(
-        f"Could not write {output} ({reason}), nor a recovered copy in "
-        f"{', '.join(str(folder) for folder in tried)}.",
+        _("Could not write {output} ({reason}), nor a recovered copy in {folders}.").format(
+            output=output, reason=reason, folders=_(", ").join(str(folder) for folder in tried)
+        ),
         fallback=None,
         hint=out_of_space_hint()
         if failure is OutOfSpace
-        else "Check that the disk has space and that you may write to the folder, then run "
-        "again with another --output.",
+        else _(
+            "Check that the disk has space and that you may write to the folder, then run "
+            "again with another --output."
+        ),
     )
 
 

@@ -45,6 +45,12 @@ from .transport import printable, send_request
 
 PAGE_SIZE = 300  # Zoom's maximum for the meeting list
 
+#: The rate-limit category of each call, as Meetings.json (2026) labels it (the user calls as the
+#: sandbox meters them: a user Light, a user's settings Medium). Each category has its
+#: own bucket in the pacer; a call Zoom meters elsewhere (create is Medium in older specs) is
+#: still paced by the limit its own answers and 429s reveal.
+LIGHT, MEDIUM, HEAVY = "light", "medium", "heavy"
+
 #: How many times one request may meet a refused token (401, code 124) and go again. Tokens can
 #: be revoked under us at any time (another process of the same app asking for one, in Zoom's
 #: older behaviour), so one renewal is not always enough; a bound keeps a broken OAuth setup from
@@ -93,7 +99,7 @@ class ZoomClient:
         ``UnreadableAnswer`` (the meeting may exist: look it up). ``join_url`` may still be
         missing: the caller completes it with ``get_meeting``.
         """
-        response = self._send("POST", f"/users/{_segment(host)}/meetings", json=body)
+        response = self._send("POST", f"/users/{_segment(host)}/meetings", LIGHT, json=body)
         meeting = self._json(response)
         if response.status_code != 201 or not has_meeting_id(meeting):
             raise UnreadableAnswer(
@@ -115,7 +121,7 @@ class ZoomClient:
             params: dict[str, Any] = {"type": "scheduled", "page_size": PAGE_SIZE}
             if page_token:
                 params["next_page_token"] = page_token
-            response = self._send("GET", f"/users/{_segment(host)}/meetings", params=params)
+            response = self._send("GET", f"/users/{_segment(host)}/meetings", MEDIUM, params=params)
             page = self._json(response)
             items = page.get("meetings")
             next_token = page.get("next_page_token") or ""
@@ -133,21 +139,25 @@ class ZoomClient:
                 return
 
     def get_meeting(self, meeting_id: str) -> dict[str, Any]:
-        return self._json(self._send("GET", f"/meetings/{_segment(meeting_id)}"))
+        return self._json(self._send("GET", f"/meetings/{_segment(meeting_id)}", LIGHT))
 
     def update_meeting(self, meeting_id: str, changes: dict[str, Any]) -> None:
-        self._send("PATCH", f"/meetings/{_segment(meeting_id)}", json=changes)
+        self._send("PATCH", f"/meetings/{_segment(meeting_id)}", LIGHT, json=changes)
 
     def delete_meeting(self, meeting_id: str) -> None:
-        self._send("DELETE", f"/meetings/{_segment(meeting_id)}")
+        self._send("DELETE", f"/meetings/{_segment(meeting_id)}", LIGHT)
+
+    @property
+    def pacer(self) -> Pacer:
+        return self._pacer
 
     def get_user(self, user: str) -> dict[str, Any]:
         """``GET /users/{user}``: licence ``type``, ``status``, ``email``, ``timezone``."""
-        return self._json(self._send("GET", f"/users/{_segment(user)}"))
+        return self._json(self._send("GET", f"/users/{_segment(user)}", LIGHT))
 
     def get_user_settings(self, user: str) -> dict[str, Any]:
         """``GET /users/{user}/settings``: the passcode policy is in ``schedule_meeting``."""
-        return self._json(self._send("GET", f"/users/{_segment(user)}/settings"))
+        return self._json(self._send("GET", f"/users/{_segment(user)}/settings", MEDIUM))
 
     # -- registration -----------------------------------------------------------------------
 
@@ -161,13 +171,13 @@ class ZoomClient:
             "registrants": people,
         }
         path = f"/meetings/{_segment(meeting_id)}/batch_registrants"
-        answer = self._json(self._send("POST", path, json=body))
+        answer = self._json(self._send("POST", path, HEAVY, json=body))
         return [item for item in answer.get("registrants") or [] if isinstance(item, dict)]
 
     def add_registrant(self, meeting_id: str, person: dict[str, str]) -> dict[str, Any]:
         """``POST /meetings/{id}/registrants``: one person (recurring meetings too)."""
         path = f"/meetings/{_segment(meeting_id)}/registrants"
-        return self._json(self._send("POST", path, json=person))
+        return self._json(self._send("POST", path, LIGHT, json=person))
 
     def list_registrants(self, meeting_id: str) -> Iterator[dict[str, Any]]:
         """Everyone approved for the meeting, following ``next_page_token``."""
@@ -177,7 +187,7 @@ class ZoomClient:
             if page_token:
                 params["next_page_token"] = page_token
             path = f"/meetings/{_segment(meeting_id)}/registrants"
-            page = self._json(self._send("GET", path, params=params))
+            page = self._json(self._send("GET", path, MEDIUM, params=params))
             yield from (item for item in page.get("registrants") or [] if isinstance(item, dict))
             page_token = page.get("next_page_token") or ""
             if not page_token:
@@ -186,7 +196,7 @@ class ZoomClient:
     def cancel_registrants(self, meeting_id: str, registrants: list[dict[str, str]]) -> None:
         """``PUT /meetings/{id}/registrants/status`` with ``cancel`` (30 people at most)."""
         path = f"/meetings/{_segment(meeting_id)}/registrants/status"
-        self._send("PUT", path, json={"action": "cancel", "registrants": registrants})
+        self._send("PUT", path, MEDIUM, json={"action": "cancel", "registrants": registrants})
 
     def close(self) -> None:
         with self._sessions_lock:
@@ -206,10 +216,10 @@ class ZoomClient:
                 self._sessions.append(session)
         return session
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+    def _send(self, method: str, path: str, category: str, **kwargs: Any) -> requests.Response:
         renewals = 0
         while True:
-            self._pacer.wait_turn()
+            turn = self._pacer.wait_turn(category)
             # The token is taken after the pacer, when the request really leaves: a request that
             # queued while another worker renewed the token carries the new one, not the old.
             token = self._tokens.current()
@@ -224,8 +234,13 @@ class ZoomClient:
             if self._zoom_clock is not None:
                 self._zoom_clock.observe(response.headers)
             error = error_for(response, self._now())
+            limit = _int_header(response, "X-RateLimit-Limit")
+            if isinstance(error, RateLimited) and not isinstance(error, DailyLimitReached):
+                self._pacer.throttle(turn, error.retry_after, error.limit)
+                raise error
+            # A daily-limit 429 announces the host's daily quota, not a per-second limit.
+            self._pacer.answered(turn, None if isinstance(error, DailyLimitReached) else limit)
             if error is None:
-                self._pacer.succeeded(_int_header(response, "X-RateLimit-Limit"))
                 return response
             if isinstance(error, TokenExpired) and renewals < MAX_TOKEN_RENEWALS:
                 # A 401 made nothing on Zoom, so repeating is safe. ``renew`` fetches only when
@@ -234,8 +249,6 @@ class ZoomClient:
                 self._tokens.renew(token)
                 renewals += 1
                 continue
-            if isinstance(error, RateLimited) and not isinstance(error, DailyLimitReached):
-                self._pacer.throttle(error.retry_after, error.limit)
             raise error
 
     @staticmethod
