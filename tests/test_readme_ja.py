@@ -203,9 +203,17 @@ def test_the_same_tables_with_the_same_rows(en: Readme, ja: Readme) -> None:
                 for en_cell, ja_cell in zip(en_row, ja_row, strict=True):
                     if _only_code(en_cell) and en_cell != ja_cell:
                         problems.append(f"  {heading}: {en_cell} became {ja_cell}")
+                ja_spans = Readme(ja.name, ja_row[0]).spans
+                if not all(
+                    _spans_match(span, ja_spans) for span in Readme(en.name, en_row[0]).spans
+                ):
+                    problems.append(
+                        f"  {heading}: the row {en_row[0]} is not beside its translation "
+                        f"(there: {ja_row[0]})"
+                    )
     assert not problems, (
-        "README.ja.md should have the same tables as README.md, row for row, cells that are only "
-        "code unchanged:\n" + "\n".join(problems) + f"\n{ADVICE}"
+        "README.ja.md should have the same tables as README.md, row for row in the same order, "
+        "cells that are only code unchanged:\n" + "\n".join(problems) + f"\n{ADVICE}"
     )
 
 
