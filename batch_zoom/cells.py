@@ -6,12 +6,19 @@ or NaN/NaT from pandas); every module that looks at a cell asks these questions 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from .i18n import _
 
 _QUOTE_LIMIT = 40
+#: What must never reach a terminal raw: C0 and C1 controls and DEL (escape sequences that
+#: retitle the window or clear the screen start with ESC or CSI), and the bidirectional
+#: overrides that make text read differently than it is.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]"
+)
 
 
 def plain(value: Any) -> Any:
@@ -43,10 +50,29 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def printable(text: str) -> str:
+    """``text`` safe to echo: every control character shown as an escape (``\\x1b``), on one line.
+
+    Everything a person reads goes through this: terminal lines, logs, the report. Letters of
+    every script, Japanese included, pass unchanged.
+    """
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def has_nul(value: Any) -> bool:
+    """A NUL character: no spreadsheet program writes one; it is a damaged or hostile cell."""
+    return isinstance(value, str) and "\x00" in value
+
+
 def quote(value: Any) -> str:
     """A cell value for a message: in quotes (「」 in Japanese), on one line, shortened if long."""
     text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
-    text = " ".join(text.split())
+    text = printable(" ".join(text.split()))
     if len(text) > _QUOTE_LIMIT:
         text = text[: _QUOTE_LIMIT - 1] + "…"
     return _('"{text}"').format(text=text)

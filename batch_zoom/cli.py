@@ -23,20 +23,21 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import __version__
+from .cells import printable
 from .config import (
-    DEFAULT_RATE,
-    DEFAULT_WORKERS,
+    DEFAULT_RECHECK_SECONDS,
     Credentials,
     Settings,
     credentials_from,
-    default_output_path,
     endpoints_from,
     local_timezone,
+    output_path_for,
     read_environment,
 )
-from .errors import BatchZoomError, ConfigError
+from .errors import BatchZoomError, ConfigError, OutOfSpace
 from .i18n import LANGUAGES, _, argparse_speaks, choose_language, use_language
 from .models import RegistrationStatus, Status, row_prefix
+from .run.audit import duplicate_message
 from .run.batch import BatchReport, UndoPlan, run_batch
 
 EXIT_OK, EXIT_ATTENTION, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -90,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="OUTPUT",
         help="where to write the result (default: INPUT_scheduled beside it, e.g. "
-        "december_scheduled.xlsx; an output given as INPUT is updated in place)",
+        "december_scheduled.xlsx, or INPUT_sandbox with --sandbox; an output given as INPUT "
+        "is updated in place)",
     )
     parser.add_argument(
         "--sheet",
@@ -115,6 +117,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="check every row and write the output with planned/invalid; send nothing to Zoom",
     )
     parser.add_argument(
+        "--check",
+        action="store_true",
+        help="read from Zoom what the batch needs (hosts, double bookings, meetings already "
+        "there) and write the findings to INPUT_check, e.g. december_check.xlsx; create, "
+        "change or delete nothing",
+    )
+    parser.add_argument(
+        "--hosts",
+        metavar="EMAILS",
+        help="a pool of hosts for rows without one, e.g. a@example.com,b@example.com "
+        "(default: the workbook's Hosts sheet, if it has one)",
+    )
+    parser.add_argument(
+        "--no-double-booking",
+        action="store_true",
+        help="make a row whose host is already booked at that time invalid "
+        "(default: create it with a note)",
+    )
+    parser.add_argument(
         "--sandbox",
         action="store_true",
         help="run against a Zoom emulator on this computer; no account needed, "
@@ -130,22 +151,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--encoding",
         metavar="NAME",
-        help="CSV encoding, e.g. cp932 (default: detect UTF-8, UTF-8 with BOM or Shift_JIS)",
+        help="CSV encoding, e.g. cp932 or cp1252 (default: detect UTF-8, UTF-8 with BOM, "
+        "Shift_JIS/cp932, cp1252/latin-1 or UTF-16; when unsure, the run asks for this)",
     )
     parser.add_argument(
         "--rate",
         type=float,
-        default=DEFAULT_RATE,
         metavar="N",
-        help=f"requests per second at most (default {DEFAULT_RATE:g}, a little "
-        "under a Pro account's limit; e.g. 55 for Business)",
+        help="requests per second at most (default: as fast as the account allows, found "
+        "from Zoom's answers); e.g. --rate 10 leaves half a Pro account's quota to other apps",
     )
     parser.add_argument(
         "--workers",
         type=int,
-        default=DEFAULT_WORKERS,
         metavar="N",
-        help=f"requests in flight at once (default {DEFAULT_WORKERS})",
+        help="requests in flight at most (default: what the rate and Zoom's answer time need)",
+    )
+    parser.add_argument(
+        "--lookup-wait",
+        type=float,
+        default=DEFAULT_RECHECK_SECONDS,
+        metavar="SECONDS",
+        help="when a create got no clear answer and the meeting is not on Zoom yet, how long to "
+        "wait before looking once more (Zoom may still be making it) and only then sending it "
+        f"again (default {DEFAULT_RECHECK_SECONDS:g})",
     )
     parser.add_argument(
         "--quiet",
@@ -170,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="schedule again a row whose meeting was deleted in Zoom "
         "(default: report it as missing)",
+    )
+    parser.add_argument(
+        "--remove-duplicates",
+        action="store_true",
+        help="when Zoom holds a second meeting for a row (e.g. a late create), delete the one "
+        "the output does not name (default: report it, exit 1)",
     )
     options = parser.add_argument_group(
         "defaults for every row",
@@ -228,8 +263,12 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
             f"--timezone {timezone!r} is not a known time zone",
             hint="use an IANA name such as Asia/Tokyo or America/New_York",
         ) from error
-    if args.rate <= 0 or args.workers < 1:
+    if (args.rate is not None and args.rate <= 0) or (
+        args.workers is not None and args.workers < 1
+    ):
         raise ConfigError("--rate must be above 0 and --workers at least 1")
+    if not 0 <= args.lookup_wait <= 3600:
+        raise ConfigError(_("--lookup-wait must be between 0 and 3600 seconds"))
     if not args.input.exists():
         raise ConfigError(
             f"{args.input} does not exist", hint="check the file name, or try samples/meetings.xlsx"
@@ -237,10 +276,24 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
     api_url, oauth_url = endpoints_from(environment)
     needs_zoom = not args.dry_run and not args.sandbox
     credentials = credentials_from(environment) if needs_zoom else None
-    output = args.output or default_output_path(args.input)
-    if args.dry_run and output.resolve() == args.input.resolve():
+    output = output_path_for(args.input, args.output, sandbox=args.sandbox)
+    schedule = None
+    if args.check and not args.dry_run:
+        # A check leaves every schedule alone: its findings go beside the input, INPUT_check,
+        # and it reads (never writes) the journal of the schedule a real run would write.
+        schedule = output
+        named = args.output or args.input
+        output = named.with_name(f"{named.stem}_check{named.suffix}")
+    if (args.dry_run or args.check) and output.resolve() == args.input.resolve():
         # A dry run never overwrites the sheet it checks, not even its own earlier output.
-        output = output.with_name(f"{output.stem}_dry_run{output.suffix}")
+        suffix = "_dry_run" if args.dry_run else "_check"
+        output = output.with_name(f"{output.stem}{suffix}{output.suffix}")
+    hosts = tuple(h.strip() for h in (args.hosts or "").replace(";", ",").split(",") if h.strip())
+    if any("@" not in host for host in hosts):
+        raise ConfigError(
+            f"--hosts {args.hosts!r} must list Zoom user emails",
+            hint="separate them with commas, e.g. --hosts a@example.com,b@example.com",
+        )
     return Settings(
         input_path=args.input,
         output_path=output,
@@ -265,6 +318,12 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         undo=args.undo,
         yes=args.yes,
         recreate_missing=args.recreate_missing,
+        remove_duplicates=args.remove_duplicates,
+        recheck_seconds=args.lookup_wait,
+        check=args.check and not args.dry_run,
+        hosts=hosts,
+        no_double_booking=args.no_double_booking,
+        schedule_path=schedule,
         date_order=args.date_order,
         registrant_emails=args.registrant_emails == "yes",
     )
@@ -283,6 +342,7 @@ def main(
     parser = build_parser()
     args = parser.parse_args(argv)
     stdin = stdin or sys.stdin
+    _survive_the_file_size_limit()
     try:
         settings = settings_from(args, environment)
         with _sandbox(settings) as settings:
@@ -302,8 +362,9 @@ def main(
         )
         return EXIT_INTERRUPTED
     except Exception as error:  # a bug: one line, the traceback only with --debug
-        if args.debug:
-            traceback.print_exc()
+        if args.debug:  # a value from a cell may be in it: escaped like every other line
+            for line in traceback.format_exc().splitlines():
+                print(printable(line), file=sys.stderr)
         _say(
             f"batch_zoom: internal error: {type(error).__name__}: {error}",
             "this is a bug in batch_zoom; re-run with --debug and report what it prints",
@@ -316,7 +377,9 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
     if report.cancelled_by_user:
         print("nothing was deleted")
         return EXIT_OK
-    out = sys.stdout
+    out = _Echo(sys.stdout)
+    for warning in report.warnings:
+        _say(_("batch_zoom: warning: {warning}").format(warning=warning))
     if settings.dry_run and not settings.quiet:
         print(_("how the columns were read:"), file=out)
         for reading in report.table.readings:
@@ -349,6 +412,12 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
     parts = [f"{counts[status]} {status.value}" for status in Status if counts[status]]
     if not settings.quiet or problems:
         print(f"{len(report.results)} rows: {', '.join(parts) or 'nothing to do'}", file=out)
+    if report.receipt is not None:
+        for duplicate in report.receipt.duplicates:
+            print(duplicate_message(duplicate), file=out)
+        for line in report.receipt.problems.values():
+            print(line, file=out)
+        print(report.receipt.line(), file=out)
     if report.registrations and (not settings.quiet or people_problems):
         tally = Counter(person.status for person in report.registrations)
         print(
@@ -386,9 +455,17 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
             "are not real",
             file=out,
         )
+        if not settings.dry_run:
+            print(
+                "sandbox: any well-formed host email is taken as a user here; a run on Zoom "
+                "checks every host first",
+                file=out,
+            )
     if report.interrupted:
         _say("batch_zoom: interrupted; run the same command again to finish the remaining rows")
         return EXIT_INTERRUPTED
+    if isinstance(report.output_error, OutOfSpace):
+        return EXIT_UNUSABLE  # the disk is full: the journal has the results, nothing else does
     if report.output_error is not None:
         return EXIT_ATTENTION
     return EXIT_ATTENTION if report.needs_attention else EXIT_OK
@@ -396,7 +473,7 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
 
 def _confirm(plan: UndoPlan, stdin: TextIO) -> bool:
     hosts = ", ".join(f"{host} ({count})" for host, count in sorted(plan.meetings_by_host.items()))
-    print(f"This deletes {plan.total} Zoom meetings: {hosts}.")
+    print(printable(f"This deletes {plan.total} Zoom meetings: {hosts}."))
     if not stdin.isatty():  # a script: say so with exit 2 rather than pretend all went well
         raise ConfigError(
             "--undo needs a yes and there is no terminal to ask at: nothing was deleted",
@@ -428,6 +505,7 @@ def _sandbox(settings: Settings) -> Iterator[Settings]:
             oauth_url=sandbox.oauth_url,
             credentials=credentials,
             settle_seconds=0.2,
+            recheck_seconds=min(settings.recheck_seconds, 0.5),  # it makes meetings at once
         )
 
 
@@ -458,6 +536,34 @@ def _progress_bar(settings: Settings) -> _Bar | None:
 
 
 def _say(line: str, hint: str = "") -> None:
-    print(line, file=sys.stderr)
+    print(printable(line), file=sys.stderr)
     if hint:
-        print(f"hint: {hint}", file=sys.stderr)
+        print(printable(f"hint: {hint}"), file=sys.stderr)
+
+
+class _Echo:
+    """A stream whose every write is ``printable``: a cell can never drive the terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        # print() ends its line with a write of its own; a line break inside a value is escaped.
+        end = "\n" if text.endswith("\n") else ""
+        return self._stream.write(printable(text.removesuffix("\n")) + end)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+
+def _survive_the_file_size_limit() -> None:
+    """Past ``ulimit -f`` a write fails with EFBIG instead of SIGXFSZ killing the process.
+
+    Then a full file ends the run with one line and the journal intact, like a full disk. The
+    python command already ignores SIGXFSZ at start-up; a program embedding Python may not.
+    """
+    import signal
+
+    if hasattr(signal, "SIGXFSZ"):
+        with contextlib.suppress(ValueError):  # not the main thread (an embedding program)
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

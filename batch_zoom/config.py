@@ -15,15 +15,15 @@ from typing import Any
 from dotenv import dotenv_values
 
 from .errors import ConfigError
+from .files import resolved
 
 DEFAULT_API_URL = "https://api.zoom.us/v2"
 DEFAULT_OAUTH_URL = "https://zoom.us/oauth/token"
 CREDENTIAL_VARIABLES = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
 
-#: Zoom's Medium category on a Pro account allows 20 requests a second, counted over a sliding
-#: second; pacing a little under it collects almost no 429s.
-DEFAULT_RATE = 19.0
-DEFAULT_WORKERS = 16
+#: A create past the 30 s read timeout may still land on Zoom: 35 s after sending has been seen.
+#: A row not found is looked up once more this long after the first look, then sent again.
+DEFAULT_RECHECK_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -48,26 +48,34 @@ class Settings:
     api_url: str = DEFAULT_API_URL
     oauth_url: str = DEFAULT_OAUTH_URL
     credentials: Credentials | None = None
-    rate: float = DEFAULT_RATE
-    workers: int = DEFAULT_WORKERS
+    rate: float | None = None  # requests a second at most; None: as fast as Zoom allows
+    workers: int | None = None  # requests in flight at most; None: follow the rate
     quiet: bool = False
     report_path: Path | None = None
     option_defaults: Mapping[str, Any] = field(default_factory=dict)  # field -> raw cell value
     undo: bool = False
     yes: bool = False
     recreate_missing: bool = False
+    remove_duplicates: bool = False  # the receipt deletes duplicates the output does not name
     date_order: str | None = None  # "dmy" or "mdy": how to read 03/04/2027; None: refuse it
     registrant_emails: bool = False  # Zoom's own confirmation email to each registrant
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     max_wait: float = 600.0  # longest a row may wait on a busy Zoom before it is failed
     settle_seconds: float = 2.0  # pause before a look-up that settles an unknown outcome
+    recheck_seconds: float = DEFAULT_RECHECK_SECONDS  # before the second look, then a resend
+    check: bool = False  # --check: read from Zoom what the batch needs; write nothing there
+    hosts: tuple[str, ...] = ()  # --hosts: the pool for rows without a host (else the Hosts sheet)
+    no_double_booking: bool = False  # a row overlapping another of its host's is invalid
+    schedule_path: Path | None = None  # --check: the schedule whose journal is read (not written)
 
     @property
     def journal_path(self) -> Path:
         """Sandbox runs keep their own journal, so they never mark a real meeting as made."""
         suffix = ".sandbox.journal" if self.sandbox else ".journal"
-        return self.output_path.with_name(self.output_path.name + suffix)
+        # beside the file a symlinked output points to; --check: the schedule it checks
+        output = resolved(self.schedule_path or self.output_path)
+        return output.with_name(output.name + suffix)
 
     @property
     def calendar_path(self) -> Path:
@@ -75,11 +83,25 @@ class Settings:
         return self.output_path.with_suffix(".ics")
 
 
-def default_output_path(input_path: Path) -> Path:
-    """``december.xlsx`` -> ``december_scheduled.xlsx``; an output given as input is updated."""
-    if input_path.stem.endswith("_scheduled"):
+def default_output_path(input_path: Path, *, sandbox: bool = False) -> Path:
+    """``december.xlsx`` -> ``december_scheduled.xlsx``; an output given as input is updated.
+
+    A sandbox run writes ``december_sandbox.xlsx`` instead, so it never touches a real run's
+    results (``_scheduled`` run with ``--sandbox`` gives ``_scheduled_sandbox``).
+    """
+    suffix = "_sandbox" if sandbox else "_scheduled"
+    if input_path.stem.endswith(suffix):
         return input_path
-    return input_path.with_name(f"{input_path.stem}_scheduled{input_path.suffix}")
+    return input_path.with_name(f"{input_path.stem}{suffix}{input_path.suffix}")
+
+
+def output_path_for(input_path: Path, given: Path | None = None, *, sandbox: bool = False) -> Path:
+    """Where the results go: ``-o``, else the default; a symlink means the file it links to.
+
+    Resolved here, once, so that the journal is the one beside the real file (a link to an
+    earlier output keeps that output's journal) and the link itself is never replaced.
+    """
+    return resolved(given or default_output_path(input_path, sandbox=sandbox))
 
 
 def read_environment(cwd: Path | None = None) -> dict[str, str]:

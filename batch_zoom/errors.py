@@ -5,13 +5,16 @@
     ├── ConfigError                 a flag, a variable or a credential is missing or malformed
     │   └── AuthError               the OAuth endpoint refused the credentials
     ├── OutputError                 the output file could not be written (a fallback may hold it)
+    │   └── OutOfSpace              the disk is full or the file-size limit is reached
     ├── ConnectionLost              the transport failed; ``sent`` says whether the request went out
     └── ZoomError                   Zoom answered with an error (HTTP status, Zoom code, message)
         ├── TokenExpired            401 code 124: get a new token once and repeat the request
         ├── RateLimited             per-second 429: wait (``retry_after`` seconds, if Zoom said)
         │   └── DailyLimitReached   the host's 100 creates+updates a day are used up
         ├── NotFound                404: user (1001) or meeting (3001) does not exist
-        └── ServerError             5xx: Zoom may or may not have acted
+        ├── ServerError             5xx: Zoom may or may not have acted
+        ├── Redirected              3xx: never followed; ``location`` says where it pointed
+        └── UnreadableAnswer        a 2xx that is not what the call returns (HTML, bad JSON...)
 
 A bad spreadsheet *row* is never an exception: it is a row result with status ``invalid``.
 """
@@ -20,6 +23,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+
+from .i18n import N_, _
 
 
 class BatchZoomError(Exception):
@@ -56,6 +61,10 @@ class OutputError(BatchZoomError):
         self.fallback = fallback
 
 
+class OutOfSpace(OutputError):
+    """No room to write (disk full, quota, file-size limit): the run cannot go on writing."""
+
+
 class ConnectionLost(BatchZoomError):
     """The request did not complete at the transport level.
 
@@ -64,7 +73,8 @@ class ConnectionLost(BatchZoomError):
     create or an update is unknown and must be settled by looking, never by sending again blindly.
     """
 
-    hint = (
+    #: Marked here, translated when read, so that the language chosen by ``--lang`` applies.
+    default_hint = N_(
         "check the network connection (and the proxy, if you use one); ZOOM_API_URL and "
         "ZOOM_OAUTH_URL, when set, must point at Zoom or a Zoom-compatible server"
     )
@@ -72,6 +82,10 @@ class ConnectionLost(BatchZoomError):
     def __init__(self, message: str, *, sent: bool) -> None:
         super().__init__(message)
         self.sent = sent
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]  # read-only here: always the default
+        return _(self.default_hint)
 
 
 class ZoomError(BatchZoomError):
@@ -84,8 +98,16 @@ class ZoomError(BatchZoomError):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        where = f"Zoom error {self.code}" if self.code is not None else f"HTTP {self.status}"
-        return f"{self.message} ({where})" if self.message else where
+        where = (
+            _("Zoom error {code}").format(code=self.code)
+            if self.code is not None
+            else _("HTTP {status}").format(status=self.status)
+        )
+        return (
+            _("{message} ({where})").format(message=self.message, where=where)
+            if self.message
+            else where
+        )
 
 
 class TokenExpired(ZoomError):
@@ -125,3 +147,24 @@ class NotFound(ZoomError):
 
 class ServerError(ZoomError):
     """A 5xx: Zoom failed, possibly after it had already acted."""
+
+
+class Redirected(ZoomError):
+    """A 3xx. Redirects are never followed: the body, the token and the account id would go to
+    whatever host ``location`` names. For a create or an update the outcome is unknown."""
+
+    def __init__(self, status: int, location: str) -> None:
+        self.location = location
+        super().__init__(
+            status,
+            None,
+            _(
+                "Zoom's address answered with a redirect to {location}, which batch_zoom does "
+                "not follow (nothing was sent there)"
+            ).format(location=location or _("(no Location header)")),
+        )
+
+
+class UnreadableAnswer(ZoomError):
+    """A success status with a body that is not what the call returns: no JSON, the wrong shape,
+    a create without its meeting id. For a create or an update the outcome is unknown."""

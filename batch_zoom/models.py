@@ -46,6 +46,13 @@ MEETING_STATUSES = frozenset({Status.CREATED, Status.EXISTS, Status.UPDATED})
 #: The columns batch_zoom adds to (or fills in) the user's sheet, in this order.
 RESULT_COLUMNS: tuple[str, ...] = ("meeting_id", "join_url", "passcode", "status", "error")
 
+#: Headers of a column a user prepared for the links: it receives them while it is empty (or
+#: holds Zoom links); a column of the user's own links under such a header is left alone.
+LINK_HEADERS: tuple[str, ...] = (
+    "meeting url", "meeting link", "zoom url", "zoom link", "zoom", "url", "link", "join link",
+    "ZoomのURL", "ZoomURL", "Zoomリンク", "ミーティングURL", "会議URL", "リンク",
+)  # fmt: skip
+
 #: Canonical field name -> the headers that mean it. Headers are compared after
 #: ``normalize_header``, so case, spaces and underscores do not matter.
 # fmt: off
@@ -81,7 +88,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "action": ("action", "操作", "アクション"),
     "participants": ("participants", "参加者", "受講者", "invitees", "attendees"),
     "meeting_id": ("meeting_id", "meeting id", "ミーティングID", "会議ID"),
-    "join_url": ("join_url", "join url", "参加URL", "招待リンク"),
+    "join_url": ("join_url", "join url", "参加URL", "招待リンク", *LINK_HEADERS),
     "status": ("status", "状態", "ステータス"),
     "error": ("error", "エラー"),
 }
@@ -304,6 +311,7 @@ class RowResult:
     error: str = ""
     host: str | None = None
     topic: str | None = None
+    assigned_host: str | None = None  # the pool chose this host: write it into the host cell
 
 
 class RegistrationStatus(StrEnum):

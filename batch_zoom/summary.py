@@ -14,7 +14,7 @@ from .i18n import N_, _, ngettext
 from .models import RowResult, Status
 
 #: How a result without a host is counted in the per-host table.
-NO_HOST = "(no host)"
+NO_HOST = N_("(no host)")
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def sections(summary: Summary) -> list[Section]:
     status_rows: list[tuple[str | int, ...]] = [
         (status, status_meaning(status), count) for status, count in summary.by_status.items()
     ]
-    status_rows.append(("total", "", summary.total))
+    status_rows.append((_("total"), "", summary.total))
 
     host_statuses = [
         status.value
@@ -122,7 +122,11 @@ def sections(summary: Summary) -> list[Section]:
         if any(status.value in tally for tally in summary.by_host.values())
     ]
     host_rows: list[tuple[str | int, ...]] = [
-        (host, *(tally.get(status, 0) for status in host_statuses), sum(tally.values()))
+        (
+            _(NO_HOST) if host == NO_HOST else host,
+            *(tally.get(status, 0) for status in host_statuses),
+            sum(tally.values()),
+        )
         for host, tally in summary.by_host.items()
     ]
 

@@ -9,13 +9,17 @@ the real command as a subprocess:
 and reports its wall time and peak resident memory (the child's own ``ru_maxrss`` from
 ``os.wait4``, so repeated runs do not mask each other). A second, in-process pass in a fresh child
 times each phase (imports, read, validate, dry-run plan, write) to say where the time goes.
+Then each reader and each writer runs alone in a fresh child, old against new: the values read by
+pandas over openpyxl (the reader until issue 11) and by python-calamine (``read_table``); the
+workbook loaded and saved by openpyxl (the writer until issue 11) and patched part by part
+(``write_output``).
 
     python benchmarks/large_input.py                # 10,000 rows, one run
     python benchmarks/large_input.py --repeat 3     # median and spread
     python benchmarks/large_input.py --profile      # also the top functions by cumulative time
     python benchmarks/large_input.py --json
 
-Done when: under 10 s and under 500 MB.
+Done when: under 2 s and under 150 MB (issue 11).
 """
 
 from __future__ import annotations
@@ -32,8 +36,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-TARGET_SECONDS = 10.0
-TARGET_MB = 500.0
+TARGET_SECONDS = 2.0
+TARGET_MB = 150.0
 ZONES = ("Asia/Tokyo", "America/New_York", "Europe/London", "UTC")
 ROOMS = ("Tokyo 3A", "Tokyo 3B", "NY Lab 2", "London 1", "Online")
 
@@ -109,8 +113,8 @@ from batch_zoom.config import Settings
 from pathlib import Path
 phases["import batch_zoom"] = (time.perf_counter() - began, peak())
 imported = time.perf_counter()
-import pandas, openpyxl
-phases["import pandas + openpyxl"] = (time.perf_counter() - imported, peak())
+import lxml.etree, python_calamine
+phases["import lxml + python_calamine"] = (time.perf_counter() - imported, peak())
 
 def timed(name, function):
     def wrapper(*args, **kwargs):
@@ -154,6 +158,60 @@ def run_phases(workbook: Path, output: Path, profile: bool) -> dict[str, Any]:
     return json.loads(finished.stdout)  # type: ignore[no-any-return]
 
 
+#: One reader or writer alone in a fresh interpreter: python -c COMPARE MODE WORKBOOK OUTPUT.
+COMPARE = r"""
+import json, resource, sys, time
+from pathlib import Path
+mode, workbook, output = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+from batch_zoom.models import RowResult, Status
+from batch_zoom.sheet.read import read_table
+from batch_zoom.sheet.write import write_output
+if mode.startswith("write"):
+    table = read_table(workbook)
+    results = [RowResult(r.number, Status.PLANNED, error="would create") for r in table.rows]
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+before = peak()
+began = time.perf_counter()
+if mode == "read-pandas-openpyxl":
+    import pandas
+    frame = pandas.read_excel(workbook, sheet_name=0, header=None, dtype=object,
+                              keep_default_na=False, na_values=[], engine="openpyxl")
+    rows = len(frame.to_numpy(dtype=object).tolist())
+elif mode == "read-calamine":
+    rows = len(read_table(workbook)._grid)
+elif mode == "write-openpyxl":
+    import openpyxl
+    book = openpyxl.load_workbook(workbook, rich_text=True)
+    sheet = book.worksheets[0]
+    for result in results:
+        sheet.cell(row=result.row, column=8).value = result.status.value
+        sheet.cell(row=result.row, column=9).value = result.error
+    book.save(output)
+    rows = len(results)
+else:
+    write_output(table, results, output)
+    rows = len(results)
+print(json.dumps({"seconds": time.perf_counter() - began, "rows": rows,
+                  "peak_mb": peak(), "peak_before_mb": before}))
+"""
+COMPARED = ("read-pandas-openpyxl", "read-calamine", "write-openpyxl", "write-patch")
+
+
+def run_compare(workbook: Path, folder: Path) -> dict[str, Any]:
+    found = {}
+    for mode in COMPARED:
+        finished = subprocess.run(
+            [sys.executable, "-c", COMPARE, mode, str(workbook), str(folder / f"{mode}.xlsx")],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "TZ": "UTC"},
+        )
+        found[mode] = json.loads(finished.stdout)
+    return found
+
+
 def spread(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
@@ -163,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=10_000, help="data rows (10000)")
     parser.add_argument("--repeat", type=int, default=1, help="CLI runs (each timed alone)")
     parser.add_argument("--no-phases", action="store_true", help="skip the per-phase timing")
+    parser.add_argument(
+        "--no-compare", action="store_true", help="skip the old/new reader and writer runs"
+    )
     parser.add_argument("--profile", action="store_true", help="print the top 25 by cumulative")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
     args = parser.parse_args(argv)
@@ -179,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
             profiled = run_phases(workbook, folder / "profiled.xlsx", True)
             if phases is not None:
                 phases["profile"] = profiled["profile"]
+        compared = None if args.no_compare else run_compare(workbook, folder)
         input_bytes = workbook.stat().st_size
 
     walls = [run["wall_s"] for run in runs]
@@ -196,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         "wall_s": spread(walls),
         "peak_mb": spread(peaks),
         "phases": phases,
+        "compared": compared,
         "target": {"seconds_below": TARGET_SECONDS, "mb_below": TARGET_MB},
         "passed": passed,
         "cpus": os.cpu_count(),
@@ -234,6 +297,14 @@ def print_summary(summary: dict[str, Any]) -> None:
         if "profile" in phases:
             print("top 25 by cumulative time (a separate, profiled run):")
             print(phases["profile"])
+    compared = summary["compared"]
+    if compared is not None:
+        print("each reader and writer alone (fresh interpreter; peak RSS includes its imports):")
+        for mode, figures in compared.items():
+            print(
+                f"  {mode:<22} {figures['seconds']:6.2f} s   peak RSS {figures['peak_mb']:5.0f} MB"
+                f"   ({figures['rows']} rows)"
+            )
     verdict = "PASS" if summary["passed"] else "FAIL"
     print(
         f"{verdict}: wall {wall['median']:.2f} s (target < {TARGET_SECONDS:g} s), "

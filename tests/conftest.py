@@ -23,8 +23,13 @@ def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def sandbox() -> Iterator[ZoomSandbox]:
-    """A started Zoom sandbox on a free localhost port (default settings), stopped afterwards."""
-    with ZoomSandbox() as started:
+    """A started Zoom sandbox on a free localhost port, stopped afterwards.
+
+    Default settings except per-second limits, which are off (``plan=None``): most tests run
+    the pacer on a fake clock, which cannot keep a real sliding second. Pacing against the
+    limits is tested in test_pacing.py and test_sandbox.py, and measured in benchmarks/.
+    """
+    with ZoomSandbox(plan=None) as started:
         yield started
 
 
@@ -125,3 +130,25 @@ def delete_behind_the_tools_back(sandbox: ZoomSandbox, meeting_id: str) -> None:
         timeout=5,
     )
     assert answer.status_code == 204
+
+
+def create_behind_the_tools_back(sandbox: ZoomSandbox, meeting: dict[str, Any]) -> int:
+    """Someone (another tool, a late create) makes a second meeting like ``meeting``, a moment
+    later; returns its id."""
+    token = requests.post(
+        sandbox.oauth_url,
+        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
+        auth=("sandbox-client", "sandbox-secret"),
+        timeout=5,
+    ).json()["access_token"]
+    body = {key: meeting[key] for key in ("topic", "start_time", "duration", "timezone")}
+    body["type"] = 2
+    sandbox.advance(1)  # created a second later: the newer of the two
+    answer = requests.post(
+        f"{sandbox.api_url}/users/{meeting['host_email']}/meetings",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    assert answer.status_code == 201
+    return int(answer.json()["id"])

@@ -78,10 +78,16 @@ def test_the_lookup_lists_each_uncertain_host_once_per_round(
     path = write_csv(tmp_path / "in.csv", meeting_rows(12, hosts=2))
     report = run(sandbox, path, sleeps)
     assert_exactly_once(sandbox, report, 12)
+    requests = sandbox.requests
+    first_create = next(
+        n for n, r in enumerate(requests) if r.method == "POST" and "/meetings" in r.path
+    )
     listings = [
-        r for r in sandbox.requests if r.method == "GET" and r.path.startswith("/v2/users/")
+        r for r in requests[first_create:] if r.method == "GET" and r.path.startswith("/v2/users/")
     ]
-    assert len(listings) <= 2  # one listing per host for all of its uncertain rows
+    receipt = listings[-2:]  # after every write, the receipt lists each host once more
+    assert {r.path for r in receipt} == {r.path for r in listings}
+    assert len(listings[:-2]) <= 2  # one listing per host for all of its uncertain rows
 
 
 def test_per_second_limits_are_waited_out_as_zoom_asks(
@@ -197,8 +203,20 @@ def test_an_output_that_cannot_be_written_goes_to_a_fallback_and_nothing_is_lost
 ) -> None:
     path = write_csv(tmp_path / "in.csv", meeting_rows(3))
     blocked = tmp_path / "in_scheduled.csv"
-    blocked.mkdir()  # as if another program held the name
-    report = run(sandbox, path, sleeps)
+
+    class BlockDuringTheRun:  # the name is taken after the run checked it could write there
+        def start(self, total: int) -> None:
+            pass
+
+        def advance(self, rows: int = 1) -> None:
+            blocked.mkdir(exist_ok=True)  # as if another program held the name
+
+        def close(self) -> None:
+            pass
+
+    report = run_batch(
+        settings_for(sandbox, path), progress=BlockDuringTheRun(), sleep=sleeps, clock=sleeps.clock
+    )
     assert report.output_error is not None and report.output_path is not None
     assert report.output_path != blocked and report.output_path.exists()
     assert str(report.output_path.name) in str(report.output_error)

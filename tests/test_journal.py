@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from batch_zoom.errors import ConfigError, OutputError
-from batch_zoom.run.journal import Journal, JournalState, MeetingRecord
+from batch_zoom.run.journal import Journal, JournalState, MeetingRecord, read_state
 
 
 def test_events_fold_into_the_latest_state(tmp_path: Path) -> None:
@@ -104,3 +104,143 @@ def test_a_journal_that_cannot_be_written_is_an_output_error(tmp_path: Path) -> 
     blocker.write_text("a file where the output folder should be")
     with pytest.raises(OutputError, match="cannot write the journal"):
         Journal(blocker / "out.csv.journal", "sandbox")
+
+
+def test_a_journal_is_never_without_its_header_even_when_nothing_was_recorded(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "out.csv.journal"
+    Journal(path, "sandbox").close()  # a run that had nothing to send
+    assert json.loads(path.read_text()) == {"event": "journal", "format": 1, "target": "sandbox"}
+    assert Journal(path, "sandbox").state == JournalState()  # and the next run reads it
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv.journal"]  # no temporary left
+
+
+def test_a_journal_of_another_format_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    path.write_text('{"event": "journal", "format": 99, "target": "sandbox"}\n')
+    with pytest.raises(ConfigError, match="has format 99"):
+        Journal(path, "sandbox")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"event": "created", "id": {"an": "object"}, "meeting_id": "1"}',
+        '{"event": "created", "id": "a", "meeting_id": [1]}',
+        '{"event": "created", "id": "a", "meeting_id": true}',
+        '{"event": "created", "id": "a", "meeting_id": "1", "join_url": 5}',
+        '{"event": "created", "id": "a"}',
+        '{"event": "updating", "meeting_id": "1", "fields": "topic"}',
+        '{"event": "sending"}',
+        '{"event": 7, "id": "a"}',
+        '"just a string"',
+        b'{"event": "sending", "id": "\xff\xfe not UTF-8"}',
+    ],
+)
+def test_a_malformed_line_is_skipped_and_counted(tmp_path: Path, line: str | bytes) -> None:
+    path = tmp_path / "j"
+    with Journal(path, "sandbox") as journal:
+        journal.record("sending", id="a")
+    with path.open("ab") as raw:
+        raw.write((line if isinstance(line, bytes) else line.encode("utf-8")) + b"\n")
+        raw.write(b'{"event": "sending", "id": "b"}\n')
+    reopened = Journal(path, "sandbox")
+    reopened.close()
+    assert reopened.state.malformed_lines == [3]
+    assert reopened.state.in_flight == {"a", "b"} and not reopened.state.created
+
+
+def test_a_zero_filled_tail_is_skipped_and_two_journals_run_together_are_checked(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "j"
+    with Journal(path, "sandbox") as journal:
+        journal.record("sending", id="a")
+    with path.open("ab") as raw:
+        raw.write(b"\x00" * 40)  # what a power cut can leave at the end of a file
+    reopened = Journal(path, "sandbox")
+    reopened.close()
+    assert reopened.state.in_flight == {"a"} and not reopened.state.malformed_lines
+    with path.open("a") as text:
+        text.write('\n{"event": "journal", "format": 1, "target": "elsewhere"}\n')
+    with pytest.raises(ConfigError, match="belongs to elsewhere"):
+        Journal(path, "sandbox")
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+_hostile_event = st.fixed_dictionaries(
+    {"event": st.sampled_from(["sending", "created", "not_sent", "updating", "updated",
+                               "deleting", "deleted", "registering", "registered",
+                               "not_registered", "unregistered", "later"])},
+    optional={
+        name: _json
+        for name in ("id", "meeting_id", "join_url", "passcode", "host", "fields", "emails",
+                     "email", "registrant_id")
+    },
+)  # fmt: skip
+_hostile_line = (
+    _hostile_event.map(lambda event: json.dumps(event).encode())
+    | _json.map(lambda value: json.dumps(value).encode())
+    | st.binary(max_size=30).map(lambda raw: raw.replace(b"\x00", b"").replace(b"\n", b""))
+)  # (NUL-heavy bytes are refused as UTF-16 on purpose: a test of its own above)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_hostile_line, max_size=12))
+def test_no_journal_line_crashes_the_reader(
+    tmp_path_factory: pytest.TempPathFactory, lines: list[bytes]
+) -> None:
+    path = tmp_path_factory.mktemp("hostile") / "out.csv.journal"
+    header = json.dumps({"event": "journal", "format": 1, "target": "sandbox"})
+    path.write_bytes(header.encode() + b"\n" + b"\n".join(lines) + b"\n")
+    with Journal(path, "sandbox") as journal:  # opens, folds, never raises
+        journal.record("sending", id="after")
+    assert "after" in read_state(path).in_flight
+
+
+def test_a_journal_saved_again_as_utf8_with_bom_and_crlf_still_reads(tmp_path: Path) -> None:
+    path = tmp_path / "j"
+    with Journal(path, "sandbox") as journal:
+        journal.record("created", id="a", meeting_id="1", join_url="https://j/1")
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())  # Notepad's save
+    reopened = Journal(path, "sandbox")
+    reopened.close()
+    assert reopened.state.created["a"].meeting_id == "1" and not reopened.state.malformed_lines
+
+
+def test_rows_are_linked_to_their_meetings_and_old_journals_still_read() -> None:
+    state = JournalState()
+    # a journal written before rows were recorded: it reads as before, knowing no rows
+    state.apply({"event": "created", "id": "old", "meeting_id": "100", "join_url": "j"})
+    assert state.created["old"].meeting_id == "100"
+    assert state.made_by_row("in.csv", 2) is None
+    state.apply({"event": "created", "id": "a", "meeting_id": "111", "input": "in.csv", "row": 2})
+    assert state.made_by_row("in.csv", 2) == ("a", MeetingRecord("111"))
+    assert state.made_by_row("other.csv", 2) is None
+    # the row was edited: its meeting moves to the new identity
+    state.apply(
+        {
+            "event": "created",
+            "id": "a2",
+            "meeting_id": "111",
+            "input": "in.csv",
+            "row": 2,
+            "replaces": "a",
+        }
+    )
+    assert "a" not in state.created and state.made_by_row("in.csv", 2) == (
+        "a2",
+        MeetingRecord("111"),
+    )
+    # rows inserted above it: the meeting's row moves, and row 2 no longer names it
+    state.apply({"event": "row", "id": "a2", "input": "in.csv", "row": 3})
+    assert state.made_by_row("in.csv", 2) is None
+    assert state.made_by_row("in.csv", 3) == ("a2", MeetingRecord("111"))
+    state.apply({"event": "row", "id": "a2", "input": "in.csv", "row": "3"})  # malformed: ignored
+    assert state.made_by_row("in.csv", 3) is not None

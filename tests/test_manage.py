@@ -267,7 +267,9 @@ def test_unchanged_rows_are_exists_and_only_read(zoom: ZoomSandbox, tmp_path: Pa
     assert [row["status"] for row in read_csv(output)] == ["exists", "exists"]
     seen = zoom.requests[mark:]
     assert api_writes(zoom, mark) == []
-    assert sorted(r.method for r in seen if r.path.startswith("/v2/")) == ["GET", "GET"]
+    assert sorted(r.method for r in seen if r.path.startswith("/v2/")) == ["GET"] * 3
+    # a GET of each meeting, and the receipt's one listing of their host
+    assert len([r for r in seen if r.path.startswith("/v2/users/")]) == 1
 
 
 def test_options_and_agenda_changes_patch_only_those(zoom: ZoomSandbox, tmp_path: Path) -> None:
@@ -653,18 +655,43 @@ def test_update_answered_5xx_is_looked_up_then_sent_again(
     assert meetings_by_id(zoom)[target]["duration"] == 75
 
 
-def test_a_new_host_on_a_managed_row_is_refused_not_silently_ignored(
-    zoom: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_a_new_host_on_a_managed_row_moves_the_meeting_keeping_its_id_and_link(
+    zoom: ZoomSandbox, tmp_path: Path
 ) -> None:
     headers = [*HEADERS, "host"]
     rows = [{**row, "host": "ann@example.com"} for row in rows_with(MEETINGS[:2])]
     assert run(write_csv(tmp_path / "hosted.csv", rows, headers)) == 0
     output = tmp_path / "hosted_scheduled.csv"
-    edit_csv(output, {0: {"host": "someone.else@example.com"}})
+    before = read_csv(output)[0]
+    edit_csv(output, {0: {"host": "bob@example.com"}})
     mark = len(zoom.requests)
-    assert run(output) == 1
-    assert api_writes(zoom, mark) == []
+    assert run(output) == 0
+    writes = api_writes(zoom, mark)
+    assert [(r.method, r.body) for r in writes] == [("PATCH", {"schedule_for": "bob@example.com"})]
     first, second = read_csv(output)
-    assert first["status"] == "invalid" and second["status"] == "exists"
-    assert "Zoom cannot move a meeting to another host" in first["error"]
-    assert "mark this row cancel" in capsys.readouterr().out
+    assert (first["status"], second["status"]) == ("updated", "exists")
+    assert first["error"] == "moved from ann@example.com to bob@example.com"
+    assert (first["meeting_id"], first["join_url"]) == (before["meeting_id"], before["join_url"])
+    assert meetings_by_id(zoom)[first["meeting_id"]]["host_email"] == "bob@example.com"
+    assert run(output) == 0  # the next run sees it in line: nothing more is sent
+    assert read_csv(output)[0]["status"] == "exists"
+
+
+def test_a_move_zoom_refuses_fails_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ZoomSandbox(users=["ann@example.com"]) as strict:
+        point_at(strict, monkeypatch, tmp_path)
+        headers = [*HEADERS, "host"]
+        rows = [{**row, "host": "ann@example.com"} for row in rows_with(MEETINGS[:1])]
+        assert run(write_csv(tmp_path / "hosted.csv", rows, headers)) == 0
+        output = tmp_path / "hosted_scheduled.csv"
+        before = read_csv(output)[0]
+        edit_csv(output, {0: {"host": "nobody@example.com", "duration": "75"}})
+        assert run(output) == 1
+        after = read_csv(output)[0]
+        meeting = meetings_by_id(strict)[before["meeting_id"]]
+    assert after["status"] == "failed"
+    assert "User does not exist: nobody@example.com. (Zoom error 1001)" in after["error"]
+    assert (after["meeting_id"], after["join_url"]) == (before["meeting_id"], before["join_url"])
+    assert (meeting["host_email"], meeting["duration"]) == ("ann@example.com", 60)

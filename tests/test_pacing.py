@@ -1,10 +1,39 @@
-"""The pacer: evenly spaced slots, slower after a 429, capped by Zoom's announced limit."""
+"""The pacer's rules, table-tested on a fake clock: nothing here sleeps for real.
+
+Most tests drive the pacer by hand. ``simulate`` runs whole batches against a model of Zoom's
+sliding second on the same fake clock (one thread, answers delivered after a fixed latency), so
+the rules are checked together without timing anything real.
+"""
 
 from __future__ import annotations
 
-import pytest
+import heapq
+import math
+import threading
+from collections import deque
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
 
-from batch_zoom.zoom.pacing import Pacer
+import pytest
+import requests
+
+from batch_zoom.config import Credentials, Settings
+from batch_zoom.run.journal import Journal
+from batch_zoom.run.session import NoProgress, Session
+from batch_zoom.sandbox import ZoomSandbox
+from batch_zoom.zoom.auth import TokenProvider
+from batch_zoom.zoom.client import ZoomClient
+from batch_zoom.zoom.pacing import (
+    HEADROOM,
+    MAX_WORKERS,
+    PROBE_ABOVE_AFTER,
+    PROBE_GROWTH,
+    START_RATE,
+    WINDOW,
+    Pacer,
+    Ticket,
+)
 
 
 class FakeClock:
@@ -20,40 +49,416 @@ class FakeClock:
         self.now += seconds
 
 
-def test_slots_are_evenly_spaced_without_a_burst() -> None:
+def paced(ceiling: float | None = None) -> tuple[Pacer, FakeClock]:
     clock = FakeClock()
-    pacer = Pacer(10, clock=clock, sleep=clock.sleep)
+    return Pacer(ceiling, clock=clock, sleep=clock.sleep), clock
+
+
+def send_for(pacer: Pacer, clock: FakeClock, seconds: float, latency: float = 0.15) -> list[Ticket]:
+    """Send for ``seconds``; every request is answered (not 429) ``latency`` after it left."""
+    tickets: list[Ticket] = []
+    unanswered: deque[Ticket] = deque()
+    end = clock.now + seconds
+    while clock.now < end:
+        while unanswered and unanswered[0].sent_at + latency <= clock.now:
+            pacer.answered(unanswered.popleft())
+        ticket = pacer.wait_turn()
+        tickets.append(ticket)
+        unanswered.append(ticket)
+    return tickets
+
+
+# -- spacing, ceiling, start ---------------------------------------------------------------
+
+
+def test_slots_are_evenly_spaced_without_a_burst() -> None:
+    pacer, clock = paced(10)
     for _ in range(5):
         pacer.wait_turn()
     assert clock.waits == [0.1, 0.1, 0.1, 0.1]  # the first goes at once, then 1/rate apart
 
 
-def test_a_429_slows_down_and_pushes_the_next_slot_past_retry_after() -> None:
-    clock = FakeClock()
-    pacer = Pacer(10, clock=clock, sleep=clock.sleep)
-    pacer.wait_turn()
-    pacer.throttle(retry_after=2.0)
-    assert pacer.rate == pytest.approx(8.0) and pacer.throttled == 1
-    pacer.wait_turn()
-    assert clock.waits == [2.0]
-
-
-def test_successes_bring_the_rate_back_but_not_past_the_target() -> None:
-    pacer = Pacer(10)
-    pacer.throttle()
-    for _ in range(200):
-        pacer.succeeded()
-    assert pacer.rate == pytest.approx(10.0)
-
-
-def test_an_announced_limit_below_our_rate_caps_it() -> None:
-    pacer = Pacer(30)
-    pacer.succeeded(limit=20)
-    assert pacer.rate == pytest.approx(19.0)
-    pacer.succeeded(limit=80)  # a higher limit never raises us past what the user asked for
-    assert pacer.rate == pytest.approx(19.0)
+@pytest.mark.parametrize(
+    ("ceiling", "start"),
+    [(None, START_RATE), (1000.0, START_RATE), (5.0, 5.0)],
+)
+def test_it_starts_at_a_rate_safe_for_pro_or_under_the_ceiling(
+    ceiling: float | None, start: float
+) -> None:
+    pacer, _ = paced(ceiling)
+    assert START_RATE < 20  # Pro's Medium limit: the strictest a Pro account has for meetings
+    assert pacer.rate() == start
 
 
 def test_the_rate_must_be_positive() -> None:
     with pytest.raises(ValueError):
         Pacer(0)
+
+
+# -- following X-RateLimit-Limit -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ceiling", "announced", "rate"),
+    [
+        (None, [20], 20 * HEADROOM),
+        (None, [80], 80 * HEADROOM),  # upwards from the start, at the first answer
+        (None, [80, 30], 30 * HEADROOM),  # downwards
+        (None, [20, 60], 60 * HEADROOM),  # upwards again
+        (None, [4], 4 * HEADROOM),
+        (10.0, [80], 10.0),  # an explicit --rate stays a hard ceiling
+        (50.0, [20], 20 * HEADROOM),
+    ],
+)
+def test_an_announced_limit_is_followed_both_ways_under_the_ceiling(
+    ceiling: float | None, announced: list[int], rate: float
+) -> None:
+    pacer, clock = paced(ceiling)
+    for limit in announced:
+        pacer.answered(pacer.wait_turn(), limit=limit)
+        clock.now += 0.01
+    assert pacer.rate() == pytest.approx(rate)
+
+
+def test_categories_are_paced_apart() -> None:
+    pacer, _ = paced()
+    pacer.answered(pacer.wait_turn("light"), limit=80)
+    pacer.answered(pacer.wait_turn("medium"), limit=20)
+    assert pacer.rate("light") == pytest.approx(80 * HEADROOM)
+    assert pacer.rate("medium") == pytest.approx(20 * HEADROOM)
+
+
+# -- slow start ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("latency", "seconds", "rate"),
+    [
+        (0.15, 0.4, START_RATE),  # no step before half a second
+        (0.15, 0.6, START_RATE * (1 + PROBE_GROWTH)),  # a step every half second, no 429
+        (0.15, 1.1, START_RATE * (1 + PROBE_GROWTH) ** 2),
+        (0.15, 1.6, START_RATE * (1 + PROBE_GROWTH) ** 3),
+        (1.0, 0.9, START_RATE),  # no answer yet: no blind step
+        (1.0, 1.9, START_RATE * (1 + PROBE_GROWTH / 4)),  # slow answers: every latency, less
+    ],
+)
+def test_with_no_limit_announced_it_probes_upwards_quickly(
+    latency: float, seconds: float, rate: float
+) -> None:
+    pacer, clock = paced()
+    send_for(pacer, clock, seconds, latency)
+    pacer.wait_turn()
+    assert pacer.rate() == pytest.approx(rate, rel=0.02)  # measured latency: a little longer
+
+
+def test_a_rate_that_is_not_used_does_not_grow() -> None:
+    pacer, clock = paced()
+    for _ in range(4):
+        pacer.answered(pacer.wait_turn())
+        clock.now += 0.5  # one request every half second: far under 19 a second
+    assert pacer.rate() == START_RATE
+
+
+def test_the_first_429_while_probing_holds_a_little_under_what_drew_it() -> None:
+    pacer, clock = paced()
+    tickets = send_for(pacer, clock, 1.2)
+    let_through = [t for t in tickets if t.sent_at > tickets[-1].sent_at - 1.0][:-1]
+    pacer.throttle(tickets[-1])  # no header: the limit is what went through in that second
+    assert pacer.rate() == pytest.approx(len(let_through) * HEADROOM)
+    assert pacer.slowdowns == 1 and pacer.throttled == 1
+
+
+def test_an_inferred_limit_is_tried_one_higher_after_a_calm_spell_and_reverted_without_a_cut() -> (
+    None
+):
+    pacer, clock = paced()
+    tickets = send_for(pacer, clock, 1.0)
+    pacer.throttle(tickets[-1])
+    held = pacer.rate()
+    send_for(pacer, clock, PROBE_ABOVE_AFTER + 0.5)
+    assert pacer.rate() == pytest.approx(held + HEADROOM)
+    pacer.throttle(pacer.wait_turn())
+    assert pacer.rate() == pytest.approx(held)  # back to what held, not cut below it
+
+
+# -- AIMD: one slow-down per congestion event, recovery in seconds ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("events", "cuts", "rate"),
+    [
+        # (which request gets the 429) for requests 0..9 sent 0.05 s apart, in the order answered
+        (["429 r5"], 1, 20 * HEADROOM * 0.85),
+        (["429 r5", "429 r6", "429 r7", "429 r9"], 1, 20 * HEADROOM * 0.85),  # same event
+        (["429 r5", "send r10", "429 r10"], 2, 20 * HEADROOM * 0.85 * 0.85),  # a new event
+    ],
+)
+def test_one_slow_down_per_congestion_event(events: list[str], cuts: int, rate: float) -> None:
+    pacer, clock = paced()
+    pacer.answered(pacer.wait_turn(), limit=20)  # Zoom announced 20; we still get 429s
+    sent = {}
+    for n in range(10):
+        clock.now += 0.05
+        sent[f"r{n}"] = pacer.wait_turn()
+    for event in events:
+        clock.now += 0.01
+        verb, name = event.split()
+        if verb == "send":
+            sent[name] = pacer.wait_turn()
+        else:
+            pacer.throttle(sent[name], limit=20)
+    assert pacer.slowdowns == cuts
+    assert pacer.rate() == pytest.approx(rate)
+
+
+def test_after_a_cut_it_recovers_in_seconds() -> None:
+    pacer, clock = paced()
+    pacer.answered(pacer.wait_turn(), limit=20)
+    clock.now += 0.1
+    pacer.throttle(pacer.wait_turn(), limit=20)
+    assert pacer.rate() < 20 * HEADROOM * 0.9
+    send_for(pacer, clock, 2.0)
+    assert pacer.rate() == pytest.approx(20 * HEADROOM)
+
+
+def test_a_429_pushes_the_next_request_past_retry_after() -> None:
+    pacer, clock = paced(10)
+    ticket = pacer.wait_turn()
+    pacer.throttle(ticket, retry_after=2.0)
+    pacer.wait_turn()
+    assert clock.waits == [2.0]
+
+
+# -- our own window ----------------------------------------------------------------------------
+
+
+def test_never_more_requests_in_our_window_than_the_limit_even_after_a_late_wake_up() -> None:
+    pacer, clock = paced()
+    pacer.answered(pacer.wait_turn(), limit=4)
+    times = [pacer.wait_turn().sent_at]
+    clock.now += 0.9  # the head overslept: the catch-up is one slot, the window caps the rest
+    times += [pacer.wait_turn().sent_at for _ in range(12)]
+    for index in range(len(times) - 4):
+        assert times[index + 4] - times[index] >= 1.0  # any 5 span more than Zoom's second
+
+
+def test_a_refused_request_leaves_our_window() -> None:
+    pacer, clock = paced()
+    pacer.answered(pacer.wait_turn(), limit=2)
+    clock.now += 1.1
+    first, second = pacer.wait_turn(), pacer.wait_turn()
+    pacer.throttle(second, limit=2)  # refused: Zoom did not count it
+    clock.now = max(clock.now, first.sent_at + 0.6)
+    before = clock.now
+    pacer.wait_turn()
+    assert clock.now - before < 0.6  # not held back as if two were in Zoom's window
+
+
+# -- workers follow the rate -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("limit", "latency", "workers"),
+    [
+        (20, 0.15, 6),  # ceil(19.7 x 0.15 x 1.3) + 2
+        (80, 0.15, 18),
+        (20, 1.0, 28),
+        (80, 5.0, MAX_WORKERS),  # within a bound
+    ],
+)
+def test_workers_follow_rate_times_latency(limit: int, latency: float, workers: int) -> None:
+    pacer, clock = paced()
+    ticket = pacer.wait_turn()
+    clock.now += latency
+    pacer.answered(ticket, limit=limit)
+    assert pacer.workers_wanted() == workers
+
+
+# -- whole batches against a model of Zoom's sliding second ----------------------------------
+
+
+@dataclass
+class Outcome:
+    requests: int
+    refused: int
+    steady_rate: float  # requests let through in the last 5 s of sending, per second
+    span: float  # seconds from the first request let through to the last
+
+
+def simulate(limit: int, rows: int, *, headers: str, latency: float = 0.15) -> Outcome:
+    """``rows`` creates, refused ones sent again, against a sliding second of ``limit``."""
+    pacer, clock = paced()
+    window: deque[float] = deque()
+    answers: list[tuple[float, int, Ticket, bool]] = []
+    todo, requests, refused, order = rows, 0, 0, 0
+    admitted_at: list[float] = []
+    while todo or answers:
+        while answers and (answers[0][0] <= clock.now or not todo):
+            at, _, ticket, ok = heapq.heappop(answers)
+            clock.now = max(clock.now, at)
+            if ok:
+                pacer.answered(ticket, limit if headers == "all" else None)
+            else:
+                todo += 1
+                pacer.throttle(ticket, None, None if headers == "none" else limit)
+        if not todo:
+            continue
+        ticket = pacer.wait_turn()
+        todo, requests, order = todo - 1, requests + 1, order + 1
+        while window and window[0] <= ticket.sent_at - 1.0:
+            window.popleft()
+        ok = len(window) < limit
+        if ok:
+            window.append(ticket.sent_at)
+            admitted_at.append(ticket.sent_at)
+        refused += not ok
+        heapq.heappush(answers, (ticket.sent_at + latency, order, ticket, ok))
+    last = admitted_at[-1]
+    steady = sum(1 for at in admitted_at if at > last - 5.0) / 5.0
+    return Outcome(requests, refused, steady, last - admitted_at[0])
+
+
+@pytest.mark.parametrize("limit", [4, 10, 20, 30, 60, 80])
+@pytest.mark.parametrize("headers", ["all", "refusals", "none"])
+def test_every_limit_is_found_and_held_with_few_429s(limit: int, headers: str) -> None:
+    rows = max(300, limit * 10)
+    outcome = simulate(limit, rows, headers=headers)
+    assert outcome.steady_rate >= 0.95 * limit
+    assert outcome.steady_rate <= limit
+    if headers == "all":
+        assert outcome.refused == 0  # the first answer says the limit; a Pro-safe start
+    else:
+        # The first-second overshoot: a Pro-safe start on a small account, or slow start's
+        # last doubling on a big one; then none.
+        assert outcome.refused <= max(8, math.ceil(0.2 * limit))
+
+
+def test_a_slow_zoom_does_not_draw_a_blind_burst() -> None:
+    outcome = simulate(20, 300, headers="refusals", latency=1.0)
+    assert outcome.refused <= 6  # 2% of 300
+    assert outcome.steady_rate >= 0.95 * 20
+
+
+def test_our_window_is_a_little_longer_than_zooms() -> None:
+    assert 1.0 < WINDOW <= 1.05
+
+
+# -- the session's workers follow the pacer --------------------------------------------------
+
+
+class _Zoom:
+    """Just what ``Session.run_tasks`` asks of the client: its pacer."""
+
+    def __init__(self, pacer: Pacer) -> None:
+        self.pacer = pacer
+
+
+def _session(tmp_path: Path, pacer: Pacer, workers: int | None) -> Session:
+    settings = Settings(input_path=tmp_path / "in.csv", output_path=tmp_path / "out.csv")
+    settings = replace(settings, workers=workers)
+    journal = Journal(tmp_path / "out.csv.journal", "sandbox")
+    return Session(
+        settings,
+        journal,
+        _Zoom(pacer),  # type: ignore[arg-type]
+        progress=NoProgress(),
+        sleep=lambda seconds: None,
+        now=lambda: datetime.now(UTC),
+    )
+
+
+def test_the_session_starts_as_many_workers_as_rate_times_latency_wants(tmp_path: Path) -> None:
+    pacer, clock = paced()
+    ticket = pacer.wait_turn()
+    clock.now += 1.0
+    pacer.answered(ticket, limit=20)  # 19.7/s x 1 s: 28 requests worth having in flight
+    together = threading.Barrier(pacer.workers_wanted(), timeout=10)
+    used: set[str] = set()
+
+    def task() -> None:
+        used.add(threading.current_thread().name)
+        together.wait()  # passes only when that many workers run at once
+
+    _session(tmp_path, pacer, None).run_tasks([task] * 56)
+    assert len(used) == pacer.workers_wanted() == 28
+
+
+def test_an_explicit_workers_stays_a_ceiling(tmp_path: Path) -> None:
+    pacer, clock = paced()
+    ticket = pacer.wait_turn()
+    clock.now += 1.0
+    pacer.answered(ticket, limit=20)
+    used: set[str] = set()
+    _session(tmp_path, pacer, 3).run_tasks([lambda: used.add(threading.current_thread().name)] * 40)
+    assert 1 <= len(used) <= 3
+
+
+# -- every call meets the pacer in its own category (over real HTTP) ---------------------------
+
+
+def test_every_call_is_paced_in_the_category_zoom_meters_it_in() -> None:
+    pacer, _ = paced()
+    categories: list[str] = []
+    take_turn = pacer.wait_turn
+
+    def recorded(category: str = "light") -> Ticket:
+        categories.append(category)
+        return take_turn(category)
+
+    pacer.wait_turn = recorded  # type: ignore[method-assign]
+    with ZoomSandbox(plan="business", create_category="light") as sandbox:
+        tokens = TokenProvider(
+            sandbox.oauth_url,
+            Credentials("sandbox-account", "sandbox-client", "sandbox-secret"),
+            requests.Session(),
+        )
+        client = ZoomClient(sandbox.api_url, tokens, pacer)
+        body = {"topic": "Paced", "type": 2, "start_time": "2030-01-07T09:00:00Z", "duration": 30}
+        meeting = client.create_meeting("me", body)
+        assert pacer.rate("light") == pytest.approx(80 * HEADROOM)  # Business, Light
+        assert list(client.list_meetings("me"))
+        assert pacer.rate("medium") == pytest.approx(60 * HEADROOM)  # listing: Medium
+        client.update_meeting(str(meeting["id"]), {"topic": "Paced again"})
+        client.get_meeting(str(meeting["id"]))
+        client.delete_meeting(str(meeting["id"]))
+        client.close()
+    assert categories == [
+        "light",
+        "medium",
+        "light",
+        "light",
+        "light",
+    ]
+
+
+def test_before_the_first_answer_a_long_wait_counts_as_latency() -> None:
+    pacer, clock = paced()
+    pacer.wait_turn()
+    assert pacer.workers_wanted() == math.ceil(START_RATE * 0.5 * 1.3) + 2  # assumed 0.5 s
+    clock.now += 1.0  # no answer yet after a second: Zoom is at least that slow
+    assert pacer.workers_wanted() == math.ceil(START_RATE * 1.0 * 1.3) + 2
+
+
+@pytest.mark.parametrize(
+    ("announced", "then", "rate"),
+    [
+        (("medium", 60), "light", 80 * HEADROOM),  # Business: Light is 80
+        (("medium", 20), "light", 30 * HEADROOM),  # Pro
+        (("light", 80), "heavy", 40 * HEADROOM),
+        (("medium", 25), "light", START_RATE),  # not a published limit: nothing to go on
+    ],
+)
+def test_a_category_not_heard_from_starts_on_the_plan_another_revealed(
+    announced: tuple[str, int], then: str, rate: float
+) -> None:
+    pacer, _ = paced()
+    category, limit = announced
+    pacer.answered(pacer.wait_turn(category), limit=limit)
+    assert pacer.rate(then) == pytest.approx(rate)
+
+
+def test_a_category_already_probing_is_moved_to_the_plan_too() -> None:
+    pacer, _ = paced()
+    pacer.wait_turn("light")  # created, nothing heard yet
+    pacer.answered(pacer.wait_turn("medium"), limit=60)
+    assert pacer.rate("light") == pytest.approx(80 * HEADROOM)

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -68,12 +69,12 @@ def test_sandbox_flag_needs_no_account_and_says_the_links_are_not_real(
     sample = shutil.copy(SAMPLES / "meetings.csv", tmp_path / "meetings.csv")
     assert main([str(sample), "--sandbox"]) == 0
     assert "not real" in capsys.readouterr().out
-    rows = read_csv(tmp_path / "meetings_scheduled.csv")
-    state = tmp_path / "meetings_scheduled.csv.sandbox.json"
+    rows = read_csv(tmp_path / "meetings_sandbox.csv")  # never a real run's _scheduled file
+    state = tmp_path / "meetings_sandbox.csv.sandbox.json"
     held = ZoomSandbox(state_path=state).meetings()  # what the sandbox kept between runs
     assert {row["join_url"] for row in rows} == {m["join_url"] for m in held}
     assert main([str(sample), "--sandbox"]) == 0  # a re-run finds them all
-    assert {row["status"] for row in read_csv(tmp_path / "meetings_scheduled.csv")} == {"exists"}
+    assert {row["status"] for row in read_csv(tmp_path / "meetings_sandbox.csv")} == {"exists"}
 
 
 def test_dry_run_sends_nothing_not_even_for_a_token(zoom_env: ZoomSandbox, tmp_path: Path) -> None:
@@ -101,7 +102,7 @@ def test_invalid_rows_get_one_line_each_and_the_rest_go_ahead(
     assert len(zoom_env.meetings()) == 3
 
 
-def test_a_host_zoom_does_not_know_fails_that_row_only(
+def test_a_host_zoom_does_not_know_makes_its_rows_invalid_before_any_create(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with ZoomSandbox(users=["host0@example.com"]) as sandbox:
@@ -109,10 +110,12 @@ def test_a_host_zoom_does_not_know_fails_that_row_only(
         path = write_csv(tmp_path / "hosts.csv", meeting_rows(4, hosts=2))
         assert main([str(path)]) == 1
         result = read_csv(tmp_path / "hosts_scheduled.csv")
-    assert [row["status"] for row in result] == ["created", "failed", "created", "failed"]
-    assert result[1]["error"] == (
-        "Zoom refused it: User does not exist: host1@example.com. (Zoom error 1001)"
-    )
+        creates_for_host1 = [
+            r for r in sandbox.requests if r.method == "POST" and "host1@" in r.path
+        ]
+    assert [row["status"] for row in result] == ["created", "invalid", "created", "invalid"]
+    assert result[1]["error"] == "row 3: host host1@example.com is not a user on this Zoom account"
+    assert creates_for_host1 == []
 
 
 def test_result_columns_already_in_the_sheet_are_filled_not_added(
@@ -226,10 +229,14 @@ def test_secrets_tokens_and_host_links_appear_nowhere(
         assert main([str(path), "--report", str(tmp_path / "report.html")]) == 1
         xlsx = tmp_path / "in.xlsx"
         assert main([str(path), "-o", str(xlsx)]) == 1
+        checked = ["--check", "--hosts", "host0@example.com", "-o", str(tmp_path / "check.csv")]
+        assert main([str(path), *checked]) == 1  # the host look-ups' answers stay out too
         start_urls = [m["start_url"] for m in sandbox.meetings()]
         token_digests = set(sandbox._state.tokens)  # the sandbox keeps sha256 of each token
     captured = capsys.readouterr()
-    assert len(start_urls) == 6 and token_digests  # two outputs, two journals, two batches
+    # two outputs, two journals, one batch: the second run found the first one's meetings on
+    # Zoom (their GET answers hold start_url) and adopted them
+    assert len(start_urls) == 3 and token_digests
     texts = [captured.out, captured.err]
     for written in tmp_path.iterdir():
         if written.is_file() and written.suffix != ".xlsx":
@@ -242,6 +249,33 @@ def test_secrets_tokens_and_host_links_appear_nowhere(
     assert "/s/" not in everything  # the path of Zoom's host links
     words = set(re.findall(r"[A-Za-z0-9._~+/=-]{16,}", everything))
     assert not {hashlib.sha256(word.encode()).hexdigest() for word in words} & token_digests
+
+
+def test_no_part_of_a_patched_workbook_holds_a_secret_or_a_host_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The .xlsx writer edits the user's package: every part it writes (the sheet, its
+    # hyperlink relationships, the Summary) is searched, not only the cell values.
+    canary = "canary-secret-7a3d41e8c6"
+    book = openpyxl.Workbook()
+    book.active.append(["topic", "start_time", "duration", "timezone", "host"])
+    for row in meeting_rows(3):
+        book.active.append(row)
+    source = tmp_path / "in.xlsx"
+    book.save(source)
+    with ZoomSandbox(client_secret=canary) as sandbox:
+        point_environment_at(monkeypatch, sandbox, tmp_path)
+        monkeypatch.setenv("ZOOM_CLIENT_SECRET", canary)
+        assert main([str(source), "-o", str(tmp_path / "out.xlsx"), "--quiet"]) == 0
+        start_urls = [m["start_url"] for m in sandbox.meetings()]
+        join_urls = [m["join_url"] for m in sandbox.meetings()]
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as archive:
+        everything = "\n".join(
+            archive.read(name).decode("utf-8", errors="replace") for name in archive.namelist()
+        )
+    assert len(start_urls) == 3 and all(url in everything for url in join_urls)
+    assert canary not in everything
+    assert not any(url in everything for url in start_urls) and "/s/" not in everything
 
 
 def test_help_explains_every_option_with_an_example() -> None:
@@ -260,6 +294,9 @@ def test_help_explains_every_option_with_an_example() -> None:
         "--workers",
         "--undo",
         "--waiting-room",
+        "--check",
+        "--hosts",
+        "--no-double-booking",
         "examples:",
     ):
         assert flag in result.stdout
@@ -354,7 +391,7 @@ def test_a_real_run_refuses_to_manage_meetings_the_sandbox_made(
     capsys.readouterr()
     monkeypatch.delenv("ZOOM_API_URL")  # Zoom's own API; it is never reached: nothing to send
     monkeypatch.delenv("ZOOM_OAUTH_URL")
-    assert main([str(tmp_path / "in_scheduled.csv")]) == 1  # the real run, on the sandbox's output
+    assert main([str(tmp_path / "in_sandbox.csv")]) == 1  # the real run, on the sandbox's output
     out = capsys.readouterr().out
     assert out.count("was made by the sandbox (its link is not real)") == 2
     assert zoom_env.requests == []
@@ -373,3 +410,31 @@ def test_a_second_run_of_the_same_batch_at_once_is_refused(
         holder.close()
     assert "another batch_zoom run is working on this batch" in capsys.readouterr().err
     assert zoom_env.requests == []
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """``batch_zoom ... | head -1``: the reader is gone before the summary is printed."""
+    path = write_csv(tmp_path / "in.csv", [["Bad", "x", "1", "", ""]] * 3)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "batch_zoom", str(path), "--dry-run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # nobody reads: every print meets a broken pipe
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert "Traceback" not in errors and "BrokenPipe" not in errors
+    assert (tmp_path / "in_scheduled.csv").exists()  # the work itself was done
+
+
+def test_a_dry_run_of_a_sandbox_output_with_sandbox_plans_its_rows(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2))
+    assert main([str(path), "--sandbox", "--quiet"]) == 0
+    output = tmp_path / "in_sandbox.csv"
+    assert main([str(output), "--sandbox", "--dry-run", "--quiet"]) == 0
+    rows = read_csv(tmp_path / "in_sandbox_dry_run.csv")
+    assert [row["status"] for row in rows] == ["planned", "planned"]

@@ -158,3 +158,5 @@ def test_in_japanese_the_words_change_and_the_status_values_stay(
     assert by_status.rows[0] == ("created", "今回作成しました", 2)  # the value stays English
     assert by_host.labels[0] == "ホスト" and "created" in by_host.labels
     assert '<html lang="ja">' in page and "6 行" in page
+    assert by_status.rows[-1] == ("合計", "", 6)
+    assert [row[0] for row in by_host.rows][-1] == "（ホストなし）"

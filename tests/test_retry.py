@@ -12,8 +12,10 @@ from batch_zoom.errors import (
     DailyLimitReached,
     NotFound,
     RateLimited,
+    Redirected,
     ServerError,
     TokenExpired,
+    UnreadableAnswer,
     ZoomError,
 )
 from batch_zoom.zoom.retry import (
@@ -25,6 +27,7 @@ from batch_zoom.zoom.retry import (
     call_with_retries,
     decide,
     parse_retry_after,
+    send_again_after_lookup,
 )
 
 C, U, D, R, T, REG, UNREG = (
@@ -47,6 +50,8 @@ E500 = ServerError(500, None, "boom")
 E503 = ServerError(503, None, "busy")
 E400 = ZoomError(400, 300, "Invalid field.")
 E404 = NotFound(404, 3001, "Meeting does not exist: 1.")
+HTML_201 = UnreadableAnswer(201, None, "not JSON")
+MOVED = Redirected(302, "https://elsewhere.example/v2/users/me/meetings")
 
 
 @pytest.mark.parametrize(
@@ -84,6 +89,16 @@ E404 = NotFound(404, 3001, "Meeting does not exist: 1.")
         (EXPIRED, C, 1, Decision(Verdict.RENEW_TOKEN)),
         (EXPIRED, C, 2, Decision(Verdict.FAIL)),
         (EXPIRED, T, 1, Decision(Verdict.FAIL)),
+        # a 2xx that is not what the call returns: a create may exist, a read may go again
+        (HTML_201, C, 1, Decision(Verdict.RECONCILE)),
+        (HTML_201, U, 1, Decision(Verdict.RECONCILE)),
+        (HTML_201, R, 1, Decision(Verdict.RETRY, 0.5, jitter=True)),
+        (HTML_201, D, 2, Decision(Verdict.RETRY, 1.0, jitter=True)),
+        # a redirect is never followed: a create's outcome is unknown, anything else fails
+        (MOVED, C, 1, Decision(Verdict.RECONCILE)),
+        (MOVED, U, 1, Decision(Verdict.FAIL)),
+        (MOVED, R, 1, Decision(Verdict.FAIL)),
+        (MOVED, D, 1, Decision(Verdict.FAIL)),
         # other 4xx and anything unexpected: final
         (E400, C, 1, Decision(Verdict.FAIL)),
         (E404, R, 1, Decision(Verdict.FAIL)),
@@ -157,7 +172,7 @@ def test_jitter_stays_between_half_and_all_of_the_backoff() -> None:
     assert waits == [0.25, 0.5]
 
 
-@pytest.mark.parametrize("error", [SENT, E500, E400, DAILY, EXPIRED])
+@pytest.mark.parametrize("error", [SENT, E500, E400, DAILY, EXPIRED, HTML_201, MOVED])
 def test_a_create_is_never_repeated_after_an_unknown_or_final_outcome(error: BaseException) -> None:
     send = Flaky(error)
     with pytest.raises(type(error)):
@@ -172,3 +187,25 @@ def test_the_waiting_budget_ends_the_retries_with_the_last_failure() -> None:
         call_with_retries(send, C, sleep=waits.append, budget=7.0)
     assert waits == [3.0, 3.0]  # a third wait would pass the 7 s budget
     assert send.calls == 3
+
+
+def test_a_budget_shared_with_other_calls_ends_the_retries_when_it_is_spent() -> None:
+    shared = {"left": 5.0}  # another call, in parallel, spends the same budget
+
+    def sleep(seconds: float) -> None:
+        shared["left"] -= seconds * 2  # this call's wait and the other's
+
+    send = Flaky(*[QPS_AFTER] * 10)
+    with pytest.raises(RateLimited):
+        call_with_retries(send, R, sleep=sleep, budget=600, remaining=lambda: shared["left"])
+    assert send.calls == 2  # 3 s waited here and 3 s elsewhere: the shared 5 s is gone
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [(SENT, True), (E500, True), (HTML_201, True), (MOVED, False)],
+)
+def test_a_create_zoom_did_not_make_goes_again_unless_it_was_redirected(
+    error: BaseException, expected: bool
+) -> None:
+    assert send_again_after_lookup(error) is expected

@@ -598,12 +598,68 @@ def test_per_second_limit(make_sandbox: Any) -> None:
 
 
 def test_rate_limits_per_category(make_sandbox: Any) -> None:
-    sb = make_sandbox(rate_limits={"light": 1})
+    sb = make_sandbox(rate_limits={"light": 1}, plan=None)
     api = Api(sb)
     meeting_id = api.create(VALID).json()["id"]
     assert "X-RateLimit-Limit" not in api.create(VALID).headers  # medium: unlimited
     assert api.get(meeting_id).headers["X-RateLimit-Category"] == "Light"
     assert api.get(meeting_id).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("settings", "creates_a_second", "category"),
+    [
+        ({}, 20, "Medium"),  # on by default: a Pro account, create metered as Medium
+        ({"create_category": "light"}, 30, "Light"),  # Meetings.json (2026): create is Light
+        ({"plan": "business"}, 60, "Medium"),
+        ({"plan": "business", "create_category": "light"}, 80, "Light"),
+        ({"plan": "free", "create_category": "light"}, 4, "Light"),
+        ({"plan": "free"}, 2, "Medium"),
+    ],
+)
+def test_per_second_limits_follow_the_plan(
+    make_sandbox: Any, settings: dict[str, Any], creates_a_second: int, category: str
+) -> None:
+    sb = make_sandbox(**settings)
+    api = Api(sb)
+    statuses = [api.create(VALID).status_code for _ in range(creates_a_second + 1)]
+    assert statuses == [201] * creates_a_second + [429]
+    last_ok = api.session.get(f"{sb.api_url}/users/me/meetings", timeout=5)
+    assert last_ok.headers["X-RateLimit-Category"] == "Medium"  # list has its own window
+    refused = api.create(VALID)
+    assert refused.headers["X-RateLimit-Category"] == category
+    assert refused.headers["X-RateLimit-Limit"] == str(creates_a_second)
+    sb.advance(1.01)  # a sliding second later the window is empty again
+    assert api.create(VALID).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("mode", "on_success", "on_429"),
+    [("all", True, True), ("refusals", False, True), ("none", False, False)],
+)
+def test_rate_limit_headers_on_success_and_on_429(
+    make_sandbox: Any, mode: str, on_success: bool, on_429: bool
+) -> None:
+    sb = make_sandbox(qps=1, rate_headers=mode)
+    api = Api(sb)
+    ok, refused = api.create(VALID), api.create(VALID)
+    assert (ok.status_code, refused.status_code) == (201, 429)
+    assert ("X-RateLimit-Limit" in ok.headers) is on_success
+    assert ("X-RateLimit-Limit" in refused.headers) is on_429
+    assert ("X-RateLimit-Type" in refused.headers) is on_429
+    assert refused.json()["message"].startswith("You have reached the maximum per-second")
+
+
+def test_the_window_slides(make_sandbox: Any) -> None:
+    """Counted over a sliding second, not per calendar second: a burst at the end of one second
+    still counts at the start of the next."""
+    sb = make_sandbox(qps=2)
+    api = Api(sb)
+    assert api.create(VALID).status_code == 201
+    sb.advance(0.6)
+    assert api.create(VALID).status_code == 201
+    sb.advance(0.6)  # 1.2 s after the first, 0.6 s after the second: one slot is free
+    assert [api.create(VALID).status_code for _ in range(2)] == [201, 429]
 
 
 @pytest.mark.parametrize("style", ["headers", "bare", "legacy"])

@@ -16,12 +16,14 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from batch_zoom.errors import InputError, OutputError
 from batch_zoom.models import COLUMN_ALIASES, RowResult, Status, normalize_header
 from batch_zoom.sheet import write as output_module
-from batch_zoom.sheet.read import Table, read_table
+from batch_zoom.sheet.read import Table, _decode, read_table
 from batch_zoom.sheet.write import write_output
 
 HEADERS = ["topic", "start_time", "duration", "timezone", "host", "agenda", "room"]
@@ -274,14 +276,147 @@ def test_csv_encoding_is_detected(tmp_path: Path, encoding: str):
     assert table.rows[0].get("start_time") == "2027/01/12 10:00"
 
 
-def test_encoding_flag_overrides_detection(tmp_path: Path):
-    path = write_csv(tmp_path / "fr.csv", [HEADERS, ["Café crème", *ROW_A[1:]]], encoding="cp1252")
-    with pytest.raises(InputError) as caught:
+@pytest.mark.parametrize(
+    ("topic", "encoding"),
+    [
+        ("Übung Größe", "cp1252"),  # also valid cp932, where it reads as mojibake
+        ("Café crème", "cp1252"),
+        ("Budget 5€ – “draft”", "cp1252"),
+        ("Møde på kontoret", "cp1252"),
+        ("新入社員研修 第1回", "utf-16-le"),  # Unicode text without its byte-order mark
+        ("Übung Größe", "utf-16-be"),
+        ("Weekly sync", "utf-16-le"),  # all ASCII: its bytes are valid UTF-8 as well
+        ("定例", "cp932"),  # two kanji, which cp1252 reads as "’è—á"
+        ("ｶﾀｶﾅ", "cp932"),  # half-width katakana, "¶À¶Å" in cp1252
+        ("会議×2 ±5分", "cp932"),
+        ("niño", "cp1252"),  # valid cp932 too (a private-use character)
+        ("Reunião ação", "cp1252"),
+    ],
+)
+def test_other_encodings_are_detected_not_guessed(tmp_path: Path, topic: str, encoding: str):
+    path = write_csv(tmp_path / "in.csv", [HEADERS, [topic, *ROW_A[1:]]], encoding=encoding)
+    table = read_table(path)
+    assert table.encoding == encoding
+    assert table.rows[0].get("topic") == topic
+
+
+_LATIN_WORDS = [
+    "Übung",
+    "Größe",
+    "Café",
+    "crème",
+    "Réunion",
+    "équipe",
+    "niño",
+    "año",
+    "señal",
+    "Møde",
+    "på",
+    "kontoret",
+    "Reunião",
+    "ação",
+    "Grüße",
+    "Straße",
+    "Äpfel",
+    "Öl",
+    "français",
+    "naïve",
+    "déjà",
+    "Zürich",
+    "Köln",
+    "Málaga",
+    "São",
+    "façade",
+    "Ærø",
+    "Åland",
+    "Budget",
+    "5€",
+    "–",
+    "“draft”",
+]
+_JAPANESE_WORDS = [
+    "定例",
+    "会議",
+    "研修",
+    "新入社員",
+    "第1回",
+    "打合せ",
+    "田中",
+    "佐藤",
+    "週次",
+    "レビュー",
+    "ミーティング",
+    "予算",
+    "東京",
+    "ｶﾀｶﾅ",
+    "会議室A",
+    "全体会",
+    "説明会",
+    "×2",
+    "±5分",
+    "【重要】",
+    "「案」",
+]
+_ASCII_WORDS = ["Weekly", "sync", "planning", "review", "team", "Q1", "onboarding"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from([("cp1252", _LATIN_WORDS), ("cp932", _JAPANESE_WORDS)]).flatmap(
+        lambda pair: st.tuples(
+            st.just(pair[0]),
+            st.lists(
+                st.lists(st.sampled_from(pair[1] + _ASCII_WORDS), min_size=1, max_size=4),
+                min_size=1,
+                max_size=6,
+            ),
+        )
+    )
+)
+def test_detection_reads_right_or_asks_never_guesses_wrong(
+    case: tuple[str, list[list[str]]],
+) -> None:
+    encoding, topics = case
+    text = "topic,start_time,duration\r\n" + "".join(
+        f"{' '.join(words)},2030-01-05 09:00,30\r\n" for words in topics
+    )
+    try:
+        decoded, _used = _decode(Path("in.csv"), text.encode(encoding), None)
+    except InputError as refused:
+        assert "--encoding" in refused.hint
+        return
+    assert decoded == text
+
+
+def test_a_utf8_file_with_lines_in_another_encoding_says_where(tmp_path: Path):
+    path = tmp_path / "mixed.csv"
+    head = "topic,start_time,duration\r\nGröße,2030-01-05 09:00,30\r\n".encode()
+    path.write_bytes(head + "Café,2030-01-06 09:00,30\r\n".encode("cp1252"))  # pasted in
+    with pytest.raises(InputError, match="UTF-8 text except in places") as caught:
         read_table(path)
+    assert "byte 0xe9 on line 3" in str(caught.value)
+
+
+def test_bytes_no_encoding_reads_cleanly_are_refused_not_read_as_mojibake(tmp_path: Path):
+    noise = bytes((0x80 + (n * 37) % 128) for n in range(60))
+    path = tmp_path / "noise.csv"
+    path.write_bytes(b"topic,start_time,duration\r\n" + noise + b",2030-01-05 09:00,30\r\n")
+    with pytest.raises(InputError, match="reads it cleanly") as caught:
+        read_table(path)
+    assert "--encoding" in caught.value.hint
+
+
+def test_encoding_flag_overrides_detection(tmp_path: Path):
+    # One letter is as plausible in cp1252 (Ü) as in cp932 (ﾜ): the detector cannot be sure.
+    # (Before the detector, any non-UTF-8, non-cp932 file was refused; cp1252 is now read.)
+    path = write_csv(tmp_path / "de.csv", [HEADERS, ["Ü", *ROW_A[1:]]], encoding="cp1252")
+    with pytest.raises(InputError, match="cannot be told for sure") as caught:
+        read_table(path)
+    assert '"Ü' in str(caught.value) and '"ﾜ' in str(caught.value)
     assert "--encoding" in caught.value.hint
     table = read_table(path, encoding="cp1252")
     assert table.encoding == "cp1252"
-    assert table.rows[0].get("topic") == "Café crème"
+    assert table.rows[0].get("topic") == "Ü"
 
 
 def test_encoding_flag_with_a_bom_file_and_bad_names(tmp_path: Path):
@@ -458,6 +593,64 @@ def test_a_large_workbook_is_read_whole_with_its_row_numbers(tmp_path: Path):
     table = read_table(path)
     assert len(table.rows) == 3_000 and table.rows[-1].number == 3_001
     assert table.rows[-1].get("topic") == "Meeting 2999"
+
+
+def test_reading_is_bounded_by_the_cells_that_hold_data(tmp_path: Path):
+    # A formatted but empty cell at the last cell of the sheet (and the dimension it declares)
+    # does not count; the sheet reads as its three rows. (Memory: benchmarks/large_input.py.)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(HEADERS[:3])
+    ws.append(["One", datetime(2027, 1, 5, 9), 30])
+    ws["XFD1048576"].font = Font(bold=True)
+    ws["C2"].value = "=10*3"  # a formula without a cached value reads as empty, as before
+    path = tmp_path / "formatted.xlsx"
+    book.save(path)
+    table = read_table(path)
+    assert [row.number for row in table.rows] == [2] and len(table._grid) == 2
+    assert table.rows[0].get("duration") is None
+
+    ws["XFD1048576"].value = "a stray note"
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        read_table(path)
+    assert "XFD1048576" in str(caught.value) and "16,384 columns" in str(caught.value)
+    assert "Ctrl+End" in caught.value.hint
+
+
+def test_a_sheet_that_unpacks_too_big_is_refused_before_it_is_unpacked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # The limit (100 MB of XML) is lowered here so that the test stays small.
+    from batch_zoom.sheet import package
+
+    path = write_xlsx(tmp_path / "m.xlsx", {"Sheet": [HEADERS[:3], ["One", "2027-01-05", 30]]})
+    monkeypatch.setattr(package, "MAX_SHEET_BYTES", 100)
+    from batch_zoom.sheet import read as read_module
+
+    monkeypatch.setattr(read_module, "MAX_SHEET_BYTES", 100)
+    with pytest.raises(InputError, match='Sheet "Sheet" of m.xlsx unpacks to'):
+        read_table(path)
+
+
+def test_an_error_cell_reads_as_its_error_text(tmp_path: Path):
+    book = openpyxl.Workbook()
+    book.active.append(HEADERS[:3])
+    book.active.append(["One", datetime(2027, 1, 5, 9), "#N/A"])  # openpyxl writes t="e"
+    assert book.active["C2"].data_type == "e"
+    book.save(tmp_path / "e.xlsx")
+    assert read_table(tmp_path / "e.xlsx").rows[0].get("duration") == "#N/A"
+
+
+def test_excel_values_keep_the_types_openpyxl_gave(tmp_path: Path):
+    book = openpyxl.Workbook()
+    book.active.append(HEADERS[:3])
+    book.active.append(["One", datetime(2027, 1, 5), 30])
+    book.active["B2"].number_format = "yyyy-mm-dd"  # a date-only cell: calamine gives a date
+    path = tmp_path / "types.xlsx"
+    book.save(path)
+    row = read_table(path).rows[0]
+    assert row.get("start_time") == datetime(2027, 1, 5) and type(row.get("duration")) is int
 
 
 # ------------------------------------------------------------------- writing: Excel output
@@ -828,6 +1021,7 @@ def test_fallback_uses_the_current_folder_when_the_output_folder_is_unusable(
     fallback = caught.value.fallback
     assert fallback is not None and fallback.parent == here.resolve()
     assert read_csv_records(fallback)[1][len(HEADERS)] == "81234567890"
+    assert stat.S_IMODE(fallback.stat().st_mode) == 0o600  # away from the output: private
 
 
 def test_nothing_writable_raises_without_fallback(

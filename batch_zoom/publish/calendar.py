@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from ..errors import OutputError
-from ..files import write_atomically
+from ..files import reason_of, write_atomically, write_failure
 from ..i18n import _
 from ..models import Recurrence
 
@@ -216,8 +216,10 @@ def write_calendar(
 
 
 def _unwritable(path: Path, error: OSError) -> OutputError:
-    reason = error.strerror.lower() if error.strerror else str(error)
-    return OutputError(
-        _("could not write the calendar file {path} ({reason})").format(path=path, reason=reason),
+    return write_failure(
+        _("could not write the calendar file {path} ({reason})").format(
+            path=path, reason=reason_of(error)
+        ),
+        error,
         hint=_("close the file if a program has it open, or choose another output folder with -o"),
     )

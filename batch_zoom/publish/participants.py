@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ..errors import OutputError
-from ..files import write_atomically
+from ..files import reason_of, write_atomically, write_failure
 from ..i18n import _
 from ..models import RegistrationResult
 
@@ -68,11 +67,11 @@ def write_participants_csv(path: Path, registrations: Sequence[RegistrationResul
     try:
         write_atomically(path, buffer.getvalue().encode("utf-8-sig"))
     except OSError as error:
-        reason = error.strerror.lower() if error.strerror else str(error)
-        raise OutputError(
+        raise write_failure(
             _("could not write the participants file {path} ({reason})").format(
-                path=path, reason=reason
+                path=path, reason=reason_of(error)
             ),
+            error,
             hint=_("close the file if a program has it open, or choose another output folder"),
         ) from None
 

@@ -6,8 +6,8 @@ import html
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import OutputError
-from ..files import write_atomically
+from ..cells import printable
+from ..files import reason_of, write_atomically, write_failure
 from ..i18n import _, current_language
 from ..models import RowResult
 from ..summary import Summary, rows_count, sections, summarize
@@ -36,27 +36,31 @@ p.note { color: #57606a; }
 
 
 def render_html(summary: Summary, *, title: str) -> str:
-    """A self-contained page (no scripts, no external files); every user string is escaped."""
+    """A self-contained page (no scripts, no external files); every user string is escaped.
+
+    Escaped twice over: control characters shown as ``\\x1b`` (``cells.printable``), so that a
+    terminal escape in a cell reads as what it is, then HTML's own ``<``, ``>``, ``&`` and quotes.
+    """
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{current_language()}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title>",
+        f"<title>{_escape(title)}</title>",
         f"<style>\n{_STYLE}\n</style>",
         "</head>",
         "<body>",
-        f"<h1>{html.escape(title)}</h1>",
-        f'<p class="total">{html.escape(rows_count(summary.total))}</p>',
+        f"<h1>{_escape(title)}</h1>",
+        f'<p class="total">{_escape(rows_count(summary.total))}</p>',
     ]
     for section in sections(summary):
-        parts.append(f"<h2>{html.escape(section.title)}</h2>")
+        parts.append(f"<h2>{_escape(section.title)}</h2>")
         if not section.rows and section.empty_note:
-            parts.append(f'<p class="note">{html.escape(section.empty_note)}</p>')
+            parts.append(f'<p class="note">{_escape(section.empty_note)}</p>')
             continue
         parts.append("<table>")
-        header = "".join(f'<th scope="col">{html.escape(name)}</th>' for name in section.labels)
+        header = "".join(f'<th scope="col">{_escape(name)}</th>' for name in section.labels)
         parts.append(f"<thead><tr>{header}</tr></thead>")
         parts.append("<tbody>")
         for row in section.rows:
@@ -72,7 +76,7 @@ def render_html(summary: Summary, *, title: str) -> str:
 def _html_cell(column: str, value: str | int) -> str:
     if isinstance(value, int):
         return f'<td class="number">{value}</td>'
-    text = html.escape(value)
+    text = _escape(value)
     if column == "status":
         css = "status-" + "".join(ch for ch in value if ch.isalnum())
         return f'<td class="status {css}">{text}</td>'
@@ -81,14 +85,20 @@ def _html_cell(column: str, value: str | int) -> str:
     return f"<td>{text}</td>"
 
 
+def _escape(text: str) -> str:
+    return html.escape(printable(text))
+
+
 def write_report(results: Sequence[RowResult], path: Path, *, title: str) -> None:
     """Write the ``--report`` HTML page atomically; ``OutputError`` if it cannot be written."""
     page = render_html(summarize(results), title=title)
     try:
         write_atomically(Path(path), page.encode("utf-8"))
     except OSError as exc:
-        reason = exc.strerror.lower() if exc.strerror else str(exc)
-        raise OutputError(
-            _("could not write the report {path} ({reason})").format(path=path, reason=reason),
+        raise write_failure(
+            _("could not write the report {path} ({reason})").format(
+                path=path, reason=reason_of(exc)
+            ),
+            exc,
             hint=_("choose another --report path in a folder you can write to"),
         ) from None

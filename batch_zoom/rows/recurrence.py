@@ -424,3 +424,8 @@ def _quote(value: str, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return _('"{text}"').format(text=text)
+
+
+def occurrence_dates(recurrence: Recurrence, first: date, until: date) -> Iterator[date]:
+    """The days of a series starting on ``first``, on or before ``until`` (Zoom's calendar)."""
+    return _occurrence_dates(recurrence, first, until)

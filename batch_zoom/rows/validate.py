@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from ..cells import cell_text, is_empty, plain, quote, utf16_length
+from ..cells import cell_text, has_nul, is_empty, plain, quote, utf16_length
 from ..i18n import _
 from ..models import (
     BOOLEAN_OPTIONS,
@@ -402,6 +402,9 @@ class _Problems:
 
     def check(self, name: str, raw: _Raw, parse: Callable[..., T], *extra: Any) -> T | None:
         """``parse(raw value, *extra)``; None for an empty cell or (recorded) a bad one."""
+        if has_nul(raw.value):  # no spreadsheet program writes one: a damaged or hostile cell
+            self.add(name, _("{field} contains a NUL character (byte 0)").format(field=name))
+            return None
         try:
             return parse(raw.value, *extra)
         except ValueError as error:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 import requests
 
 from ..config import Settings
-from ..errors import OutputError
+from ..errors import BatchZoomError, OutputError
+from ..i18n import _
 from ..models import (
     MEETING_STATUSES,
     CancelRequest,
@@ -43,14 +44,19 @@ from ..publish.participants import SHEET_NAME as PARTICIPANTS_SHEET
 from ..publish.report import write_report
 from ..rows.validate import RowDefaults, validate_rows
 from ..sheet.read import Table, read_table
-from ..sheet.write import TableSheet, write_output
+from ..sheet.write import TableSheet, check_output_writable, write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
+from ..zoom.clock import ZoomClock
 from ..zoom.pacing import Pacer
-from .creates import create_all, reconcile
+from .audit import Receipt, apply_receipt, audit, rows_to_verify
+from .check import check_only
+from .creates import complete_link, create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
-from .journal import Journal, JournalState, read_state
-from .outcomes import invalid, made, skipped, with_notes
+from .journal import Journal, JournalState, MeetingRecord, read_state, skipped_lines_warning
+from .outcomes import clock_warning, invalid, made, skipped, skipped_items_warning, with_notes
+from .pool import HostPool
+from .preflight import LOOK_UP_BUDGET, Preflight, run_preflight
 from .registrants import planned, register_all, registration_work, settled_from_journal
 from .session import NoProgress, Progress, Session
 
@@ -70,9 +76,11 @@ class BatchReport:
     tokens_fetched: int = 0
     requests_throttled: int = 0
     cancelled_by_user: bool = False  # --undo answered "no": nothing was changed or written
+    warnings: list[str] = field(default_factory=list)  # said once each, before the summary
     registrations: list[RegistrationResult] = field(default_factory=list)  # the Participants
     participants_path: Path | None = None  # beside a CSV output: the participants' links
     calendar_path: Path | None = None  # the participants' .ics, when one was written
+    receipt: Receipt | None = None  # what Zoom holds for the batch after the run's writes
 
     @property
     def counts(self) -> Counter[Status]:
@@ -80,9 +88,10 @@ class BatchReport:
 
     @property
     def needs_attention(self) -> bool:
-        return any(result.status.needs_attention for result in self.results) or any(
-            person.status.needs_attention for person in self.registrations
-        )
+        rows = any(result.status.needs_attention for result in self.results)
+        people = any(person.status.needs_attention for person in self.registrations)
+        receipt = self.receipt is not None and self.receipt.needs_attention
+        return rows or people or receipt
 
 
 @dataclass
@@ -93,10 +102,20 @@ class _Work:
     unsettled: list[MeetingRequest]  # in flight when an earlier run stopped: look them up first
     managed: list[MeetingRequest]
     cancels: list[CancelRequest]
+    #: row -> identity it had when it made its meeting: an original sheet's row edited since
+    edited: dict[int, str] = field(default_factory=dict)
+    # made by an earlier run whose answer held no join link: fetch it
+    unlinked: list[tuple[MeetingRequest, MeetingRecord]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
-        return len(self.creates) + len(self.unsettled) + len(self.managed) + len(self.cancels)
+        return (
+            len(self.creates)
+            + len(self.unsettled)
+            + len(self.managed)
+            + len(self.cancels)
+            + len(self.unlinked)
+        )
 
 
 def run_batch(
@@ -110,6 +129,7 @@ def run_batch(
 ) -> BatchReport:
     """Run one batch as ``settings`` say. Raises only what makes the whole batch impossible."""
     table = read_table(settings.input_path, sheet=settings.sheet, encoding=settings.encoding)
+    pool = HostPool.of(settings, table)
     defaults = RowDefaults(
         timezone=settings.timezone or "UTC",
         host=settings.user,
@@ -118,23 +138,41 @@ def run_batch(
         date_order=settings.date_order,
         registrant_emails=settings.registrant_emails,
     )
-    plans = validate_rows(table.rows, defaults)
-    if _is_zooms_own(settings.api_url):
-        sheet_rows = {row.number: row for row in table.rows}
-        plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
+
+    def plan_rows(moment: datetime | None) -> list[RowPlan]:
+        """The rows checked with ``moment`` as "now" (None: no check of starts in the past)."""
+        plans = validate_rows(pool.named_rows(table.rows), replace(defaults, now=moment))
+        if not settings.sandbox and _is_zooms_own(settings.api_url):
+            sheet_rows = {row.number: row for row in table.rows}
+            plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
+        return plans
+
+    plans = plan_rows(defaults.now)
     report = BatchReport(results=[], table=table)
+    if not settings.dry_run:
+        # Before any request, not even for a token: a run must be able to write what it made.
+        check_output_writable(table, settings.output_path)
+        if settings.sandbox:
+            _not_over_real_meetings(table, settings.output_path)
     if settings.dry_run:
-        results = _plan_only(plans, read_state(settings.journal_path), undo=settings.undo)
+        state = read_state(settings.journal_path)
+        _warn(report, skipped_lines_warning(settings.journal_path, state))
+        results = _plan_only(plans, state, undo=settings.undo, input_name=settings.input_path.name)
+        pool.note_planned(results)
         report.registrations = [
             person
             for plan in plans
             if isinstance(plan, MeetingRequest) and not settings.undo
             for person in planned(plan, results[plan.row].meeting_id)
         ]
+    elif settings.check:
+        results = check_only(settings, plans, pool, report, sleep=sleep, clock=clock, now=now)
     else:
         results = _execute(
             settings,
             plans,
+            plan_rows,
+            pool,
             report,
             progress or NoProgress(),
             confirm_undo,
@@ -145,7 +183,7 @@ def run_batch(
     report.results = _complete(table, results)
     if not report.cancelled_by_user:
         _write(settings, report)
-        if not settings.dry_run:
+        if not settings.dry_run and not settings.check:
             _publish_calendar(settings, report, plans, now())
     return report
 
@@ -153,6 +191,8 @@ def run_batch(
 def _execute(
     settings: Settings,
     plans: Sequence[RowPlan],
+    plan_rows: Callable[[datetime | None], Sequence[RowPlan]],
+    pool: HostPool,
     report: BatchReport,
     progress: Progress,
     confirm_undo: Callable[[UndoPlan], bool] | None,
@@ -162,18 +202,28 @@ def _execute(
     now: Callable[[], datetime],
 ) -> dict[int, RowResult]:
     with Journal(settings.journal_path, _target(settings)) as journal:
-        results, work = _sort(plans, journal, undo=settings.undo)
+        _warn(report, skipped_lines_warning(journal.path, journal.state))
+        plans = pool.known_from_journal(plans, journal.state)
+        results, work = _sort(
+            plans, journal, undo=settings.undo, input_name=settings.input_path.name
+        )
         if settings.undo:
             question = undo_plan(work.cancels, journal.state)
             if question.total and confirm_undo is not None and not confirm_undo(question):
                 report.cancelled_by_user = True
                 return results
+        to_verify = [] if settings.undo else rows_to_verify(plans, results)
         requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
         known = [
             settled_from_journal(item, journal.state)
             for item in registration_work(requests_by_row, results, journal.state)
         ]
-        if not work.size and all(people is not None for people in known):
+        if (
+            not work.size
+            and not to_verify
+            and all(people is not None for people in known)
+            and not _refused_as_past(plans, plan_rows)
+        ):
             # nothing to send: not even a token is fetched
             report.registrations = [person for people in known if people for person in people]
             return results
@@ -185,24 +235,59 @@ def _execute(
             requests.Session(),
             timeout=timeout,
             sleep=sleep,
+            zoom_clock=(zoom_clock := ZoomClock(now)),
         )
-        pacer = Pacer(settings.rate, clock=clock, sleep=sleep)
-        client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, now=now)
-        session = Session(settings, journal, client, progress=progress, sleep=sleep, now=now)
+        pacer = Pacer(ceiling=settings.rate, clock=clock, sleep=sleep)
+        client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, zoom_clock=zoom_clock)
+        session = Session(
+            settings,
+            journal,
+            client,
+            progress=progress,
+            sleep=sleep,
+            now=zoom_clock.now,
+            clock=clock,
+        )
+        found = Preflight()
         try:
             tokens.current()  # bad credentials stop the batch here, before any row is touched
+            if zoom_clock.skewed:  # "in the past" is Zoom's to say: check the rows by its time
+                report.warnings.append(clock_warning(zoom_clock.skew, zoom_clock.now()))
+                plans = pool.known_from_journal(plan_rows(zoom_clock.now()), journal.state)
+                results, work = _sort(
+                    plans, journal, undo=settings.undo, input_name=settings.input_path.name
+                )
+                requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
+            if not settings.undo:
+                found = _preflight(settings, session, work, pool, journal.state)
+                report.warnings.extend(found.warnings)
+                _apply_preflight(found, work, results, journal.state)
+                plans = [_with_pool_host(plan, found) for plan in plans]
+                requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
             progress.start(work.size)
+            session.run_tasks(
+                [partial(complete_link, session, plan, record) for plan, record in work.unlinked]
+            )
             if work.unsettled:
                 work.creates.extend(reconcile(session, work.unsettled, adopted=Status.EXISTS))
             session.run_tasks(
                 [partial(cancel, session, plan) for plan in work.cancels]
                 + [partial(update, session, plan) for plan in work.managed]
             )
+            _follow_edits(session, work)
             create_all(session, work.creates)
             if not session.stop.is_set():
                 made_now = {**results, **session.results}
                 report.registrations = register_all(
                     session, registration_work(requests_by_row, made_now, journal.state)
+                )
+            if not settings.undo and not session.stop.is_set():
+                # The receipt: after every write, Zoom says what it holds for this batch.
+                settled = {**results, **session.results}
+                report.receipt = audit(
+                    session,
+                    rows_to_verify(plans, settled),
+                    remove_duplicates=settings.remove_duplicates,
                 )
         except KeyboardInterrupt:  # between rounds or during a look-up: keep what is settled
             session.interrupted = True
@@ -213,35 +298,222 @@ def _execute(
             report.tokens_fetched = tokens.fetches
             report.requests_throttled = pacer.throttled
             report.interrupted = session.interrupted
+            report.warnings.extend(
+                skipped_items_warning(host, count)
+                for host, count in sorted(client.skipped_items.items())
+            )
         results.update(session.results)
+        if report.receipt is not None:
+            apply_receipt(results, report.receipt)
+        _annotate(results, found, pool)
         return results
 
 
+def _preflight(
+    settings: Settings,
+    session: Session,
+    work: _Work,
+    pool: HostPool,
+    state: JournalState,
+) -> Preflight:
+    """Hosts looked up, pool rows given a host, overlaps flagged: before the first write."""
+    pool_plans = [plan for plan in work.creates if plan.row in pool.rows]
+    # Rows to create only: a managed row is compared first and written only if it changed, so
+    # its host is not looked up (a refused move or passcode comes back as Zoom's refusal).
+    named = [plan for plan in [*work.creates, *work.unsettled] if plan.row not in pool.rows]
+    deadline = session.clock() + LOOK_UP_BUDGET
+    call = partial(session.call, remaining=lambda: deadline - session.clock())
+    return run_preflight(
+        call,
+        session.zoom,
+        named,
+        pool_plans,
+        pool.hosts,
+        lister=lambda hosts: session.list_hosts(hosts),
+        run_tasks=session.run_tasks,
+        known=lambda identity: identity in state.created or identity in state.in_flight,
+        refuse_double_booking=settings.no_double_booking,
+        managed=work.managed,
+    )
+
+
+def _apply_preflight(
+    found: Preflight, work: _Work, results: dict[int, RowResult], state: JournalState
+) -> None:
+    """Refused rows become ``invalid`` before anything is sent; pool rows take their host."""
+    for group in (work.creates, work.unsettled, work.managed):
+        kept: list[MeetingRequest] = []
+        for plan in group:
+            if plan.row in found.refused:
+                results[plan.row] = RowResult(
+                    plan.row,
+                    Status.INVALID,
+                    plan.meeting_id,
+                    error=found.refused[plan.row],
+                    host=plan.host,
+                    topic=plan.topic,
+                )
+            else:
+                kept.append(plan)
+        group[:] = kept
+    creates: list[MeetingRequest] = []
+    for plan in work.creates:
+        if plan.row in found.assigned:
+            plan = replace(plan, host=found.assigned[plan.row])
+            if plan.identity in state.created:
+                results[plan.row] = made(plan, Status.EXISTS, state.created[plan.identity])
+                continue
+            if plan.identity in state.in_flight:
+                work.unsettled.append(plan)
+                continue
+        creates.append(plan)
+    work.creates[:] = creates
+
+
+def _annotate(results: dict[int, RowResult], found: Preflight, pool: HostPool) -> None:
+    """Warnings and double-booking notes join the row's note; a chosen host is written."""
+    for row, result in list(results.items()):
+        if result.status is Status.INVALID:
+            continue
+        note = found.notes.get(row)
+        if note:
+            result = replace(
+                result, error=_("; ").join((result.error, note)) if result.error else note
+            )
+        host = found.assigned.get(row) or pool.assigned.get(row)
+        if host:
+            result = replace(result, assigned_host=host, host=host)
+        results[row] = result
+
+
+def _with_pool_host(plan: RowPlan, found: Preflight) -> RowPlan:
+    """A pool row as it is sent: with the host the pool gave it (the receipt checks that one)."""
+    if isinstance(plan, MeetingRequest) and plan.row in found.assigned:
+        return replace(plan, host=found.assigned[plan.row])
+    return plan
+
+
 def _sort(
-    plans: Sequence[RowPlan], journal: Journal, *, undo: bool
+    plans: Sequence[RowPlan], journal: Journal, *, undo: bool, input_name: str
 ) -> tuple[dict[int, RowResult], _Work]:
-    """Settle what needs no request (invalid rows, rows already made) and sort the rest."""
+    """Settle what needs no request (invalid rows, rows already made) and sort the rest.
+
+    A row of the original sheet that was edited since it made its meeting (the journal knows
+    which row of which input made which meeting) is an edit of that meeting, compared and
+    updated like a row of the ``_scheduled`` file: never a second meeting beside an orphan.
+    A meeting whose identity another row of the sheet now has is that row's (rows inserted or
+    moved), not an edit.
+    """
     state = journal.state
     results: dict[int, RowResult] = {}
     work = _Work([], [], [], [])
+    wanted = {plan.identity for plan in plans if isinstance(plan, MeetingRequest)}
     for plan in plans:
+        if isinstance(plan, MeetingRequest) and not undo and not plan.meeting_id:
+            if plan.identity in state.created:
+                if state.row_of.get(plan.identity) not in (None, (input_name, plan.row)):
+                    journal.record("row", id=plan.identity, input=input_name, row=plan.row)
+            else:
+                earlier = _edited_from(plan, state, input_name, wanted)
+                if earlier is not None:
+                    work.edited[plan.row] = earlier[0]
+                    plan = replace(plan, meeting_id=earlier[1].meeting_id)
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
         elif isinstance(plan, SkippedRow):
             results[plan.row] = skipped(plan)
         elif isinstance(plan, CancelRequest):
-            work.cancels.append(plan)
+            work.cancels.append(_cancel_what_the_row_made(plan, state, input_name, wanted))
         elif undo:
-            work.cancels.append(as_cancel(plan, state.created.get(plan.identity)))
+            record = state.created.get(plan.identity)
+            if record is None and (earlier := _edited_from(plan, state, input_name, wanted)):
+                record = earlier[1]  # edited since: --undo still reaches the meeting it made
+            work.cancels.append(as_cancel(plan, record))
         elif plan.meeting_id:
             work.managed.append(plan)
         elif plan.identity in state.created:
-            results[plan.row] = made(plan, Status.EXISTS, state.created[plan.identity])
+            record = state.created[plan.identity]
+            if record.join_url or not record.meeting_id:
+                results[plan.row] = made(plan, Status.EXISTS, record)
+            else:
+                work.unlinked.append((plan, record))
         elif plan.identity in state.in_flight:
             work.unsettled.append(plan)
         else:
             work.creates.append(plan)
     return results, work
+
+
+def _edited_from(
+    plan: MeetingRequest, state: JournalState, input_name: str, wanted: set[str]
+) -> tuple[str, MeetingRecord] | None:
+    """The identity and meeting this row made before it was edited, if it made one.
+
+    Not when another row of the sheet now has that identity (rows inserted or moved: it is that
+    row's meeting), nor when the meeting was cancelled.
+    """
+    earlier = state.made_by_row(input_name, plan.row)
+    if earlier is None or earlier[0] in wanted or earlier[1].meeting_id in state.deleted:
+        return None
+    return earlier
+
+
+def _cancel_what_the_row_made(
+    plan: CancelRequest, state: JournalState, input_name: str, wanted: set[str]
+) -> CancelRequest:
+    """A cancel row of the original sheet that was edited before it was marked cancel still
+    means the meeting that row made (the journal knows it by row, not by the new fields)."""
+    if plan.meeting_id or (plan.identity and plan.identity in state.created):
+        return plan
+    earlier = state.made_by_row(input_name, plan.row)
+    if earlier is None or earlier[0] in wanted or earlier[1].meeting_id in state.deleted:
+        return plan
+    return replace(plan, meeting_id=earlier[1].meeting_id)
+
+
+def _follow_edits(session: Session, work: _Work) -> None:
+    """An edited original row now matches its meeting: the journal follows it to its new
+    identity, so the next run of the same sheet knows the meeting as this row's."""
+    for plan in work.managed:
+        old_identity = work.edited.get(plan.row)
+        result = session.results.get(plan.row)
+        if old_identity is None or result is None or not result.meeting_id:
+            continue
+        if result.status not in (Status.UPDATED, Status.EXISTS):
+            continue
+        session.journal.record(
+            "created",
+            id=plan.identity,
+            meeting_id=result.meeting_id,
+            join_url=result.join_url or "",
+            passcode=result.passcode or "",
+            host=plan.host,
+            input=session.settings.input_path.name,
+            row=plan.row,
+            replaces=old_identity,
+        )
+        note = _(
+            "the meeting row {row} made in an earlier run was changed to match the edited row"
+        ).format(row=plan.row)
+        session.results[plan.row] = replace(
+            result,
+            error=_("{note}: {details}").format(note=note, details=result.error)
+            if result.error
+            else note,
+        )
+
+
+def _refused_as_past(
+    plans: Sequence[RowPlan], plan_rows: Callable[[datetime | None], Sequence[RowPlan]]
+) -> bool:
+    """Some row was refused only for starting in the past: worth asking Zoom its time, since
+    this computer's clock may be the one that is wrong."""
+    invalid_rows = {plan.row for plan in plans if isinstance(plan, InvalidRow)}
+    if not invalid_rows:
+        return False
+    return any(
+        plan.row in invalid_rows and not isinstance(plan, InvalidRow) for plan in plan_rows(None)
+    )
 
 
 def _is_zooms_own(api_url: str) -> bool:
@@ -263,14 +535,40 @@ def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
     return InvalidRow(
         plan.row,
         (
-            f"meeting_id {plan.meeting_id} was made by the sandbox (its link is not real); "
-            "clear meeting_id and join_url to schedule this row on Zoom",
+            _(
+                "meeting_id {meeting_id} was made by the sandbox (its link is not real); "
+                "clear meeting_id and join_url to schedule this row on Zoom"
+            ).format(meeting_id=plan.meeting_id),
         ),
     )
 
 
+def _not_over_real_meetings(table: Table, output: Path) -> None:
+    """A sandbox run refuses to write over a file that lists meetings made on Zoom itself."""
+    if not output.exists():
+        return
+    try:
+        held = table if output.resolve() == table.path.resolve() else read_table(output)
+    except BatchZoomError:
+        return  # not a sheet of meetings: nothing of Zoom's to lose
+    for row in held.rows:
+        link = str(row.get("join_url") or "").strip()
+        host = urlsplit(link).hostname or ""
+        if link and not host.endswith(".invalid"):
+            raise OutputError(
+                _(
+                    "{output} holds meetings made on Zoom (row {row}: {link}); a sandbox run "
+                    "does not write over them"
+                ).format(output=output.name, row=row.number, link=link),
+                hint=_(
+                    "run --sandbox on the original sheet (it writes INPUT_sandbox), or choose "
+                    "another --output"
+                ),
+            )
+
+
 def _plan_only(
-    plans: Sequence[RowPlan], state: JournalState, *, undo: bool
+    plans: Sequence[RowPlan], state: JournalState, *, undo: bool, input_name: str = ""
 ) -> dict[int, RowResult]:
     """A dry run: say what would happen; no request at all, not even for a token.
 
@@ -278,6 +576,7 @@ def _plan_only(
     """
     results: dict[int, RowResult] = {}
     creates_per_host: Counter[str] = Counter()
+    wanted = {plan.identity for plan in plans if isinstance(plan, MeetingRequest)}
     for plan in plans:
         if isinstance(plan, InvalidRow):
             results[plan.row] = invalid(plan)
@@ -293,18 +592,27 @@ def _plan_only(
         if isinstance(plan, CancelRequest) or undo:
             cancel_row = plan if isinstance(plan, CancelRequest) else as_cancel(plan, None)
             meeting_id = meeting_of(cancel_row, state)
-            what = f"would cancel meeting {meeting_id}" if meeting_id else "nothing to cancel"
+            what = (
+                _("would cancel meeting {meeting_id}").format(meeting_id=meeting_id)
+                if meeting_id
+                else _("nothing to cancel")
+            )
         elif plan.meeting_id:
             meeting_id = plan.meeting_id
-            what = "would compare with Zoom and update what changed"
+            what = _("would compare with Zoom and update what changed")
+        elif (earlier := _edited_from(plan, state, input_name, wanted)) is not None:
+            meeting_id = earlier[1].meeting_id
+            what = _(
+                "would update meeting {meeting_id}, which this row made before it was edited"
+            ).format(meeting_id=meeting_id)
         else:
-            meeting_id, what = None, "would create"
+            meeting_id, what = None, _("would create")
             creates_per_host[plan.host.casefold()] += 1
             if creates_per_host[plan.host.casefold()] > DAILY_WRITES_PER_HOST:
-                what += (
-                    f"; {plan.host} has more than Zoom's {DAILY_WRITES_PER_HOST} creates a day, "
+                what += _("; ") + _(
+                    "{host} has more than Zoom's {limit} creates a day, "
                     "so expect this row to be deferred to a run after 00:00 UTC"
-                )
+                ).format(host=plan.host, limit=DAILY_WRITES_PER_HOST)
         if isinstance(plan, MeetingRequest):
             what = with_notes(plan, what)
         results[plan.row] = RowResult(
@@ -321,8 +629,9 @@ def _complete(table: Table, results: dict[int, RowResult]) -> list[RowResult]:
             results[row.number] = RowResult(
                 row.number,
                 Status.PENDING,
-                error="not attempted: the run was interrupted; run the same command again "
-                "to finish",
+                error=_(
+                    "not attempted: the run was interrupted; run the same command again to finish"
+                ),
                 topic=None if topic is None else str(topic),
             )
     return [results[number] for number in sorted(results)]
@@ -385,6 +694,11 @@ def _publish_calendar(
             report.calendar_path = settings.calendar_path
     except OutputError as error:
         report.output_error = report.output_error or error
+
+
+def _warn(report: BatchReport, warning: str | None) -> None:
+    if warning:
+        report.warnings.append(warning)
 
 
 def _target(settings: Settings) -> str:

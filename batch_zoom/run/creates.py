@@ -1,10 +1,22 @@
 """Creating meetings exactly once.
 
+Zoom is the ledger: before a host's first create in a run, that host's scheduled meetings are
+listed once, and a row whose meeting Zoom already holds (same host, topic, start instant and
+duration; for a recurring row, a recurring meeting of the same series) is adopted as ``exists``
+instead of being made again. That covers a lost or deleted journal, another output name and
+another computer; the journal stays the fast path and the record of creates in flight.
+
 A create is journaled as ``sending`` (durably) before the POST and as ``created`` as soon as its
-answer is back. A create whose outcome is unknown (timeout, connection lost after sending, 5xx) is
-never sent again blindly: when every request of the round has finished, one listing per host,
-taken after them, settles all of that host's unknown rows together; only rows Zoom did not make
-go round again, after a backoff, for as long as the waiting budget lasts.
+answer is back. A create whose outcome is unknown (timeout, connection lost after sending, 5xx,
+a 2xx that is not a meeting, a redirect) is never sent again blindly: when every request of the
+round has finished, Zoom is looked up (one listing per host, all hosts in parallel), after a
+settling wait, because Zoom may still be making a meeting whose answer we stopped waiting for.
+A row not found is looked up a second time, ``recheck_seconds`` later, before it is sent again:
+a create Zoom finished 35 s after it was sent (past the 30 s read timeout) is found then, not
+made twice. Only rows Zoom did not make go round again, for as long as the waiting budget lasts;
+a row whose create met a redirect is failed instead (sending again meets the same redirect).
+A meeting known without its join link (a 201 without ``join_url``, a listing item without one)
+is completed with ``GET /meetings/{id}``.
 """
 
 from __future__ import annotations
@@ -14,21 +26,24 @@ from functools import partial
 from typing import Any
 
 from ..errors import ConnectionLost, DailyLimitReached, ZoomError
+from ..i18n import _
 from ..models import MeetingRequest, Status, meeting_identity, parse_moment
-from ..zoom.client import ZoomClient
-from ..zoom.retry import Operation, Verdict, backoff, decide
+from ..zoom.retry import Operation, Verdict, backoff, decide, send_again_after_lookup
 from .journal import MeetingRecord
 from .outcomes import failure, made, pending_unknown, problem, reason, record_of
 from .session import Session
 
+RECURRING_FIXED = 8  # Zoom's meeting type of a recurring meeting with a fixed time
+
 
 def create_all(session: Session, plans: list[MeetingRequest]) -> None:
     """Create ``plans``, settling each row once, whatever Zoom does."""
-    pending, round_number, waited = plans, 0, 0.0
+    pending, round_number, waited = find_before_create(session, plans), 0, 0.0
     while pending and not session.stop.is_set():
         round_number += 1
         unknown: list[MeetingRequest] = []
-        session.run_tasks([partial(create, session, plan, unknown) for plan in pending])
+        answers: dict[int, BaseException] = {}  # row -> what its create of unknown outcome met
+        session.run_tasks([partial(create, session, plan, unknown, answers) for plan in pending])
         if session.stop.is_set():
             for plan in unknown:
                 session.settle(pending_unknown(plan))
@@ -36,6 +51,14 @@ def create_all(session: Session, plans: list[MeetingRequest]) -> None:
         if not unknown:
             return
         pending = reconcile(session, unknown, adopted=Status.CREATED)
+        waited += session.settings.settle_seconds + (
+            session.settings.recheck_seconds if pending else 0.0
+        )
+        final = [plan for plan in pending if not send_again_after_lookup(answers[plan.row])]
+        for plan in final:
+            session.settle(problem(plan, Status.FAILED, failure(answers[plan.row])))
+        failed_rows = {plan.row for plan in final}
+        pending = [plan for plan in pending if plan.row not in failed_rows]
         pause = backoff(round_number)
         if pending and waited + pause > session.settings.max_wait:
             for plan in pending:
@@ -43,8 +66,10 @@ def create_all(session: Session, plans: list[MeetingRequest]) -> None:
                     problem(
                         plan,
                         Status.FAILED,
-                        "Zoom kept failing while creating this meeting and did not make it; "
-                        "a re-run will try again",
+                        _(
+                            "Zoom kept failing while creating this meeting and did not make it; "
+                            "a re-run will try again"
+                        ),
                     )
                 )
             return
@@ -53,7 +78,12 @@ def create_all(session: Session, plans: list[MeetingRequest]) -> None:
             waited += pause
 
 
-def create(session: Session, plan: MeetingRequest, unknown: list[MeetingRequest]) -> None:
+def create(
+    session: Session,
+    plan: MeetingRequest,
+    unknown: list[MeetingRequest],
+    answers: dict[int, BaseException] | None = None,
+) -> None:
     """One row: journal, POST, journal. A row of unknown outcome is added to ``unknown``."""
     deferred = session.deferred_for(plan.host)
     if deferred is not None:
@@ -67,6 +97,8 @@ def create(session: Session, plan: MeetingRequest, unknown: list[MeetingRequest]
     except (ZoomError, ConnectionLost) as error:
         verdict = decide(error, Operation.CREATE, 1).verdict
         if verdict is Verdict.RECONCILE:
+            if answers is not None:
+                answers[plan.row] = error
             unknown.append(plan)  # list.append is atomic; the journal keeps it in flight
             return
         session.journal.record("not_sent", id=plan.identity)
@@ -75,9 +107,45 @@ def create(session: Session, plan: MeetingRequest, unknown: list[MeetingRequest]
         else:
             session.settle(problem(plan, Status.FAILED, failure(error, verdict)))
         return
-    record = record_of(meeting, plan.host)
-    _remember(session, plan, record)
-    session.settle(made(plan, Status.CREATED, record))
+    record, note = complete(session, record_of(meeting, plan.host))
+    remember(session, plan, record)
+    session.settle(made(plan, _unless_unlinked(Status.CREATED, record), record, note))
+
+
+def complete(session: Session, record: MeetingRecord) -> tuple[MeetingRecord, str]:
+    """A meeting known without its join link, completed with ``GET /meetings/{id}``.
+
+    Returns the record and, when the link could still not be had, a note saying a re-run will
+    fetch it (the journal keeps the meeting id, so the row is never created again; the row is
+    ``pending`` meanwhile, so the run does not end as if every link were there).
+    """
+    if record.join_url:
+        return record, ""
+    try:
+        meeting = session.get(record.meeting_id)
+    except (ZoomError, ConnectionLost) as error:
+        why = reason(error)
+    else:
+        if meeting is not None and meeting.get("join_url"):
+            return record_of(meeting, record.host), ""
+        why = _("Zoom gave no join link") if meeting else _("Zoom says it does not exist")
+    note = _(
+        "Zoom made meeting {meeting_id} but its join link could not be read ({reason}); "
+        "a re-run will fetch it"
+    ).format(meeting_id=record.meeting_id, reason=why)
+    return record, note
+
+
+def _unless_unlinked(status: Status, record: MeetingRecord) -> Status:
+    return status if record.join_url else Status.PENDING
+
+
+def complete_link(session: Session, plan: MeetingRequest, record: MeetingRecord) -> None:
+    """A row an earlier run made without reading its join link: fetch the link now."""
+    completed, note = complete(session, record)
+    if completed.join_url:
+        remember(session, plan, completed)
+    session.settle(made(plan, _unless_unlinked(Status.EXISTS, completed), completed, note))
 
 
 def reconcile(
@@ -85,28 +153,56 @@ def reconcile(
 ) -> list[MeetingRequest]:
     """Settle creates of unknown outcome: adopt what Zoom made, return what it did not.
 
-    One listing per host, taken after every request it must account for has finished, and after
-    a short pause for a request Zoom may still have been working on when we stopped waiting.
-    Rows whose host cannot be listed stay in flight in the journal, for the next run to look up.
+    Two looks, each one listing per host (all hosts in parallel) taken after every request it
+    must account for has finished: the first after ``settle_seconds``, the second, for rows the
+    first did not find, ``recheck_seconds`` later. Only a row neither look found is returned (and
+    journaled ``not_sent``) for sending again. Rows whose host cannot be listed stay in flight in
+    the journal, for the next run to look up.
     """
-    if session.settings.settle_seconds > 0:
-        session.sleep(session.settings.settle_seconds)
+    known_ids = {record.meeting_id for record in session.journal.state.created.values()}
+    missing = _look(session, plans, adopted, session.settings.settle_seconds, known_ids)
+    if missing and not session.stop.is_set():
+        missing = _look(session, missing, adopted, session.settings.recheck_seconds, known_ids)
+    if session.stop.is_set():
+        for plan in missing:
+            session.settle(pending_unknown(plan))
+        return []
+    for plan in missing:
+        session.journal.record("not_sent", id=plan.identity)
+    return missing
+
+
+def _look(
+    session: Session,
+    plans: list[MeetingRequest],
+    adopted: Status,
+    wait: float,
+    known_ids: set[str],
+) -> list[MeetingRequest]:
+    """One look on Zoom for ``plans`` after ``wait`` seconds; returns the rows it did not find."""
+    if wait > 0:
+        session.sleep(wait)
     by_host: dict[str, list[MeetingRequest]] = {}
     for plan in plans:
         by_host.setdefault(plan.host, []).append(plan)
-    known_ids = {record.meeting_id for record in session.journal.state.created.values()}
-    not_made: list[MeetingRequest] = []
+    listings = session.list_hosts(by_host, fresh=True)
+    not_found: list[MeetingRequest] = []
     for host, host_plans in by_host.items():
-        try:
-            listing = session.call(partial(_list_all, session.zoom, host), Operation.READ)
-        except (ZoomError, ConnectionLost) as error:
+        listing = listings.get(host)
+        if listing is None:  # Ctrl-C came before this host was listed
+            for plan in host_plans:
+                session.settle(pending_unknown(plan))
+            continue
+        if not isinstance(listing, list):
             for plan in host_plans:
                 session.settle(
                     problem(
                         plan,
                         Status.FAILED,
-                        f"Zoom may or may not have made this meeting and looking it up failed "
-                        f"({reason(error)}); a re-run will look again before creating it",
+                        _(
+                            "Zoom may or may not have made this meeting and looking it up failed "
+                            "({reason}); a re-run will look again before creating it"
+                        ).format(reason=reason(listing)),
                     )
                 )
             continue
@@ -114,20 +210,151 @@ def reconcile(
         for plan in host_plans:
             meeting = found.get(plan.identity)
             if meeting is not None and str(meeting.get("id")) not in known_ids:
-                record = record_of(meeting, host)
+                record, note = complete(session, record_of(meeting, host))
                 known_ids.add(record.meeting_id)
-                _remember(session, plan, record, adopted=True)
-                session.settle(made(plan, adopted, record))
+                remember(session, plan, record, adopted=True)
+                session.settle(made(plan, _unless_unlinked(adopted, record), record, note))
             else:
-                session.journal.record("not_sent", id=plan.identity)
-                not_made.append(plan)
-    return not_made
+                not_found.append(plan)
+    return not_found
 
 
-def index_listing(listing: Iterable[dict[str, Any]], host: str) -> dict[str, dict[str, Any]]:
-    """Zoom's listing of ``host`` keyed by the same identity the rows have."""
-    found: dict[str, dict[str, Any]] = {}
+def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[MeetingRequest]:
+    """Adopt the rows Zoom already holds a meeting for; return the rows still to create.
+
+    One listing per host (kept on the session, so other checks can read it without asking
+    again). Of two meetings matching one row, the oldest is adopted and the other named in the
+    row's note, never deleted. Rows of a host that cannot be listed are not created in this run:
+    creating them blind could make a second meeting.
+    """
+    claimed = {record.meeting_id for record in session.journal.state.created.values()}
+    to_create: list[MeetingRequest] = []
+    matched: list[tuple[MeetingRequest, list[dict[str, Any]]]] = []
+    by_host = _by_host(plans)
+    # All hosts at once, under one waiting budget: a failing listing endpoint must not cost
+    # ten minutes per host, one host after another.
+    listings = session.list_hosts(host_plans[0].host for host_plans in by_host.values())
+    for host_plans in by_host.values():
+        host = host_plans[0].host
+        listing = listings.get(host)
+        if listing is None:  # Ctrl-C came before this host was listed: nothing was sent
+            continue
+        if not isinstance(listing, list):
+            for plan in host_plans:
+                session.settle(problem(plan, Status.FAILED, _unlisted(listing)))
+            continue
+        found = matches_by_identity(listing, host)
+        for plan in host_plans:
+            candidates = [
+                meeting
+                for meeting in found.get(plan.identity, [])
+                if str(meeting.get("id")) not in claimed and same_kind(plan, meeting)
+            ]
+            if not candidates:
+                to_create.append(plan)
+                continue
+            claimed.update(str(meeting.get("id")) for meeting in candidates)
+            matched.append((plan, candidates))
+    session.run_tasks(
+        [partial(_adopt, session, plan, candidates, to_create) for plan, candidates in matched]
+    )
+    return sorted(to_create, key=lambda plan: plan.row)
+
+
+def _adopt(
+    session: Session,
+    plan: MeetingRequest,
+    candidates: list[dict[str, Any]],
+    to_create: list[MeetingRequest],
+) -> None:
+    """Take the oldest meeting found on Zoom as the row's (its passcode read with one GET);
+    for a recurring row, the oldest of the same series."""
+    while candidates:
+        listed, candidates = candidates[0], candidates[1:]
+        try:
+            meeting = session.get(str(listed.get("id")))
+        except (ZoomError, ConnectionLost) as error:
+            session.settle(problem(plan, Status.FAILED, _unlisted(error)))
+            return
+        # Read now, not as listed: a meeting another row just moved (PATCH) is no longer this
+        # row's, though the listing taken before the edits still shows it here.
+        if (
+            meeting is not None
+            and plan.identity in matches_by_identity([meeting], plan.host)
+            and same_series(plan, meeting)
+        ):
+            break
+    else:  # gone meanwhile, or other series: this row is not on Zoom yet
+        to_create.append(plan)
+        return
+    others = [str(other.get("id")) for other in candidates]
+    record = record_of({**listed, **meeting}, plan.host)
+    remember(session, plan, record, adopted=True, found=True)
+    note = _(
+        "found on Zoom (made by an earlier run, another output or another computer) and kept "
+        "as this row's meeting"
+    )
+    if others:
+        note += _(
+            "; Zoom also holds meeting {others} with the same host, topic, start and duration: "
+            "it was left alone (--remove-duplicates deletes it)"
+        ).format(others=", ".join(others))
+    session.settle(made(plan, Status.EXISTS, record, note))
+
+
+def _unlisted(error: BaseException) -> str:
+    if isinstance(error, ZoomError) and error.status < 500 and error.status != 429:
+        return failure(error)  # e.g. the host does not exist: the same words as a refused create
+    return _(
+        "not created: looking on Zoom for this meeting first failed ({reason}); a re-run will "
+        "look again"
+    ).format(reason=reason(error))
+
+
+def _by_host(plans: Iterable[MeetingRequest]) -> dict[str, list[MeetingRequest]]:
+    by_host: dict[str, list[MeetingRequest]] = {}
+    for plan in plans:
+        by_host.setdefault(plan.host.casefold(), []).append(plan)
+    return by_host
+
+
+def same_kind(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
+    """A recurring row matches only a recurring meeting, a single one only a single one."""
+    kind = meeting.get("type")
+    if kind is None:
+        return True  # the listing did not say: the GET that follows checks the series
+    return (kind == RECURRING_FIXED) == (plan.recurrence is not None)
+
+
+def same_series(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
+    if not same_kind(plan, meeting):
+        return False
+    if plan.recurrence is None:
+        return True
+    held = meeting.get("recurrence")
+    if not isinstance(held, dict):
+        return False
+    for key, wanted in plan.recurrence.to_zoom().items():
+        value = held.get(key)
+        if key == "end_date_time":
+            if parse_moment(str(value or "")) != parse_moment(str(wanted)):
+                return False
+        elif str(value) != str(wanted):
+            return False
+    return True
+
+
+def matches_by_identity(
+    listing: Iterable[dict[str, Any]], host: str
+) -> dict[str, list[dict[str, Any]]]:
+    """Zoom's listing of ``host`` grouped by the identity the rows have, oldest first.
+
+    Malformed items (no start, a duration that is not a number, not an object) are skipped.
+    """
+    found: dict[str, list[dict[str, Any]]] = {}
     for meeting in listing:
+        if not isinstance(meeting, dict):
+            continue
         start = parse_moment(str(meeting.get("start_time") or ""))
         try:
             duration = int(meeting.get("duration") or 0)
@@ -136,14 +363,35 @@ def index_listing(listing: Iterable[dict[str, Any]], host: str) -> dict[str, dic
         if start is None:
             continue
         identity = meeting_identity(host, str(meeting.get("topic") or ""), start, duration)
-        found.setdefault(identity, meeting)  # the oldest wins: it is the one a lost answer made
+        found.setdefault(identity, []).append(meeting)
+    for meetings in found.values():
+        meetings.sort(key=lambda meeting: str(meeting.get("created_at") or ""))
     return found
 
 
-def _remember(
-    session: Session, plan: MeetingRequest, record: MeetingRecord, *, adopted: bool = False
+def index_listing(listing: Iterable[dict[str, Any]], host: str) -> dict[str, dict[str, Any]]:
+    """Zoom's listing of ``host`` keyed by the same identity the rows have."""
+    # The oldest wins: it is the one a lost answer made.
+    return {
+        identity: meetings[0] for identity, meetings in matches_by_identity(listing, host).items()
+    }
+
+
+def remember(
+    session: Session,
+    plan: MeetingRequest,
+    record: MeetingRecord,
+    *,
+    adopted: bool = False,
+    found: bool = False,
+    refreshed: bool = False,
 ) -> None:
-    extra = {"adopted": True} if adopted else {}
+    """Journal the meeting a row stands for (made, adopted, found, or read again by the audit)."""
+    extra: dict[str, Any] = {
+        name: True
+        for name, flag in (("adopted", adopted), ("found", found), ("refreshed", refreshed))
+        if flag
+    }
     session.journal.record(
         "created",
         id=plan.identity,
@@ -151,9 +399,7 @@ def _remember(
         join_url=record.join_url,
         passcode=record.passcode,
         host=plan.host,
+        input=session.settings.input_path.name,
+        row=plan.row,
         **extra,
     )
-
-
-def _list_all(client: ZoomClient, host: str) -> list[dict[str, Any]]:
-    return list(client.list_meetings(host))

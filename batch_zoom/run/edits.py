@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from ..errors import ConnectionLost, DailyLimitReached, NotFound, ZoomError
+from ..i18n import _
 from ..models import CancelRequest, MeetingRequest, RowResult, Status
 from ..rows.changes import changes, describe
 from ..zoom.retry import Operation, Verdict, decide
@@ -43,28 +44,21 @@ def update(session: Session, plan: MeetingRequest) -> None:
     meeting_id = plan.meeting_id
     journal = session.journal
     if meeting_id in journal.state.deleted:  # --undo or a cancel row deleted it
-        note = "cancelled by an earlier run; clear meeting_id to schedule it again"
+        note = _("cancelled by an earlier run; clear meeting_id to schedule it again")
         session.settle(problem(plan, Status.CANCELLED, note, meeting_id=meeting_id))
         return
     try:
         meeting = session.get(meeting_id)
-        for _ in range(MAX_UPDATE_TRIES):
+        for _attempt in range(MAX_UPDATE_TRIES):
             if meeting is None:
                 _missing(session, plan)
                 return
-            if _moved_host(plan, meeting):
-                session.settle(
-                    problem(
-                        plan,
-                        Status.INVALID,
-                        f"row {plan.row}: host {plan.host} is not the host of meeting "
-                        f"{meeting_id} ({meeting.get('host_email')}); Zoom cannot move a meeting "
-                        "to another host: mark this row cancel and add a new row for the new host",
-                        meeting_id=meeting_id,
-                    )
-                )
-                return
             patch = changes(plan, meeting)
+            # A new host in the row: Zoom's meetingUpdate moves the meeting with schedule_for,
+            # keeping its id, passcode and link. If Zoom refuses, nothing of the PATCH applies.
+            moved_from = str(meeting.get("host_email")) if _moved_host(plan, meeting) else None
+            if moved_from is not None:
+                patch["schedule_for"] = plan.host
             if not patch:  # in line: unchanged, or an interrupted run's PATCH that had applied
                 status = Status.UPDATED if meeting_id in journal.state.updating else Status.EXISTS
                 if status is Status.UPDATED:
@@ -86,7 +80,13 @@ def update(session: Session, plan: MeetingRequest) -> None:
                 meeting = session.get(meeting_id)  # did it apply? look before repeating
                 continue
             journal.record("updated", meeting_id=meeting_id)
-            note = "changed " + describe(patch, meeting)
+            moved = {key: value for key, value in patch.items() if key != "schedule_for"}
+            notes = []
+            if moved_from is not None:
+                notes.append(_("moved from {old} to {new}").format(old=moved_from, new=plan.host))
+            if moved:
+                notes.append(_("changed {changes}").format(changes=describe(moved, meeting)))
+            note = _("; ").join(notes)
             changed = {**meeting, **patch}
             if "password" in patch:  # the join link carries the passcode: read the new one
                 changed = session.get(meeting_id) or changed
@@ -96,7 +96,7 @@ def update(session: Session, plan: MeetingRequest) -> None:
             problem(
                 plan,
                 Status.FAILED,
-                "Zoom kept failing while updating this meeting; a re-run will compare again",
+                _("Zoom kept failing while updating this meeting; a re-run will compare again"),
                 meeting_id=meeting_id,
             )
         )
@@ -125,8 +125,10 @@ def _missing(session: Session, plan: MeetingRequest) -> None:
         problem(
             plan,
             Status.MISSING,
-            f"meeting {plan.meeting_id} no longer exists on Zoom; clear its meeting_id to "
-            "schedule it again, mark it cancel, or run with --recreate-missing",
+            _(
+                "meeting {meeting_id} no longer exists on Zoom; clear its meeting_id to "
+                "schedule it again, mark it cancel, or run with --recreate-missing"
+            ).format(meeting_id=plan.meeting_id),
             meeting_id=plan.meeting_id,
         )
     )
@@ -138,15 +140,15 @@ def cancel(session: Session, plan: CancelRequest) -> None:
     meeting_id = meeting_of(plan, state)
     done = RowResult(plan.row, Status.CANCELLED, meeting_id, host=plan.host, topic=plan.topic)
     if meeting_id is None:
-        session.settle(replace(done, error="nothing was scheduled for this row"))
+        session.settle(replace(done, error=_("nothing was scheduled for this row")))
         return
     if meeting_id in state.deleted:
-        session.settle(replace(done, error="already cancelled by an earlier run"))
+        session.settle(replace(done, error=_("already cancelled by an earlier run")))
         return
     try:
         if session.get(meeting_id) is None:  # look before deleting
             session.journal.record("deleted", meeting_id=meeting_id, seen_gone=True)
-            session.settle(replace(done, error="the meeting was already gone from Zoom"))
+            session.settle(replace(done, error=_("the meeting was already gone from Zoom")))
             return
         session.journal.record("deleting", meeting_id=meeting_id)
         with contextlib.suppress(NotFound):  # a repeated DELETE whose first attempt acted

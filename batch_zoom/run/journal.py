@@ -3,11 +3,22 @@
 Append-only JSON lines, flushed and fsynced line by line. Why not SQLite: every write is a small
 append from several threads under one lock, the reader folds the lines into the latest state per
 meeting, a torn last line after kill -9 is simply skipped, and a user can read the file with any
-text editor when something went wrong. Nothing secret is written: no token, no ``start_url``.
+text editor when something went wrong. Nothing secret is written: no token, no ``start_url``; but
+the join links and passcodes are, so the file is private to its owner (mode 0600).
+
+The first line is a header naming the format and the Zoom account. It is in place before the
+journal exists under its name (written to a temporary file, then linked), so a journal that is
+empty, only blank lines, not UTF-8 (an editor saved it again as UTF-16) or without the header is
+not this tool's, or no longer readable: it stops the run before any request, rather than being
+read as "nothing was made" and making everything again.
 
 The protocol, per row (keyed by ``MeetingRequest.identity``, never by row number):
     create:  ``sending`` (durable before the POST) -> ``created`` (durable before the output)
              or ``not_sent`` (Zoom surely made nothing: refused, or never connected)
+    which row made it: ``created`` also names the ``input`` file and its ``row``; ``row`` says a
+             meeting's row moved (rows inserted above it); ``created`` with ``replaces`` moves a
+             meeting to the new identity of its edited row. Journals written before these
+             fields simply know no rows: every other event reads as it always did.
     update:  ``updating`` with the fields -> ``updated``
     cancel:  ``deleting`` -> ``deleted``
     register (per meeting id, per person by address):
@@ -15,22 +26,38 @@ The protocol, per row (keyed by ``MeetingRequest.identity``, never by row number
              person (with the registrant id and personal link) or ``not_registered``;
              ``unregistered`` once a person's registration is cancelled
 A ``sending`` with no later line means the outcome is unknown: reconcile before anything else.
+A line that cannot be read (hand-edited, a field of the wrong type) is skipped and reported: for a
+create, its ``sending`` then stays in flight and is looked up on Zoom, never sent blindly again.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import json
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from ..errors import ConfigError, OutputError
+from ..files import reason_of, remove_stale_temporaries, write_failure
+from ..i18n import _
 
 FORMAT = 1
+PRIVATE = 0o600  # join links with passcodes: for the owner's eyes only
+#: The events whose fields are checked on reading, and the text fields they may carry.
+_EVENTS = frozenset(
+    {"sending", "created", "not_sent", "updating", "updated", "deleting", "deleted"}
+    | {"registering", "registered", "not_registered", "unregistered"}
+)
+_TEXT_FIELDS = ("id", "join_url", "passcode", "host", "email", "registrant_id")
+_LIST_FIELDS = ("fields", "emails")  # lists of text
+_BLANK = b" \t\r\n\x00"  # what a line may be padded with: spaces, CRLF, a crash's zero fill
 
 
 @dataclass(frozen=True)
@@ -60,9 +87,27 @@ class JournalState:
     in_flight: set[str] = field(default_factory=set)  # identities whose create outcome is unknown
     updating: dict[str, list[str]] = field(default_factory=dict)  # meeting id -> field names
     deleted: set[str] = field(default_factory=set)  # meeting ids
+    #: (input file name, spreadsheet row) -> identity of the meeting that row made, and back
+    rows: dict[tuple[str, int], str] = field(default_factory=dict)
+    row_of: dict[str, tuple[str, int]] = field(default_factory=dict)
     # meeting id -> address key -> the registration this batch made (or adopted)
     registrations: dict[str, dict[str, RegistrationRecord]] = field(default_factory=dict)
     registering: dict[str, set[str]] = field(default_factory=dict)  # meeting id -> in flight
+    malformed_lines: list[int] = field(default_factory=list)  # line numbers skipped as unreadable
+
+    def made_by_row(self, input_name: str, row: int) -> tuple[str, MeetingRecord] | None:
+        """The identity and meeting that ``row`` of ``input_name`` made, as far as we know."""
+        identity = self.rows.get((input_name, row))
+        if identity is None or self.row_of.get(identity) != (input_name, row):
+            return None
+        record = self.created.get(identity)
+        return None if record is None else (identity, record)
+
+    def _link(self, event: dict[str, Any]) -> None:
+        identity, name, row = event.get("id"), event.get("input"), event.get("row")
+        if isinstance(identity, str) and isinstance(name, str) and isinstance(row, int):
+            self.rows[(name, row)] = identity
+            self.row_of[identity] = (name, row)
 
     def apply(self, event: dict[str, Any]) -> None:
         kind = event.get("event")
@@ -73,12 +118,19 @@ class JournalState:
             self.created.pop(identity, None)
         elif kind == "created":
             self.in_flight.discard(identity)
+            replaced = event.get("replaces")
+            if isinstance(replaced, str) and replaced != identity:
+                self.created.pop(replaced, None)
+                self.row_of.pop(replaced, None)
+            self._link(event)
             self.created[identity] = MeetingRecord(
                 meeting_id=meeting_id,
                 join_url=event.get("join_url", ""),
                 passcode=event.get("passcode", ""),
                 host=event.get("host", ""),
             )
+        elif kind == "row":
+            self._link(event)
         elif kind == "not_sent":
             self.in_flight.discard(identity)
         elif kind == "updating":
@@ -115,37 +167,157 @@ class JournalState:
             people.pop(key, None)
 
 
-def _lock_exclusively(handle: TextIO) -> None:
+def skipped_lines_warning(path: Path, state: JournalState) -> str | None:
+    """The warning a run gives for journal lines it could not read, or None."""
+    if not state.malformed_lines:
+        return None
+    shown = _(", ").join(str(number) for number in state.malformed_lines[:5])
+    more = "…" if len(state.malformed_lines) > 5 else ""
+    return _(
+        "the journal {path} has {count} unreadable lines (line {lines}{more}); they were "
+        "skipped, and rows they were about are looked up on Zoom before anything is sent"
+    ).format(path=path, count=len(state.malformed_lines), lines=shown, more=more)
+
+
+def _unreadable_hint() -> str:
+    return _(
+        "put back the journal as batch_zoom wrote it (from a backup); if it is lost for good, "
+        "move it away: the next run finds on Zoom what earlier runs made, before creating any"
+    )
+
+
+def _lock_exclusively(descriptor: int) -> None:
     """Lock an open file for this process alone; OSError when another holds it."""
     try:
         import fcntl
     except ImportError:  # Windows: lock the first byte instead
         import msvcrt
 
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        msvcrt.locking(descriptor, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         return
-    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def read_state(path: Path) -> JournalState:
     """What a journal holds, read without opening it for writing (for a dry run)."""
     state = JournalState()
-    for event in _events(path):
-        state.apply(event)
+    if not path.exists():
+        return state
+    _, events = _read(path)
+    for number, event in events:
+        if event is None:
+            state.malformed_lines.append(number)
+        elif event.get("event") != "torn":
+            state.apply(event)
     return state
 
 
-def _events(path: Path) -> Iterator[dict[str, Any]]:
-    """The journal's events in order; a line torn by a kill is skipped (it was never acted on)."""
-    if not path.exists():
-        return
-    with path.open("r", encoding="utf-8", errors="replace") as lines:
-        for line in lines:
-            try:
-                event = json.loads(line)
-            except ValueError:
-                event = None
-            yield event if isinstance(event, dict) else {"event": "torn"}
+def _read(path: Path) -> tuple[dict[str, Any], Iterator[tuple[int, dict[str, Any] | None]]]:
+    """The journal's header and its events by line number; ConfigError if it is not readable.
+
+    An event is None when its line is malformed, ``{"event": "torn"}`` when a kill cut it short
+    (it was never acted on, so it is skipped without a warning).
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(
+            _("cannot read the journal {path} ({reason})").format(
+                path=path, reason=error.strerror or error
+            ),
+            hint=_("check the file's permissions, then run again"),
+        ) from error
+    # UTF-16 by its mark, or by a NUL in every other byte. (A few NULs are not: a power cut can
+    # leave a file's tail zero-filled; those lines are skipped like a torn one.)
+    marked = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    interleaved = raw.count(b"\x00") * 4 >= len(raw) and raw.strip(_BLANK)
+    if marked or interleaved:
+        raise ConfigError(
+            _(
+                "the journal {path} is no longer UTF-8 text (saved again as UTF-16 by an "
+                "editor?), so what it records cannot be read"
+            ).format(path=path),
+            hint=_unreadable_hint(),
+        )
+    lines = [line.strip(_BLANK) for line in raw.removeprefix(codecs.BOM_UTF8).split(b"\n")]
+    first = next((index for index, line in enumerate(lines) if line), None)
+    if first is None:
+        raise ConfigError(
+            _("the journal {path} is empty, so what earlier runs made is unknown").format(
+                path=path
+            ),
+            hint=_unreadable_hint(),
+        )
+    header = _parse(lines[first])
+    if header is None or header.get("event") != "journal":
+        raise ConfigError(
+            _(
+                "{path} is not a batch_zoom journal (its first line is not the journal's header)"
+            ).format(path=path),
+            hint=_(
+                "batch_zoom keeps its journal beside the output: move this file away, or "
+                "choose another output with -o"
+            ),
+        )
+    if header.get("format") != FORMAT:
+        raise ConfigError(
+            _("the journal {path} has format {format}, which this batch_zoom cannot read").format(
+                path=path, format=header.get("format")
+            ),
+            hint=_("run the batch_zoom version that made it, or a newer one"),
+        )
+
+    def events() -> Iterator[tuple[int, dict[str, Any] | None]]:
+        for index in range(first + 1, len(lines)):
+            line = lines[index]
+            if not line:
+                continue
+            yield index + 1, _event(line)
+
+    return header, events()
+
+
+def _parse(line: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _event(line: bytes) -> dict[str, Any] | None:
+    """One event line, checked field by field; None when malformed."""
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        # A line a kill (or a full disk) cut short never got its closing brace.
+        stripped = text.strip()
+        return (
+            {"event": "torn"} if stripped.startswith("{") and not stripped.endswith("}") else None
+        )
+    if not isinstance(value, dict) or not isinstance(value.get("event"), str):
+        return None
+    if value["event"] not in _EVENTS:
+        return value  # an event of a later version: ``apply`` passes over it
+    if any(name in value and not isinstance(value[name], str) for name in _TEXT_FIELDS):
+        return None
+    meeting_id = value.get("meeting_id", "")
+    if isinstance(meeting_id, bool) or not isinstance(meeting_id, str | int):
+        return None
+    for name in _LIST_FIELDS:
+        listed = value.get(name, [])
+        if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+            return None
+    kind = value["event"]
+    if kind in ("sending", "created", "not_sent") and not value.get("id"):
+        return None
+    if kind != "sending" and kind != "not_sent" and not str(meeting_id):
+        return None  # a create, update or delete that names no meeting says nothing usable
+    return value
 
 
 class Journal:
@@ -160,69 +332,107 @@ class Journal:
         self.target = target
         self.state = JournalState()
         self._lock = threading.Lock()
+        self._broken: OutputError | None = None
         self.skipped_lines = 0
+        header = json.dumps({"event": "journal", "format": FORMAT, "target": target}) + "\n"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fresh = not path.exists() or path.stat().st_size == 0
-            torn = not fresh and not self._ends_with_newline()
-            self._file: TextIO | None = path.open("a", encoding="utf-8")
+            remove_stale_temporaries(path)  # a header a kill left unlinked
+            _create(path, header.encode("utf-8"))
+            descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
         except OSError as error:
-            raise OutputError(
-                f"cannot write the journal {path} ({error.strerror or error})",
-                hint="the journal is kept beside the output: choose an output folder you can "
-                "write to with -o",
+            raise write_failure(
+                _("cannot write the journal {path} ({reason})").format(
+                    path=path, reason=reason_of(error)
+                ),
+                error,
+                hint=_(
+                    "the journal is kept beside the output: choose an output folder you can "
+                    "write to with -o"
+                ),
             ) from error
         try:
-            _lock_exclusively(self._file)
+            _lock_exclusively(descriptor)
         except OSError as error:
-            self._file.close()
+            os.close(descriptor)
             raise ConfigError(
-                f"another batch_zoom run is working on this batch right now ({path} is in use)",
-                hint="let it finish, or stop it, then run again: two runs at once could make "
-                "a meeting twice",
+                _(
+                    "another batch_zoom run is working on this batch right now ({path} is in use)"
+                ).format(path=path),
+                hint=_(
+                    "let it finish, or stop it, then run again: two runs at once could make "
+                    "a meeting twice"
+                ),
             ) from error
-        self._fresh = fresh
-        if torn:  # finish the line a kill cut short, so the next event stands on its own
-            self._file.write("\n")
+        self._descriptor: int | None = descriptor
+        with contextlib.suppress(OSError):  # an older journal may be readable by everyone
+            os.chmod(path, PRIVATE)
         try:
             self._load()
+            if not self._ends_with_newline():
+                self._append(b"\n")  # finish the line a kill cut short: the next stands alone
         except BaseException:
             self.close()
             raise
 
     def _load(self) -> None:
-        for event in _events(self.path):
-            if event.get("event") == "torn":
+        header, events = _read(self.path)
+        self._check_owner(header)
+        for number, event in events:
+            if event is None:
+                self.state.malformed_lines.append(number)
                 self.skipped_lines += 1
-                continue
-            if event.get("event") == "journal" and event.get("target") != self.target:
-                raise ConfigError(
-                    f"the journal {self.path} belongs to {event.get('target')}, "
-                    f"not to {self.target}",
-                    hint="its meetings live in another Zoom account (or the sandbox): "
-                    "choose another output with -o, or move the journal away",
-                )
-            self.state.apply(event)
+            elif event.get("event") == "torn":
+                self.skipped_lines += 1
+            elif event.get("event") == "journal":  # two journals run together
+                self._check_owner(event)
+            else:
+                self.state.apply(event)
+
+    def _check_owner(self, header: dict[str, Any]) -> None:
+        if header.get("target") != self.target:
+            raise ConfigError(
+                _("the journal {path} belongs to {owner}, not to {target}").format(
+                    path=self.path, owner=header.get("target"), target=self.target
+                ),
+                hint=_(
+                    "its meetings live in another Zoom account (or the sandbox): "
+                    "choose another output with -o, or move the journal away"
+                ),
+            )
 
     def record(self, event: str, **fields: Any) -> None:
-        """Append one event and make it durable before returning."""
+        """Append one event and make it durable before returning; OutputError if it cannot."""
         payload = {"event": event, "at": datetime.now(UTC).isoformat(timespec="seconds"), **fields}
-        line = json.dumps(payload, ensure_ascii=False) + "\n"
+        line = (json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8")
         with self._lock:
-            handle = self._open()
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
+            self._append(line)
             self.state.apply(payload)
 
-    def _open(self) -> TextIO:
-        if self._file is None:
+    def _append(self, data: bytes) -> None:
+        if self._broken is not None:
+            # A failed write may have left half a line: add nothing after it in this run.
+            raise self._broken
+        if self._descriptor is None:
             raise RuntimeError("the journal is closed")
-        if self._fresh:
-            header = {"event": "journal", "format": FORMAT, "target": self.target}
-            self._file.write(json.dumps(header) + "\n")
-            self._fresh = False
-        return self._file
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(self._descriptor, view)
+                view = view[written:]
+            os.fsync(self._descriptor)
+        except OSError as error:
+            self._broken = write_failure(
+                _("cannot write the journal {path} ({reason})").format(
+                    path=self.path, reason=reason_of(error)
+                ),
+                error,
+                hint=_(
+                    "check the disk the output is on, then run the same command again: every "
+                    "result recorded so far is kept"
+                ),
+            )
+            raise self._broken from error
 
     def _ends_with_newline(self) -> bool:
         with self.path.open("rb") as raw:
@@ -231,12 +441,56 @@ class Journal:
 
     def close(self) -> None:
         with self._lock:
-            if self._file is not None:
-                self._file.close()
-                self._file = None
+            if self._descriptor is not None:
+                os.close(self._descriptor)
+                self._descriptor = None
 
     def __enter__(self) -> Journal:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _create(path: Path, header: bytes) -> None:
+    """Put a journal holding only ``header`` at ``path`` in one step, unless one is there.
+
+    Written to a private temporary file and hard-linked into place, so the journal never exists
+    without its header, and of two runs starting at once the second keeps the first one's file.
+    """
+    if path.exists():
+        return
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(header)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, PRIVATE)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return
+        except (AttributeError, NotImplementedError, PermissionError):
+            # No hard links here (some network and FAT drives): a rename, which may replace a
+            # journal made this very instant by a second run; its lock then refuses one of us.
+            if not path.exists():
+                os.replace(temporary, path)
+            return
+        _sync_folder(path.parent)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a new name in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..errors import ConnectionLost, ZoomError
+from ..errors import ConnectionLost, Redirected, ZoomError
+from ..i18n import _
 from ..models import InvalidRow, MeetingRequest, RowResult, SkippedRow, Status
 from ..zoom.retry import Verdict
 from .journal import MeetingRecord
@@ -42,7 +43,7 @@ def problem(
 
 def with_notes(plan: MeetingRequest, note: str) -> str:
     """A result's note, followed by what was assumed in reading the row (a year, a next day)."""
-    return "; ".join(part for part in (note, *plan.notes) if part)
+    return _("; ").join(part for part in (note, *plan.notes) if part)
 
 
 def invalid(plan: InvalidRow) -> RowResult:
@@ -57,17 +58,19 @@ def pending_unknown(plan: MeetingRequest) -> RowResult:
     return problem(
         plan,
         Status.PENDING,
-        "interrupted while Zoom was making this meeting; run the same command again: it will "
-        "look the meeting up before creating anything",
+        _(
+            "interrupted while Zoom was making this meeting; run the same command again: it will "
+            "look the meeting up before creating anything"
+        ),
     )
 
 
 def deferred_message(host: str, resume_at: datetime) -> str:
     when = resume_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return (
-        f"{host} has used Zoom's daily limit of meeting creates and updates; run the same "
-        f"command again after {when} to schedule it"
-    )
+    return _(
+        "{host} has used Zoom's daily limit of meeting creates and updates; run the same "
+        "command again after {when} to schedule it"
+    ).format(host=host, when=when)
 
 
 def reason(error: BaseException) -> str:
@@ -79,9 +82,52 @@ def reason(error: BaseException) -> str:
 def failure(error: BaseException, verdict: Verdict | None = None) -> str:
     """Why a row failed, and whether a re-run can help."""
     if isinstance(error, ConnectionLost):
-        return f"could not reach Zoom ({error}); a re-run will finish it"
+        return _("could not reach Zoom ({reason}); a re-run will finish it").format(reason=error)
+    if isinstance(error, Redirected):
+        return _("not done: {reason}; check ZOOM_API_URL (unset, it is Zoom's own address)").format(
+            reason=reason(error)
+        )
     if verdict is Verdict.RETRY or (isinstance(error, ZoomError) and error.status == 429):
-        return f"Zoom stayed busy ({reason(error)}); a re-run will finish it"
+        return _("Zoom stayed busy ({reason}); a re-run will finish it").format(
+            reason=reason(error)
+        )
     if isinstance(error, ZoomError) and error.status >= 500:
-        return f"Zoom kept failing ({reason(error)}); a re-run will finish it"
-    return f"Zoom refused it: {reason(error)}"
+        return _("Zoom kept failing ({reason}); a re-run will finish it").format(
+            reason=reason(error)
+        )
+    return _("Zoom refused it: {reason}").format(reason=reason(error))
+
+
+def clock_warning(skew: timedelta | None, zoom_now: datetime) -> str:
+    """This computer's clock is far from Zoom's: say by how much, and whose time counts."""
+    offset = skew or timedelta(0)
+    text = (
+        _("this computer's clock is {difference} behind Zoom's")
+        if offset > timedelta(0)
+        else _("this computer's clock is {difference} ahead of Zoom's")
+    )
+    return text.format(difference=_duration_words(abs(offset))) + _(
+        " (Zoom says {zoom_time}); starts in the past and the daily-limit reset are judged "
+        "by Zoom's time: set this computer's clock right"
+    ).format(zoom_time=zoom_now.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def _duration_words(span: timedelta) -> str:
+    minutes = round(span.total_seconds() / 60)  # Date has whole seconds: never "1 day 23 hours"
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if days:
+        parts.append(_("{count} days").format(count=days) if days > 1 else _("1 day"))
+    if hours:
+        parts.append(_("{count} hours").format(count=hours) if hours > 1 else _("1 hour"))
+    if minutes and not days:
+        parts.append(_("{count} minutes").format(count=minutes) if minutes > 1 else _("1 minute"))
+    return " ".join(parts) or _("less than a minute")
+
+
+def skipped_items_warning(host: str, count: int) -> str:
+    return _(
+        "Zoom's list of {host}'s meetings held {count} items that are not meetings; they were "
+        "skipped"
+    ).format(host=host, count=count)

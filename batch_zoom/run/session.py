@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any, Protocol
 
 from ..config import Settings
-from ..errors import DailyLimitReached, NotFound
+from ..errors import ConnectionLost, DailyLimitReached, NotFound, ZoomError
 from ..models import RowResult
 from ..zoom.client import ZoomClient
 from ..zoom.retry import Operation, call_with_retries
 from .journal import Journal
 from .outcomes import deferred_message
+
+#: A host's upcoming meetings as Zoom listed them, or why listing them failed.
+Listing = list[dict[str, Any]] | ZoomError | ConnectionLost
 
 
 class Progress(Protocol):
@@ -51,6 +55,7 @@ class Session:
         progress: Progress,
         sleep: Callable[[float], None],
         now: Callable[[], datetime],
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self.journal = journal
@@ -58,10 +63,18 @@ class Session:
         self.progress = progress
         self.sleep = sleep
         self.now = now
+        self.clock = clock  # monotonic seconds, moved by ``sleep`` in tests
         self.results: dict[int, RowResult] = {}
         self.stop = threading.Event()  # set by Ctrl-C: take no new rows
         self.interrupted = False
         self._spent_hosts: dict[str, datetime] = {}  # host -> when its daily quota comes back
+        #: host (casefolded) -> Zoom's listing of its scheduled meetings, as last taken in this
+        #: run: taken before the host's first create, so checks of a host's whole schedule
+        #: (double booking) can read it without another request.
+        self.listings: dict[str, list[dict[str, Any]]] = {}
+        #: host (casefolded) -> why its last listing failed, so a second look in the same run
+        #: (find-before-create after the preflight) does not spend a second waiting budget
+        self._listing_failed: dict[str, ZoomError | ConnectionLost] = {}
         self._lock = threading.Lock()
 
     # -- rows -------------------------------------------------------------------------------
@@ -73,8 +86,41 @@ class Session:
 
     # -- Zoom -------------------------------------------------------------------------------
 
-    def call(self, send: Callable[[], Any], operation: Operation) -> Any:
-        return call_with_retries(send, operation, sleep=self.sleep, budget=self.settings.max_wait)
+    def call(
+        self,
+        send: Callable[[], Any],
+        operation: Operation,
+        *,
+        remaining: Callable[[], float] | None = None,
+    ) -> Any:
+        return call_with_retries(
+            send, operation, sleep=self.sleep, budget=self.settings.max_wait, remaining=remaining
+        )
+
+    def list_hosts(self, hosts: Iterable[str], *, fresh: bool = False) -> dict[str, Listing]:
+        """``listing`` of every host, taken in parallel under one shared waiting budget.
+
+        A failing listing endpoint costs the batch one budget (``max_wait``) in all, spent by
+        every host at once, not one budget per host one after another (8 hosts were 80 minutes).
+        A host left unlisted because of Ctrl-C is absent from the answer.
+        """
+        deadline = self.clock() + self.settings.max_wait
+        listings: dict[str, Listing] = {}
+
+        def remaining() -> float:
+            return deadline - self.clock()
+
+        def list_one(host: str) -> None:
+            try:
+                found = self.listing(host, fresh=fresh, remaining=remaining)
+            except (ZoomError, ConnectionLost) as error:
+                listings[host] = error
+                return
+            listings[host] = found
+
+        unique = list(dict.fromkeys(hosts))
+        self.run_tasks([partial(list_one, host) for host in unique])
+        return listings
 
     def get(self, meeting_id: str) -> dict[str, Any] | None:
         """The meeting, or None when Zoom says it does not exist (3001)."""
@@ -85,6 +131,40 @@ class Session:
         except NotFound:
             return None
         return meeting
+
+    def listing(
+        self,
+        host: str,
+        *,
+        fresh: bool = False,
+        remaining: Callable[[], float] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every scheduled meeting of ``host`` (all pages); the one already taken unless ``fresh``.
+
+        Raises ZoomError or ConnectionLost when Zoom cannot be asked, after retries (within
+        ``remaining``, when a budget is shared with other hosts: ``list_hosts``).
+        """
+        key = host.casefold()
+        if not fresh:
+            with self._lock:
+                known = self.listings.get(key)
+                failed = self._listing_failed.get(key)
+            if known is not None:
+                return known
+            if failed is not None:  # its budget is spent: the preflight's failure stands
+                raise failed
+        try:
+            meetings: list[dict[str, Any]] = self.call(
+                partial(_list_all, self.zoom, host), Operation.READ, remaining=remaining
+            )
+        except (ZoomError, ConnectionLost) as error:
+            with self._lock:
+                self._listing_failed[key] = error
+            raise
+        with self._lock:
+            self.listings[key] = meetings
+            self._listing_failed.pop(key, None)
+        return meetings
 
     # -- the per-host daily limit ---------------------------------------------------------
 
@@ -115,36 +195,54 @@ class Session:
         for task in tasks:
             todo.put(task)
         errors: list[BaseException] = []
+        # Each worker says it is done through an Event, not through Thread.join: a Ctrl-C that
+        # lands inside join() can leave the thread looking finished (CPython 3.11) and the run
+        # would then exit with a create still on its way, for the next run to look up twice.
+        done: list[threading.Event] = []
 
-        def worker() -> None:
-            while not self.stop.is_set():
-                try:
-                    task = todo.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    task()
-                except BaseException as error:  # a bug: keep it for the main thread to raise
-                    errors.append(error)
-                    self.stop.set()
+        def worker(finished: threading.Event) -> None:
+            try:
+                while not self.stop.is_set():
+                    try:
+                        task = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    try:
+                        task()
+                    except BaseException as error:  # a bug: keep it for the main thread to raise
+                        errors.append(error)
+                        self.stop.set()
+            finally:
+                finished.set()
 
-        threads = [
-            threading.Thread(target=worker, name=f"batch_zoom-{n}", daemon=True)
-            for n in range(max(1, min(self.settings.workers, len(tasks))))
-        ]
-        for thread in threads:
-            thread.start()
+        def add_workers() -> None:
+            """As many as the pacer's rate and Zoom's latency want (Little's law), never fewer
+            than before and never more than ``--workers`` or the tasks."""
+            wanted = self.zoom.pacer.workers_wanted()
+            if self.settings.workers is not None:
+                wanted = min(wanted, self.settings.workers)
+            while len(done) < max(1, min(wanted, len(tasks))) and not todo.empty():
+                finished = threading.Event()
+                name = f"batch_zoom-{len(done)}"
+                done.append(finished)
+                threading.Thread(target=worker, args=(finished,), name=name, daemon=True).start()
+
+        add_workers()
         try:
-            while any(thread.is_alive() for thread in threads):
-                for thread in threads:
-                    thread.join(timeout=0.1)
+            while unfinished := [finished for finished in done if not finished.is_set()]:
+                unfinished[0].wait(timeout=0.1)
+                add_workers()
         except KeyboardInterrupt:
             self.interrupted = True
             self.stop.set()
             try:
-                for thread in threads:  # let the requests in flight finish
-                    thread.join()
+                for finished in done:  # let the requests in flight finish
+                    finished.wait()
             except KeyboardInterrupt:
                 pass  # a second Ctrl-C: abandon them
         if errors:
             raise errors[0]
+
+
+def _list_all(client: ZoomClient, host: str) -> list[dict[str, Any]]:
+    return list(client.list_meetings(host))

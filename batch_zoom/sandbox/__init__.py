@@ -1,12 +1,18 @@
 """The Zoom sandbox: a local, faithful stand-in for Zoom's Server-to-Server OAuth endpoint and the
 meeting API batch_zoom uses (create, list, get, update, delete), with Zoom's validation, errors,
-per-second and per-host daily rate limits, and faults a test can plant.
+per-second and per-host daily rate limits, and faults a test can plant. Its account's users
+(``users.py``: licence type, status, zone, passcode policy) answer ``GET /users/{id}`` and
+``/users/{id}/settings``; ``users=None`` takes any well-formed email as an active licensed user
+(what ``--sandbox`` does), a list makes it strict (1001 for anyone else). ``schedule_for`` moves
+a meeting; ``occurrence_id`` reads, changes (start, duration) or deletes one occurrence (an
+update of the whole series makes its occurrences afresh, dropping such changes: a guess).
 
 It is a separate program: it imports nothing from the rest of batch_zoom, so it cannot share the
 client's bugs. Every join_url and start_url it makes points at ``join_host`` (by default
 ``https://sandbox.zoom.invalid``): they are not real Zoom links.
 
 Layout: ``server.py`` (HTTP, ``ZoomSandbox``), ``state.py`` (account, tokens, meetings, limits),
+``users.py`` (the account's users),
 ``rules.py`` (what a meeting body may say, pure), ``schema.py`` + ``meeting_schemas.json`` (Zoom's
 own request schemas), ``faults.py`` (planted failures), ``__main__.py`` (``python -m``).
 """

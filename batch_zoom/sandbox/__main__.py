@@ -8,6 +8,7 @@ import threading
 from collections.abc import Sequence
 
 from .server import ZoomSandbox
+from .users import load_users
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -19,9 +20,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
     parser.add_argument("--qps", type=int, default=None, help="per-second limit per category")
     parser.add_argument(
+        "--plan",
+        choices=["free", "pro", "business", "none"],
+        default="pro",
+        help="per-second limits of this Zoom plan (default pro; none: unlimited)",
+    )
+    parser.add_argument(
+        "--create-category",
+        choices=["medium", "light"],
+        default="medium",
+        help="category that meters creates (medium: 2023 specs; light: 2026 spec)",
+    )
+    parser.add_argument(
+        "--rate-headers",
+        choices=["all", "refusals", "none"],
+        default="all",
+        help="which answers carry X-RateLimit-* headers (default all)",
+    )
+    parser.add_argument(
         "--daily-limit", type=int, default=100, help="creates+updates per host a day"
     )
     parser.add_argument("--state", default=None, help="JSON file that keeps meetings across runs")
+    parser.add_argument(
+        "--users",
+        default=None,
+        metavar="FILE",
+        help="JSON list of the account's users (emails, or objects with email, type, status, "
+        "timezone, passcode_policy); only they exist. Default: any well-formed email is a user",
+    )
     parser.add_argument("--account-id", default="sandbox-account")
     parser.add_argument("--client-id", default="sandbox-client")
     parser.add_argument("--client-secret", default="sandbox-secret")
@@ -29,10 +55,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sandbox = ZoomSandbox(
         account_id=args.account_id,
+        users=load_users(args.users) if args.users else None,
         client_id=args.client_id,
         client_secret=args.client_secret,
         latency=args.latency,
         qps=args.qps,
+        plan=None if args.plan == "none" else args.plan,
+        create_category=args.create_category,
+        rate_headers=args.rate_headers,
         daily_limit=args.daily_limit,
         state_path=args.state,
         port=args.port,
@@ -52,6 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Zoom meetings.",
             flush=True,
         )
+        if not args.users:
+            print(
+                "Any well-formed email is accepted as a user; use --users FILE for a strict list.",
+                flush=True,
+            )
         print("Press Ctrl-C to stop.", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()

@@ -92,11 +92,13 @@ def check_meeting(
     body: Any,
     now: datetime,
     current: MeetingTimes | None = None,
+    user_timezone: str = USER_TIMEZONE,
 ) -> MeetingTimes:
     """Check a create (``meetingCreate``) or update (``meetingUpdate``) body against Zoom's schema
     and the rules the schema cannot say; return the meeting's resulting times.
 
     ``current`` is the stored meeting for an update; fields the body leaves out keep its values.
+    ``user_timezone`` is the host's own zone: a local start_time without ``timezone`` is read in it.
     """
     bad = invalid_fields(operation, body)  # the checks below guard their own types
 
@@ -106,7 +108,7 @@ def check_meeting(
 
     meeting_type: int = body.get("type", current.type if current else 2)
 
-    timezone_name = current.timezone if current else USER_TIMEZONE
+    timezone_name = current.timezone if current else user_timezone
     if body.get("timezone") and isinstance(body["timezone"], str):
         if body["timezone"] in known_timezones():
             timezone_name = body["timezone"]
@@ -115,7 +117,7 @@ def check_meeting(
 
     start: datetime | None = current.start if current else None
     if "start_time" in body:
-        local_zone = timezone_name if "timezone" not in bad else USER_TIMEZONE
+        local_zone = timezone_name if "timezone" not in bad else user_timezone
         parsed = parse_start(body["start_time"], local_zone)
         if parsed is None:
             if "start_time" not in bad:

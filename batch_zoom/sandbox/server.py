@@ -9,8 +9,11 @@ stderr, and the request log is the place to look.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import email.utils
 import json
+import select
 import socket
 import threading
 import time
@@ -24,10 +27,21 @@ from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from .faults import Fault, FaultBook
-from .state import ONE_MEETING, USERS_MEETINGS, Reply, SandboxState, error
+from .state import ONE_MEETING, ONE_USER, USER_SETTINGS, USERS_MEETINGS, Reply, SandboxState, error
 
 MAX_BODY = 10 * 1024 * 1024
 OAUTH_PATH = "/oauth/token"
+HOLD_LIMIT = 5.0  # the longest a "late" fault holds an answer for a client that never gives up
+
+
+@dataclass(frozen=True)
+class _RawReply:
+    """An answer sent exactly as given (a bent body, a redirect), outside Zoom's JSON shape."""
+
+    status: int
+    payload: bytes = b""
+    content_type: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return self.server_version
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header from the sandbox clock, so ``advance`` moves Zoom's clock too."""
+        return email.utils.format_datetime(self.server.sandbox.now(), usegmt=True)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib's name)
         """Silent: never echo paths, headers or bodies to stderr."""
@@ -143,16 +161,16 @@ class _Handler(BaseHTTPRequestHandler):
         method = self.command.upper()
         received_at = sandbox.now()
         try:
-            reply, drop = self._decide(sandbox, method, path, query, body)
+            reply, answer = self._decide(sandbox, method, path, query, body)
         except Exception:  # the server thread must survive anything a request can provoke
-            reply, drop = Reply(500, {"code": 500, "message": "Internal Server Error"}), False
-        host = reply.host if reply is not None and reply.host else sandbox._host_of(path)
+            reply, answer = Reply(500, {"code": 500, "message": "Internal Server Error"}), "answer"
+        host = reply.host if isinstance(reply, Reply) and reply.host else sandbox._host_of(path)
         sandbox._record(
             RequestRecord(
                 method=method,
                 path=path,
                 query=query,
-                status=None if drop or reply is None else reply.status,
+                status=None if answer != "answer" or reply is None else reply.status,
                 host=host,
                 at=received_at,
                 body=_parse_json(body),
@@ -160,7 +178,10 @@ class _Handler(BaseHTTPRequestHandler):
         )
         if sandbox.latency > 0:
             time.sleep(sandbox.latency)
-        if drop or reply is None:
+        if answer == "hold":
+            self._hold()
+            return
+        if answer == "drop" or reply is None:
             self._drop()
             return
         try:
@@ -170,7 +191,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _decide(
         self, sandbox: ZoomSandbox, method: str, path: str, query: dict[str, str], body: bytes
-    ) -> tuple[Reply | None, bool]:
+    ) -> tuple[Reply | _RawReply | None, str]:
+        """What to answer, and how: ``answer`` it, ``drop`` the connection, or ``hold`` it."""
         state = sandbox._state
 
         def act() -> Reply:
@@ -182,23 +204,45 @@ class _Handler(BaseHTTPRequestHandler):
 
         fault = sandbox._faults.take(method, path)
         if fault is None:
-            return act(), False
+            return act(), "answer"
         if fault.kind == "drop_before":
-            return None, True
+            return None, "drop"
         if fault.kind == "error_before":
-            return _server_error(fault.status), False
+            return _server_error(fault.status), "answer"
         if fault.kind == "rate_limit":
             category = state.category_of(method, path)
-            return state.per_second_refusal(category, fault.retry_after), False
+            return state.per_second_refusal(category, fault.retry_after), "answer"
+        if fault.kind == "redirect":
+            location = (("Location", fault.location),)
+            return _RawReply(fault.status, b"", "", location), "answer"
+        if fault.kind == "late":
+            with state.lock:  # no listing may see the meeting between its making and its hiding
+                acted = act()
+                if acted.status == 201 and isinstance(acted.body, dict):
+                    state.postpone(acted.body["id"], timedelta(seconds=fault.delay))
+            return acted, "hold"
         acted = act()
         if fault.kind == "drop_after":
-            return acted, True
+            return acted, "drop"
         if fault.kind == "error_after":
-            return _server_error(fault.status), False
+            return _server_error(fault.status), "answer"
+        if fault.kind == "bent_after":
+            payload = b"" if fault.body is None else fault.body.encode("utf-8")
+            kind = fault.content_type if fault.body is not None else ""
+            return _RawReply(fault.status, payload, kind), "answer"
+        if fault.kind == "strip_after":
+            return _stripped(acted, fault.fields), "answer"
+        if fault.kind == "junk_items":
+            if isinstance(acted.body, dict) and isinstance(acted.body.get("meetings"), list):
+                acted.body["meetings"] = list(fault.items) + acted.body["meetings"]
+            return acted, "answer"
         time.sleep(fault.delay)  # "delay": acted, answer late
-        return acted, False
+        return acted, "answer"
 
-    def _send(self, reply: Reply) -> None:
+    def _send(self, reply: Reply | _RawReply) -> None:
+        if isinstance(reply, _RawReply):
+            self._send_raw(reply)
+            return
         self.send_response(reply.status)
         payload = b""
         if reply.body is not None and reply.status != 204:
@@ -214,6 +258,25 @@ class _Handler(BaseHTTPRequestHandler):
         if payload and self.command != "HEAD":
             self.wfile.write(payload)
         self.wfile.flush()
+
+    def _send_raw(self, reply: _RawReply) -> None:
+        self.send_response(reply.status)
+        if reply.content_type:
+            self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.payload)))
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if reply.payload and self.command != "HEAD":
+            self.wfile.write(reply.payload)
+        self.wfile.flush()
+
+    def _hold(self) -> None:
+        """Answer nothing until the client hangs up (its read timeout), then close."""
+        self.close_connection = True
+        with contextlib.suppress(OSError, ValueError):
+            select.select([self.connection], [], [], HOLD_LIMIT)
+        self._drop()
 
     def _drop(self) -> None:
         self.close_connection = True
@@ -232,6 +295,20 @@ def _server_error(status: int) -> Reply:
     return Reply(status, {"code": status, "message": phrase})
 
 
+def _stripped(reply: Reply, fields: tuple[str, ...]) -> Reply:
+    if not isinstance(reply.body, dict):
+        return reply
+    body = {key: value for key, value in reply.body.items() if key not in fields}
+    if isinstance(body.get("meetings"), list):
+        body["meetings"] = [
+            {key: value for key, value in item.items() if key not in fields}
+            if isinstance(item, dict)
+            else item
+            for item in body["meetings"]
+        ]
+    return Reply(reply.status, body, dict(reply.headers), reply.host)
+
+
 def _parse_json(body: bytes) -> Any:
     if not body:
         return None
@@ -242,7 +319,20 @@ def _parse_json(body: bytes) -> Any:
 
 
 class ZoomSandbox:
-    """A local stand-in for Zoom's OAuth endpoint and meeting API. See the package docstring."""
+    """A local stand-in for Zoom's OAuth endpoint and meeting API. See the package docstring.
+
+    Per-second limits are on by default, as on a Pro account: ``plan`` is "free", "pro" (the
+    default), "business" or None (no per-second limit); ``qps`` (every category) and
+    ``rate_limits`` (some categories) override it. Each call is metered in its category from
+    Meetings.json (create, get, update, delete: Light; list: Medium), except that create is
+    metered as Medium unless ``create_category="light"`` (NOTES.md: the 2023 specs say Medium).
+    ``rate_headers`` says where X-RateLimit-* headers appear: "all" answers, only "refusals"
+    (429s), or "none". ``latency`` is added to every answer.
+
+    Where this is a guess about Zoom: the window is a sliding second per category and account,
+    and a refused request does not count in it (Zoom documents neither); whether Zoom sends the
+    headers on successful answers is not documented (none is guaranteed), hence the three modes.
+    """
 
     def __init__(
         self,
@@ -254,13 +344,17 @@ class ZoomSandbox:
         latency: float = 0.0,
         qps: int | None = None,
         rate_limits: dict[str, int] | None = None,
+        plan: str | None = "pro",
+        create_category: str = "medium",
+        rate_headers: str = "all",
         daily_limit: int = 100,
-        daily_limit_style: str = "headers",
+        daily_limit_style: str = "bare",
         token_ttl: int = 3599,
         single_token: bool = False,
         state_path: Path | str | None = None,
         join_host: str = "https://sandbox.zoom.invalid",
         port: int = 0,
+        revoke_tokens_every: int | None = None,
     ) -> None:
         self._state = SandboxState(
             account_id=account_id,
@@ -270,12 +364,16 @@ class ZoomSandbox:
             owner=owner,
             qps=qps,
             rate_limits=rate_limits,
+            plan=plan,
+            create_category=create_category,
+            rate_headers=rate_headers,
             daily_limit=daily_limit,
             daily_limit_style=daily_limit_style,
             token_ttl=token_ttl,
             single_token=single_token,
             state_path=Path(state_path) if state_path is not None else None,
             join_host=join_host,
+            revoke_tokens_every=revoke_tokens_every,
         )
         self._faults = FaultBook()
         self._log: list[RequestRecord] = []
@@ -301,6 +399,20 @@ class ZoomSandbox:
     @rate_limits.setter
     def rate_limits(self, value: dict[str, int] | None) -> None:
         self._state.rate_limits = dict(value) if value else None
+
+    @property
+    def scopes(self) -> str:
+        """The scopes the tokens carry (space-separated); take ``user:read:admin`` away to test."""
+        return self._state.scopes
+
+    @scopes.setter
+    def scopes(self, value: str) -> None:
+        self._state.scopes = value
+
+    @property
+    def strict_users(self) -> bool:
+        """False: any well-formed email is taken as a user (a try-out), as ``--sandbox`` does."""
+        return self._state.users is not None
 
     @property
     def daily_limit(self) -> int:
@@ -368,8 +480,12 @@ class ZoomSandbox:
 
     # ---- looking in ----------------------------------------------------------------------------
     def meetings(self, host: str | None = None) -> list[dict[str, Any]]:
-        """Deep copies of the stored meetings (with start_url), optionally of one host only."""
+        """Deep copies of the stored meetings (with start_url), optionally of one host only.
+
+        A meeting a ``late`` fault is still making is not among them until its time has come.
+        """
         with self._state.lock:
+            self._state.land()
             wanted = None if host is None else self._state.resolve_user(host) or host.lower()
             return [
                 copy.deepcopy(m)
@@ -429,7 +545,7 @@ class ZoomSandbox:
 
     def _host_of(self, path: str) -> str | None:
         with self._state.lock:
-            users = USERS_MEETINGS.match(path)
+            users = USERS_MEETINGS.match(path) or ONE_USER.match(path) or USER_SETTINGS.match(path)
             if users:
                 return self._state.resolve_user(users.group(1))
             one = ONE_MEETING.match(path)

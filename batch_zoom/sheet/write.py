@@ -1,17 +1,20 @@
 """Write the results into a copy of the user's sheet.
 
-Writing keeps the user's sheet as it was and only fills in the result columns: Excel in, Excel
-out goes through the user's own workbook, so other sheets, styles, widths, formats, panes, filters
-and merged cells survive. Text that looks like a formula is always written as text. Every file is
-written atomically; when the output cannot be written (typically: open in Excel), the same content
-goes to a "recovered" file beside it and ``OutputError`` names both.
+Writing keeps the user's sheet as it was and only fills in the result columns: an .xlsx/.xlsm in
+is edited part by part (``patch``), so everything the results do not need comes back byte for
+byte; a CSV in gives a CSV, or a fresh workbook made with openpyxl. Text that looks like a formula
+is always written as text. Every file is written atomically; when the output cannot be written
+(typically: open in Excel), the same content goes to a "recovered" file beside it and
+``OutputError`` names both.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
+import os
 import re
 import tempfile
 from collections.abc import Sequence
@@ -22,10 +25,24 @@ from pathlib import Path
 from typing import Any
 
 from ..cells import is_empty
-from ..errors import OutputError
-from ..files import write_atomically
+from ..errors import OutOfSpace, OutputError
+from ..files import (
+    is_out_of_space,
+    out_of_space_hint,
+    resolved,
+    write_atomically,
+)
+from ..i18n import _
 from ..models import RESULT_COLUMNS, RowResult
 from ..summary import Section, rows_count, sections, summarize
+from .patch import (
+    SUMMARY_MARK,
+    OurTable,
+    PackageError,
+    SheetEdit,
+    StrictPackage,
+    patch_workbook,
+)
 from .read import (
     FORMATS,
     SUPPORTED,
@@ -36,14 +53,20 @@ from .read import (
     unescape_formula,
 )
 
-__all__ = ["write_output"]
+__all__ = ["check_output_writable", "output_bytes", "write_output"]
 
 _HYPERLINK_COLOR = "0563C1"  # Excel's own "Hyperlink" style colour
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: Readable widths (in Excel character units) for the result columns we add.
-_RESULT_WIDTHS = {"meeting_id": 14, "join_url": 78, "passcode": 12, "status": 12, "error": 50}
+_RESULT_WIDTHS = {
+    "meeting_id": 14,
+    "join_url": 78,
+    "passcode": 12,
+    "status": 12,
+    "error": 50,
+    "host": 28,
+}
 _SUMMARY_SHEET = "Summary"
-_SUMMARY_MARK = "batch_zoom summary"  # A1 of a Summary sheet we wrote, so a re-run replaces it
 
 
 @dataclass(frozen=True)
@@ -68,32 +91,80 @@ def write_output(
     it was (a passcode column is also the user's input); ``""`` empties it. ``status`` and
     ``error`` are always written. Results for rows that are not data rows are ignored.
     """
+    return _save(Path(output), output_bytes(table, results, Path(output), extra=extra))
+
+
+def check_output_writable(table: Table, output: Path) -> None:
+    """Raise ``OutputError`` now when the results could not be written to ``output`` later.
+
+    Called before the first request of a run, so that a run never makes meetings it then cannot
+    report: the type must be one we write, the folder one we can write to, and the output is
+    built once in memory (a workbook that cannot be saved back is found here, not after Zoom
+    made every meeting).
+    """
     output = Path(output)
+    if output.is_dir():
+        raise OutputError(
+            _("{output} is a folder, not a file name for the results").format(output=output),
+            hint=_("Choose an --output file name ending in .xlsx or .csv."),
+        )
+    folder = output.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # the output's folder is made when missing: check its parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(
+            _("cannot write the results into {folder}: it is not a folder you may write to").format(
+                folder=folder
+            ),
+            hint=_("Choose an --output in a folder you can write to."),
+        )
+    output_bytes(table, [], output)
+
+
+def output_bytes(
+    table: Table,
+    results: Sequence[RowResult],
+    output: Path,
+    *,
+    extra: TableSheet | None = None,
+) -> bytes:
+    """The output file's content, built in memory; raises ``OutputError`` when it cannot be."""
     kind = FORMATS.get(output.suffix.lower())
     if kind is None:
         raise OutputError(
-            f"{output.name} is not a file type batch_zoom can write: use a {SUPPORTED} name.",
-            hint="Choose an --output name ending in .xlsx or .csv.",
+            _("{file} is not a file type batch_zoom can write: use a {formats} name.").format(
+                file=output.name, formats=SUPPORTED
+            ),
+            hint=_("Choose an --output name ending in .xlsx or .csv."),
         )
     macros = output.suffix.lower() == ".xlsm"
     if macros and table.path.suffix.lower() != ".xlsm":
         raise OutputError(
-            f"{output.name} would be a macro workbook, but {table.path.name} has no macros.",
-            hint="Choose an --output name ending in .xlsx.",
+            _("{file} would be a macro workbook, but {source} has no macros.").format(
+                file=output.name, source=table.path.name
+            ),
+            hint=_("Choose an --output name ending in .xlsx."),
         )
     data_rows = {row.number for row in table.rows}
     by_row = {result.row: result for result in results if result.row in data_rows}
     if kind == "csv":
-        data = _csv_bytes(table, by_row)
-    else:
-        data = _excel_bytes(table, by_row, results, macros=macros, extra=extra)
-    return _save(output, data)
+        return _csv_bytes(table, by_row)
+    return _excel_bytes(table, by_row, results, macros=macros, extra=extra)
 
 
-def _result_layout(table: Table) -> tuple[dict[str, int], list[str]]:
-    """Where each result column goes (0-based) and which of them are new."""
-    layout = {name: table._positions[name] for name in RESULT_COLUMNS if name in table._positions}
-    new = [name for name in RESULT_COLUMNS if name not in layout]
+def _result_layout(
+    table: Table, by_row: dict[int, RowResult] | None = None
+) -> tuple[dict[str, int], list[str]]:
+    """Where each result column goes (0-based) and which of them are new.
+
+    A host the pool chose for a row is written into the ``host`` column (added when the sheet
+    has none), so later runs manage that meeting with that host.
+    """
+    names = RESULT_COLUMNS
+    if any(result.assigned_host for result in (by_row or {}).values()):
+        names = (*RESULT_COLUMNS, "host")
+    layout = {name: table._positions[name] for name in names if name in table._positions}
+    new = [name for name in names if name not in layout]
     # After the last header; further right if data rows have stray cells past it.
     start = len(table.headers)
     for record in table._grid[table.header_row :]:
@@ -101,9 +172,40 @@ def _result_layout(table: Table) -> tuple[dict[str, int], list[str]]:
             if not is_empty(record[index]):
                 start = index + 1
                 break
+    if start + len(new) > _EXCEL_COLUMNS:
+        # A stray cell near the sheet's last column (XFD): no room after it. The first run of
+        # empty columns after the headers wide enough for ours takes them instead.
+        start = _free_columns(table, len(new))
     for offset, name in enumerate(new):
         layout[name] = start + offset
     return layout, new
+
+
+_EXCEL_COLUMNS = 16_384  # A to XFD
+
+
+def _free_columns(table: Table, count: int) -> int:
+    used = {
+        index
+        for record in table._grid[table.header_row - 1 :]
+        for index, value in enumerate(record)
+        if not is_empty(value)
+    }
+    start = len(table.headers)
+    while start + count <= _EXCEL_COLUMNS:
+        blocking = [index for index in range(start, start + count) if index in used]
+        if not blocking:
+            return start
+        start = blocking[-1] + 1
+    raise OutputError(
+        _("{file} has no {count} empty columns left for the results.").format(
+            file=table.path.name, count=count
+        ),
+        hint=_(
+            "Delete the cells far to the right of your table (Ctrl+End in Excel finds them), "
+            "save, and run again."
+        ),
+    )
 
 
 def _result_values(result: RowResult) -> dict[str, str | None]:
@@ -114,11 +216,12 @@ def _result_values(result: RowResult) -> dict[str, str | None]:
         "passcode": result.passcode,
         "status": result.status.value,
         "error": result.error or "",
+        "host": result.assigned_host,
     }
 
 
 def _csv_bytes(table: Table, by_row: dict[int, RowResult]) -> bytes:
-    layout, new = _result_layout(table)
+    layout, new = _result_layout(table, by_row)
     width = max([len(table.headers), *(index + 1 for index in layout.values())])
     from_csv = table.format == "csv"
     buffer = io.StringIO(newline="")
@@ -134,7 +237,7 @@ def _csv_bytes(table: Table, by_row: dict[int, RowResult]) -> bytes:
         result = by_row.get(number)
         if result is not None:
             for name, value in _result_values(result).items():
-                if value is not None:
+                if value is not None and name in layout:
                     cells[layout[name]] = value
         writer.writerow([escape_formula(cell) for cell in cells])
     return buffer.getvalue().encode("utf-8-sig")
@@ -166,38 +269,124 @@ def _excel_bytes(
     macros: bool,
     extra: TableSheet | None = None,
 ) -> bytes:
-    from openpyxl import Workbook, load_workbook
-
     if table.format == "excel":
-        try:
-            book = load_workbook(io.BytesIO(table._source), keep_vba=macros, rich_text=True)
-        except Exception:
-            raise OutputError(
-                f"{table.path.name} could not be opened again to write the results into it.",
-                hint="Save the workbook again from Excel as .xlsx, or choose a .csv --output.",
-            ) from None
-        sheet = book[table.sheet_name or book.sheetnames[0]]
-    else:
-        book = Workbook()
-        sheet = book.active
-        sheet.title = _sheet_title(table.path.stem)
-        _copy_csv_rows(table, sheet)
+        return _patched_bytes(table, by_row, results, macros=macros, extra=extra)
+    from openpyxl import Workbook
 
-    layout, new = _result_layout(table)
-    _write_result_headers(table, sheet, layout, new, fresh=table.format == "csv")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _sheet_title(table.path.stem)
+    _copy_csv_rows(table, sheet)
+    layout, new = _result_layout(table, by_row)
+    _write_result_headers(table, sheet, layout, new)
     for number, result in by_row.items():
         for name, value in _result_values(result).items():
-            if value is not None:
+            if value is not None and name in layout:
                 _put_result(sheet, number, layout[name] + 1, name, value)
-    if table.format == "csv":
-        _finish_fresh_sheet(table, sheet, layout)
+    _finish_fresh_sheet(table, sheet, layout)
     _put_summary_sheet(book, sheet.title, results)
     if extra is not None:
         _put_table_sheet(book, sheet.title, extra)
 
     buffer = io.BytesIO()
-    book.save(buffer)
+    try:
+        book.save(buffer)
+    except Exception as error:  # openpyxl writes each sheet through a temporary file first
+        failure = _no_room_for_temporaries(error)
+        if failure is error:
+            raise
+        _forget_quietly(error)
+        raise failure from None
     return buffer.getvalue()
+
+
+def _patched_bytes(
+    table: Table,
+    by_row: dict[int, RowResult],
+    results: Sequence[RowResult],
+    *,
+    macros: bool,
+    extra: TableSheet | None,
+) -> bytes:
+    """The user's own workbook, edited part by part (``patch``): nothing else changes."""
+    layout, new = _result_layout(table, by_row)
+    edit = SheetEdit(
+        sheet=table.sheet_name,
+        header_row=table.header_row,
+        last_header=max(len(table.headers), 1),
+        layout={name: index + 1 for name, index in layout.items()},
+        new=new,
+        widths=_RESULT_WIDTHS,
+        values={
+            number: {name: text for name, text in _result_values(result).items() if name in layout}
+            for number, result in by_row.items()
+        },
+        results=results,
+        extra=None if extra is None else OurTable(extra.name, extra.header, extra.rows),
+    )
+    try:
+        return patch_workbook(table._source, edit, keep_macros=macros)
+    except StrictPackage:
+        raise OutputError(
+            _(
+                "{file} is saved as Strict Open XML, which batch_zoom cannot write the results "
+                "into."
+            ).format(file=table.path.name),
+            hint=_(
+                "In Excel, use File > Save As and choose 'Excel Workbook (.xlsx)', or choose a "
+                ".csv --output."
+            ),
+        ) from None
+    except PackageError:
+        raise OutputError(
+            _("{file} could not be opened again to write the results into it.").format(
+                file=table.path.name
+            ),
+            hint=_("Save the workbook again from Excel as .xlsx, or choose a .csv --output."),
+        ) from None
+
+
+def _forget_quietly(error: BaseException) -> None:
+    """Let go of what a failed save left half-done, without Python printing about it.
+
+    openpyxl's sheet writers are generators holding an lxml file; closing one on a full disk
+    fails again, and Python would print "Exception ignored in ..." with a traceback when the
+    frames holding it are collected. They are collected here, with that report silenced.
+    """
+    import gc
+    import sys
+    import traceback
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        seen: BaseException | None = error
+        while seen is not None:
+            traceback.clear_frames(seen.__traceback__)
+            seen.__traceback__ = None
+            seen = seen.__context__
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
+def _no_room_for_temporaries(error: Exception) -> Exception:
+    """``OutOfSpace`` when saving failed for lack of room in the temporary folder (a full disk,
+    the file-size limit); else ``error`` itself, a bug. lxml reports it as ``IO_ENOSPC``."""
+    said = str(error)
+    named = [code for code in ("ENOSPC", "EFBIG", "EDQUOT") if code in said]
+    if (isinstance(error, OSError) and is_out_of_space(error)) or named:
+        if isinstance(error, OSError):
+            reason = os_reason(error)
+        else:  # lxml names the errno: IO_ENOSPC
+            reason = os.strerror(getattr(errno, named[0], 0)).lower()
+        return OutOfSpace(
+            _(
+                "could not build the workbook: no room in the temporary folder {folder} ({reason})"
+            ).format(folder=tempfile.gettempdir(), reason=reason),
+            hint=out_of_space_hint(),
+        )
+    return error
 
 
 def _copy_csv_rows(table: Table, sheet: Any) -> None:
@@ -232,45 +421,16 @@ def _finish_fresh_sheet(table: Table, sheet: Any, layout: dict[str, int]) -> Non
     sheet.auto_filter.ref = f"A{table.header_row}:{last}{max(len(table._grid), table.header_row)}"
 
 
-def _write_result_headers(
-    table: Table, sheet: Any, layout: dict[str, int], new: list[str], *, fresh: bool
-) -> None:
-    from openpyxl.utils import get_column_letter
-
-    if not new:
-        return
+def _write_result_headers(table: Table, sheet: Any, layout: dict[str, int], new: list[str]) -> None:
     model = sheet.cell(row=table.header_row, column=max(len(table.headers), 1))
     for name in new:
         cell = sheet.cell(row=table.header_row, column=layout[name] + 1)
         _put_text(cell, name)
-        # The user's header look (font, fill, border, alignment) carries over to ours.
+        # The header look (bold, from the CSV copy) carries over to ours.
         cell.font = copy(model.font)
         cell.fill = copy(model.fill)
         cell.border = copy(model.border)
         cell.alignment = copy(model.alignment)
-        if not fresh:
-            letter = get_column_letter(layout[name] + 1)
-            sheet.column_dimensions[letter].width = _RESULT_WIDTHS[name]
-    if not fresh:
-        _widen_filter(table, sheet, layout)
-
-
-def _widen_filter(table: Table, sheet: Any, layout: dict[str, int]) -> None:
-    """A filter over exactly the user's header row now reaches the result columns too."""
-    from openpyxl.utils import get_column_letter, range_boundaries
-
-    ref = sheet.auto_filter.ref
-    if not ref:
-        return
-    try:
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
-    except (TypeError, ValueError):
-        return
-    if min_row != table.header_row or max_col != len(table.headers):
-        return
-    last = max(index + 1 for index in layout.values())
-    start = get_column_letter(min_col or 1)
-    sheet.auto_filter.ref = f"{start}{min_row}:{get_column_letter(last)}{max_row or min_row}"
 
 
 def _put_result(sheet: Any, row: int, column: int, name: str, value: str) -> None:
@@ -332,7 +492,7 @@ def _put_summary_sheet(book: Any, schedule: str, results: Sequence[RowResult]) -
     shade = PatternFill("solid", fgColor="F2F2F2")
     summary = summarize(results)
     # The mark stays English in every language: it is how a re-run knows the sheet is ours.
-    _put_text(sheet.cell(row=1, column=1), f"{_SUMMARY_MARK}: {rows_count(summary.total)}")
+    _put_text(sheet.cell(row=1, column=1), f"{SUMMARY_MARK}: {rows_count(summary.total)}")
     sheet.cell(row=1, column=1).font = Font(name="Calibri", bold=True, size=13)
     row = 3
     for section in sections(summary):
@@ -417,7 +577,7 @@ def _is_our_summary(sheet: Any) -> bool:
         first = sheet.cell(row=1, column=1).value
     except AttributeError:  # a chart sheet has no cells
         return False
-    return isinstance(first, str) and first.startswith(_SUMMARY_MARK)
+    return isinstance(first, str) and first.startswith(SUMMARY_MARK)
 
 
 # --------------------------------------------------------------------------------------------
@@ -425,11 +585,13 @@ def _is_our_summary(sheet: Any) -> bool:
 
 
 def _save(output: Path, data: bytes) -> Path:
+    output = resolved(output)  # through a symlink: write its target, keep the link
     try:
         write_atomically(output, data)
         return output
     except OSError as exc:
         reason = os_reason(exc)
+        failure = OutOfSpace if is_out_of_space(exc) else OutputError
     name = f"{output.stem}.recovered-{datetime.now():%Y%m%d-%H%M%S}{output.suffix}"
     tried: list[Path] = []
     for folder in (output.parent, Path.cwd(), Path(tempfile.gettempdir())):
@@ -443,18 +605,34 @@ def _save(output: Path, data: bytes) -> Path:
             write_atomically(candidate, data)
         except OSError:
             continue
-        raise OutputError(
-            f"Could not write {output} ({reason}); the results were saved to {candidate} instead.",
+        if folder != tried[0]:
+            # Away from the output (the working folder, the system's temporary folder, which
+            # others can read): its passcodes are for the owner's eyes only.
+            with contextlib.suppress(OSError):
+                os.chmod(candidate, 0o600)
+        raise failure(
+            _(
+                "Could not write {output} ({reason}); the results were saved to {copy} instead."
+            ).format(output=output, reason=reason, copy=candidate),
             fallback=candidate,
-            hint="Close the file if it is open in another program such as Excel (or choose "
-            "another --output), then use the recovered file or run again.",
+            hint=out_of_space_hint()
+            if failure is OutOfSpace
+            else _(
+                "Close the file if it is open in another program such as Excel (or choose "
+                "another --output), then use the recovered file or run again."
+            ),
         )
-    raise OutputError(
-        f"Could not write {output} ({reason}), nor a recovered copy in "
-        f"{', '.join(str(folder) for folder in tried)}.",
+    raise failure(
+        _("Could not write {output} ({reason}), nor a recovered copy in {folders}.").format(
+            output=output, reason=reason, folders=_(", ").join(str(folder) for folder in tried)
+        ),
         fallback=None,
-        hint="Check that the disk has space and that you may write to the folder, then run "
-        "again with another --output.",
+        hint=out_of_space_hint()
+        if failure is OutOfSpace
+        else _(
+            "Check that the disk has space and that you may write to the folder, then run "
+            "again with another --output."
+        ),
     )
 
 

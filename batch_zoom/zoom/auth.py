@@ -1,9 +1,10 @@
 """Server-to-Server OAuth: one access token per run, shared by every worker.
 
 Zoom gives no refresh token; a token lives an hour. We fetch one lazily, reuse it until shortly
-before it expires, and renew it once when Zoom says it expired (401, code 124). Many workers can
-hit that 401 together, so renewal takes a lock and skips the fetch when another worker already
-replaced the stale token (NOTES.md, "Many workers, one token").
+before it expires, and renew it when Zoom says it expired or was revoked (401, code 124). Many
+workers can hit that 401 together, so renewal takes a lock and skips the fetch when another worker
+already replaced the stale token (NOTES.md, "Many workers, one token"): however often tokens are
+revoked under a run, each revocation costs one token request.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from dataclasses import dataclass
 import requests
 
 from ..config import Credentials
-from ..errors import AuthError, RateLimited, ServerError
+from ..errors import AuthError, ConfigError, RateLimited, ServerError
+from ..i18n import _
+from .clock import ZoomClock
 from .retry import Operation, call_with_retries
-from .transport import send_request
+from .transport import printable, send_request
 
 #: Renew this long before Zoom's stated expiry, so no request goes out with a dying token.
 EXPIRY_MARGIN = 300.0
@@ -43,6 +46,7 @@ class TokenProvider:
         timeout: tuple[float, float] = (10.0, 30.0),
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        zoom_clock: ZoomClock | None = None,
     ) -> None:
         self._url = oauth_url
         self._credentials = credentials
@@ -50,6 +54,7 @@ class TokenProvider:
         self._timeout = timeout
         self._clock = clock
         self._sleep = sleep
+        self._zoom_clock = zoom_clock  # the token's answer is Zoom's first: it tells Zoom's time
         self._lock = threading.Lock()
         self._token: Token | None = None
         self.fetches = 0  # how many tokens this run asked for (the seed asked one per meeting)
@@ -78,8 +83,10 @@ class TokenProvider:
             lifetime = float(payload.get("expires_in", 3599))
         except (ValueError, KeyError, TypeError) as error:
             raise AuthError(
-                f"the OAuth endpoint {self._url} answered without an access token",
-                hint="check ZOOM_OAUTH_URL",
+                _("the OAuth endpoint {url} answered without an access token").format(
+                    url=self._url
+                ),
+                hint=_("check ZOOM_OAUTH_URL"),
             ) from error
         return Token(value, self._clock() + lifetime)
 
@@ -95,17 +102,34 @@ class TokenProvider:
             auth=(self._credentials.client_id, self._credentials.client_secret),
             timeout=self._timeout,
         )
+        if self._zoom_clock is not None:
+            self._zoom_clock.observe(response.headers)
         if response.status_code == 200:
             return response
+        if 300 <= response.status_code < 400:  # never followed: the credentials stay here
+            location = response.headers.get("Location") or _("(no Location header)")
+            raise ConfigError(
+                _(
+                    "the OAuth endpoint {url} answered with a redirect to {location} (HTTP "
+                    "{status}); batch_zoom does not follow it, so the credentials were not sent "
+                    "there"
+                ).format(url=self._url, location=printable(location), status=response.status_code),
+                hint=_(
+                    "set ZOOM_OAUTH_URL to Zoom's token address, https://zoom.us/oauth/token, "
+                    "or leave it unset"
+                ),
+            )
         if response.status_code == 429:
-            raise RateLimited(429, None, "the OAuth endpoint is busy")
+            raise RateLimited(429, None, _("the OAuth endpoint is busy"))
         if response.status_code >= 500:
-            raise ServerError(response.status_code, None, "the OAuth endpoint failed")
+            raise ServerError(response.status_code, None, _("the OAuth endpoint failed"))
         raise AuthError(
-            f"Zoom refused the credentials: {_reason(response)}",
-            hint="check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET against your "
-            "Server-to-Server OAuth app (App Marketplace > Manage > your app > App Credentials), "
-            "and that the app is activated",
+            _("Zoom refused the credentials: {reason}").format(reason=_reason(response)),
+            hint=_(
+                "check ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET against your "
+                "Server-to-Server OAuth app (App Marketplace > Manage > your app > App "
+                "Credentials), and that the app is activated"
+            ),
         )
 
 
@@ -113,9 +137,11 @@ def _reason(response: requests.Response) -> str:
     try:
         payload = response.json()
     except ValueError:
-        return f"HTTP {response.status_code}"
+        return _("HTTP {status}").format(status=response.status_code)
     if isinstance(payload, dict):
         reason = payload.get("reason") or payload.get("message") or payload.get("error")
-        if reason:
-            return f"{reason} (HTTP {response.status_code})"
-    return f"HTTP {response.status_code}"
+        if reason:  # Zoom's own words, as Zoom wrote them
+            return _("{message} (HTTP {status})").format(
+                message=reason, status=response.status_code
+            )
+    return _("HTTP {status}").format(status=response.status_code)

@@ -1,14 +1,22 @@
 """ZoomClient: the meeting calls batch_zoom makes, and the one place that maps answers to errors.
 
-Every request waits for its turn at the shared ``Pacer``, carries the shared token, and is
-repeated once with a new token after a 401 (code 124). Retrying anything else is the caller's
-decision (``retry.decide``), because only the caller knows whether a repeat is safe.
+Every request waits for its turn at the shared ``Pacer``, then takes the shared token, and is
+repeated with a newer token after a 401 (code 124), at most ``MAX_TOKEN_RENEWALS`` times.
+Retrying anything else is the caller's decision (``retry.decide``), because only the caller knows
+whether a repeat is safe.
+
+Answers are checked for the shape each call returns: a create is made only when Zoom says 201
+with a JSON object holding the meeting's ``id``; anything else (an empty 200, HTML, ``{not json``,
+``[1,2]``) is ``UnreadableAnswer``, an unknown outcome, never a refusal. A listing item that is not
+a meeting (``1``, ``"x"``, ``null``, an object without an id) is skipped and counted in
+``skipped_items``, for the run to warn about.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,17 +29,33 @@ from ..errors import (
     DailyLimitReached,
     NotFound,
     RateLimited,
+    Redirected,
     ServerError,
     TokenExpired,
+    UnreadableAnswer,
     ZoomError,
 )
+from ..i18n import _
 from ..models import parse_moment
 from .auth import TokenProvider
+from .clock import ZoomClock
 from .pacing import Pacer
 from .retry import parse_retry_after
-from .transport import send_request
+from .transport import printable, send_request
 
 PAGE_SIZE = 300  # Zoom's maximum for the meeting list
+
+#: The rate-limit category of each call, as Meetings.json (2026) labels it (the user calls as the
+#: sandbox meters them: a user Light, a user's settings Medium). Each category has its
+#: own bucket in the pacer; a call Zoom meters elsewhere (create is Medium in older specs) is
+#: still paced by the limit its own answers and 429s reveal.
+LIGHT, MEDIUM, HEAVY = "light", "medium", "heavy"
+
+#: How many times one request may meet a refused token (401, code 124) and go again. Tokens can
+#: be revoked under us at any time (another process of the same app asking for one, in Zoom's
+#: older behaviour), so one renewal is not always enough; a bound keeps a broken OAuth setup from
+#: looping.
+MAX_TOKEN_RENEWALS = 3
 
 #: The daily per-host limit, recognised by its words: real 429s have come without the headers.
 DAILY_LIMIT_WORDS = re.compile(
@@ -51,12 +75,16 @@ class ZoomClient:
         timeout: tuple[float, float] = (10.0, 30.0),
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         session_factory: Callable[[], requests.Session] = requests.Session,
+        zoom_clock: ZoomClock | None = None,
     ) -> None:
         self._api_url = api_url.rstrip("/")
         self._tokens = tokens
         self._pacer = pacer
         self._timeout = timeout
-        self._now = now
+        self._zoom_clock = zoom_clock
+        self._now = zoom_clock.now if zoom_clock is not None else now
+        self.skipped_items: Counter[str] = Counter()  # host -> listing items that were no meeting
+        self._skipped_lock = threading.Lock()
         self._session_factory = session_factory
         self._local = threading.local()  # a requests.Session per worker thread
         self._sessions: list[requests.Session] = []
@@ -65,30 +93,71 @@ class ZoomClient:
     # -- the meeting calls ------------------------------------------------------------------
 
     def create_meeting(self, host: str, body: dict[str, Any]) -> dict[str, Any]:
-        """``POST /users/{host}/meetings``: the new meeting, as Zoom returned it."""
-        return self._json(self._send("POST", f"/users/{_segment(host)}/meetings", json=body))
+        """``POST /users/{host}/meetings``: the new meeting, as Zoom returned it.
+
+        Only a 201 whose JSON object holds the meeting's id is a meeting; anything else raises
+        ``UnreadableAnswer`` (the meeting may exist: look it up). ``join_url`` may still be
+        missing: the caller completes it with ``get_meeting``.
+        """
+        response = self._send("POST", f"/users/{_segment(host)}/meetings", LIGHT, json=body)
+        meeting = self._json(response)
+        if response.status_code != 201 or not has_meeting_id(meeting):
+            raise UnreadableAnswer(
+                response.status_code,
+                None,
+                _("Zoom answered the create without the new meeting's id"),
+            )
+        return meeting
 
     def list_meetings(self, host: str) -> Iterator[dict[str, Any]]:
-        """Every upcoming scheduled meeting of ``host``, following ``next_page_token``."""
+        """Every upcoming scheduled meeting of ``host``, following ``next_page_token``.
+
+        A page without a ``meetings`` list is unreadable (an empty-looking page must never pass
+        for "no meetings": a look-up would then send a create again); items that are not
+        meetings are skipped and counted in ``skipped_items``.
+        """
         page_token = ""
         while True:
             params: dict[str, Any] = {"type": "scheduled", "page_size": PAGE_SIZE}
             if page_token:
                 params["next_page_token"] = page_token
-            page = self._json(self._send("GET", f"/users/{_segment(host)}/meetings", params=params))
-            yield from page.get("meetings") or []
-            page_token = page.get("next_page_token") or ""
+            response = self._send("GET", f"/users/{_segment(host)}/meetings", MEDIUM, params=params)
+            page = self._json(response)
+            items = page.get("meetings")
+            next_token = page.get("next_page_token") or ""
+            if not isinstance(items, list) or not isinstance(next_token, str):
+                raise UnreadableAnswer(
+                    response.status_code, None, _("Zoom's meeting list has an unexpected shape")
+                )
+            meetings = [item for item in items if isinstance(item, dict) and has_meeting_id(item)]
+            if len(meetings) < len(items):
+                with self._skipped_lock:
+                    self.skipped_items[host] += len(items) - len(meetings)
+            yield from meetings
+            page_token = next_token
             if not page_token:
                 return
 
     def get_meeting(self, meeting_id: str) -> dict[str, Any]:
-        return self._json(self._send("GET", f"/meetings/{_segment(meeting_id)}"))
+        return self._json(self._send("GET", f"/meetings/{_segment(meeting_id)}", LIGHT))
 
     def update_meeting(self, meeting_id: str, changes: dict[str, Any]) -> None:
-        self._send("PATCH", f"/meetings/{_segment(meeting_id)}", json=changes)
+        self._send("PATCH", f"/meetings/{_segment(meeting_id)}", LIGHT, json=changes)
 
     def delete_meeting(self, meeting_id: str) -> None:
-        self._send("DELETE", f"/meetings/{_segment(meeting_id)}")
+        self._send("DELETE", f"/meetings/{_segment(meeting_id)}", LIGHT)
+
+    @property
+    def pacer(self) -> Pacer:
+        return self._pacer
+
+    def get_user(self, user: str) -> dict[str, Any]:
+        """``GET /users/{user}``: licence ``type``, ``status``, ``email``, ``timezone``."""
+        return self._json(self._send("GET", f"/users/{_segment(user)}", LIGHT))
+
+    def get_user_settings(self, user: str) -> dict[str, Any]:
+        """``GET /users/{user}/settings``: the passcode policy is in ``schedule_meeting``."""
+        return self._json(self._send("GET", f"/users/{_segment(user)}/settings", MEDIUM))
 
     # -- registration -----------------------------------------------------------------------
 
@@ -102,13 +171,13 @@ class ZoomClient:
             "registrants": people,
         }
         path = f"/meetings/{_segment(meeting_id)}/batch_registrants"
-        answer = self._json(self._send("POST", path, json=body))
+        answer = self._json(self._send("POST", path, HEAVY, json=body))
         return [item for item in answer.get("registrants") or [] if isinstance(item, dict)]
 
     def add_registrant(self, meeting_id: str, person: dict[str, str]) -> dict[str, Any]:
         """``POST /meetings/{id}/registrants``: one person (recurring meetings too)."""
         path = f"/meetings/{_segment(meeting_id)}/registrants"
-        return self._json(self._send("POST", path, json=person))
+        return self._json(self._send("POST", path, LIGHT, json=person))
 
     def list_registrants(self, meeting_id: str) -> Iterator[dict[str, Any]]:
         """Everyone approved for the meeting, following ``next_page_token``."""
@@ -118,7 +187,7 @@ class ZoomClient:
             if page_token:
                 params["next_page_token"] = page_token
             path = f"/meetings/{_segment(meeting_id)}/registrants"
-            page = self._json(self._send("GET", path, params=params))
+            page = self._json(self._send("GET", path, MEDIUM, params=params))
             yield from (item for item in page.get("registrants") or [] if isinstance(item, dict))
             page_token = page.get("next_page_token") or ""
             if not page_token:
@@ -127,7 +196,7 @@ class ZoomClient:
     def cancel_registrants(self, meeting_id: str, registrants: list[dict[str, str]]) -> None:
         """``PUT /meetings/{id}/registrants/status`` with ``cancel`` (30 people at most)."""
         path = f"/meetings/{_segment(meeting_id)}/registrants/status"
-        self._send("PUT", path, json={"action": "cancel", "registrants": registrants})
+        self._send("PUT", path, MEDIUM, json={"action": "cancel", "registrants": registrants})
 
     def close(self) -> None:
         with self._sessions_lock:
@@ -147,11 +216,13 @@ class ZoomClient:
                 self._sessions.append(session)
         return session
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        token = self._tokens.current()
-        renewed = False
+    def _send(self, method: str, path: str, category: str, **kwargs: Any) -> requests.Response:
+        renewals = 0
         while True:
-            self._pacer.wait_turn()
+            turn = self._pacer.wait_turn(category)
+            # The token is taken after the pacer, when the request really leaves: a request that
+            # queued while another worker renewed the token carries the new one, not the old.
+            token = self._tokens.current()
             response = send_request(
                 self._session(),
                 method,
@@ -160,28 +231,50 @@ class ZoomClient:
                 timeout=self._timeout,
                 **kwargs,
             )
+            if self._zoom_clock is not None:
+                self._zoom_clock.observe(response.headers)
             error = error_for(response, self._now())
-            if error is None:
-                self._pacer.succeeded(_int_header(response, "X-RateLimit-Limit"))
-                return response
-            if isinstance(error, TokenExpired) and not renewed:
-                token, renewed = self._tokens.renew(token), True
-                continue
+            limit = _int_header(response, "X-RateLimit-Limit")
             if isinstance(error, RateLimited) and not isinstance(error, DailyLimitReached):
-                self._pacer.throttle(error.retry_after, error.limit)
+                self._pacer.throttle(turn, error.retry_after, error.limit)
+                raise error
+            # A daily-limit 429 announces the host's daily quota, not a per-second limit.
+            self._pacer.answered(turn, None if isinstance(error, DailyLimitReached) else limit)
+            if error is None:
+                return response
+            if isinstance(error, TokenExpired) and renewals < MAX_TOKEN_RENEWALS:
+                # A 401 made nothing on Zoom, so repeating is safe. ``renew`` fetches only when
+                # the refused token is still the current one: when another worker already
+                # replaced it, the request goes again with that newer token at no cost.
+                self._tokens.renew(token)
+                renewals += 1
+                continue
             raise error
 
     @staticmethod
     def _json(response: requests.Response) -> dict[str, Any]:
+        """The answer's JSON object; anything else is ``UnreadableAnswer`` (never a refusal)."""
         try:
             payload = response.json()
-        except ValueError as error:
-            raise ZoomError(
-                response.status_code, None, "Zoom answered with something other than JSON"
+        except ValueError as error:  # empty, HTML, "{not json", bad UTF-8
+            raise UnreadableAnswer(
+                response.status_code, None, _("Zoom answered with something other than JSON")
             ) from error
         if not isinstance(payload, dict):
-            raise ZoomError(response.status_code, None, "Zoom answered with an unexpected shape")
+            raise UnreadableAnswer(
+                response.status_code, None, _("Zoom answered with an unexpected shape")
+            )
         return payload
+
+
+def has_meeting_id(meeting: dict[str, Any]) -> bool:
+    """True when ``meeting["id"]`` looks like a Zoom meeting id (a positive whole number)."""
+    value = meeting.get("id")
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value > 0
+    return isinstance(value, str) and value.isascii() and value.isdigit() and int(value) > 0
 
 
 def error_for(response: requests.Response, now: datetime) -> ZoomError | None:
@@ -189,6 +282,9 @@ def error_for(response: requests.Response, now: datetime) -> ZoomError | None:
     status = response.status_code
     if 200 <= status < 300:
         return None
+    location = response.headers.get("Location")
+    if 300 < status < 400 or (status == 300 and location is not None):
+        return Redirected(status, printable(location or ""))
     code, message = _code_and_message(response)
     limit_type = response.headers.get("X-RateLimit-Type", "")
     if (status == 429 and ("daily" in limit_type.lower() or DAILY_LIMIT_WORDS.search(message))) or (
@@ -199,16 +295,18 @@ def error_for(response: requests.Response, now: datetime) -> ZoomError | None:
         return RateLimited(
             status,
             code,
-            message or "Too many requests",
+            message or _("Too many requests"),
             retry_after=parse_retry_after(response.headers.get("Retry-After"), now),
             limit=_int_header(response, "X-RateLimit-Limit"),
         )
     if status == 401:
-        return TokenExpired(status, code, message or "Invalid access token.")
+        return TokenExpired(status, code, message or _("Invalid access token."))
     if status == 404:
-        return NotFound(status, code, message or "Not found")
+        return NotFound(status, code, message or _("Not found"))
     if status >= 500:
-        return ServerError(status, code, message or f"Zoom failed with HTTP {status}")
+        return ServerError(
+            status, code, message or _("Zoom failed with HTTP {status}").format(status=status)
+        )
     return ZoomError(status, code, message)
 
 

@@ -1,74 +1,319 @@
-"""One request pacer shared by every worker: evenly spaced slots, a little under Zoom's limit.
+"""One request pacer shared by every worker: it finds the account's per-second limit by itself.
 
-Zoom counts requests per account over a sliding second, so a bucket that allows bursts collects
-429s even when its average is right. This pacer hands out evenly spaced start times instead
-(no burst at all) and adapts: a 429 slows it down and pushes the next slot out, a run of
-successes brings it back up towards the configured rate, and an ``X-RateLimit-Limit`` header
-lower than our rate caps it.
+Zoom counts requests per account and category over a sliding second (NOTES.md), shares that
+quota with every other app on the account, and may or may not say what the limit is. So each
+category (Light, Medium, Heavy) has its own ``_Bucket`` that:
+
+- starts at ``START_RATE``, safe for a Pro account (Medium: 20 a second);
+- follows ``X-RateLimit-Limit`` whenever Zoom announces it, upwards as well as downwards, pacing
+  at ``HEADROOM`` of it;
+- with no announced limit, probes upwards like TCP's slow start, doubling every
+  ``PROBE_EVERY`` seconds while the rate is used and no 429 came, and on the first per-second 429
+  infers the limit from its own send rate: the requests it sent in the second before the refused
+  one are what Zoom let through, so it holds a little under that;
+- keeps its own trailing window (a little longer than Zoom's second) and never has more requests
+  in it than the limit it believes, so a burst after a late wake-up or the tail of a probe cannot
+  overfill Zoom's window;
+- cuts once per congestion event (AIMD): a 429 for a request sent before the last cut is part of
+  the same event, as TCP treats losses in the same window; after a cut it climbs back within a few
+  seconds, to the announced or inferred limit, and only then probes slowly above an inferred one.
+
+An explicit ``--rate`` is a hard ceiling over all of this. Requests in flight follow the rate
+(Little's law): ``workers_wanted`` is rate x measured latency, with a margin, within a bound.
 
 ``X-RateLimit-Remaining`` is deliberately not used: paced just under the limit, it reads 0 or 1
 routinely without any 429 following. Leaving a slot empty whenever it read 0 was tried and took
 benchmarks/throughput.py from 0.923 to 0.753 of the ceiling with no 429 saved.
+
+Only one thread per bucket sleeps on the clock (the head); the others wait on a condition for
+their turn, so a change of rate or a pause reaches the very next request, and no thread holds a
+slot it reserved at an old rate.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-SLOWDOWN = 0.8  # rate factor after a per-second 429
-RECOVERY = 1.05  # rate factor after RECOVER_AFTER successes in a row
-RECOVER_AFTER = 20
-HEADROOM = 0.95  # share of a limit announced by Zoom that we use
+START_RATE = 19.0  # requests a second before anything is known: under Pro's Medium limit of 20
+PROBE_EVERY = 0.5  # seconds between steps while probing upwards (or one latency, if longer)
+PROBE_GROWTH = 0.6  # each step adds this share at 150 ms latency; less when Zoom answers slower
+PROBE_LATENCY = 0.25  # seconds: up to this latency a step is PROBE_GROWTH, then less (_grow)
+HEADROOM = 0.985  # share of the announced or inferred limit we pace at
+WINDOW = 1.02  # our own trailing window: Zoom's second plus a margin for jitter on the way
+CUT = 0.85  # AIMD: the allowance after a congestion event, as a share of what it was
+RECOVER_EVERY = 0.5  # seconds without a 429 between steps back up after a cut
+RECOVER_STEP = 0.05  # each step adds this share of the limit (at least one request a second)
+PROBE_ABOVE_AFTER = 10.0  # seconds calm at an inferred limit before trying one request more
+PROBE_ABOVE_EVERY = 200  # ... and at least this many requests: a failed try costs one 429
 MIN_RATE = 0.5
+AUTO_CEILING = 200.0  # without --rate: above any per-second limit Zoom publishes (80)
+MIN_WORKERS, MAX_WORKERS = 2, 64
+ASSUMED_LATENCY = 0.5  # seconds, until the first answer is measured
+LATENCY_MARGIN = 1.3  # workers for rate x latency, plus this share for retries and journaling
+HISTORY = 4.0  # seconds of sends kept: enough to look back one second from a late 429
+#: Zoom's published per-second limits by category, for Free, Pro and Business+ (NOTES.md). When
+#: Zoom announces one category's limit and it is one of these, a category not yet heard from
+#: starts at its own limit on the same plan instead of 19/s (it still follows its own answers).
+PLAN_LIMITS = {"light": (4, 30, 80), "medium": (2, 20, 60), "heavy": (1, 10, 40)}
+
+
+@dataclass(eq=False)
+class Ticket:
+    """One request's turn: which bucket it went through and when it was let go."""
+
+    category: str
+    sent_at: float
+    refused: bool = False
+    answered: bool = False
+
+
+@dataclass(eq=False)
+class _Bucket:
+    rate: float
+    limit: float | None = None  # requests a second we believe Zoom lets through; None: probing
+    bound: float | None = None  # the announced limit, or the one a 429 taught us
+    announced: bool = False
+    probe_since: float | None = None
+    probe_proven: bool = False  # an answer came back for a request sent at the current rate
+    tried_from: float | None = None  # the inferred limit we held before trying one more
+    sent: int = 0  # requests let go so far
+    sent_when_calm: int = 0  # ``sent`` at ``calm_since``
+    calm_since: float = 0.0
+    last_cut: float = -math.inf
+    next_slot: float = -math.inf
+    paused_until: float = -math.inf
+    sends: deque[Ticket] = field(default_factory=deque)  # the last HISTORY seconds
+    head_busy: bool = False
+    turn: threading.Condition = field(default_factory=threading.Condition)
 
 
 class Pacer:
     def __init__(
         self,
-        rate: float,
+        ceiling: float | None = None,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if rate <= 0:
+        if ceiling is not None and ceiling <= 0:
             raise ValueError("rate must be positive")
-        self.target = rate
-        self.rate = rate
+        self.ceiling = ceiling if ceiling is not None else AUTO_CEILING
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._next_slot = 0.0
-        self._successes = 0
+        self._buckets: dict[str, _Bucket] = {}
+        self.latency: float | None = None  # seconds, smoothed over the answers
         self.throttled = 0  # how many 429s we were told about
+        self.slowdowns = 0  # congestion events: at most one cut each
 
-    def wait_turn(self) -> None:
-        """Block until this caller may send its request."""
+    # -- a request's turn ---------------------------------------------------------------------
+
+    def wait_turn(self, category: str = "light") -> Ticket:
+        """Block until this caller may send a request of ``category``; hand back its ticket."""
+        with self._lock:
+            bucket = self._bucket(category)
+            while bucket.head_busy:
+                bucket.turn.wait()
+            bucket.head_busy = True
+        try:
+            while True:
+                with self._lock:
+                    now = self._clock()
+                    self._grow(bucket, now)
+                    due = self._due(bucket, now)
+                    if due <= now:
+                        return self._take(bucket, category, now)
+                self._sleep(due - now)
+        finally:
+            with self._lock:
+                bucket.head_busy = False
+                bucket.turn.notify()
+
+    def answered(self, ticket: Ticket, limit: int | None = None) -> None:
+        """Zoom answered (anything but a per-second 429), maybe announcing its limit."""
         with self._lock:
             now = self._clock()
-            slot = max(now, self._next_slot)
-            self._next_slot = slot + 1.0 / self.rate
-        if slot > now:
-            self._sleep(slot - now)
-
-    def succeeded(self, limit: int | None = None) -> None:
-        with self._lock:
+            self._measure(ticket, now)
+            bucket = self._bucket(ticket.category)
+            if bucket.probe_since is not None and ticket.sent_at >= bucket.probe_since:
+                bucket.probe_proven = True
             if limit and limit > 0:
-                self.target = min(self.target, max(MIN_RATE, limit * HEADROOM))
-                self.rate = min(self.rate, self.target)
-            self._successes += 1
-            if self._successes >= RECOVER_AFTER and self.rate < self.target:
-                self.rate = min(self.target, self.rate * RECOVERY)
-                self._successes = 0
+                self._announce(bucket, float(limit), now)
 
-    def throttle(self, retry_after: float | None = None, limit: int | None = None) -> None:
-        """Zoom said we are too fast: slow down, and send nothing before ``retry_after``."""
+    def throttle(
+        self, ticket: Ticket, retry_after: float | None = None, limit: int | None = None
+    ) -> None:
+        """Zoom said we are too fast: one cut per congestion event; wait out ``retry_after``."""
         with self._lock:
+            now = self._clock()
             self.throttled += 1
-            self._successes = 0
-            if limit and limit > 0:
-                self.target = min(self.target, max(MIN_RATE, limit * HEADROOM))
-            self.rate = max(MIN_RATE, min(self.target, self.rate * SLOWDOWN))
-            pause = retry_after if retry_after is not None else 1.0 / self.rate
-            self._next_slot = max(self._next_slot, self._clock() + pause)
+            self._measure(ticket, now)
+            ticket.refused = True  # Zoom did not count it: it leaves our window too
+            bucket = self._bucket(ticket.category)
+            if retry_after is not None:
+                bucket.paused_until = max(bucket.paused_until, now + retry_after)
+            if ticket.sent_at < bucket.last_cut:
+                return  # sent before the last cut: the same congestion event, no second cut
+            self.slowdowns += 1
+            if limit and limit > 0 and self._announce(bucket, float(limit), now):
+                pass  # a new limit announced: following it is this event's slow-down
+            elif bucket.limit is None:  # probing: what Zoom let through is the limit
+                bucket.limit = bucket.bound = float(max(1, self._in_window(bucket, ticket)))
+            elif bucket.tried_from is not None:  # one more was one too many: back, no cut
+                bucket.limit = bucket.bound = bucket.tried_from
+            else:  # at the limit and still refused: other apps use part of it
+                bucket.limit = max(MIN_RATE, bucket.limit * CUT)
+            bucket.last_cut = bucket.calm_since = now
+            bucket.sent_when_calm = bucket.sent
+            bucket.probe_since = bucket.tried_from = None
+            self._set_rate(bucket)
+
+    # -- what the rest of the run asks ----------------------------------------------------------
+
+    def rate(self, category: str = "light") -> float:
+        with self._lock:
+            return self._bucket(category).rate
+
+    def workers_wanted(self) -> int:
+        """Requests worth having in flight: rate x latency (Little's law), with a margin.
+
+        The latency is the smoothed one, or, while a request has been waiting longer than that
+        (before the first answer, or when Zoom slows down), how long it has been waiting.
+        """
+        with self._lock:
+            rate = max((bucket.rate for bucket in self._buckets.values()), default=START_RATE)
+            latency = self.latency if self.latency is not None else ASSUMED_LATENCY
+            now = self._clock()
+            for bucket in self._buckets.values():
+                waiting = next((t.sent_at for t in bucket.sends if not t.answered), now)
+                latency = max(latency, now - waiting)
+        wanted = math.ceil(rate * latency * LATENCY_MARGIN) + MIN_WORKERS
+        return max(MIN_WORKERS, min(MAX_WORKERS, wanted))
+
+    # -- the rules, under the lock --------------------------------------------------------------
+
+    def _bucket(self, category: str) -> _Bucket:
+        bucket = self._buckets.get(category)
+        if bucket is None:
+            bucket = _Bucket(
+                rate=min(self.ceiling, START_RATE), turn=threading.Condition(self._lock)
+            )
+            self._buckets[category] = bucket
+            self._start_on_plan(category, bucket, self._clock())
+        return bucket
+
+    def _set_rate(self, bucket: _Bucket) -> None:
+        wanted = bucket.rate if bucket.limit is None else bucket.limit * HEADROOM
+        bucket.rate = max(MIN_RATE, min(self.ceiling, wanted))
+
+    def _announce(self, bucket: _Bucket, limit: float, now: float) -> bool:
+        """Zoom said its limit: follow it, up or down; False when it is the one we follow."""
+        if bucket.announced and bucket.bound == limit:
+            return False
+        bucket.announced = True
+        bucket.bound = bucket.limit = limit
+        bucket.probe_since = None
+        bucket.calm_since = now
+        self._set_rate(bucket)
+        for category, other in self._buckets.items():
+            if other is not bucket and not other.announced and other.limit is None:
+                self._start_on_plan(category, other, now)
+        return True
+
+    def _start_on_plan(self, category: str, bucket: _Bucket, now: float) -> None:
+        """Start a category not heard from at its limit on the plan another category revealed."""
+        for known, other in self._buckets.items():
+            if not other.announced or known not in PLAN_LIMITS or category not in PLAN_LIMITS:
+                continue
+            if other.bound in PLAN_LIMITS[known]:
+                plan = PLAN_LIMITS[known].index(int(other.bound))
+                bucket.limit = bucket.bound = float(PLAN_LIMITS[category][plan])
+                bucket.probe_since, bucket.calm_since = None, now
+                self._set_rate(bucket)
+                return
+
+    def _grow(self, bucket: _Bucket, now: float) -> None:
+        """Probe upwards while nothing is known; climb back after a cut."""
+        if bucket.rate >= self.ceiling:
+            return
+        if bucket.limit is None:
+            # Slow start, clocked by answers: a step needs an answer to a request sent at the
+            # current rate (no step blind while Zoom is slow to answer), and a rate that is used.
+            # Every request sent past Zoom's limit is refused until the first 429 is back, so
+            # the step shrinks as Zoom answers slower: x1.6 up to 250 ms, x1.15 at 1 s. Measured
+            # (tests/test_pacing.py simulate, benchmarks/throughput.py): x2 drew 2.3% of 429s at
+            # 20/s and x1.6 1.6%, while neither reaches 0.90 of 60 or 80/s without a header.
+            latency = self.latency if self.latency is not None else ASSUMED_LATENCY
+            if bucket.probe_since is None:
+                bucket.probe_since = now
+            elif now - bucket.probe_since >= max(PROBE_EVERY, latency) and bucket.probe_proven:
+                sent = sum(1 for t in bucket.sends if t.sent_at > now - PROBE_EVERY)
+                if sent >= bucket.rate * PROBE_EVERY / 2:
+                    share = PROBE_GROWTH * min(1.0, PROBE_LATENCY / max(latency, 1e-3))
+                    growth = 1.0 + share
+                    bucket.rate = min(self.ceiling, bucket.rate * growth)
+                bucket.probe_since, bucket.probe_proven = now, False
+            return
+        assert bucket.bound is not None
+        calm = now - bucket.calm_since
+        if bucket.limit < bucket.bound and calm >= RECOVER_EVERY:
+            step = max(1.0, bucket.bound * RECOVER_STEP)
+            bucket.limit = min(bucket.bound, bucket.limit + step)
+            bucket.calm_since = now
+            self._set_rate(bucket)
+        elif (
+            not bucket.announced
+            and calm >= PROBE_ABOVE_AFTER
+            and bucket.sent - bucket.sent_when_calm >= PROBE_ABOVE_EVERY
+        ):
+            # An inferred limit may be too low (other apps were busy when it was taken).
+            if bucket.tried_from is None:
+                bucket.tried_from = bucket.limit
+            bucket.bound = bucket.limit = bucket.limit + 1
+            bucket.calm_since, bucket.sent_when_calm = now, bucket.sent
+            self._set_rate(bucket)
+
+    def _due(self, bucket: _Bucket, now: float) -> float:
+        due = max(bucket.next_slot, bucket.paused_until)
+        while bucket.sends and bucket.sends[0].sent_at <= now - HISTORY:
+            bucket.sends.popleft()
+        if bucket.limit is not None:  # never more in our window than the limit we believe
+            allowed, counted = max(1, math.floor(bucket.limit)), 0
+            for sent in reversed(bucket.sends):
+                if sent.sent_at <= now - WINDOW:
+                    break
+                if not sent.refused:
+                    counted += 1
+                    if counted == allowed:
+                        due = max(due, sent.sent_at + WINDOW)
+                        break
+        return due
+
+    def _take(self, bucket: _Bucket, category: str, now: float) -> Ticket:
+        interval = 1.0 / bucket.rate
+        # A head that woke a little late may catch up one slot; after idling it starts afresh.
+        start = bucket.next_slot if bucket.next_slot >= now - interval else now
+        bucket.next_slot = start + interval
+        ticket = Ticket(category, now)
+        bucket.sends.append(ticket)
+        bucket.sent += 1
+        return ticket
+
+    def _in_window(self, bucket: _Bucket, refused: Ticket) -> int:
+        """Requests Zoom let through in the second before ``refused`` was sent."""
+        since = refused.sent_at - 1.0
+        return sum(
+            1
+            for t in bucket.sends
+            if since < t.sent_at < refused.sent_at and not t.refused and t is not refused
+        )
+
+    def _measure(self, ticket: Ticket, now: float) -> None:
+        ticket.answered = True
+        took = max(0.0, now - ticket.sent_at)
+        self.latency = took if self.latency is None else 0.8 * self.latency + 0.2 * took

@@ -8,6 +8,10 @@ advice and from NOTES.md:
   to send again (the 401 after a new token).
 - A create or an update that failed after the request went out (timeout, dropped connection, 5xx)
   has an unknown outcome: never send it again blindly; look first (``RECONCILE``).
+- A create answered with anything but a meeting (a 2xx with an empty, HTML or malformed body, a
+  201 without the meeting's id) or with a redirect has an unknown outcome too: ``RECONCILE``,
+  never "Zoom refused it". A read that came back unreadable may go again; a redirect never
+  (it is not followed, and sending again would meet the same redirect).
 - The per-host daily limit is not a per-second limit: waiting does not help, stop that host.
 - Any other 4xx is final.
 """
@@ -28,8 +32,10 @@ from ..errors import (
     ConnectionLost,
     DailyLimitReached,
     RateLimited,
+    Redirected,
     ServerError,
     TokenExpired,
+    UnreadableAnswer,
 )
 from ..models import parse_moment
 
@@ -92,11 +98,22 @@ def decide(error: BaseException, operation: Operation, attempt: int) -> Decision
         if operation is Operation.TOKEN:
             return Decision(Verdict.FAIL)
         return Decision(Verdict.RENEW_TOKEN) if attempt <= 1 else Decision(Verdict.FAIL)
-    if isinstance(error, ServerError):
+    if isinstance(error, ServerError | UnreadableAnswer):
         if operation in (Operation.CREATE, Operation.UPDATE, Operation.REGISTER):
             return Decision(Verdict.RECONCILE)
         return Decision(Verdict.RETRY, backoff(attempt), jitter=True)
+    if isinstance(error, Redirected) and operation is Operation.CREATE:
+        return Decision(Verdict.RECONCILE)
     return Decision(Verdict.FAIL)
+
+
+def send_again_after_lookup(error: BaseException) -> bool:
+    """A create of unknown outcome that two look-ups did not find on Zoom: send it again?
+
+    Yes, unless its answer was a redirect: the redirect is not followed, so sending again would
+    only meet it again; the row fails naming where it pointed.
+    """
+    return not isinstance(error, Redirected)
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
@@ -130,11 +147,14 @@ def call_with_retries(
     budget: float,
     on_wait: Callable[[BaseException, float], None] | None = None,
     rng: Callable[[], float] = random.random,
+    remaining: Callable[[], float] | None = None,
 ) -> T:
     """Call ``send`` until it succeeds or ``decide`` says anything but RETRY.
 
     Exceptions that are not to be retried propagate as they are; when the total waiting would pass
-    ``budget`` seconds the last failure propagates too. ``sleep`` is injected so tests never sleep.
+    ``budget`` seconds the last failure propagates too. ``remaining``, when given, is what is left
+    of a budget shared with other calls (running in parallel): at zero the last failure
+    propagates as well. ``sleep`` is injected so tests never sleep.
     Token renewal is the client's job (one renewal per 401), so it never reaches here as RETRY.
     """
     waited = 0.0
@@ -157,7 +177,7 @@ def call_with_retries(
         return seconds
 
     def out_of_budget(state: RetryCallState) -> bool:
-        return waited >= budget
+        return waited >= budget or (remaining is not None and remaining() <= 0)
 
     retrying = Retrying(
         retry=retry_if_exception(

@@ -1,0 +1,364 @@
+"""Before the first write: look up every host once, choose hosts from the pool, flag overlaps.
+
+For each distinct host of the rows that will be written (and each host of the pool), one
+``GET /users/{host}`` and one ``GET /users/{host}/settings`` through the shared pacer, and one
+listing of the host's upcoming meetings. The rules are in ``rows/hosts.py``; this module only
+fetches and hands over. A look-up that fails for another reason than "no such user" leaves the
+host unchecked (the create will say what Zoom thinks); a missing scope stops the look-ups with
+one warning, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import Any
+
+from ..errors import ConnectionLost, NotFound, ZoomError
+from ..i18n import _
+from ..models import MeetingRequest, meeting_identity, parse_moment
+from ..rows.hosts import DAILY_WRITES_PER_HOST as DAILY_WRITES
+from ..rows.hosts import (
+    Booking,
+    HostProfile,
+    assign_hosts,
+    basic_warning,
+    bookings_of,
+    bookings_on_zoom,
+    double_bookings,
+    host_refusal,
+    no_host_reason,
+    own_meetings,
+    passcode_problem,
+)
+from ..zoom.client import ZoomClient
+from ..zoom.retry import Operation
+
+Call = Callable[[Callable[[], Any], Operation], Any]
+
+#: Seconds all of a run's host look-ups may wait on a failing or busy Zoom, together. The checks
+#: help but are not needed: a host left unchecked is still created, and Zoom's answer tells.
+LOOK_UP_BUDGET = 10.0
+
+#: The scopes the look-ups need: classic, or the granular pair.
+USER_SCOPE_HINT = (
+    "user:read:admin (or the granular user:read:user:admin and user:read:settings:admin)"
+)
+
+
+@dataclass
+class Preflight:
+    """What the look-ups found, for ``batch`` to apply to the rows."""
+
+    refused: dict[int, str] = field(default_factory=dict)  # row -> why it is invalid
+    notes: dict[int, str] = field(default_factory=dict)  # row -> warnings for its result
+    assigned: dict[int, str] = field(default_factory=dict)  # pool row -> host chosen
+    listings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # casefolded host
+    profiles: dict[str, HostProfile] = field(default_factory=dict)  # casefolded host
+    warnings: list[str] = field(default_factory=list)  # batch-wide lines (scope, pool hosts)
+
+    def note(self, row: int, text: str) -> None:
+        self.notes[row] = _("; ").join((self.notes[row], text)) if row in self.notes else text
+
+
+def _missing_scope(error: ZoomError) -> bool:
+    return error.code == 4711 or (
+        error.code == 4700 and "does not contain scopes" in error.message.lower()
+    )
+
+
+class _ScopeMissing(Exception):
+    pass
+
+
+#: Runs tasks, possibly at once (``Session.run_tasks``: the workers, paced together).
+Runner = Callable[[Sequence[Callable[[], None]]], None]
+
+
+def one_by_one(tasks: Sequence[Callable[[], None]]) -> None:
+    for task in tasks:
+        task()
+
+
+def look_up_hosts(
+    call: Call,
+    zoom: ZoomClient,
+    hosts: Iterable[str],
+    found: Preflight,
+    run_tasks: Runner = one_by_one,
+    policy_for: Iterable[str] = (),
+) -> None:
+    """Fill ``found.profiles``; a missing scope adds a warning and stops the look-ups.
+
+    The first host is looked up alone: if the app lacks the scope, that one refusal says so and
+    no other host is asked. The others are looked up together, through the shared pacer.
+    Settings (the passcode policy) are read only for the hosts in ``policy_for``: those with a
+    row that sets a passcode.
+    """
+    with_policy = {host.casefold() for host in policy_for}
+    todo = [host for host in dict.fromkeys(hosts) if host.casefold() not in found.profiles]
+    missing: list[str] = []
+
+    def look_up(host: str) -> None:
+        try:
+            profile = _profile(call, zoom, host, host.casefold() in with_policy)
+        except _ScopeMissing as refused:
+            missing.append(str(refused))
+            return
+        found.profiles[host.casefold()] = profile  # one key per task: no two threads share it
+
+    if todo:
+        look_up(todo[0])
+    if not missing:
+        run_tasks([partial(look_up, host) for host in todo[1:]])
+    if missing:
+        found.warnings.append(
+            _(
+                "the app may not read users ({reason}): add the scope {scope} to check hosts "
+                "before sending; this run goes on without those checks"
+            ).format(reason=missing[0], scope=USER_SCOPE_HINT)
+        )
+
+
+def _profile(call: Call, zoom: ZoomClient, host: str, policy: bool) -> HostProfile:
+    try:
+        user = call(partial(zoom.get_user, host), Operation.READ)
+    except NotFound:
+        return HostProfile.from_zoom(host, None, None)
+    except ZoomError as error:
+        if _missing_scope(error):
+            raise _ScopeMissing(error.describe()) from error
+        return HostProfile(host)  # unchecked: the create will tell
+    except ConnectionLost:
+        return HostProfile(host)
+    if not policy:
+        return HostProfile.from_zoom(host, user, None)
+    try:
+        settings = call(partial(zoom.get_user_settings, host), Operation.READ)
+    except ZoomError as error:
+        if _missing_scope(error):
+            raise _ScopeMissing(error.describe()) from error
+        settings = None
+    except ConnectionLost:
+        settings = None
+    return HostProfile.from_zoom(host, user, settings)
+
+
+#: Lists hosts' meetings: host -> the listing, or the error that stopped it (Session.list_hosts).
+Lister = Callable[[list[str]], Mapping[str, Any]]
+
+
+def list_hosts(lister: Lister, hosts: Iterable[str], found: Preflight) -> None:
+    """One listing per host (none for a host Zoom does not know); a failed one is left out.
+
+    In a run this is ``Session.list_hosts``: the listings stay on the session, so
+    find-before-create reads them instead of listing the same hosts again.
+    """
+    wanted = [
+        host
+        for host in dict.fromkeys(hosts)
+        if host.casefold() not in found.listings
+        and (found.profiles.get(host.casefold()) or HostProfile(host)).exists
+    ]
+    for host, listing in lister(wanted).items():
+        if isinstance(listing, list):
+            found.listings[host.casefold()] = listing
+
+
+def lister_for(call: Call, zoom: ZoomClient) -> Lister:
+    """A lister without a session (``--check``): one host after another."""
+
+    def list_each(hosts: list[str]) -> dict[str, Any]:
+        listings: dict[str, Any] = {}
+        for host in hosts:
+            try:
+                listings[host] = list(call(partial(_list_all, zoom, host), Operation.READ))
+            except (ZoomError, ConnectionLost) as error:
+                listings[host] = error
+        return listings
+
+    return list_each
+
+
+def _list_all(zoom: ZoomClient, host: str) -> list[dict[str, Any]]:
+    return list(zoom.list_meetings(host))
+
+
+def check_rows(plans: Sequence[MeetingRequest], found: Preflight) -> None:
+    """Refuse rows of hosts that cannot have them; warn of Basic users' long meetings."""
+    for plan in plans:
+        profile = found.profiles.get(plan.host.casefold())
+        if profile is None:
+            continue
+        refusal = host_refusal(profile)
+        if refusal is not None:
+            found.refused[plan.row] = _("row {row}: {reason}").format(row=plan.row, reason=refusal)
+            continue
+        if plan.passcode and (rule := passcode_problem(plan.passcode, profile.passcode_policy)):
+            found.refused[plan.row] = _("row {row}: passcode {value}: {rule}").format(
+                row=plan.row, value=plan.passcode, rule=rule
+            )
+            continue
+        warning = basic_warning(profile, plan.duration)
+        if warning is not None:
+            found.note(plan.row, warning)
+
+
+def choose_hosts(
+    pool_plans: Sequence[MeetingRequest],
+    pool: Sequence[str],
+    named: Sequence[MeetingRequest],
+    found: Preflight,
+    known: Callable[[str], bool],
+) -> None:
+    """Give each host-less row a host of the pool, or refuse it with the reason.
+
+    A row some pool host already holds (the journal or Zoom's listing knows the meeting under
+    that host) keeps that host, so running the original sheet again makes nothing twice.
+    """
+    usable: list[str] = []
+    for host in pool:
+        profile = found.profiles.get(host.casefold())
+        refusal = host_refusal(profile) if profile is not None else None
+        if refusal is None:
+            usable.append(host)
+        else:
+            found.warnings.append(
+                _("{reason}: it takes no rows from the pool").format(reason=refusal)
+            )
+    writes: Counter[str] = Counter(plan.host.casefold() for plan in named)
+    busy: dict[str, list[Booking]] = {}
+    for host in usable:
+        key = host.casefold()
+        busy[key] = bookings_on_zoom(found.listings.get(key, []), "UTC")
+    for plan in named:
+        busy.setdefault(plan.host.casefold(), []).extend(bookings_of(plan))
+    open_rows: list[MeetingRequest] = []
+    for plan in pool_plans:
+        holder = next(
+            (host for host in usable if known(_identity(plan, host)) or _listed(plan, host, found)),
+            None,
+        )
+        if holder is None:
+            open_rows.append(plan)
+            continue
+        found.assigned[plan.row] = holder
+        key = holder.casefold()
+        writes[key] += 1
+        busy[key] = [b for b in busy.get(key, []) if not _same_meeting(b, plan)]
+        busy[key].extend(bookings_of(plan))
+    left = {host.casefold(): DAILY_WRITES - writes[host.casefold()] for host in usable}
+    by_row = {plan.row: plan for plan in open_rows}
+    for row, chosen in assign_hosts(open_rows, usable, busy, left).items():
+        if chosen is None:
+            found.refused[row] = no_host_reason(by_row[row], usable or list(pool))
+        else:
+            found.assigned[row] = chosen
+
+
+def _identity(plan: MeetingRequest, host: str) -> str:
+    return meeting_identity(host, plan.topic, plan.start, plan.duration)
+
+
+def _listed(plan: MeetingRequest, host: str, found: Preflight) -> bool:
+    wanted = _identity(plan, host)
+    return any(
+        _identity_of(meeting, host) == wanted for meeting in found.listings.get(host.casefold(), [])
+    )
+
+
+def _identity_of(meeting: Mapping[str, Any], host: str) -> str | None:
+    start = parse_moment(str(meeting.get("start_time") or ""))
+    try:
+        duration = int(meeting.get("duration") or 0)
+    except (TypeError, ValueError):
+        return None
+    if start is None:
+        return None
+    return meeting_identity(host, str(meeting.get("topic") or ""), start, duration)
+
+
+def _same_meeting(booking: Booking, plan: MeetingRequest) -> bool:
+    """A meeting found on Zoom that is this row's own: not a booking against it."""
+    return booking.row is None and booking.topic == plan.topic and booking.start == plan.start
+
+
+def flag_double_bookings(
+    plans: Sequence[MeetingRequest],
+    found: Preflight,
+    *,
+    refuse: bool,
+    managed: Sequence[MeetingRequest] = (),
+) -> None:
+    """Overlaps per host, in the sheet and with Zoom: a note, or ``invalid`` when ``refuse``.
+
+    ``managed`` rows (their meetings exist) count as bookings and get the note, but are never
+    refused: refusing would leave their meeting as it was, not unbooked.
+    """
+    never_refused = {plan.row for plan in managed}
+    plans = [*plans, *managed]
+    by_host: dict[str, list[MeetingRequest]] = {}
+    for plan in plans:
+        by_host.setdefault(plan.host.casefold(), []).append(plan)
+    on_zoom = {
+        key: bookings_on_zoom(
+            own_meetings(found.listings.get(key, []), rows[0].host, rows),
+            rows[0].timezone,
+        )
+        for key, rows in by_host.items()
+    }
+    for row, note in double_bookings(plans, on_zoom).items():
+        if refuse and row not in never_refused:
+            found.refused[row] = _("row {row}: {note} (--no-double-booking)").format(
+                row=row, note=note
+            )
+        else:
+            found.note(row, note)
+
+
+def with_host(plan: MeetingRequest, host: str) -> MeetingRequest:
+    return replace(plan, host=host)
+
+
+def run_preflight(
+    call: Call,
+    zoom: ZoomClient,
+    named: Sequence[MeetingRequest],
+    pool_plans: Sequence[MeetingRequest],
+    pool: Sequence[str],
+    *,
+    lister: Lister,
+    run_tasks: Runner = one_by_one,
+    known: Callable[[str], bool],
+    refuse_double_booking: bool,
+    managed: Sequence[MeetingRequest] = (),
+) -> Preflight:
+    """Everything the batch needs to know about its hosts, read before the first write.
+
+    ``named``: rows that name their host (to create, settle or update); ``pool_plans``: rows
+    that take a host from ``pool``. ``known`` says whether the journal knows an identity.
+    ``managed``: rows whose meeting exists; not looked up (they are written only if changed),
+    but their times are bookings for the pool and for double booking.
+    """
+    found = Preflight()
+    hosts = [plan.host for plan in named] + list(pool if pool_plans else [])
+    policy_for = [plan.host for plan in named if plan.passcode]
+    if any(plan.passcode for plan in pool_plans):
+        policy_for += list(pool)
+    look_up_hosts(call, zoom, hosts, found, run_tasks, policy_for)
+    list_hosts(lister, hosts, found)
+    check_rows(named, found)
+    kept = [plan for plan in named if plan.row not in found.refused]
+    if pool_plans:
+        choose_hosts(pool_plans, pool, [*kept, *managed], found, known)
+        placed = [
+            with_host(plan, found.assigned[plan.row])
+            for plan in pool_plans
+            if plan.row in found.assigned
+        ]
+        check_rows(placed, found)
+        kept += [plan for plan in placed if plan.row not in found.refused]
+    flag_double_bookings(kept, found, refuse=refuse_double_booking, managed=managed)
+    return found
