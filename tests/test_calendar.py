@@ -189,3 +189,28 @@ def test_a_dry_run_publishes_nothing(zoom: ZoomSandbox, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "in.csv", meeting_rows(2))
     assert main([str(path), "--dry-run", "--quiet"]) == 0
     assert not list(tmp_path.glob("*.ics"))
+
+
+def test_the_sample_month_publishes_one_event_per_meeting(
+    zoom: ZoomSandbox, tmp_path: Path
+) -> None:
+    import shutil
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "meetings.xlsx"
+    path = tmp_path / "meetings.xlsx"
+    shutil.copy(sample, path)
+    assert main([str(path), "--quiet"]) == 0
+    published = events((tmp_path / "meetings_scheduled.ics").read_bytes())
+    meetings = zoom.meetings()
+    assert len(published) == len(meetings) == 24
+    for meeting in meetings:
+        event = published[uid_of(str(meeting["id"]))]
+        assert event["DTSTART"].dt.astimezone(UTC) == datetime.fromisoformat(
+            meeting["start_time"].replace("Z", "+00:00")
+        )
+        assert event["DTEND"].dt - event["DTSTART"].dt == timedelta(minutes=meeting["duration"])
+        assert str(event["URL"]) == meeting["join_url"]
+        assert ("RRULE" in event) == (meeting["type"] == 8)
+    before = set(published)
+    assert main([str(path), "--quiet"]) == 0
+    assert set(events((tmp_path / "meetings_scheduled.ics").read_bytes())) == before
