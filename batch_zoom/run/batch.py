@@ -54,7 +54,16 @@ from .check import check_only
 from .creates import complete_link, create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
 from .journal import Journal, JournalState, MeetingRecord, read_state, skipped_lines_warning
-from .outcomes import clock_warning, invalid, made, skipped, skipped_items_warning, with_notes
+from .outcomes import (
+    clock_warning,
+    invalid,
+    made,
+    settled_offline,
+    skipped,
+    skipped_items_warning,
+    with_notes,
+    would_cancel,
+)
 from .pool import HostPool
 from .preflight import LOOK_UP_BUDGET, Preflight, run_preflight
 from .registrants import planned, register_all, registration_work, settled_from_journal
@@ -578,11 +587,8 @@ def _plan_only(
     creates_per_host: Counter[str] = Counter()
     wanted = {plan.identity for plan in plans if isinstance(plan, MeetingRequest)}
     for plan in plans:
-        if isinstance(plan, InvalidRow):
-            results[plan.row] = invalid(plan)
-            continue
-        if isinstance(plan, SkippedRow):
-            results[plan.row] = skipped(plan)
+        if isinstance(plan, InvalidRow | SkippedRow):
+            results[plan.row] = settled_offline(plan)
             continue
         if isinstance(plan, MeetingRequest) and not undo and not plan.meeting_id:
             record = state.created.get(plan.identity)
@@ -592,11 +598,7 @@ def _plan_only(
         if isinstance(plan, CancelRequest) or undo:
             cancel_row = plan if isinstance(plan, CancelRequest) else as_cancel(plan, None)
             meeting_id = meeting_of(cancel_row, state)
-            what = (
-                _("would cancel meeting {meeting_id}").format(meeting_id=meeting_id)
-                if meeting_id
-                else _("nothing to cancel")
-            )
+            what = would_cancel(meeting_id)
         elif plan.meeting_id:
             meeting_id = plan.meeting_id
             what = _("would compare with Zoom and update what changed")

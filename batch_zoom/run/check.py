@@ -36,7 +36,7 @@ from ..zoom.retry import Operation, call_with_retries
 from .creates import index_listing
 from .edits import as_cancel, meeting_of
 from .journal import MeetingRecord, read_state
-from .outcomes import invalid, made, reason, skipped
+from .outcomes import made, reason, settled_offline, would_cancel
 from .preflight import LOOK_UP_BUDGET, Call, lister_for, run_preflight
 
 if TYPE_CHECKING:
@@ -86,11 +86,8 @@ def check_only(
         )
         report.warnings.extend(found.warnings)
         for plan in plans:
-            if isinstance(plan, InvalidRow):
-                results[plan.row] = invalid(plan)
-                continue
-            if isinstance(plan, SkippedRow):
-                results[plan.row] = skipped(plan)
+            if isinstance(plan, InvalidRow | SkippedRow):
+                results[plan.row] = settled_offline(plan)
                 continue
             if plan.row in found.refused:
                 results[plan.row] = RowResult(
@@ -100,11 +97,7 @@ def check_only(
             if isinstance(plan, CancelRequest) or settings.undo:
                 cancel = plan if isinstance(plan, CancelRequest) else as_cancel(plan, None)
                 meeting_id = meeting_of(cancel, state)
-                what = (
-                    _("would cancel meeting {meeting_id}").format(meeting_id=meeting_id)
-                    if meeting_id
-                    else _("nothing to cancel")
-                )
+                what = would_cancel(meeting_id)
                 results[plan.row] = RowResult(
                     plan.row, Status.PLANNED, meeting_id, error=what, topic=plan.topic
                 )

@@ -54,6 +54,18 @@ def skipped(plan: SkippedRow) -> RowResult:
     return RowResult(plan.row, Status.SKIPPED, error=plan.note)
 
 
+def settled_offline(plan: InvalidRow | SkippedRow) -> RowResult:
+    """The result of a row that needs no request: invalid, or a section row."""
+    return invalid(plan) if isinstance(plan, InvalidRow) else skipped(plan)
+
+
+def would_cancel(meeting_id: str | None) -> str:
+    """A dry run's or a check's note for a row that would be cancelled."""
+    if meeting_id:
+        return _("would cancel meeting {meeting_id}").format(meeting_id=meeting_id)
+    return _("nothing to cancel")
+
+
 def pending_unknown(plan: MeetingRequest) -> RowResult:
     return problem(
         plan,
