@@ -222,10 +222,9 @@ def _execute(
                 report.cancelled_by_user = True
                 return results
         to_verify = [] if settings.undo else rows_to_verify(plans, results)
-        requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
         known = [
             settled_from_journal(item, journal.state)
-            for item in registration_work(requests_by_row, results, journal.state)
+            for item in registration_work(_meetings(plans), results, journal.state)
         ]
         if (
             not work.size
@@ -266,13 +265,11 @@ def _execute(
                 results, work = _sort(
                     plans, journal, undo=settings.undo, input_name=settings.input_path.name
                 )
-                requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
             if not settings.undo:
                 found = _preflight(settings, session, work, pool, journal.state)
                 report.warnings.extend(found.warnings)
                 _apply_preflight(found, work, results, journal.state)
                 plans = [_with_pool_host(plan, found) for plan in plans]
-                requests_by_row = [plan for plan in plans if isinstance(plan, MeetingRequest)]
             progress.start(work.size)
             session.run_tasks(
                 [partial(complete_link, session, plan, record) for plan, record in work.unlinked]
@@ -288,7 +285,7 @@ def _execute(
             if not session.stop.is_set():
                 made_now = {**results, **session.results}
                 report.registrations = register_all(
-                    session, registration_work(requests_by_row, made_now, journal.state)
+                    session, registration_work(_meetings(plans), made_now, journal.state)
                 )
             if not settings.undo and not session.stop.is_set():
                 # The receipt: after every write, Zoom says what it holds for this batch.
@@ -667,11 +664,16 @@ def _write(settings: Settings, report: BatchReport) -> None:
             report.output_error = report.output_error or error
 
 
+def _meetings(plans: Sequence[RowPlan]) -> list[MeetingRequest]:
+    """The rows that are meetings (not invalid, skipped or cancel rows), in sheet order."""
+    return [plan for plan in plans if isinstance(plan, MeetingRequest)]
+
+
 def _publish_calendar(
     settings: Settings, report: BatchReport, plans: Sequence[RowPlan], moment: datetime
 ) -> None:
     """The participants' ``.ics``: an event per meeting in the output, cancellations marked."""
-    requests_by_row = {plan.row: plan for plan in plans if isinstance(plan, MeetingRequest)}
+    requests_by_row = {plan.row: plan for plan in _meetings(plans)}
     entries: list[CalendarEntry] = []
     cancelled: list[str] = []
     for result in report.results:
