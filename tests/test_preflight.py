@@ -118,19 +118,69 @@ def test_hosts_zoom_refuses_get_invalid_rows_and_no_create(zoom: ZoomSandbox, tm
     assert settings == ["/v2/users/strict@example.com/settings"]  # only hosts given a passcode
 
 
+@pytest.mark.parametrize(
+    ("scopes", "user_calls"),
+    [
+        # the token's scopes say so: no host is asked
+        ("meeting:read:admin meeting:write:admin", 0),
+        # a user scope we do not know: the first look-up asks, its refusal stops the others
+        ("meeting:read:admin meeting:write:admin user:read:zak:admin", 1),
+    ],
+)
 def test_a_missing_user_scope_warns_once_and_the_batch_goes_on(
-    zoom: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    zoom: ZoomSandbox,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    scopes: str,
+    user_calls: int,
 ):
-    zoom.scopes = "meeting:read:admin meeting:write:admin"
+    zoom.scopes = scopes
     rows = [row("One", "09:00", host="ok@example.com"), row("Two", "10:00", host="a@example.com")]
     assert run(write_csv(tmp_path / "in.csv", rows, HEADER)) == 0
     assert [r["status"] for r in read_csv(tmp_path / "in_scheduled.csv")] == ["created"] * 2
     warned = [line for line in capsys.readouterr().err.splitlines() if "user:read:admin" in line]
     assert len(warned) == 1
-    user_calls = [
+    made = [
         r for r in zoom.requests if r.path.startswith("/v2/users/") and "/meetings" not in r.path
     ]
-    assert len(user_calls) == 1  # the first refusal stops the look-ups
+    assert len(made) == user_calls
+
+
+def test_with_the_user_scope_every_host_is_looked_up_while_its_meetings_are_listed(
+    zoom: ZoomSandbox, tmp_path: Path
+):
+    """The token says the app may read users: look-ups and listings all go out before any
+    answer is needed, so the first create waits for one answer from Zoom, not three."""
+    hosts = ["ok@example.com", "a@example.com", "b@example.com", "c@example.com"]
+    rows = [row(f"M{n}", f"{9 + n:02d}:00", host=host) for n, host in enumerate(hosts)]
+    assert run(write_csv(tmp_path / "in.csv", rows, HEADER)) == 0
+    api = [r for r in zoom.requests if r.path.startswith("/v2/")]
+    first_create = next(i for i, r in enumerate(api) if r.method == "POST")
+    before = api[:first_create]
+    assert sorted(r.path for r in before) == sorted(
+        [f"/v2/users/{host}" for host in hosts] + [f"/v2/users/{host}/meetings" for host in hosts]
+    )
+    assert all(r.status == 200 for r in before)
+
+
+@pytest.mark.parametrize(
+    ("scopes", "reads"),
+    [
+        (None, None),
+        (frozenset(), False),
+        (frozenset({"meeting:write:admin"}), False),
+        (frozenset({"meeting:write:admin", "user:read:admin"}), True),
+        (frozenset({"user:write:admin"}), True),
+        (frozenset({"user:read:user:admin", "user:read:settings:admin"}), True),
+        (frozenset({"meeting:write:admin", "user:read:zak:admin"}), None),
+    ],
+)
+def test_what_the_tokens_scopes_say_about_looking_hosts_up(
+    scopes: frozenset[str] | None, reads: bool | None
+) -> None:
+    from batch_zoom.run.preflight import reads_users
+
+    assert reads_users(scopes) is reads
 
 
 def test_overlaps_in_the_sheet_and_with_zoom_are_flagged_and_others_are_not(

@@ -65,7 +65,7 @@ from .outcomes import (
     would_cancel,
 )
 from .pool import HostPool
-from .preflight import LOOK_UP_BUDGET, Preflight, run_preflight
+from .preflight import LOOK_UP_BUDGET, Preflight, reads_users, run_preflight
 from .registrants import planned, register_all, registration_work, settled_from_journal
 from .session import NoProgress, Progress, Session
 
@@ -340,6 +340,7 @@ def _preflight(
         known=lambda identity: identity in state.created or identity in state.in_flight,
         refuse_double_booking=settings.no_double_booking,
         managed=work.managed,
+        user_scope=reads_users(session.zoom.token_scopes),
     )
 
 

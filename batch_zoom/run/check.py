@@ -37,7 +37,7 @@ from .creates import index_listing
 from .edits import as_cancel, meeting_of
 from .journal import MeetingRecord, read_state
 from .outcomes import made, reason, settled_offline, would_cancel
-from .preflight import LOOK_UP_BUDGET, Call, lister_for, run_preflight
+from .preflight import LOOK_UP_BUDGET, Call, lister_for, reads_users, run_preflight
 
 if TYPE_CHECKING:
     from .batch import BatchReport
@@ -83,6 +83,7 @@ def check_only(
             known=lambda identity: identity in state.created or identity in state.in_flight,
             refuse_double_booking=settings.no_double_booking,
             managed=managed,
+            user_scope=reads_users(tokens.scopes),
         )
         report.warnings.extend(found.warnings)
         for plan in plans:

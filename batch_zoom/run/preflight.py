@@ -10,6 +10,7 @@ one warning, and the batch goes on.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -46,6 +47,21 @@ LOOK_UP_BUDGET = 10.0
 USER_SCOPE_HINT = (
     "user:read:admin (or the granular user:read:user:admin and user:read:settings:admin)"
 )
+#: Scopes that let ``GET /users/{host}`` through: classic read or write, or the granular read.
+USER_READ_SCOPES = frozenset({"user:read:admin", "user:write:admin", "user:read:user:admin"})
+
+
+def reads_users(scopes: frozenset[str] | None) -> bool | None:
+    """Whether the token's scopes let the app look hosts up: None when they do not say.
+
+    A token without a ``scope``, or with ``user:`` scopes we do not know, is not taken as a
+    refusal: its first look-up asks Zoom.
+    """
+    if scopes is None:
+        return None
+    if scopes & USER_READ_SCOPES:
+        return True
+    return None if any(scope.startswith("user:") for scope in scopes) else False
 
 
 @dataclass
@@ -89,17 +105,22 @@ def look_up_hosts(
     found: Preflight,
     run_tasks: Runner = one_by_one,
     policy_for: Iterable[str] = (),
+    user_scope: bool | None = None,
 ) -> None:
     """Fill ``found.profiles``; a missing scope adds a warning and stops the look-ups.
 
-    The first host is looked up alone: if the app lacks the scope, that one refusal says so and
-    no other host is asked. The others are looked up together, through the shared pacer.
-    Settings (the passcode policy) are read only for the hosts in ``policy_for``: those with a
-    row that sets a passcode.
+    ``user_scope`` is what the token's scopes say (``reads_users``). True: every host is looked
+    up at once, through the shared pacer. False: none is, and the warning says why. None: the
+    first host is looked up alone, so that if the app lacks the scope, that one refusal says so
+    and no other host is asked. Settings (the passcode policy) are read only for the hosts in
+    ``policy_for``: those with a row that sets a passcode.
     """
     with_policy = {host.casefold() for host in policy_for}
     todo = [host for host in dict.fromkeys(hosts) if host.casefold() not in found.profiles]
     missing: list[str] = []
+    if user_scope is False and todo:
+        missing.append(_("the token's scopes do not include it"))
+        todo = []
 
     def look_up(host: str) -> None:
         try:
@@ -109,10 +130,11 @@ def look_up_hosts(
             return
         found.profiles[host.casefold()] = profile  # one key per task: no two threads share it
 
-    if todo:
+    if todo and user_scope is None:
         look_up(todo[0])
+        todo = todo[1:]
     if not missing:
-        run_tasks([partial(look_up, host) for host in todo[1:]])
+        run_tasks([partial(look_up, host) for host in todo])
     if missing:
         found.warnings.append(
             _(
@@ -150,21 +172,54 @@ def _profile(call: Call, zoom: ZoomClient, host: str, policy: bool) -> HostProfi
 Lister = Callable[[list[str]], Mapping[str, Any]]
 
 
-def list_hosts(lister: Lister, hosts: Iterable[str], found: Preflight) -> None:
-    """One listing per host (none for a host Zoom does not know); a failed one is left out.
+def keep_listings(listings: Mapping[str, Any], found: Preflight) -> None:
+    """The listings that came back, for hosts Zoom knows; a failed one is left out.
 
-    In a run this is ``Session.list_hosts``: the listings stay on the session, so
+    In a run the lister is ``Session.list_hosts``: the listings stay on the session, so
     find-before-create reads them instead of listing the same hosts again.
     """
-    wanted = [
-        host
-        for host in dict.fromkeys(hosts)
-        if host.casefold() not in found.listings
-        and (found.profiles.get(host.casefold()) or HostProfile(host)).exists
-    ]
-    for host, listing in lister(wanted).items():
-        if isinstance(listing, list):
+    for host, listing in listings.items():
+        known = (found.profiles.get(host.casefold()) or HostProfile(host)).exists
+        if isinstance(listing, list) and known:
             found.listings[host.casefold()] = listing
+
+
+def look_up_and_list(
+    call: Call,
+    zoom: ZoomClient,
+    hosts: Sequence[str],
+    found: Preflight,
+    *,
+    lister: Lister,
+    run_tasks: Runner,
+    policy_for: Iterable[str],
+    user_scope: bool | None,
+) -> None:
+    """The look-ups and the listings at once: neither needs the other's answer.
+
+    The listings go on a thread of their own while this one looks the hosts up, so the batch
+    waits for Zoom once instead of twice before its first create. A host Zoom does not know is
+    listed for nothing (its listing is refused, and left out).
+    """
+    listed: dict[str, Any] = {}
+    failed: list[BaseException] = []
+    finished = threading.Event()
+
+    def list_them() -> None:
+        try:
+            listed.update(lister(list(dict.fromkeys(hosts))))
+        except BaseException as error:  # a bug: raised on the calling thread below
+            failed.append(error)
+        finally:
+            finished.set()
+
+    threading.Thread(target=list_them, name="batch_zoom-listings", daemon=True).start()
+    look_up_hosts(call, zoom, hosts, found, run_tasks, policy_for, user_scope)
+    while not finished.wait(timeout=0.1):
+        pass
+    if failed:
+        raise failed[0]
+    keep_listings(listed, found)
 
 
 def lister_for(call: Call, zoom: ZoomClient) -> Lister:
@@ -334,21 +389,31 @@ def run_preflight(
     known: Callable[[str], bool],
     refuse_double_booking: bool,
     managed: Sequence[MeetingRequest] = (),
+    user_scope: bool | None = None,
 ) -> Preflight:
     """Everything the batch needs to know about its hosts, read before the first write.
 
     ``named``: rows that name their host (to create, settle or update); ``pool_plans``: rows
     that take a host from ``pool``. ``known`` says whether the journal knows an identity.
     ``managed``: rows whose meeting exists; not looked up (they are written only if changed),
-    but their times are bookings for the pool and for double booking.
+    but their times are bookings for the pool and for double booking. ``user_scope``: what the
+    token's scopes say about looking users up (``reads_users``).
     """
     found = Preflight()
     hosts = [plan.host for plan in named] + list(pool if pool_plans else [])
     policy_for = [plan.host for plan in named if plan.passcode]
     if any(plan.passcode for plan in pool_plans):
         policy_for += list(pool)
-    look_up_hosts(call, zoom, hosts, found, run_tasks, policy_for)
-    list_hosts(lister, hosts, found)
+    look_up_and_list(
+        call,
+        zoom,
+        hosts,
+        found,
+        lister=lister,
+        run_tasks=run_tasks,
+        policy_for=policy_for,
+        user_scope=user_scope,
+    )
     check_rows(named, found)
     kept = [plan for plan in named if plan.row not in found.refused]
     if pool_plans:

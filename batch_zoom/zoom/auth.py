@@ -58,6 +58,8 @@ class TokenProvider:
         self._lock = threading.Lock()
         self._token: Token | None = None
         self.fetches = 0  # how many tokens this run asked for (the seed asked one per meeting)
+        #: The scopes Zoom granted, from the token's ``scope`` (None: the answer did not say).
+        self.scopes: frozenset[str] | None = None
 
     def current(self) -> str:
         """A token that is good for a while yet, fetching one when needed."""
@@ -81,6 +83,7 @@ class TokenProvider:
             payload = response.json()
             value = str(payload["access_token"])
             lifetime = float(payload.get("expires_in", 3599))
+            scope = payload.get("scope")
         except (ValueError, KeyError, TypeError) as error:
             raise AuthError(
                 _("the OAuth endpoint {url} answered without an access token").format(
@@ -88,6 +91,8 @@ class TokenProvider:
                 ),
                 hint=_("check ZOOM_OAUTH_URL"),
             ) from error
+        if isinstance(scope, str):
+            self.scopes = frozenset(scope.split())
         return Token(value, self._clock() + lifetime)
 
     def _post(self) -> requests.Response:

@@ -151,6 +151,11 @@ class ZoomClient:
     def pacer(self) -> Pacer:
         return self._pacer
 
+    @property
+    def token_scopes(self) -> frozenset[str] | None:
+        """The scopes Zoom granted the token (None until one is fetched, or if it did not say)."""
+        return self._tokens.scopes
+
     def get_user(self, user: str) -> dict[str, Any]:
         """``GET /users/{user}``: licence ``type``, ``status``, ``email``, ``timezone``."""
         return self._json(self._send("GET", f"/users/{_segment(user)}", LIGHT))
