@@ -258,6 +258,9 @@ def test_zone_forms(cell: str, expected: str) -> None:
          '"(GMT+08:00) Osaka, Sapporo, Tokyo": Asia/Tokyo is never UTC+08:00'),
         ("UTC+3:20", '"UTC+3:20": no time zone keeps UTC+03:20 all year; write the place\'s zone'),
         ("UTC+15", "has an impossible UTC offset"),
+        # no Etc zone and no place keeps it (found by the property test below)
+        ("-13", '"-13": no time zone keeps UTC-13:00 all year; write the place\'s zone'),
+        ("UTC-14", '"UTC-14": no time zone keeps UTC-14:00 all year; write the place\'s zone'),
         ("Asia/Tokio", '"Asia/Tokio" is not a known time zone (did you mean Asia/Tokyo?)'),
     ],
 )  # fmt: skip

@@ -158,8 +158,9 @@ def _zone_for_offset(minutes: int, value: Any) -> str:
     steady = _steady_zones().get(minutes)
     if steady is not None:
         return steady
-    if minutes % 60 == 0:
-        # Etc/GMT-9 is nine hours *ahead* of UTC: the POSIX sign is the other way round.
+    # Etc/GMT-9 is nine hours *ahead* of UTC: the POSIX sign is the other way round. The Etc
+    # zones run from UTC-12 to UTC+14; no place on Earth keeps UTC-13 or UTC-14.
+    if minutes % 60 == 0 and -12 * 60 <= minutes <= 14 * 60:
         return f"Etc/GMT{-minutes // 60:+d}"
     raise ValueError(
         _(
