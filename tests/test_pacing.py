@@ -54,7 +54,9 @@ def paced(ceiling: float | None = None) -> tuple[Pacer, FakeClock]:
     return Pacer(ceiling, clock=clock, sleep=clock.sleep), clock
 
 
-def send_for(pacer: Pacer, clock: FakeClock, seconds: float, latency: float = 0.15) -> list[Ticket]:
+def send_for(
+    pacer: Pacer, clock: FakeClock, seconds: float, latency: float = 0.15, category: str = "light"
+) -> list[Ticket]:
     """Send for ``seconds``; every request is answered (not 429) ``latency`` after it left."""
     tickets: list[Ticket] = []
     unanswered: deque[Ticket] = deque()
@@ -62,7 +64,7 @@ def send_for(pacer: Pacer, clock: FakeClock, seconds: float, latency: float = 0.
     while clock.now < end:
         while unanswered and unanswered[0].sent_at + latency <= clock.now:
             pacer.answered(unanswered.popleft())
-        ticket = pacer.wait_turn()
+        ticket = pacer.wait_turn(category)
         tickets.append(ticket)
         unanswered.append(ticket)
     return tickets
@@ -131,24 +133,49 @@ def test_categories_are_paced_apart() -> None:
 # -- slow start ------------------------------------------------------------------------------
 
 
+G = 1 + PROBE_GROWTH
+
+
 @pytest.mark.parametrize(
-    ("latency", "seconds", "rate"),
+    ("category", "latency", "seconds", "rate"),
     [
-        (0.15, 0.4, START_RATE),  # no step before half a second
-        (0.15, 0.6, START_RATE * (1 + PROBE_GROWTH)),  # a step every half second, no 429
-        (0.15, 1.1, START_RATE * (1 + PROBE_GROWTH) ** 2),
-        (0.15, 1.6, START_RATE * (1 + PROBE_GROWTH) ** 3),
-        (1.0, 0.9, START_RATE),  # no answer yet: no blind step
-        (1.0, 1.9, START_RATE * (1 + PROBE_GROWTH / 4)),  # slow answers: every latency, less
+        # Medium starts just under Pro's 20: the step past it waits for a second let through
+        ("medium", 0.15, 1.0, START_RATE),
+        ("medium", 0.15, 1.2, START_RATE * G),
+        # past 20 once more than 20 went through in a second; then a bold step, which would
+        # come close to Business's 60: it stops just under it, and stays
+        ("medium", 0.15, 1.5, 60 * HEADROOM),
+        ("medium", 0.15, 3.1, 60 * HEADROOM),
+        # Light: Pro's 30 lies ahead, so the first (bold) step stops just under it, early
+        ("light", 0.15, 0.3, START_RATE),
+        ("light", 0.15, 0.5, 30 * HEADROOM),
+        ("light", 0.15, 1.3, 30 * HEADROOM),  # filling a second at 29.55 before passing 30
+        ("light", 0.15, 1.5, 30 * HEADROOM * G),
+        ("light", 0.15, 1.8, 80 * HEADROOM),
+        ("light", 0.15, 3.1, 80 * HEADROOM),
+        ("medium", 1.0, 2.0, START_RATE),  # answers a second late: no blind step
+        ("medium", 1.0, 2.5, START_RATE * (1 + PROBE_GROWTH / 4)),  # ... and a smaller one
     ],
 )
 def test_with_no_limit_announced_it_probes_upwards_quickly(
-    latency: float, seconds: float, rate: float
+    category: str, latency: float, seconds: float, rate: float
 ) -> None:
     pacer, clock = paced()
-    send_for(pacer, clock, seconds, latency)
-    pacer.wait_turn()
-    assert pacer.rate() == pytest.approx(rate, rel=0.02)  # measured latency: a little longer
+    send_for(pacer, clock, seconds, latency, category)
+    pacer.wait_turn(category)
+    assert pacer.rate(category) == pytest.approx(rate, rel=0.02)  # latency measured: longer
+
+
+def test_a_refusal_at_the_plans_highest_limit_reached_by_probing_is_read_like_a_probes() -> None:
+    """Slow start stopped at 80 a second because no plan has more; a 429 there says the account
+    has less (other apps share it): what Zoom let through is the limit, not 80 cut by AIMD."""
+    pacer, clock = paced()
+    tickets = send_for(pacer, clock, 2.0, 0.15, "light")
+    assert pacer.rate("light") == pytest.approx(80 * HEADROOM)
+    let_through = [t for t in tickets if t.sent_at > tickets[-1].sent_at - 1.0][:-1]
+    pacer.throttle(tickets[-1])
+    assert pacer.rate("light") == pytest.approx(len(let_through) * HEADROOM)
+    assert pacer.slowdowns == 1
 
 
 def test_a_rate_that_is_not_used_does_not_grow() -> None:
@@ -285,7 +312,9 @@ class Outcome:
     span: float  # seconds from the first request let through to the last
 
 
-def simulate(limit: int, rows: int, *, headers: str, latency: float = 0.15) -> Outcome:
+def simulate(
+    limit: int, rows: int, *, headers: str, latency: float = 0.15, category: str = "light"
+) -> Outcome:
     """``rows`` creates, refused ones sent again, against a sliding second of ``limit``."""
     pacer, clock = paced()
     window: deque[float] = deque()
@@ -303,7 +332,7 @@ def simulate(limit: int, rows: int, *, headers: str, latency: float = 0.15) -> O
                 pacer.throttle(ticket, None, None if headers == "none" else limit)
         if not todo:
             continue
-        ticket = pacer.wait_turn()
+        ticket = pacer.wait_turn(category)
         todo, requests, order = todo - 1, requests + 1, order + 1
         while window and window[0] <= ticket.sent_at - 1.0:
             window.popleft()
@@ -318,15 +347,25 @@ def simulate(limit: int, rows: int, *, headers: str, latency: float = 0.15) -> O
     return Outcome(requests, refused, steady, last - admitted_at[0])
 
 
-@pytest.mark.parametrize("limit", [4, 10, 20, 30, 60, 80])
+@pytest.mark.parametrize(
+    ("category", "limit"),
+    # Zoom's published per-second limits and some between (other apps using part of them); a
+    # Medium limit above Business's 60 is not one Zoom has, and slow start stops at 60
+    [("light", limit) for limit in (4, 10, 20, 30, 60, 80)]
+    + [("medium", limit) for limit in (2, 10, 20, 30, 60)],
+)
 @pytest.mark.parametrize("headers", ["all", "refusals", "none"])
-def test_every_limit_is_found_and_held_with_few_429s(limit: int, headers: str) -> None:
+def test_every_limit_is_found_and_held_with_few_429s(
+    limit: int, headers: str, category: str
+) -> None:
     rows = max(300, limit * 10)
-    outcome = simulate(limit, rows, headers=headers)
+    outcome = simulate(limit, rows, headers=headers, category=category)
     assert outcome.steady_rate >= 0.95 * limit
     assert outcome.steady_rate <= limit
     if headers == "all":
-        assert outcome.refused == 0  # the first answer says the limit; a Pro-safe start
+        # The first answer says the limit; until it is back, a Pro-safe start sends a few more
+        # than Free's 2 a second
+        assert outcome.refused <= max(0, math.ceil(START_RATE * 0.15) + 1 - limit)
     else:
         # The first-second overshoot: a Pro-safe start on a small account, or slow start's
         # last doubling on a big one; then none.
@@ -334,7 +373,7 @@ def test_every_limit_is_found_and_held_with_few_429s(limit: int, headers: str) -
 
 
 def test_a_slow_zoom_does_not_draw_a_blind_burst() -> None:
-    outcome = simulate(20, 300, headers="refusals", latency=1.0)
+    outcome = simulate(20, 300, headers="refusals", latency=1.0, category="medium")
     assert outcome.refused <= 6  # 2% of 300
     assert outcome.steady_rate >= 0.95 * 20
 

@@ -45,11 +45,26 @@ from .transport import printable, send_request
 
 PAGE_SIZE = 300  # Zoom's maximum for the meeting list
 
-#: The rate-limit category of each call, as Meetings.json (2026) labels it (the user calls as the
-#: sandbox meters them: a user Light, a user's settings Medium). Each category has its
-#: own bucket in the pacer; a call Zoom meters elsewhere (create is Medium in older specs) is
-#: still paced by the limit its own answers and 429s reveal.
 LIGHT, MEDIUM, HEAVY = "light", "medium", "heavy"
+PACED = (LIGHT, MEDIUM, HEAVY)
+
+#: The rate-limit category of each call, as Meetings.json (2026) labels it (the user calls as the
+#: sandbox meters them: a user Light, a user's settings Medium). Each category has its own
+#: bucket in the pacer. Zoom's answers may say otherwise in ``X-RateLimit-Category`` (create is
+#: Medium in older specs): from then on, that call is paced in the category Zoom named.
+CALLS = {
+    "create": LIGHT,
+    "list": MEDIUM,
+    "get": LIGHT,
+    "update": LIGHT,
+    "delete": LIGHT,
+    "user": LIGHT,
+    "user_settings": MEDIUM,
+    "batch_register": HEAVY,
+    "register": LIGHT,
+    "list_registrants": MEDIUM,
+    "registrant_status": MEDIUM,
+}
 
 #: How many times one request may meet a refused token (401, code 124) and go again. Tokens can
 #: be revoked under us at any time (another process of the same app asking for one, in Zoom's
@@ -80,6 +95,7 @@ class ZoomClient:
         self._api_url = api_url.rstrip("/")
         self._tokens = tokens
         self._pacer = pacer
+        self._categories = dict(CALLS)  # call -> the category it is paced in, as Zoom says
         self._timeout = timeout
         self._zoom_clock = zoom_clock
         self._now = zoom_clock.now if zoom_clock is not None else now
@@ -99,7 +115,7 @@ class ZoomClient:
         ``UnreadableAnswer`` (the meeting may exist: look it up). ``join_url`` may still be
         missing: the caller completes it with ``get_meeting``.
         """
-        response = self._send("POST", f"/users/{_segment(host)}/meetings", LIGHT, json=body)
+        response = self._send("POST", f"/users/{_segment(host)}/meetings", "create", json=body)
         meeting = self._json(response)
         if response.status_code != 201 or not has_meeting_id(meeting):
             raise UnreadableAnswer(
@@ -121,7 +137,7 @@ class ZoomClient:
             params: dict[str, Any] = {"type": "scheduled", "page_size": PAGE_SIZE}
             if page_token:
                 params["next_page_token"] = page_token
-            response = self._send("GET", f"/users/{_segment(host)}/meetings", MEDIUM, params=params)
+            response = self._send("GET", f"/users/{_segment(host)}/meetings", "list", params=params)
             page = self._json(response)
             items = page.get("meetings")
             next_token = page.get("next_page_token") or ""
@@ -139,13 +155,13 @@ class ZoomClient:
                 return
 
     def get_meeting(self, meeting_id: str) -> dict[str, Any]:
-        return self._json(self._send("GET", f"/meetings/{_segment(meeting_id)}", LIGHT))
+        return self._json(self._send("GET", f"/meetings/{_segment(meeting_id)}", "get"))
 
     def update_meeting(self, meeting_id: str, changes: dict[str, Any]) -> None:
-        self._send("PATCH", f"/meetings/{_segment(meeting_id)}", LIGHT, json=changes)
+        self._send("PATCH", f"/meetings/{_segment(meeting_id)}", "update", json=changes)
 
     def delete_meeting(self, meeting_id: str) -> None:
-        self._send("DELETE", f"/meetings/{_segment(meeting_id)}", LIGHT)
+        self._send("DELETE", f"/meetings/{_segment(meeting_id)}", "delete")
 
     @property
     def pacer(self) -> Pacer:
@@ -158,11 +174,11 @@ class ZoomClient:
 
     def get_user(self, user: str) -> dict[str, Any]:
         """``GET /users/{user}``: licence ``type``, ``status``, ``email``, ``timezone``."""
-        return self._json(self._send("GET", f"/users/{_segment(user)}", LIGHT))
+        return self._json(self._send("GET", f"/users/{_segment(user)}", "user"))
 
     def get_user_settings(self, user: str) -> dict[str, Any]:
         """``GET /users/{user}/settings``: the passcode policy is in ``schedule_meeting``."""
-        return self._json(self._send("GET", f"/users/{_segment(user)}/settings", MEDIUM))
+        return self._json(self._send("GET", f"/users/{_segment(user)}/settings", "user_settings"))
 
     # -- registration -----------------------------------------------------------------------
 
@@ -176,13 +192,13 @@ class ZoomClient:
             "registrants": people,
         }
         path = f"/meetings/{_segment(meeting_id)}/batch_registrants"
-        answer = self._json(self._send("POST", path, HEAVY, json=body))
+        answer = self._json(self._send("POST", path, "batch_register", json=body))
         return [item for item in answer.get("registrants") or [] if isinstance(item, dict)]
 
     def add_registrant(self, meeting_id: str, person: dict[str, str]) -> dict[str, Any]:
         """``POST /meetings/{id}/registrants``: one person (recurring meetings too)."""
         path = f"/meetings/{_segment(meeting_id)}/registrants"
-        return self._json(self._send("POST", path, LIGHT, json=person))
+        return self._json(self._send("POST", path, "register", json=person))
 
     def list_registrants(self, meeting_id: str) -> Iterator[dict[str, Any]]:
         """Everyone approved for the meeting, following ``next_page_token``."""
@@ -192,7 +208,7 @@ class ZoomClient:
             if page_token:
                 params["next_page_token"] = page_token
             path = f"/meetings/{_segment(meeting_id)}/registrants"
-            page = self._json(self._send("GET", path, MEDIUM, params=params))
+            page = self._json(self._send("GET", path, "list_registrants", params=params))
             yield from (item for item in page.get("registrants") or [] if isinstance(item, dict))
             page_token = page.get("next_page_token") or ""
             if not page_token:
@@ -201,7 +217,8 @@ class ZoomClient:
     def cancel_registrants(self, meeting_id: str, registrants: list[dict[str, str]]) -> None:
         """``PUT /meetings/{id}/registrants/status`` with ``cancel`` (30 people at most)."""
         path = f"/meetings/{_segment(meeting_id)}/registrants/status"
-        self._send("PUT", path, MEDIUM, json={"action": "cancel", "registrants": registrants})
+        body = {"action": "cancel", "registrants": registrants}
+        self._send("PUT", path, "registrant_status", json=body)
 
     def close(self) -> None:
         with self._sessions_lock:
@@ -221,10 +238,10 @@ class ZoomClient:
                 self._sessions.append(session)
         return session
 
-    def _send(self, method: str, path: str, category: str, **kwargs: Any) -> requests.Response:
+    def _send(self, method: str, path: str, call: str, **kwargs: Any) -> requests.Response:
         renewals = 0
         while True:
-            turn = self._pacer.wait_turn(category)
+            turn = self._pacer.wait_turn(self._categories[call])
             # The token is taken after the pacer, when the request really leaves: a request that
             # queued while another worker renewed the token carries the new one, not the old.
             token = self._tokens.current()
@@ -238,6 +255,10 @@ class ZoomClient:
             )
             if self._zoom_clock is not None:
                 self._zoom_clock.observe(response.headers)
+            metered = response.headers.get("X-RateLimit-Category", "").strip().lower()
+            if metered in PACED and metered != turn.category:
+                self._categories[call] = metered  # one str for one key: no lock needed
+                self._pacer.recategorize(turn, metered)
             error = error_for(response, self._now())
             limit = _int_header(response, "X-RateLimit-Limit")
             if isinstance(error, RateLimited) and not isinstance(error, DailyLimitReached):

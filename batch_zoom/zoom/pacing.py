@@ -7,10 +7,12 @@ category (Light, Medium, Heavy) has its own ``_Bucket`` that:
 - starts at ``START_RATE``, safe for a Pro account (Medium: 20 a second);
 - follows ``X-RateLimit-Limit`` whenever Zoom announces it, upwards as well as downwards, pacing
   at ``HEADROOM`` of it;
-- with no announced limit, probes upwards like TCP's slow start, doubling every
-  ``PROBE_EVERY`` seconds while the rate is used and no 429 came, and on the first per-second 429
-  infers the limit from its own send rate: the requests it sent in the second before the refused
-  one are what Zoom let through, so it holds a little under that;
+- with no announced limit, probes upwards like TCP's slow start while the rate is used and no
+  429 came, in steps shaped by the limits Zoom publishes (``PLAN_LIMITS``): a bold step up to
+  just under the next published limit, a careful one past it once a full second at the rate
+  before has been let through, and a stop at the highest published limit (``_step_up``); on the
+  first per-second 429 it infers the limit from its own send rate: the requests it sent in the
+  second before the refused one are what Zoom let through, so it holds a little under that;
 - keeps its own trailing window (a little longer than Zoom's second) and never has more requests
   in it than the limit it believes, so a burst after a late wake-up or the tail of a probe cannot
   overfill Zoom's window;
@@ -40,9 +42,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 START_RATE = 19.0  # requests a second before anything is known: under Pro's Medium limit of 20
-PROBE_EVERY = 0.5  # seconds between steps while probing upwards (or one latency, if longer)
-PROBE_GROWTH = 0.6  # each step adds this share at 150 ms latency; less when Zoom answers slower
-PROBE_LATENCY = 0.25  # seconds: up to this latency a step is PROBE_GROWTH, then less (_grow)
+PROBE_EVERY = 0.2  # seconds at least between steps while probing upwards (or one latency)
+PROBE_USED = 0.5  # ... and in the last this many seconds, the rate was used (half of it, at least)
+PROBE_GROWTH = 0.6  # a step past a published limit adds this share (at 150 ms latency; less slower)
+PROBE_GROWTH_BETWEEN = 1.0  # a step between two published limits adds this share
+FULL = 0.85  # a step past a published limit waits until a second let this share of the rate through
+SNAP_BELOW = 0.15  # a step that would land this close under a published limit goes to it
+PROBE_LATENCY = 0.25  # seconds: up to this latency a step is as above, then less (_grow)
 HEADROOM = 0.985  # share of the announced or inferred limit we pace at
 WINDOW = 1.02  # our own trailing window: Zoom's second plus a margin for jitter on the way
 CUT = 0.85  # AIMD: the allowance after a congestion event, as a share of what it was
@@ -78,6 +84,11 @@ class _Bucket:
     limit: float | None = None  # requests a second we believe Zoom lets through; None: probing
     bound: float | None = None  # the announced limit, or the one a 429 taught us
     announced: bool = False
+    #: A published limit the rate passed and Zoom has not yet been seen to let through: slow
+    #: start takes no further step until more requests than this, sent within one second, were
+    #: answered (the start is past Free's limits, so Free's comes first)
+    must_pass: float | None = None
+    guessed: bool = False  # the limit is the plan's highest, reached by slow start: untested
     probe_since: float | None = None
     probe_proven: bool = False  # an answer came back for a request sent at the current rate
     tried_from: float | None = None  # the inferred limit we held before trying one more
@@ -124,7 +135,7 @@ class Pacer:
             while True:
                 with self._lock:
                     now = self._clock()
-                    self._grow(bucket, now)
+                    self._grow(bucket, category, now)
                     due = self._due(bucket, now)
                     if due <= now:
                         return self._take(bucket, category, now)
@@ -142,6 +153,10 @@ class Pacer:
             bucket = self._bucket(ticket.category)
             if bucket.probe_since is not None and ticket.sent_at >= bucket.probe_since:
                 bucket.probe_proven = True
+            passing = bucket.must_pass
+            if passing is not None and self._let_through(bucket, ticket) > passing:
+                bucket.must_pass = None
+                self._passed(ticket.category, passing, now)
             if limit and limit > 0:
                 self._announce(bucket, float(limit), now)
 
@@ -162,8 +177,9 @@ class Pacer:
             self.slowdowns += 1
             if limit and limit > 0 and self._announce(bucket, float(limit), now):
                 pass  # a new limit announced: following it is this event's slow-down
-            elif bucket.limit is None:  # probing: what Zoom let through is the limit
+            elif bucket.limit is None or bucket.guessed:  # what Zoom let through is the limit
                 bucket.limit = bucket.bound = float(max(1, self._in_window(bucket, ticket)))
+                bucket.guessed = False
             elif bucket.tried_from is not None:  # one more was one too many: back, no cut
                 bucket.limit = bucket.bound = bucket.tried_from
             else:  # at the limit and still refused: other apps use part of it
@@ -172,6 +188,23 @@ class Pacer:
             bucket.sent_when_calm = bucket.sent
             bucket.probe_since = bucket.tried_from = None
             self._set_rate(bucket)
+
+    def recategorize(self, ticket: Ticket, category: str) -> None:
+        """Zoom metered ``ticket``'s request in ``category``: count it there from now on."""
+        with self._lock:
+            if ticket.category == category:
+                return
+            old, new = self._bucket(ticket.category), self._bucket(category)
+            try:
+                old.sends.remove(ticket)
+            except ValueError:
+                pass  # already out of the history
+            else:
+                old.sent -= 1
+            at = next((n for n, t in enumerate(new.sends) if t.sent_at > ticket.sent_at), None)
+            new.sends.insert(len(new.sends) if at is None else at, ticket)
+            new.sent += 1
+            ticket.category = category
 
     # -- what the rest of the run asks ----------------------------------------------------------
 
@@ -200,8 +233,11 @@ class Pacer:
     def _bucket(self, category: str) -> _Bucket:
         bucket = self._buckets.get(category)
         if bucket is None:
+            below = [limit for limit in PLAN_LIMITS.get(category, ()) if limit < START_RATE]
             bucket = _Bucket(
-                rate=min(self.ceiling, START_RATE), turn=threading.Condition(self._lock)
+                rate=min(self.ceiling, START_RATE),
+                must_pass=float(max(below)) if below else None,
+                turn=threading.Condition(self._lock),
             )
             self._buckets[category] = bucket
             self._start_on_plan(category, bucket, self._clock())
@@ -215,7 +251,7 @@ class Pacer:
         """Zoom said its limit: follow it, up or down; False when it is the one we follow."""
         if bucket.announced and bucket.bound == limit:
             return False
-        bucket.announced = True
+        bucket.announced, bucket.guessed = True, False
         bucket.bound = bucket.limit = limit
         bucket.probe_since = None
         bucket.calm_since = now
@@ -237,7 +273,68 @@ class Pacer:
                 self._set_rate(bucket)
                 return
 
-    def _grow(self, bucket: _Bucket, now: float) -> None:
+    def _passed(self, category: str, limit: float, now: float) -> None:
+        """Zoom let more than ``limit`` of ``category`` through in a second: if that is Pro's
+        limit, the account is on Business (or shares one with other apps), and every category
+        still probing starts at its Business limit, as a guess (a 429 there reads as a probe's).
+        """
+        plans = PLAN_LIMITS.get(category)
+        if plans is None or limit != plans[1]:
+            return
+        for name, other in self._buckets.items():
+            if other.limit is not None or other.announced or name not in PLAN_LIMITS:
+                continue
+            top = float(PLAN_LIMITS[name][2])
+            other.limit = other.bound = top
+            other.guessed = True
+            other.probe_since, other.must_pass = None, None
+            other.calm_since, other.sent_when_calm = now, other.sent
+            self._set_rate(other)
+
+    def _step_up(self, bucket: _Bucket, category: str, scale: float, now: float) -> None:
+        """One step of slow start, shaped by the limits Zoom publishes for ``category``.
+
+        Zoom's limit is one of the published ones unless other apps share it, so:
+
+        - a step between two published limits is bold (``PROBE_GROWTH_BETWEEN``), and one that
+          would pass the next limit, or come close under it (``SNAP_BELOW``), stops just under;
+        - the step past a published limit is careful (``PROBE_GROWTH``) and waits until Zoom has
+          let a full second at the rate before through (``FULL``): on an account with that
+          limit the refusals then start at once and cost (new rate - rate) x latency, not the
+          whole new rate for as long as a half-empty window takes to fill;
+        - after it, no step until Zoom has let more than that limit through in one second
+          (``must_pass``); the start, above Free's limits, waits for Free's the same way;
+        - reaching the highest published limit ends slow start there, as a guess: the careful
+          probe above (one more after a calm spell) goes past it, and a 429 there is read as a
+          probe's (what Zoom let through), not cut by AIMD.
+
+        Measured with tests/test_pacing.py ``simulate`` (150 ms, no header): 0.86 of 80/s and
+        0.89 of 60/s with no 429, 2 429s at 20/s; stepping past a limit from a half-empty
+        window reached 0.89 and 0.92 but drew 6 429s at 20/s (2% of 300 rows).
+        """
+        published = sorted(PLAN_LIMITS.get(category, ()))
+        stops = [limit * HEADROOM for limit in published]
+        ahead = next((n for n, limit in enumerate(published) if limit > bucket.rate), None)
+        if ahead is None or bucket.rate >= stops[ahead] * (1 - SNAP_BELOW):
+            if self._full_second(bucket, now) < FULL * bucket.rate:
+                return
+            wanted = bucket.rate * (1.0 + PROBE_GROWTH * scale)
+        else:
+            wanted = bucket.rate * (1.0 + PROBE_GROWTH_BETWEEN * scale)
+        for limit, stop in zip(published, stops, strict=True):
+            if bucket.rate < stop * (1 - SNAP_BELOW) and wanted >= stop * (1 - SNAP_BELOW):
+                wanted = stop
+                if limit == published[-1]:
+                    bucket.limit = bucket.bound = float(limit)
+                    bucket.guessed = True
+                    bucket.calm_since, bucket.sent_when_calm = now, bucket.sent
+                    bucket.probe_since = None
+                break
+        passed = [limit for limit in published if bucket.rate < limit <= wanted]
+        bucket.must_pass = float(passed[-1]) if passed and bucket.limit is None else None
+        bucket.rate = min(self.ceiling, wanted)
+
+    def _grow(self, bucket: _Bucket, category: str, now: float) -> None:
         """Probe upwards while nothing is known; climb back after a cut."""
         if bucket.rate >= self.ceiling:
             return
@@ -245,19 +342,21 @@ class Pacer:
             # Slow start, clocked by answers: a step needs an answer to a request sent at the
             # current rate (no step blind while Zoom is slow to answer), and a rate that is used.
             # Every request sent past Zoom's limit is refused until the first 429 is back, so
-            # the step shrinks as Zoom answers slower: x1.6 up to 250 ms, x1.15 at 1 s. Measured
-            # (tests/test_pacing.py simulate, benchmarks/throughput.py): x2 drew 2.3% of 429s at
-            # 20/s and x1.6 1.6%, while neither reaches 0.90 of 60 or 80/s without a header.
+            # the step shrinks as Zoom answers slower (a quarter of it at 1 s).
             latency = self.latency if self.latency is not None else ASSUMED_LATENCY
             if bucket.probe_since is None:
                 bucket.probe_since = now
-            elif now - bucket.probe_since >= max(PROBE_EVERY, latency) and bucket.probe_proven:
-                sent = sum(1 for t in bucket.sends if t.sent_at > now - PROBE_EVERY)
-                if sent >= bucket.rate * PROBE_EVERY / 2:
-                    share = PROBE_GROWTH * min(1.0, PROBE_LATENCY / max(latency, 1e-3))
-                    growth = 1.0 + share
-                    bucket.rate = min(self.ceiling, bucket.rate * growth)
-                bucket.probe_since, bucket.probe_proven = now, False
+            elif (
+                now - bucket.probe_since >= max(PROBE_EVERY, latency)
+                and bucket.probe_proven
+                and bucket.must_pass is None
+            ):
+                sent = sum(1 for t in bucket.sends if t.sent_at > now - PROBE_USED)
+                if sent >= bucket.rate * PROBE_USED / 2:
+                    scale = min(1.0, PROBE_LATENCY / max(latency, 1e-3))
+                    self._step_up(bucket, category, scale, now)
+                if bucket.limit is None:
+                    bucket.probe_since, bucket.probe_proven = now, False
             return
         assert bucket.bound is not None
         calm = now - bucket.calm_since
@@ -303,6 +402,22 @@ class Pacer:
         bucket.sends.append(ticket)
         bucket.sent += 1
         return ticket
+
+    def _full_second(self, bucket: _Bucket, now: float) -> int:
+        """Requests let through in the latest second whose answers can all be back by now."""
+        end = now - (self.latency if self.latency is not None else ASSUMED_LATENCY)
+        return sum(
+            1 for t in bucket.sends if end - 1.0 < t.sent_at <= end and t.answered and not t.refused
+        )
+
+    def _let_through(self, bucket: _Bucket, answered: Ticket) -> int:
+        """Requests answered (not refused) that were sent in the second up to ``answered``."""
+        since = answered.sent_at - 1.0
+        return sum(
+            1
+            for t in bucket.sends
+            if since < t.sent_at <= answered.sent_at and t.answered and not t.refused
+        )
 
     def _in_window(self, bucket: _Bucket, refused: Ticket) -> int:
         """Requests Zoom let through in the second before ``refused`` was sent."""
