@@ -82,12 +82,15 @@ def test_a_create_zoom_makes_35_s_late_past_the_read_timeout_is_adopted_not_sent
     assert creates(sandbox) == 4  # the late row was never sent a second time
     assert_one_meeting_per_row_and_every_link(sandbox, report, 4)
     assert 2.0 in zoom_time.waits and 30.0 in zoom_time.waits  # settle, then the second look
-    listings = [
-        r for r in sandbox.requests if r.method == "GET" and r.path.startswith("/v2/users/")
-    ]
-    lookups_after_create = listings[:-2][-2:]  # the last two are the receipt's, one per host
-    assert len(lookups_after_create) == 2  # looked up twice, a while apart
-    assert lookups_after_create[1].at - lookups_after_create[0].at >= timedelta(seconds=30)
+    listings: dict[str, list[datetime]] = {}
+    for r in sandbox.requests:
+        if r.method == "GET" and r.path.endswith("/meetings"):
+            listings.setdefault(r.path, []).append(r.at)
+    # The late row's host: listed before its first create, twice after it (a while apart),
+    # and for the receipt. The other host: before, and for the receipt.
+    assert sorted(len(times) for times in listings.values()) == [2, 4]
+    late = next(times for times in listings.values() if len(times) == 4)
+    assert late[2] - late[1] >= timedelta(seconds=30)
 
 
 def test_a_create_zoom_never_made_is_sent_again_only_after_two_lookups(

@@ -15,6 +15,7 @@ start instant, duration), the one the output names, with the join link the outpu
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -26,7 +27,7 @@ from ..zoom.retry import Operation
 from .creates import matches_by_identity, remember, same_kind, same_series
 from .journal import MeetingRecord
 from .outcomes import reason, record_of
-from .session import Session
+from .session import Listing, Session
 
 #: Statuses whose row ends with a meeting on Zoom, which the receipt checks.
 HELD = frozenset({Status.CREATED, Status.EXISTS, Status.UPDATED})
@@ -93,19 +94,71 @@ def rows_to_verify(
     return checked
 
 
+class ListedAfterWrites:
+    """Hosts listed for the receipt as soon as their last write of the run is answered.
+
+    ``take`` starts the listing on a thread of its own (through the shared pacer), so a host
+    whose creates are done is listed while other hosts' rows are still being sent; ``taken``
+    waits for them. A listing that failed is left out: the receipt lists that host again.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._listings: dict[str, Listing] = {}
+        self._pending: list[threading.Event] = []
+        self._lock = threading.Lock()
+
+    def take(self, host: str) -> None:
+        finished = threading.Event()
+        with self._lock:
+            self._pending.append(finished)
+
+        def list_it() -> None:
+            try:
+                listing = self._session.listing(host, fresh=True)
+            except (ZoomError, ConnectionLost):
+                return
+            finally:
+                finished.set()
+            with self._lock:
+                self._listings[host.casefold()] = listing
+
+        threading.Thread(target=list_it, name="batch_zoom-receipt", daemon=True).start()
+
+    def taken(self) -> dict[str, Listing]:
+        """Every listing taken so far (casefolded host), once none is still on its way."""
+        with self._lock:
+            pending = list(self._pending)
+        for finished in pending:
+            while not finished.wait(timeout=0.1):
+                pass
+        with self._lock:
+            return dict(self._listings)
+
+
 def audit(
     session: Session,
     rows: list[tuple[MeetingRequest, RowResult]],
     *,
     remove_duplicates: bool = False,
+    listed: Mapping[str, Listing] | None = None,
 ) -> Receipt:
-    """Check ``rows`` against what Zoom holds now; delete duplicates when asked."""
+    """Check ``rows`` against what Zoom holds now; delete duplicates when asked.
+
+    ``listed``: hosts (casefolded) already listed after their last write of the run
+    (``ListedAfterWrites``); the others are listed now.
+    """
     receipt = Receipt(rows=len(rows))
     by_host: dict[str, list[tuple[MeetingRequest, RowResult]]] = {}
     for plan, result in rows:
         by_host.setdefault(plan.host.casefold(), []).append((plan, result))
     hosts = {key: host_rows[0][0].host for key, host_rows in by_host.items()}
-    listings = session.list_hosts(hosts.values(), fresh=True)  # after every write
+    early = {key: listed[key] for key in hosts if listed and key in listed}
+    later = session.list_hosts(
+        [host for key, host in hosts.items() if key not in early], fresh=True
+    )  # after every write
+    listings: dict[str, Listing] = {hosts[key]: listing for key, listing in early.items()}
+    listings.update(later)
     named = {result.meeting_id for _plan, result in rows}
     for key, host_rows in by_host.items():
         listing = listings.get(hosts[key])

@@ -49,7 +49,7 @@ from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.clock import ZoomClock
 from ..zoom.pacing import Pacer
-from .audit import Receipt, apply_receipt, audit, rows_to_verify
+from .audit import ListedAfterWrites, Receipt, apply_receipt, audit, rows_to_verify
 from .check import check_only
 from .creates import complete_link, create_all, reconcile
 from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
@@ -281,7 +281,9 @@ def _execute(
                 + [partial(update, session, plan) for plan in work.managed]
             )
             _follow_edits(session, work)
-            create_all(session, work.creates)
+            # A host whose creates are done is listed for the receipt while others are sent.
+            listed = None if settings.undo else ListedAfterWrites(session)
+            create_all(session, work.creates, listed.take if listed else None)
             if not session.stop.is_set():
                 made_now = {**results, **session.results}
                 report.registrations = register_all(
@@ -294,6 +296,7 @@ def _execute(
                     session,
                     rows_to_verify(plans, settled),
                     remove_duplicates=settings.remove_duplicates,
+                    listed=listed.taken() if listed else None,
                 )
         except KeyboardInterrupt:  # between rounds or during a look-up: keep what is settled
             session.interrupted = True

@@ -21,7 +21,8 @@ is completed with ``GET /meetings/{id}``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -36,14 +37,27 @@ from .session import Session
 RECURRING_FIXED = 8  # Zoom's meeting type of a recurring meeting with a fixed time
 
 
-def create_all(session: Session, plans: list[MeetingRequest]) -> None:
-    """Create ``plans``, settling each row once, whatever Zoom does."""
+def create_all(
+    session: Session,
+    plans: list[MeetingRequest],
+    on_host_done: Callable[[str], None] | None = None,
+) -> None:
+    """Create ``plans``, settling each row once, whatever Zoom does.
+
+    The first round sends the rows host by host (in the order of the sheet within each), and
+    ``on_host_done`` hears of each host whose creates are all answered, none of unknown outcome:
+    its meetings can be listed for the receipt while other hosts' rows are still being sent.
+    """
     pending, round_number, waited = find_before_create(session, plans), 0, 0.0
     while pending and not session.stop.is_set():
         round_number += 1
         unknown: list[MeetingRequest] = []
         answers: dict[int, BaseException] = {}  # row -> what its create of unknown outcome met
-        session.run_tasks([partial(create, session, plan, unknown, answers) for plan in pending])
+        if round_number == 1 and on_host_done is not None:
+            tasks = _host_by_host(session, pending, unknown, answers, on_host_done)
+        else:
+            tasks = [partial(create, session, plan, unknown, answers) for plan in pending]
+        session.run_tasks(tasks)
         if session.stop.is_set():
             for plan in unknown:
                 session.settle(pending_unknown(plan))
@@ -76,6 +90,41 @@ def create_all(session: Session, plans: list[MeetingRequest]) -> None:
         if pending:
             session.sleep(pause)  # Zoom is failing: give it a moment before the next round
             waited += pause
+
+
+def _host_by_host(
+    session: Session,
+    plans: list[MeetingRequest],
+    unknown: list[MeetingRequest],
+    answers: dict[int, BaseException],
+    on_host_done: Callable[[str], None],
+) -> list[Callable[[], None]]:
+    """The creates grouped by host; a host's last answer tells ``on_host_done``."""
+    by_host = _by_host(plans)
+    left = {key: len(host_plans) for key, host_plans in by_host.items()}
+    lock = threading.Lock()
+
+    def one(plan: MeetingRequest) -> None:
+        try:
+            create(session, plan, unknown, answers)
+        finally:
+            key = plan.host.casefold()
+            with lock:
+                left[key] -= 1
+                done = left[key] == 0 and not any(p.host.casefold() == key for p in unknown)
+            # only a host with a meeting made to check (a host whose creates all failed has
+            # nothing for the receipt, and listing it could wait out a 429's Retry-After)
+            if done and not session.stop.is_set() and _made_any(session, by_host[key]):
+                on_host_done(by_host[key][0].host)
+
+    return [partial(one, plan) for host_plans in by_host.values() for plan in host_plans]
+
+
+def _made_any(session: Session, plans: list[MeetingRequest]) -> bool:
+    return any(
+        (result := session.result(plan.row)) is not None and bool(result.meeting_id)
+        for plan in plans
+    )
 
 
 def create(

@@ -84,6 +84,11 @@ class Session:
             self.results[result.row] = result
         self.progress.advance()
 
+    def result(self, row: int) -> RowResult | None:
+        """How ``row`` was settled in this run so far (None: not yet)."""
+        with self._lock:
+            return self.results.get(row)
+
     # -- Zoom -------------------------------------------------------------------------------
 
     def call(
