@@ -176,3 +176,31 @@ def test_a_host_that_cannot_be_listed_after_the_run_is_said_to_be_unverified(
     assert {r.status.value for r in again.results} == {"exists"}  # the rows themselves are fine
     assert again.receipt is not None and again.needs_attention  # but Zoom could not confirm
     assert "not verified (listing failed): host0@example.com" in again.receipt.line()
+
+
+def test_a_host_whose_creates_are_done_is_listed_for_the_receipt_while_others_are_sent(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Creates go host by host; the first host's receipt listing need not wait for the last
+    host's rows, and the receipt still covers every row."""
+    path = write_csv(tmp_path / "in.csv", meeting_rows(40, hosts=2))
+    assert main([str(path)]) == 0
+    assert "verified on Zoom: 40 rows, 40 meetings, 0 duplicates" in capsys.readouterr().out
+    log = zoom_env.requests
+    posts = {
+        host: [n for n, r in enumerate(log) if r.method == "POST" and r.host == host]
+        for host in ("host0@example.com", "host1@example.com")
+    }
+    listings = {
+        host: [
+            n
+            for n, r in enumerate(log)
+            if r.method == "GET" and r.path.endswith(f"/users/{host}/meetings")
+        ]
+        for host in posts
+    }
+    first, second = sorted(posts, key=lambda host: posts[host][0])
+    assert max(posts[first]) < min(posts[second][-10:])  # host by host
+    receipt_of_first = listings[first][-1]
+    assert max(posts[first]) < receipt_of_first < max(posts[second])  # while others are sent
+    assert listings[second][-1] > max(posts[second])

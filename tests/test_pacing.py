@@ -501,3 +501,51 @@ def test_a_category_already_probing_is_moved_to_the_plan_too() -> None:
     pacer.wait_turn("light")  # created, nothing heard yet
     pacer.answered(pacer.wait_turn("medium"), limit=60)
     assert pacer.rate("light") == pytest.approx(80 * HEADROOM)
+
+
+def test_a_call_zoom_meters_in_another_category_moves_there_with_its_request() -> None:
+    """Create is Light in the 2026 spec; a Zoom that answers 'X-RateLimit-Category: Medium'
+    (the older specs) has it paced with the listings from then on: both fill one window."""
+    pacer, _ = paced()
+    pacer.answered(pacer.wait_turn("medium"), limit=2)  # Free's Medium: two a second
+    ticket = pacer.wait_turn("light")
+    pacer.recategorize(ticket, "medium")
+    assert ticket.category == "medium"
+    pacer.answered(ticket, limit=2)
+    first_after = pacer.wait_turn("medium")
+    # three Medium requests in Zoom's window would be one too many: the next waits for the
+    # first to leave our window (the moved request counts there, not in Light's)
+    assert first_after.sent_at >= 100.0 + WINDOW
+
+
+def test_over_real_http_a_create_zoom_meters_as_medium_is_paced_as_medium() -> None:
+    pacer, _ = paced()
+    with ZoomSandbox(plan="pro") as sandbox:  # create metered as Medium, headers on answers
+        tokens = TokenProvider(
+            sandbox.oauth_url,
+            Credentials("sandbox-account", "sandbox-client", "sandbox-secret"),
+            requests.Session(),
+        )
+        client = ZoomClient(sandbox.api_url, tokens, pacer)
+        body = {"topic": "Paced", "type": 2, "start_time": "2030-01-07T09:00:00Z", "duration": 30}
+        client.create_meeting("me", body)
+        categories: list[str] = []
+        take_turn = pacer.wait_turn
+
+        def recorded(category: str = "light") -> Ticket:
+            categories.append(category)
+            return take_turn(category)
+
+        pacer.wait_turn = recorded  # type: ignore[method-assign]
+        client.create_meeting("me", {**body, "topic": "Paced again"})
+        client.close()
+    assert categories == ["medium"]
+    assert pacer.rate("medium") == pytest.approx(20 * HEADROOM)
+
+
+def test_more_than_pros_limit_let_through_means_business_for_the_categories_still_probing() -> None:
+    pacer, clock = paced()
+    pacer.wait_turn("medium")  # a listing: Medium exists, nothing heard of its limit
+    send_for(pacer, clock, 1.8, 0.15, "light")  # slow start passes Pro's 30 Light
+    assert pacer.rate("light") == pytest.approx(80 * HEADROOM)
+    assert pacer.rate("medium") == pytest.approx(60 * HEADROOM)
