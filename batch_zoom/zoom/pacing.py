@@ -20,6 +20,11 @@ category (Light, Medium, Heavy) has its own ``_Bucket`` that:
   the same event, as TCP treats losses in the same window; after a cut it climbs back within a few
   seconds, to the announced or inferred limit, and only then probes slowly above an inferred one.
 
+Which category a call is metered in is Zoom's to say: an answer's ``X-RateLimit-Category`` moves
+the call there (``recategorize``, from the client). Once Zoom has let more than Pro's limit of
+one category through in a second, the account is on Business, and the categories still probing
+start at their Business limits as guesses (``_passed``).
+
 An explicit ``--rate`` is a hard ceiling over all of this. Requests in flight follow the rate
 (Little's law): ``workers_wanted`` is rate x measured latency, with a margin, within a bound.
 
