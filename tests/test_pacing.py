@@ -153,6 +153,11 @@ G = 1 + PROBE_GROWTH
         ("light", 0.15, 1.5, 30 * HEADROOM * G),
         ("light", 0.15, 1.8, 80 * HEADROOM),
         ("light", 0.15, 3.1, 80 * HEADROOM),
+        # a create before Zoom said its category: both categories' limits on the way
+        ("medium|light", 0.15, 1.0, START_RATE),
+        ("medium|light", 0.15, 1.2, 30 * HEADROOM),  # past Medium's 20, just under Light's 30
+        ("medium|light", 0.15, 2.6, 60 * HEADROOM),  # past 30: Business, Medium's 60 first
+        ("medium|light", 0.15, 3.5, 80 * HEADROOM),  # then Light's 80, where it stops
         ("medium", 1.0, 2.0, START_RATE),  # answers a second late: no blind step
         ("medium", 1.0, 2.5, START_RATE * (1 + PROBE_GROWTH / 4)),  # ... and a smaller one
     ],
@@ -453,7 +458,7 @@ def test_every_call_is_paced_in_the_category_zoom_meters_it_in() -> None:
         )
         client = ZoomClient(sandbox.api_url, tokens, pacer)
         body = {"topic": "Paced", "type": 2, "start_time": "2030-01-07T09:00:00Z", "duration": 30}
-        meeting = client.create_meeting("me", body)  # budgeted as Medium: Zoom says Light
+        meeting = client.create_meeting("me", body)  # either until Zoom says: Light
         client.create_meeting("me", {**body, "topic": "Paced too"})
         assert pacer.rate("light") == pytest.approx(80 * HEADROOM)  # Business, Light
         assert list(client.list_meetings("me"))
@@ -463,7 +468,7 @@ def test_every_call_is_paced_in_the_category_zoom_meters_it_in() -> None:
         client.delete_meeting(str(meeting["id"]))
         client.close()
     assert categories == [
-        "medium",  # the first create, before Zoom said it meters creates as Light
+        "medium|light",  # the first create, before Zoom said it meters creates as Light
         "light",  # the second
         "medium",  # the listing
         "light",
@@ -496,6 +501,16 @@ def test_a_category_not_heard_from_starts_on_the_plan_another_revealed(
     category, limit = announced
     pacer.answered(pacer.wait_turn(category), limit=limit)
     assert pacer.rate(then) == pytest.approx(rate)
+
+
+@pytest.mark.parametrize(("announced", "rate"), [(30, 20 * HEADROOM), (80, 60 * HEADROOM)])
+def test_a_call_of_unknown_category_starts_on_the_lower_of_its_two_limits(
+    announced: int, rate: float
+) -> None:
+    pacer, _ = paced()
+    pacer.wait_turn("medium|light")  # a create before Zoom named its category
+    pacer.answered(pacer.wait_turn("light"), limit=announced)
+    assert pacer.rate("medium|light") == pytest.approx(rate)
 
 
 def test_a_category_already_probing_is_moved_to_the_plan_too() -> None:
@@ -551,3 +566,16 @@ def test_more_than_pros_limit_let_through_means_business_for_the_categories_stil
     send_for(pacer, clock, 1.8, 0.15, "light")  # slow start passes Pro's 30 Light
     assert pacer.rate("light") == pytest.approx(80 * HEADROOM)
     assert pacer.rate("medium") == pytest.approx(60 * HEADROOM)
+
+
+def test_once_zoom_names_an_uncertain_calls_category_the_call_is_paced_there() -> None:
+    pacer, _ = paced()
+    pacer.answered(pacer.wait_turn("light"), limit=4)  # Free: Light 4 a second
+    probe = pacer.wait_turn("medium|light")
+    pacer.recategorize(probe, "light")  # Zoom: "X-RateLimit-Category: Light"
+    assert pacer.wait_turn("medium|light").category == "light"
+    # The uncertain call's own probe overfilled Light's window: the refusal is no sign of
+    # other apps, so Light's announced limit is not cut
+    pacer.throttle(probe, limit=4)
+    assert pacer.slowdowns == 0
+    assert pacer.rate("light") == pytest.approx(4 * HEADROOM)

@@ -50,13 +50,15 @@ PACED = (LIGHT, MEDIUM, HEAVY)
 
 #: The rate-limit category of each call, as Meetings.json (2026) labels it (the user calls as the
 #: sandbox meters them: a user Light, a user's settings Medium), except create: Light in the 2026
-#: spec, Medium in older ones, so it is budgeted as Medium (NOTES.md) until Zoom says. Each
-#: category has its own bucket in the pacer. Zoom's answers may name another in
-#: ``X-RateLimit-Category``: from then on, that call is paced in the category Zoom named.
-#: (Pacing a Medium create as Light drew 2.7% of 429s at 20/s with Zoom answering in 1 s: a
-#: second of creates at Light's 30 before the first answer said Medium.)
+#: spec, Medium in older ones, so until Zoom says which it is paced as either (``"medium|light"``,
+#: a bucket of its own in the pacer that starts under Medium's limits and probes up through
+#: both). Each category has its own bucket. An answer's ``X-RateLimit-Category`` names the one
+#: Zoom metered the call in: from then on, the call is paced there. (Pacing a Medium create as
+#: Light drew 2.7% of 429s at 20/s with Zoom answering in 1 s, a second of creates at Light's 30
+#: before the first answer said Medium; pacing it as Medium held a Free account's creates at
+#: Medium's 2 a second when Zoom only names categories on 429s.)
 CALLS = {
-    "create": MEDIUM,
+    "create": "medium|light",
     "list": MEDIUM,
     "get": LIGHT,
     "update": LIGHT,

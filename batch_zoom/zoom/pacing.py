@@ -71,6 +71,24 @@ HISTORY = 4.0  # seconds of sends kept: enough to look back one second from a la
 #: Zoom announces one category's limit and it is one of these, a category not yet heard from
 #: starts at its own limit on the same plan instead of 19/s (it still follows its own answers).
 PLAN_LIMITS = {"light": (4, 30, 80), "medium": (2, 20, 60), "heavy": (1, 10, 40)}
+#: A call whose category is not known yet is paced as ``"medium|light"``: a bucket of its own
+#: until an answer's category moves it (``recategorize``). It starts on a plan at the lower of the
+#: two limits and probes up through both categories' published limits.
+EITHER = "|"
+
+
+def _ladder(category: str) -> tuple[int, ...]:
+    """The published limits slow start steps by: both categories' for an uncertain call."""
+    names = category.split(EITHER)
+    return tuple(sorted({limit for name in names for limit in PLAN_LIMITS.get(name, ())}))
+
+
+def _plan(category: str) -> tuple[int, ...] | None:
+    """Free, Pro and Business limits: for an uncertain call, the lower of the two on each."""
+    names = [name for name in category.split(EITHER) if name in PLAN_LIMITS]
+    if not names:
+        return None
+    return tuple(min(values) for values in zip(*(PLAN_LIMITS[name] for name in names), strict=True))
 
 
 @dataclass(eq=False)
@@ -81,6 +99,7 @@ class Ticket:
     sent_at: float
     refused: bool = False
     answered: bool = False
+    moved: bool = False  # sent as an uncertain call, counted where Zoom said it is metered
 
 
 @dataclass(eq=False)
@@ -123,6 +142,7 @@ class Pacer:
         self._sleep = sleep
         self._lock = threading.Lock()
         self._buckets: dict[str, _Bucket] = {}
+        self._moved: dict[str, str] = {}  # uncertain call -> the category Zoom named
         self.latency: float | None = None  # seconds, smoothed over the answers
         self.throttled = 0  # how many 429s we were told about
         self.slowdowns = 0  # congestion events: at most one cut each
@@ -130,25 +150,35 @@ class Pacer:
     # -- a request's turn ---------------------------------------------------------------------
 
     def wait_turn(self, category: str = "light") -> Ticket:
-        """Block until this caller may send a request of ``category``; hand back its ticket."""
-        with self._lock:
-            bucket = self._bucket(category)
-            while bucket.head_busy:
-                bucket.turn.wait()
-            bucket.head_busy = True
-        try:
-            while True:
-                with self._lock:
-                    now = self._clock()
-                    self._grow(bucket, category, now)
-                    due = self._due(bucket, now)
-                    if due <= now:
-                        return self._take(bucket, category, now)
-                self._sleep(due - now)
-        finally:
+        """Block until this caller may send a request of ``category``; hand back its ticket.
+
+        A call of uncertain category (``EITHER``) that Zoom has since placed is paced in that
+        category, even for a caller that was already waiting.
+        """
+        while True:
             with self._lock:
-                bucket.head_busy = False
-                bucket.turn.notify()
+                category = self._moved.get(category, category)
+                bucket = self._bucket(category)
+                while bucket.head_busy and category not in self._moved:
+                    bucket.turn.wait()
+                if category in self._moved:
+                    continue
+                bucket.head_busy = True
+            try:
+                while True:
+                    with self._lock:
+                        if category in self._moved:
+                            break
+                        now = self._clock()
+                        self._grow(bucket, category, now)
+                        due = self._due(bucket, now)
+                        if due <= now:
+                            return self._take(bucket, category, now)
+                    self._sleep(due - now)
+            finally:
+                with self._lock:
+                    bucket.head_busy = False
+                    bucket.turn.notify()
 
     def answered(self, ticket: Ticket, limit: int | None = None) -> None:
         """Zoom answered (anything but a per-second 429), maybe announcing its limit."""
@@ -177,6 +207,10 @@ class Pacer:
             bucket = self._bucket(ticket.category)
             if retry_after is not None:
                 bucket.paused_until = max(bucket.paused_until, now + retry_after)
+            if ticket.moved:  # the uncertain call's own probe overfilled this window: no cut
+                if limit and limit > 0:
+                    self._announce(bucket, float(limit), now)
+                return
             if ticket.sent_at < bucket.last_cut:
                 return  # sent before the last cut: the same congestion event, no second cut
             self.slowdowns += 1
@@ -209,6 +243,10 @@ class Pacer:
             at = next((n for n, t in enumerate(new.sends) if t.sent_at > ticket.sent_at), None)
             new.sends.insert(len(new.sends) if at is None else at, ticket)
             new.sent += 1
+            if EITHER in ticket.category:
+                ticket.moved = True
+                self._moved[ticket.category] = category
+                old.turn.notify_all()  # callers waiting there go on in ``category``
             ticket.category = category
 
     # -- what the rest of the run asks ----------------------------------------------------------
@@ -238,7 +276,7 @@ class Pacer:
     def _bucket(self, category: str) -> _Bucket:
         bucket = self._buckets.get(category)
         if bucket is None:
-            below = [limit for limit in PLAN_LIMITS.get(category, ()) if limit < START_RATE]
+            below = [limit for limit in _ladder(category) if limit < START_RATE]
             bucket = _Bucket(
                 rate=min(self.ceiling, START_RATE),
                 must_pass=float(max(below)) if below else None,
@@ -267,29 +305,48 @@ class Pacer:
         return True
 
     def _start_on_plan(self, category: str, bucket: _Bucket, now: float) -> None:
-        """Start a category not heard from at its limit on the plan another category revealed."""
+        """Start a category not heard from at its limit on the plan another category revealed.
+
+        An uncertain call (``EITHER``) starts at the lower of its two limits and goes on probing.
+        """
+        plan = _plan(category)
         for known, other in self._buckets.items():
-            if not other.announced or known not in PLAN_LIMITS or category not in PLAN_LIMITS:
+            if not other.announced or known not in PLAN_LIMITS or plan is None:
                 continue
             if other.bound in PLAN_LIMITS[known]:
-                plan = PLAN_LIMITS[known].index(int(other.bound))
-                bucket.limit = bucket.bound = float(PLAN_LIMITS[category][plan])
+                limit = float(plan[PLAN_LIMITS[known].index(int(other.bound))])
+                if EITHER in category:
+                    self._probe_from(category, bucket, limit * HEADROOM)
+                    return
+                bucket.limit = bucket.bound = limit
                 bucket.probe_since, bucket.calm_since = None, now
                 self._set_rate(bucket)
                 return
 
+    def _probe_from(self, category: str, bucket: _Bucket, rate: float) -> None:
+        """Go on probing from ``rate``; the next step waits to see the limit below it passed."""
+        bucket.rate = min(self.ceiling, rate)
+        below = [limit for limit in _ladder(category) if limit < bucket.rate]
+        bucket.must_pass = float(below[-1]) if below else None
+
     def _passed(self, category: str, limit: float, now: float) -> None:
         """Zoom let more than ``limit`` of ``category`` through in a second: if that is Pro's
-        limit, the account is on Business (or shares one with other apps), and every category
-        still probing starts at its Business limit, as a guess (a 429 there reads as a probe's).
+        limit (the higher one, for an uncertain call), the account is on Business (or shares
+        one with other apps), and every category still probing starts at its Business limit,
+        as a guess (a 429 there reads as a probe's); an uncertain call at the lower of its two,
+        probing on.
         """
-        plans = PLAN_LIMITS.get(category)
-        if plans is None or limit != plans[1]:
+        names = [name for name in category.split(EITHER) if name in PLAN_LIMITS]
+        if not names or limit != max(PLAN_LIMITS[name][1] for name in names):
             return
         for name, other in self._buckets.items():
-            if other.limit is not None or other.announced or name not in PLAN_LIMITS:
+            plan = _plan(name)
+            if name == category or other.limit is not None or other.announced or plan is None:
+                continue  # the bucket that passed goes on with its own probe
+            top = float(plan[2])
+            if EITHER in name:
+                self._probe_from(name, other, max(other.rate, top * HEADROOM))
                 continue
-            top = float(PLAN_LIMITS[name][2])
             other.limit = other.bound = top
             other.guessed = True
             other.probe_since, other.must_pass = None, None
@@ -317,7 +374,7 @@ class Pacer:
         0.89 of 60/s with no 429, 2 429s at 20/s; stepping past a limit from a half-empty
         window reached 0.89 and 0.92 but drew 6 429s at 20/s (2% of 300 rows).
         """
-        published = sorted(PLAN_LIMITS.get(category, ()))
+        published = list(_ladder(category))
         stops = [limit * HEADROOM for limit in published]
         ahead = next((n for n, limit in enumerate(published) if limit > bucket.rate), None)
         if ahead is None or bucket.rate >= stops[ahead] * (1 - SNAP_BELOW):
@@ -356,8 +413,11 @@ class Pacer:
                 and bucket.probe_proven
                 and bucket.must_pass is None
             ):
-                sent = sum(1 for t in bucket.sends if t.sent_at > now - PROBE_USED)
-                if sent >= bucket.rate * PROBE_USED / 2:
+                # used: half of it in the last PROBE_USED seconds, or two intervals if longer
+                # (at 2 a second the one before is 0.51 s back when the next is let go)
+                span = max(PROBE_USED, 2.0 / bucket.rate)
+                sent = sum(1 for t in bucket.sends if t.sent_at > now - span)
+                if sent >= bucket.rate * span / 2:
                     scale = min(1.0, PROBE_LATENCY / max(latency, 1e-3))
                     self._step_up(bucket, category, scale, now)
                 if bucket.limit is None:
