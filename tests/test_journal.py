@@ -49,6 +49,25 @@ def test_a_journal_of_another_account_is_refused(tmp_path: Path) -> None:
         Journal(path, "https://api.zoom.us/v2 account ABC")
 
 
+def test_a_journal_that_never_recorded_anything_is_taken_over_by_another_account(
+    tmp_path: Path,
+) -> None:
+    """A run with a mistyped account that could not reach Zoom left only the header: it holds no
+    meeting of anybody's, so the corrected run is not sent away to choose another output."""
+    path = tmp_path / "j"
+    Journal(path, "https://api.zoom.us/v2 account TYPO").close()
+    with Journal(path, "https://api.zoom.us/v2 account ABC") as journal:
+        journal.record("sending", id="a")
+    lines = path.read_text().splitlines()
+    assert json.loads(lines[0])["target"] == "https://api.zoom.us/v2 account ABC"
+    assert len(lines) == 2
+    reopened = Journal(path, "https://api.zoom.us/v2 account ABC")
+    reopened.close()
+    assert reopened.state.in_flight == {"a"}
+    with pytest.raises(ConfigError, match="belongs to https://api.zoom.us/v2 account ABC"):
+        Journal(path, "sandbox")  # now it records a create: never taken over
+
+
 def test_every_line_is_json_and_holds_no_secret_fields(tmp_path: Path) -> None:
     path = tmp_path / "j"
     with Journal(path, "sandbox") as journal:

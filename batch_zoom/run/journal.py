@@ -376,7 +376,16 @@ class Journal:
             raise
 
     def _load(self) -> None:
-        header, events = _read(self.path)
+        header, lines = _read(self.path)
+        events = list(lines)
+        if not events and header.get("target") != self.target:
+            # Nothing was ever recorded here (a run that could not reach Zoom, say, with a
+            # mistyped account): it holds no meeting of anybody's, so this run takes it over.
+            assert self._descriptor is not None
+            os.ftruncate(self._descriptor, 0)
+            line = {"event": "journal", "format": FORMAT, "target": self.target}
+            self._append((json.dumps(line) + "\n").encode("utf-8"))
+            return
         self._check_owner(header)
         for number, event in events:
             if event is None:
