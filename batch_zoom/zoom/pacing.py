@@ -189,7 +189,7 @@ class Pacer:
             if bucket.probe_since is not None and ticket.sent_at >= bucket.probe_since:
                 bucket.probe_proven = True
             passing = bucket.must_pass
-            if passing is not None and self._let_through(bucket, ticket) > passing:
+            if passing is not None and self._let_through(bucket, ticket.sent_at) > passing:
                 bucket.must_pass = None
                 self._passed(ticket.category, passing, now)
             if limit and limit > 0:
@@ -276,12 +276,8 @@ class Pacer:
     def _bucket(self, category: str) -> _Bucket:
         bucket = self._buckets.get(category)
         if bucket is None:
-            below = [limit for limit in _ladder(category) if limit < START_RATE]
-            bucket = _Bucket(
-                rate=min(self.ceiling, START_RATE),
-                must_pass=float(max(below)) if below else None,
-                turn=threading.Condition(self._lock),
-            )
+            bucket = _Bucket(rate=START_RATE, turn=threading.Condition(self._lock))
+            self._probe_from(category, bucket, START_RATE)
             self._buckets[category] = bucket
             self._start_on_plan(category, bucket, self._clock())
         return bucket
@@ -347,11 +343,15 @@ class Pacer:
             if EITHER in name:
                 self._probe_from(name, other, max(other.rate, top * HEADROOM))
                 continue
-            other.limit = other.bound = top
-            other.guessed = True
-            other.probe_since, other.must_pass = None, None
-            other.calm_since, other.sent_when_calm = now, other.sent
+            self._guess(other, top, now)
             self._set_rate(other)
+
+    def _guess(self, bucket: _Bucket, limit: float, now: float) -> None:
+        """Slow start ends at ``limit``, a plan's highest, untested: a 429 reads as a probe's."""
+        bucket.limit = bucket.bound = limit
+        bucket.guessed = True
+        bucket.probe_since, bucket.must_pass = None, None
+        bucket.calm_since, bucket.sent_when_calm = now, bucket.sent
 
     def _step_up(self, bucket: _Bucket, category: str, scale: float, now: float) -> None:
         """One step of slow start, shaped by the limits Zoom publishes for ``category``.
@@ -378,7 +378,9 @@ class Pacer:
         stops = [limit * HEADROOM for limit in published]
         ahead = next((n for n, limit in enumerate(published) if limit > bucket.rate), None)
         if ahead is None or bucket.rate >= stops[ahead] * (1 - SNAP_BELOW):
-            if self._full_second(bucket, now) < FULL * bucket.rate:
+            # the latest second whose answers can all be back by now
+            latest = now - (self.latency if self.latency is not None else ASSUMED_LATENCY)
+            if self._let_through(bucket, latest) < FULL * bucket.rate:
                 return
             wanted = bucket.rate * (1.0 + PROBE_GROWTH * scale)
         else:
@@ -387,10 +389,7 @@ class Pacer:
             if bucket.rate < stop * (1 - SNAP_BELOW) and wanted >= stop * (1 - SNAP_BELOW):
                 wanted = stop
                 if limit == published[-1]:
-                    bucket.limit = bucket.bound = float(limit)
-                    bucket.guessed = True
-                    bucket.calm_since, bucket.sent_when_calm = now, bucket.sent
-                    bucket.probe_since = None
+                    self._guess(bucket, float(limit), now)
                 break
         passed = [limit for limit in published if bucket.rate < limit <= wanted]
         bucket.must_pass = float(passed[-1]) if passed and bucket.limit is None else None
@@ -468,20 +467,10 @@ class Pacer:
         bucket.sent += 1
         return ticket
 
-    def _full_second(self, bucket: _Bucket, now: float) -> int:
-        """Requests let through in the latest second whose answers can all be back by now."""
-        end = now - (self.latency if self.latency is not None else ASSUMED_LATENCY)
+    def _let_through(self, bucket: _Bucket, end: float) -> int:
+        """Requests answered (not refused) among those sent in the second up to ``end``."""
         return sum(
             1 for t in bucket.sends if end - 1.0 < t.sent_at <= end and t.answered and not t.refused
-        )
-
-    def _let_through(self, bucket: _Bucket, answered: Ticket) -> int:
-        """Requests answered (not refused) that were sent in the second up to ``answered``."""
-        since = answered.sent_at - 1.0
-        return sum(
-            1
-            for t in bucket.sends
-            if since < t.sent_at <= answered.sent_at and t.answered and not t.refused
         )
 
     def _in_window(self, bucket: _Bucket, refused: Ticket) -> int:
