@@ -27,7 +27,7 @@ from ..zoom.retry import Operation
 from .creates import matches_by_identity, remember, same_kind, same_series
 from .journal import MeetingRecord
 from .outcomes import reason, record_of
-from .session import Listing, Session
+from .session import Background, Listing, Session
 
 #: Statuses whose row ends with a meeting on Zoom, which the receipt checks.
 HELD = frozenset({Status.CREATED, Status.EXISTS, Status.UPDATED})
@@ -105,33 +105,27 @@ class ListedAfterWrites:
     def __init__(self, session: Session) -> None:
         self._session = session
         self._listings: dict[str, Listing] = {}
-        self._pending: list[threading.Event] = []
+        self._pending: list[Background] = []
         self._lock = threading.Lock()
 
     def take(self, host: str) -> None:
-        finished = threading.Event()
-        with self._lock:
-            self._pending.append(finished)
-
         def list_it() -> None:
             try:
                 listing = self._session.listing(host, fresh=True)
             except (ZoomError, ConnectionLost):
                 return
-            finally:
-                finished.set()
             with self._lock:
                 self._listings[host.casefold()] = listing
 
-        threading.Thread(target=list_it, name="batch_zoom-receipt", daemon=True).start()
+        with self._lock:
+            self._pending.append(Background(list_it, "batch_zoom-receipt"))
 
     def taken(self) -> dict[str, Listing]:
         """Every listing taken so far (casefolded host), once none is still on its way."""
         with self._lock:
             pending = list(self._pending)
-        for finished in pending:
-            while not finished.wait(timeout=0.1):
-                pass
+        for listing in pending:
+            listing.wait()
         with self._lock:
             return dict(self._listings)
 
@@ -153,12 +147,11 @@ def audit(
     for plan, result in rows:
         by_host.setdefault(plan.host.casefold(), []).append((plan, result))
     hosts = {key: host_rows[0][0].host for key, host_rows in by_host.items()}
-    early = {key: listed[key] for key in hosts if listed and key in listed}
-    later = session.list_hosts(
-        [host for key, host in hosts.items() if key not in early], fresh=True
-    )  # after every write
-    listings: dict[str, Listing] = {hosts[key]: listing for key, listing in early.items()}
-    listings.update(later)
+    listings: dict[str, Listing] = {
+        host: listed[key] for key, host in hosts.items() if listed and key in listed
+    }
+    unlisted = [host for host in hosts.values() if host not in listings]
+    listings.update(session.list_hosts(unlisted, fresh=True))  # after every write
     named = {result.meeting_id for _plan, result in rows}
     for key, host_rows in by_host.items():
         listing = listings.get(hosts[key])

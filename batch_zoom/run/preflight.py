@@ -10,7 +10,6 @@ one warning, and the batch goes on.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -36,6 +35,7 @@ from ..rows.hosts import (
 )
 from ..zoom.client import ZoomClient
 from ..zoom.retry import Operation
+from .session import Background
 
 Call = Callable[[Callable[[], Any], Operation], Any]
 
@@ -202,23 +202,11 @@ def look_up_and_list(
     listed for nothing (its listing is refused, and left out).
     """
     listed: dict[str, Any] = {}
-    failed: list[BaseException] = []
-    finished = threading.Event()
-
-    def list_them() -> None:
-        try:
-            listed.update(lister(list(dict.fromkeys(hosts))))
-        except BaseException as error:  # a bug: raised on the calling thread below
-            failed.append(error)
-        finally:
-            finished.set()
-
-    threading.Thread(target=list_them, name="batch_zoom-listings", daemon=True).start()
+    listing = Background(
+        lambda: listed.update(lister(list(dict.fromkeys(hosts)))), "batch_zoom-listings"
+    )
     look_up_hosts(call, zoom, hosts, found, run_tasks, policy_for, user_scope)
-    while not finished.wait(timeout=0.1):
-        pass
-    if failed:
-        raise failed[0]
+    listing.wait()
     keep_listings(listed, found)
 
 

@@ -43,6 +43,34 @@ class NoProgress:
         pass
 
 
+class Background:
+    """``work`` on a daemon thread of its own, started at once.
+
+    ``wait`` blocks until it is done and raises what it raised (a bug: the work catches what it
+    expects). It waits in short steps, so a Ctrl-C still reaches the waiting thread.
+    """
+
+    def __init__(self, work: Callable[[], None], name: str) -> None:
+        self._done = threading.Event()
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                work()
+            except BaseException as error:
+                self._error = error
+            finally:
+                self._done.set()
+
+        threading.Thread(target=run, name=name, daemon=True).start()
+
+    def wait(self) -> None:
+        while not self._done.wait(timeout=0.1):
+            pass
+        if self._error is not None:
+            raise self._error
+
+
 class Session:
     """One real run's shared state. Worker threads share it through ``_lock``."""
 
