@@ -212,6 +212,11 @@ def read_state(path: Path) -> JournalState:
     return state
 
 
+def _header(target: str) -> bytes:
+    """A journal's first line: what it is, and which Zoom its meetings belong to."""
+    return (json.dumps({"event": "journal", "format": FORMAT, "target": target}) + "\n").encode()
+
+
 def _read(path: Path) -> tuple[dict[str, Any], Iterator[tuple[int, dict[str, Any] | None]]]:
     """The journal's header and its events by line number; ConfigError if it is not readable.
 
@@ -334,11 +339,10 @@ class Journal:
         self._lock = threading.Lock()
         self._broken: OutputError | None = None
         self.skipped_lines = 0
-        header = json.dumps({"event": "journal", "format": FORMAT, "target": target}) + "\n"
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             remove_stale_temporaries(path)  # a header a kill left unlinked
-            _create(path, header.encode("utf-8"))
+            _create(path, _header(target))
             descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
         except OSError as error:
             raise write_failure(
@@ -383,8 +387,7 @@ class Journal:
             # mistyped account): it holds no meeting of anybody's, so this run takes it over.
             assert self._descriptor is not None
             os.ftruncate(self._descriptor, 0)
-            line = {"event": "journal", "format": FORMAT, "target": self.target}
-            self._append((json.dumps(line) + "\n").encode("utf-8"))
+            self._append(_header(self.target))
             return
         self._check_owner(header)
         for number, event in events:
