@@ -440,8 +440,20 @@ def test_an_explicit_workers_stays_a_ceiling(tmp_path: Path) -> None:
 # -- every call meets the pacer in its own category (over real HTTP) ---------------------------
 
 
-def test_every_call_is_paced_in_the_category_zoom_meters_it_in() -> None:
-    pacer, _ = paced()
+BODY = {"topic": "Paced", "type": 2, "start_time": "2030-01-07T09:00:00Z", "duration": 30}
+
+
+def client_of(sandbox: ZoomSandbox, pacer: Pacer) -> ZoomClient:
+    tokens = TokenProvider(
+        sandbox.oauth_url,
+        Credentials("sandbox-account", "sandbox-client", "sandbox-secret"),
+        requests.Session(),
+    )
+    return ZoomClient(sandbox.api_url, tokens, pacer)
+
+
+def record_categories(pacer: Pacer) -> list[str]:
+    """The category of every turn ``pacer`` gives from now on."""
     categories: list[str] = []
     take_turn = pacer.wait_turn
 
@@ -450,16 +462,16 @@ def test_every_call_is_paced_in_the_category_zoom_meters_it_in() -> None:
         return take_turn(category)
 
     pacer.wait_turn = recorded  # type: ignore[method-assign]
+    return categories
+
+
+def test_every_call_is_paced_in_the_category_zoom_meters_it_in() -> None:
+    pacer, _ = paced()
+    categories = record_categories(pacer)
     with ZoomSandbox(plan="business", create_category="light") as sandbox:
-        tokens = TokenProvider(
-            sandbox.oauth_url,
-            Credentials("sandbox-account", "sandbox-client", "sandbox-secret"),
-            requests.Session(),
-        )
-        client = ZoomClient(sandbox.api_url, tokens, pacer)
-        body = {"topic": "Paced", "type": 2, "start_time": "2030-01-07T09:00:00Z", "duration": 30}
-        meeting = client.create_meeting("me", body)  # either until Zoom says: Light
-        client.create_meeting("me", {**body, "topic": "Paced too"})
+        client = client_of(sandbox, pacer)
+        meeting = client.create_meeting("me", BODY)  # either until Zoom says: Light
+        client.create_meeting("me", {**BODY, "topic": "Paced too"})
         assert pacer.rate("light") == pytest.approx(80 * HEADROOM)  # Business, Light
         assert list(client.list_meetings("me"))
         assert pacer.rate("medium") == pytest.approx(60 * HEADROOM)  # listing: Medium
@@ -538,23 +550,10 @@ def test_a_call_zoom_meters_in_another_category_moves_there_with_its_request() -
 def test_over_real_http_a_create_zoom_meters_as_medium_is_paced_as_medium() -> None:
     pacer, _ = paced()
     with ZoomSandbox(plan="pro") as sandbox:  # create metered as Medium, headers on answers
-        tokens = TokenProvider(
-            sandbox.oauth_url,
-            Credentials("sandbox-account", "sandbox-client", "sandbox-secret"),
-            requests.Session(),
-        )
-        client = ZoomClient(sandbox.api_url, tokens, pacer)
-        body = {"topic": "Paced", "type": 2, "start_time": "2030-01-07T09:00:00Z", "duration": 30}
-        client.create_meeting("me", body)
-        categories: list[str] = []
-        take_turn = pacer.wait_turn
-
-        def recorded(category: str = "light") -> Ticket:
-            categories.append(category)
-            return take_turn(category)
-
-        pacer.wait_turn = recorded  # type: ignore[method-assign]
-        client.create_meeting("me", {**body, "topic": "Paced again"})
+        client = client_of(sandbox, pacer)
+        client.create_meeting("me", BODY)
+        categories = record_categories(pacer)
+        client.create_meeting("me", {**BODY, "topic": "Paced again"})
         client.close()
     assert categories == ["medium"]
     assert pacer.rate("medium") == pytest.approx(20 * HEADROOM)
