@@ -116,14 +116,20 @@ def zoom_env(sandbox: ZoomSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     return sandbox
 
 
-def delete_behind_the_tools_back(sandbox: ZoomSandbox, meeting_id: str) -> None:
-    """Someone deletes the meeting in Zoom's web portal: a DELETE with a token of our own."""
-    token = requests.post(
+def sandbox_token(sandbox: ZoomSandbox) -> str:
+    """A token of our own from the sandbox, as another tool on the account would get one."""
+    answer = requests.post(
         sandbox.oauth_url,
-        params={"grant_type": "account_credentials", "account_id": "sandbox-account"},
+        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
         auth=("sandbox-client", "sandbox-secret"),
         timeout=5,
-    ).json()["access_token"]
+    )
+    return str(answer.json()["access_token"])
+
+
+def delete_behind_the_tools_back(sandbox: ZoomSandbox, meeting_id: str) -> None:
+    """Someone deletes the meeting in Zoom's web portal: a DELETE with a token of our own."""
+    token = sandbox_token(sandbox)
     answer = requests.delete(
         f"{sandbox.api_url}/meetings/{meeting_id}",
         headers={"Authorization": f"Bearer {token}"},
@@ -135,12 +141,7 @@ def delete_behind_the_tools_back(sandbox: ZoomSandbox, meeting_id: str) -> None:
 def create_behind_the_tools_back(sandbox: ZoomSandbox, meeting: dict[str, Any]) -> int:
     """Someone (another tool, a late create) makes a second meeting like ``meeting``, a moment
     later; returns its id."""
-    token = requests.post(
-        sandbox.oauth_url,
-        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
-        auth=("sandbox-client", "sandbox-secret"),
-        timeout=5,
-    ).json()["access_token"]
+    token = sandbox_token(sandbox)
     body = {key: meeting[key] for key in ("topic", "start_time", "duration", "timezone")}
     body["type"] = 2
     sandbox.advance(1)  # created a second later: the newer of the two

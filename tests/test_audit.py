@@ -11,6 +11,7 @@ from conftest import (
     create_behind_the_tools_back,
     meeting_rows,
     read_csv,
+    sandbox_token,
     settings_for,
     write_csv,
 )
@@ -107,12 +108,7 @@ def test_a_link_changed_on_zoom_is_read_again_and_written(
     path = write_csv(tmp_path / "in.csv", meeting_rows(2))
     assert main([str(path)]) == 0
     changed = read_csv(tmp_path / "in_scheduled.csv")[0]["meeting_id"]
-    token = requests.post(  # someone changes the passcode in Zoom's portal
-        zoom_env.oauth_url,
-        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
-        auth=("sandbox-client", "sandbox-secret"),
-        timeout=5,
-    ).json()["access_token"]
+    token = sandbox_token(zoom_env)  # someone changes the passcode in Zoom's portal
     answer = requests.patch(
         f"{zoom_env.api_url}/meetings/{changed}",
         json={"password": "new123"},

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import Sleeps, meeting_rows, read_csv, settings_for, write_csv
+from conftest import Sleeps, meeting_rows, read_csv, sandbox_token, settings_for, write_csv
 
 from batch_zoom.cli import main
 from batch_zoom.run.batch import BatchReport, run_batch
@@ -404,13 +404,7 @@ def test_the_clock_warning_reaches_the_terminal_once(
 
 
 def bare_token(sandbox: ZoomSandbox) -> dict[str, str]:
-    answer = requests.post(
-        sandbox.oauth_url,
-        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
-        auth=("sandbox-client", "sandbox-secret"),
-        timeout=5,
-    )
-    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    return {"Authorization": f"Bearer {sandbox_token(sandbox)}"}
 
 
 BODY = {"topic": "Bare", "type": 2, "start_time": "2030-01-07T10:00:00Z", "duration": 30}

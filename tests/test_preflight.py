@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from batch_zoom.cli import main
 from batch_zoom.models import parse_moment
 from batch_zoom.sandbox import ZoomSandbox
-from tests.conftest import point_environment_at, read_csv, write_csv
+from tests.conftest import point_environment_at, read_csv, sandbox_token, write_csv
 
 USERS: list[Any] = [
     "ok@example.com",
@@ -60,12 +60,7 @@ def writes(sandbox: ZoomSandbox) -> list[str]:
 
 def made_on_zoom(sandbox: ZoomSandbox, host: str, topic: str, start_utc: str, minutes: int) -> int:
     """Someone made a meeting in Zoom's portal, outside this tool."""
-    token = requests.post(
-        sandbox.oauth_url,
-        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
-        auth=("sandbox-client", "sandbox-secret"),
-        timeout=5,
-    ).json()["access_token"]
+    token = sandbox_token(sandbox)
     answer = requests.post(
         f"{sandbox.api_url}/users/{host}/meetings",
         json={"topic": topic, "type": 2, "start_time": start_utc, "duration": minutes},

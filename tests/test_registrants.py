@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import requests
-from conftest import point_environment_at
+from conftest import point_environment_at, sandbox_token
 
 from batch_zoom.cli import main
 from batch_zoom.models import Participant
@@ -247,12 +247,7 @@ def test_an_unknown_outcome_where_zoom_made_nothing_is_sent_once_more(
 
 
 def test_the_sandbox_holds_zooms_registration_rules(zoom: ZoomSandbox) -> None:
-    token = requests.post(
-        zoom.oauth_url,
-        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
-        auth=("sandbox-client", "sandbox-secret"),
-        timeout=5,
-    ).json()["access_token"]
+    token = sandbox_token(zoom)
     headers = {"Authorization": f"Bearer {token}"}
 
     def meeting(**fields: object) -> str:
