@@ -40,18 +40,33 @@ def write_atomically(path: Path, data: bytes) -> None:
     """
     path = resolved(path)
     remove_stale_temporaries(path)
+    temporary = durable_temporary(path, data, _file_mode(path))
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def durable_temporary(path: Path, data: bytes, mode: int) -> str:
+    """A temporary file beside ``path`` holding ``data`` on disk, with ``mode``; its name.
+
+    The caller moves it into place or removes it. Named as ``remove_stale_temporaries`` expects,
+    so one a kill leaves behind is cleared by a later run. Raises OSError, leaving nothing.
+    """
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, _file_mode(path))
-        os.replace(temporary, path)
+        os.chmod(temporary, mode)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    return temporary
 
 
 def resolved(path: Path) -> Path:

@@ -36,7 +36,6 @@ import codecs
 import contextlib
 import json
 import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, OutputError
-from ..files import reason_of, remove_stale_temporaries, write_failure
+from ..files import durable_temporary, reason_of, remove_stale_temporaries, write_failure
 from ..i18n import _
 
 FORMAT = 1
@@ -472,23 +471,17 @@ def _create(path: Path, header: bytes) -> None:
     """
     if path.exists():
         return
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = durable_temporary(path, header, PRIVATE)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(header)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, PRIVATE)
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            return
-        except (AttributeError, NotImplementedError, PermissionError):
-            # No hard links here (some network and FAT drives): a rename, which may replace a
-            # journal made this very instant by a second run; its lock then refuses one of us.
-            if not path.exists():
-                os.replace(temporary, path)
-            return
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # a second run made it this very instant: keep that one
+    except (AttributeError, NotImplementedError, PermissionError):
+        # No hard links here (some network and FAT drives): a rename, which may replace a
+        # journal made this very instant by a second run; its lock then refuses one of us.
+        if not path.exists():
+            os.replace(temporary, path)
+    else:
         _sync_folder(path.parent)
     finally:
         with contextlib.suppress(OSError):
