@@ -631,6 +631,14 @@ def test_per_second_limits_follow_the_plan(
     assert refused.headers["X-RateLimit-Limit"] == str(creates_a_second)
     sb.advance(1.01)  # a sliding second later the window is empty again
     assert api.create(VALID).status_code == 201
+    # What the benchmark reads back: the category and limit each request was counted in.
+    create, listing, token = (
+        next(r for r in sb.requests if r.method == method and r.path.endswith(end))
+        for method, end in (("POST", "/meetings"), ("GET", "/meetings"), ("POST", "/token"))
+    )
+    assert sb.metered(create) == (category.lower(), creates_a_second)
+    assert sb.metered(listing) == ("medium", {"free": 2, "business": 60}.get(settings.get("plan"), 20))
+    assert sb.metered(token) is None
 
 
 @pytest.mark.parametrize(

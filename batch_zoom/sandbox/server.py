@@ -534,6 +534,15 @@ class ZoomSandbox:
         """Every token issued so far now answers 401 code 124 "Access token is expired."."""
         self._state.expire_tokens()
 
+    def metered(self, record: RequestRecord) -> tuple[str, int | None] | None:
+        """The category a request was counted in and that category's per-second limit (None
+        for a limit: unlimited); None for a request outside the API (the OAuth token)."""
+        if not record.path.startswith("/v2/"):
+            return None
+        with self._state.lock:
+            category = self._state.category_of(record.method, record.path)
+            return category, self._state.limit_for(category)
+
     def advance(self, by: float | timedelta) -> None:
         """Move the sandbox clock forward (token expiry, daily reset, page-token expiry)."""
         self._state.advance(by if isinstance(by, timedelta) else timedelta(seconds=by))
