@@ -100,7 +100,7 @@ REQUIRED_FIELDS: tuple[str, ...] = ("topic", "start_time", "duration")
 #: ``start_time``, and an ``end_time`` instead of ``duration``.
 STANDS_IN_FOR: dict[str, tuple[str, ...]] = {"duration": ("end_time",)}
 
-#: Headers that mean one of two fields, decided by the column's values (``rows.columns``). They
+#: Headers that mean one of two fields, decided by the column's values (``sheet.columns``). They
 #: are also listed under their first meaning in ``COLUMN_ALIASES``. "時間" is a length in one
 #: sheet and the clock time of a class in a timetable; "time" likewise.
 AMBIGUOUS_HEADERS: dict[str, tuple[str, str]] = {

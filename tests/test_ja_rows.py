@@ -20,13 +20,13 @@ from conftest import meeting_rows, read_csv, write_csv
 
 import batch_zoom
 from batch_zoom.cli import main
+from batch_zoom.fields import FIELD_LABELS, field_label
 from batch_zoom.i18n import LOCALE_DIR, _, use_language
 from batch_zoom.models import COLUMN_ALIASES, InvalidRow, SheetRow, normalize_header
 from batch_zoom.rows.changes import describe
-from batch_zoom.rows.columns import recognise
-from batch_zoom.rows.fields import FIELD_LABELS, field_label
 from batch_zoom.rows.validate import RowDefaults, validate_row, validate_rows
 from batch_zoom.sandbox import ZoomSandbox
+from batch_zoom.sheet.columns import recognise
 
 BASE = {"topic": "定例会", "start_time": "2027-01-05 09:00", "duration": 60}
 DEFAULTS = RowDefaults(timezone="Asia/Tokyo")

@@ -21,11 +21,11 @@ from batch_zoom.models import (
     SkippedRow,
     Status,
 )
-from batch_zoom.rows.columns import recognise
 from batch_zoom.rows.dates import DateRules, check_weekday, parse_clock, parse_date
 from batch_zoom.rows.validate import RowDefaults, validate_row
 from batch_zoom.rows.zones import parse_timezone
 from batch_zoom.rows.zoom_timezones import ZOOM_TIMEZONES
+from batch_zoom.sheet.columns import recognise
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 TODAY = date(2026, 12, 1)

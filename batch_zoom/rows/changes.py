@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from ..fields import field_label
 from ..i18n import _
 from ..models import MeetingRequest, parse_moment
-from .fields import field_label
 
 
 def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from ..cells import cell_text, has_nul, is_empty, plain, quote, utf16_length
+from ..fields import field_label
 from ..i18n import _
 from ..models import (
     BOOLEAN_OPTIONS,
@@ -38,7 +39,6 @@ from ..models import (
     meeting_identity,
 )
 from .dates import DATE_ORDERS, DateRules, check_weekday, is_weekday, parse_date
-from .fields import field_label
 from .participants import parse_participants
 from .recurrence import parse_rule
 from .timing import (

@@ -25,7 +25,7 @@ from ..cells import is_empty, quote
 from ..errors import InputError
 from ..i18n import N_, _, ngettext
 from ..models import COLUMN_ALIASES, REQUIRED_FIELDS, STANDS_IN_FOR, SheetRow, normalize_header
-from ..rows.columns import ALIASES, ColumnReading, header_text, recognise
+from .columns import ALIASES, ColumnReading, header_text, recognise
 from .package import MAX_CELLS, MAX_SHEET_BYTES, Extent, sheet_extents
 
 __all__ = ["Table", "read_table"]
@@ -570,7 +570,7 @@ def _pick_sheet(path: Path, names: list[str], wanted: str) -> str:
 def _find_header(grid: Sequence[Sequence[Any]]) -> tuple[int, dict[str, int]] | None:
     """The first row (of the first 20) naming every required field, and where each field sits.
 
-    ``rows.columns`` says which header is what; an ambiguous header ("時間") is settled here by
+    ``columns`` says which header is what; an ambiguous header ("時間") is settled here by
     the other columns only, and again in ``_build_table`` with its values.
     """
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):

@@ -9,8 +9,8 @@ Headers are matched through ``COLUMN_ALIASES`` (case, spaces and underscores ign
    start time, lengths (``90``, ``90分``, ``1時間``) a duration;
 3. else its first meaning (``時間`` is a duration, as it always was).
 
-``read`` in ``sheet`` calls ``recognise`` for each candidate header row; the sheet's stage only
-reads cells, the decision lives here so that it is table-tested like every other parse.
+``read`` calls ``recognise`` for each candidate header row and only reads cells; the decision is
+kept apart here, pure, so that it is table-tested like every other parse.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from datetime import datetime, time
 from typing import Any
 
 from ..cells import is_empty, quote
+from ..fields import field_label
 from ..i18n import N_, _
 from ..models import (
     AMBIGUOUS_HEADERS,
@@ -31,7 +32,6 @@ from ..models import (
     STANDS_IN_FOR,
     normalize_header,
 )
-from .fields import field_label
 
 #: Normalized header text -> canonical field. Aliases are unique across fields by design.
 ALIASES: dict[str, str] = {

@@ -9,7 +9,7 @@ README's column table uses (``start_time``), so an English message reads as it a
 
 from __future__ import annotations
 
-from ..i18n import N_, _
+from .i18n import N_, _
 
 FIELD_LABELS: dict[str, str] = {
     "topic": N_("topic"),
