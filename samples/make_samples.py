@@ -1,7 +1,10 @@
 """Write the sample spreadsheets in this folder: ``python samples/make_samples.py``.
 
 The output is byte-for-byte the same on every run (fixed dates inside the workbook and in its
-zip entries), so regenerating the samples shows no change unless this script changed.
+zip entries), so regenerating the samples shows no change unless this script changed
+(``tests/test_samples.py`` checks). openpyxl writes its XML with lxml when lxml is installed, as
+it is with batch_zoom, and with the standard library otherwise, which spaces empty elements
+differently: regenerate with batch_zoom's dependencies installed.
 
 - ``meetings.xlsx``: January 2027 at a training centre, as a real user's sheet: a styled header,
   Excel date-time cells, column widths, a frozen header, a filter, and a second sheet ("Notes").
@@ -291,22 +294,27 @@ def csv_text(headers: list[str], rows: list[tuple[str, ...]]) -> str:
     return buffer.getvalue()
 
 
-def main() -> None:
-    (HERE / "meetings.xlsx").write_bytes(make_xlsx())
+def write_samples(folder: Path) -> None:
+    """Every sample file into ``folder`` (``tests/test_samples.py`` compares them with ours)."""
+    (folder / "meetings.xlsx").write_bytes(make_xlsx())
     plain = [
         (topic, start.strftime("%Y-%m-%d %H:%M"), str(duration), zone, host, agenda, room)
         for topic, start, duration, zone, host, agenda, room in MEETINGS
     ]
-    (HERE / "meetings.csv").write_bytes(csv_text(HEADERS, plain).encode("utf-8"))
-    (HERE / "meetings_ja.csv").write_bytes(csv_text(JA_HEADERS, JA_MEETINGS).encode("cp932"))
-    (HERE / "meetings_invalid.csv").write_bytes(
+    (folder / "meetings.csv").write_bytes(csv_text(HEADERS, plain).encode("utf-8"))
+    (folder / "meetings_ja.csv").write_bytes(csv_text(JA_HEADERS, JA_MEETINGS).encode("cp932"))
+    (folder / "meetings_invalid.csv").write_bytes(
         csv_text(INVALID_HEADERS, INVALID_MEETINGS).encode("utf-8")
     )
-    (HERE / "timetable_ja.xlsx").write_bytes(make_timetable_xlsx())
-    (HERE / "timetable_en.csv").write_bytes(csv_text(EN_HEADERS, EN_MEETINGS).encode("utf-8"))
-    (HERE / "meetings_era_ja.csv").write_bytes(
+    (folder / "timetable_ja.xlsx").write_bytes(make_timetable_xlsx())
+    (folder / "timetable_en.csv").write_bytes(csv_text(EN_HEADERS, EN_MEETINGS).encode("utf-8"))
+    (folder / "meetings_era_ja.csv").write_bytes(
         csv_text(ERA_HEADERS, ERA_MEETINGS).encode("utf-8-sig")  # Excel's "CSV UTF-8"
     )
+
+
+def main() -> None:
+    write_samples(HERE)
 
 
 if __name__ == "__main__":
