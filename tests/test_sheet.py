@@ -553,6 +553,26 @@ def test_unsupported_missing_empty_and_folder_inputs(tmp_path: Path):
         read_table(tmp_path / "folder.csv")
 
 
+@pytest.mark.parametrize(
+    ("name", "program"),
+    [
+        ("month.ods", "LibreOffice Calc"),
+        ("month.fods", "LibreOffice Calc"),
+        ("month.numbers", "Numbers"),
+        ("month.xls", "Excel"),
+        ("month.xlsb", "Excel"),
+    ],
+)
+def test_a_sheet_we_do_not_read_gets_the_way_to_save_it_from_its_own_program(
+    tmp_path: Path, name: str, program: str
+):
+    (tmp_path / name).write_bytes(b"x")
+    with pytest.raises(InputError, match=r"\.csv, \.xlsx or \.xlsm") as caught:
+        read_table(tmp_path / name)
+    assert caught.value.hint.startswith(f"In {program}, use File > ")
+    assert ".xlsx" in caught.value.hint or "Excel" in caught.value.hint
+
+
 def test_corrupt_workbook(tmp_path: Path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04 this is not really a zip file" * 10)

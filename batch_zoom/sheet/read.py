@@ -31,7 +31,19 @@ from .package import MAX_CELLS, MAX_SHEET_BYTES, Extent, sheet_extents
 __all__ = ["Table", "read_table"]
 
 FORMATS = {".csv": "csv", ".xlsx": "excel", ".xlsm": "excel"}
-SUPPORTED = ".csv, .xlsx or .xlsm"
+SUPPORTED = N_(".csv, .xlsx or .xlsm")  # translated where it is used
+#: How to save a sheet we do not read from the program that made it (any other: Excel's way).
+SAVE_AS = {
+    ".ods": N_(
+        "In LibreOffice Calc, use File > Save As and choose 'Excel 2007-365 (.xlsx)', or "
+        "'Text CSV (.csv)' with the character set Unicode (UTF-8)."
+    ),
+    ".numbers": N_("In Numbers, use File > Export To > Excel, or CSV with UTF-8 text encoding."),
+}
+SAVE_AS[".fods"] = SAVE_AS[".ots"] = SAVE_AS[".ods"]
+SAVE_AS_EXCEL = N_(
+    "In Excel, use File > Save As and choose 'Excel Workbook (.xlsx)' or 'CSV UTF-8'."
+)
 
 #: The header must be within this many rows of the top (rows above it are a title).
 HEADER_SEARCH_ROWS = 20
@@ -84,11 +96,9 @@ def read_table(path: Path, *, sheet: str | None = None, encoding: str | None = N
     if kind is None:
         raise InputError(
             _("{file} is not a spreadsheet batch_zoom can read: use a {formats} file.").format(
-                file=path.name, formats=SUPPORTED
+                file=path.name, formats=_(SUPPORTED)
             ),
-            hint=_(
-                "In Excel, use File > Save As and choose 'Excel Workbook (.xlsx)' or 'CSV UTF-8'."
-            ),
+            hint=_(SAVE_AS.get(path.suffix.lower(), SAVE_AS_EXCEL)),
         )
     source = _read_bytes(path)
     if kind == "csv":

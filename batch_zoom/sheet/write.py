@@ -133,7 +133,7 @@ def output_bytes(
     if kind is None:
         raise OutputError(
             _("{file} is not a file type batch_zoom can write: use a {formats} name.").format(
-                file=output.name, formats=SUPPORTED
+                file=output.name, formats=_(SUPPORTED)
             ),
             hint=_("Choose an --output name ending in .xlsx or .csv."),
         )
