@@ -85,3 +85,29 @@ def test_describe_names_each_change_without_showing_a_passcode() -> None:
     text = describe(patch, ZOOM)
     assert "topic Staff meeting -> New" in text and "duration 60 -> 90" in text
     assert "passcode changed" in text and "zz9" not in text and "abc123" not in text
+
+
+@pytest.mark.parametrize(
+    ("patch", "text"),
+    [
+        # the sheet's clock on both sides: Zoom's 01:00Z is 10:00 in Tokyo
+        (
+            {"start_time": "2030-01-12T10:30:00", "timezone": "Asia/Tokyo"},
+            "start_time 2030-01-12 10:00 -> 2030-01-12 10:30 (Asia/Tokyo)",
+        ),
+        # a pinned instant is read on the meeting's clock too
+        (
+            {"start_time": "2030-01-12T01:30:00Z", "timezone": "Asia/Tokyo"},
+            "start_time 2030-01-12 10:00 -> 2030-01-12 10:30 (Asia/Tokyo)",
+        ),
+        # a new zone: each time on its own zone's clock, and the change of zone named
+        (
+            {"start_time": "2030-01-12T10:00:00", "timezone": "Europe/London"},
+            "start_time 2030-01-12 10:00 -> 2030-01-12 10:00, timezone Asia/Tokyo -> Europe/London",
+        ),
+    ],
+)
+def test_describe_shows_a_moved_start_on_the_meetings_clock(
+    patch: dict[str, Any], text: str
+) -> None:
+    assert describe(patch, ZOOM) == text

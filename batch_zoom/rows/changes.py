@@ -9,8 +9,9 @@ Zoom has", the same rule as on create.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..fields import field_label
 from ..i18n import _
@@ -46,12 +47,18 @@ def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, An
 
 
 def describe(patch: Mapping[str, Any], meeting: Mapping[str, Any]) -> str:
-    """``start_time 2027-01-12T01:00:00Z -> 2027-01-12T10:30:00, duration 60 -> 90``"""
+    """``start_time 2027-01-12 10:00 -> 2027-01-12 10:30 (Asia/Tokyo), duration 60 -> 90``
+
+    Both start times are read on the clock of the meeting's zone (each in its own, with the
+    change of zone named, when the zone changed), as the sheet shows them.
+    """
     parts: list[str] = []
     for name, value in patch.items():
         if name == "timezone" and "start_time" in patch and value == meeting.get("timezone"):
             continue
-        if name == "settings":
+        if name == "start_time":
+            parts.append(_moved(meeting, str(value), str(patch.get("timezone") or "")))
+        elif name == "settings":
             old_settings = meeting.get("settings") or {}
             parts.extend(_changed(key, old_settings.get(key), new) for key, new in value.items())
         elif name == "password":
@@ -67,6 +74,36 @@ def describe(patch: Mapping[str, Any], meeting: Mapping[str, Any]) -> str:
 
 def _changed(name: str, old: Any, new: Any) -> str:
     return f"{field_label(name)} {old!s} -> {new!s}"
+
+
+def _moved(meeting: Mapping[str, Any], start: str, timezone: str) -> str:
+    """The start's change on the meeting's clock: ``2027-01-12 10:00 -> 2027-01-12 10:30``."""
+    old_zone, new_zone = _zone(meeting.get("timezone")), _zone(timezone)
+    old = parse_moment(str(meeting.get("start_time") or ""))
+    try:  # a start without Z is a wall time in ``timezone`` (what is sent with it)
+        new = datetime.fromisoformat(start.replace("Z", "+00:00"))
+    except ValueError:
+        new = None
+    if new is not None and new.tzinfo is None and new_zone is not None:
+        new = new.replace(tzinfo=new_zone)
+    if old is None or new is None or new.tzinfo is None:
+        return _changed("start_time", meeting.get("start_time"), start)
+    before, after = _on_clock(old, old_zone), _on_clock(new, new_zone)
+    text = f"{field_label('start_time')} {before} -> {after}"
+    return f"{text} ({timezone})" if old_zone == new_zone and new_zone is not None else text
+
+
+def _zone(name: Any) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(str(name)) if name else None
+    except (ValueError, ZoneInfoNotFoundError):
+        return None
+
+
+def _on_clock(moment: datetime, zone: ZoneInfo | None) -> str:
+    if zone is None:
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def _changed_settings(wanted: Mapping[str, Any], actual: Mapping[str, Any]) -> dict[str, Any]:
