@@ -381,7 +381,9 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         named = args.output or args.input
         output = named.with_name(f"{named.stem}_check{named.suffix}")
     if (args.dry_run or args.check) and output.resolve() == args.input.resolve():
-        # A dry run never overwrites the sheet it checks, not even its own earlier output.
+        # A dry run never overwrites the sheet it checks, not even its own earlier output; it
+        # reads that sheet's journal, which knows what earlier runs made and cancelled.
+        schedule = schedule or output
         suffix = "_dry_run" if args.dry_run else "_check"
         output = output.with_name(f"{output.stem}{suffix}{output.suffix}")
     hosts = tuple(h.strip() for h in (args.hosts or "").replace(";", ",").split(",") if h.strip())

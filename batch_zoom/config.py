@@ -68,7 +68,8 @@ class Settings:
     check: bool = False  # --check: read from Zoom what the batch needs; write nothing there
     hosts: tuple[str, ...] = ()  # --hosts: the pool for rows without a host (else the Hosts sheet)
     no_double_booking: bool = False  # a row overlapping another of its host's is invalid
-    schedule_path: Path | None = None  # --check: the schedule whose journal is read (not written)
+    # --check, or a dry run of a schedule itself: the schedule whose journal is read (not written)
+    schedule_path: Path | None = None
 
     @property
     def journal_path(self) -> Path:

@@ -573,6 +573,35 @@ def test_dry_run_shows_the_plan_and_sends_nothing(zoom: ZoomSandbox, tmp_path: P
     assert "create" in new
 
 
+@pytest.mark.parametrize("how", ["--dry-run", "--check"])
+def test_a_dry_run_or_check_says_a_row_already_cancelled_needs_nothing(
+    zoom: ZoomSandbox, tmp_path: Path, how: str
+) -> None:
+    output = scheduled(tmp_path, zoom, MEETINGS[:3])
+    first, second, _ = (row["meeting_id"] for row in read_csv(output))
+    edit_csv(output, {0: {"action": "cancel"}})
+    assert run(output) == 0  # row 2 is cancelled by this run
+    delete_behind_the_tools_back(zoom, second)
+    edit_csv(output, {1: {"action": "cancel"}})  # row 3's meeting is gone from Zoom already
+    mark = len(zoom.requests)
+    assert run(output, how) == 0
+    assert api_writes(zoom, mark) == []
+    # the findings beside the schedule, which is left alone; its journal was read
+    cancelled, gone, kept = read_csv(
+        output.with_name(f"batch_scheduled_{how[2:]}.csv".replace("-", "_"))
+    )
+    assert cancelled["error"] == "already cancelled by an earlier run"
+    if how == "--check":  # it looked on Zoom, as the real run would before deleting
+        assert gone["error"] == "the meeting was already gone from Zoom"
+        looked = [r.path for r in zoom.requests[mark:] if r.method == "GET"]
+        assert looked.count(f"/v2/meetings/{second}") == 1
+        assert f"/v2/meetings/{first}" not in looked
+    else:  # no request at all
+        assert gone["error"] == f"would cancel meeting {second}"
+        assert zoom.requests[mark:] == []
+    assert kept["status"] == "planned" and "cancel" not in kept["error"]
+
+
 def test_dry_run_undo_sends_nothing(zoom: ZoomSandbox, tmp_path: Path) -> None:
     output = scheduled(tmp_path, zoom, MEETINGS[:2])
     mark = len(zoom.requests)

@@ -599,7 +599,7 @@ def _plan_only(
         if isinstance(plan, CancelRequest) or undo:
             cancel_row = plan if isinstance(plan, CancelRequest) else as_cancel(plan, None)
             meeting_id = meeting_of(cancel_row, state)
-            what = would_cancel(meeting_id)
+            what = would_cancel(meeting_id, state.deleted)
         elif plan.meeting_id:
             meeting_id = plan.meeting_id
             what = _("would compare with Zoom and update what changed")

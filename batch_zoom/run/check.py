@@ -8,7 +8,7 @@ sent and the journal is read, never written; the output shows ``planned`` or ``i
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -98,7 +98,7 @@ def check_only(
             if isinstance(plan, CancelRequest) or settings.undo:
                 cancel = plan if isinstance(plan, CancelRequest) else as_cancel(plan, None)
                 meeting_id = meeting_of(cancel, state)
-                what = would_cancel(meeting_id)
+                what = _cancel_note(call, client, meeting_id, state.deleted)
                 results[plan.row] = RowResult(
                     plan.row, Status.PLANNED, meeting_id, error=what, topic=plan.topic
                 )
@@ -172,6 +172,21 @@ def _check_row(
         )
     what = _("would create with host {host}").format(host=plan.host)
     return RowResult(plan.row, Status.PLANNED, error=what, host=plan.host, topic=plan.topic)
+
+
+def _cancel_note(
+    call: Call, client: ZoomClient, meeting_id: str | None, deleted: Collection[str]
+) -> str:
+    """What a real run would do with a cancel row, after a look at Zoom: as it would look."""
+    if meeting_id is None or meeting_id in deleted:
+        return would_cancel(meeting_id, deleted)
+    try:
+        call(partial(client.get_meeting, meeting_id), Operation.READ)
+    except NotFound:
+        return _("the meeting was already gone from Zoom")
+    except (ZoomError, ConnectionLost):
+        pass  # the real run looks again before deleting
+    return would_cancel(meeting_id)
 
 
 def _with_note(result: RowResult, note: str) -> RowResult:

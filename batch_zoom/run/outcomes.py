@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -59,8 +60,11 @@ def settled_offline(plan: InvalidRow | SkippedRow) -> RowResult:
     return invalid(plan) if isinstance(plan, InvalidRow) else skipped(plan)
 
 
-def would_cancel(meeting_id: str | None) -> str:
-    """A dry run's or a check's note for a row that would be cancelled."""
+def would_cancel(meeting_id: str | None, deleted: Collection[str] = ()) -> str:
+    """A dry run's or a check's note for a row that would be cancelled; ``deleted``: the
+    meetings the journal knows were cancelled (a real run sends nothing for those)."""
+    if meeting_id and meeting_id in deleted:
+        return _("already cancelled by an earlier run")
     if meeting_id:
         return _("would cancel meeting {meeting_id}").format(meeting_id=meeting_id)
     return _("nothing to cancel")
