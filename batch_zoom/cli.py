@@ -41,6 +41,7 @@ from .i18n import LANGUAGES, N_, _, argparse_speaks, choose_language, use_langua
 from .models import RegistrationStatus, Status, row_prefix
 from .run.audit import duplicate_message
 from .run.batch import BatchReport, UndoPlan, run_batch
+from .summary import problem_lines
 
 EXIT_OK, EXIT_ATTENTION, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 SHOWN_PROBLEMS = 20
@@ -487,20 +488,14 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         for reading in report.table.readings:
             print(f"  {reading.describe()}", file=out)
     problems = [result for result in report.results if result.status.needs_attention]
-    for result in problems[:SHOWN_PROBLEMS]:
-        message = (
-            result.error
-            if result.error.startswith(("row ", row_prefix(result.row)))
-            else _("row {row}: {status}: {error}").format(
-                row=result.row, status=result.status.value, error=result.error
-            )
-        )
-        print(message, file=out)
-    if len(problems) > SHOWN_PROBLEMS:
+    lines = problem_lines(problems)
+    for line, _rows in lines[:SHOWN_PROBLEMS]:
+        print(line, file=out)
+    if len(lines) > SHOWN_PROBLEMS:
         print(
             _(
                 "... and {count} more rows that need attention (see the status and error columns)"
-            ).format(count=len(problems) - SHOWN_PROBLEMS),
+            ).format(count=sum(rows for _line, rows in lines[SHOWN_PROBLEMS:])),
             file=out,
         )
     people_problems = [person for person in report.registrations if person.status.needs_attention]

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .i18n import N_, _, ngettext
-from .models import RowResult, Status
+from .models import RowResult, Status, row_prefix
 
 #: How a result without a host is counted in the per-host table.
 NO_HOST = N_("(no host)")
@@ -150,3 +150,63 @@ def sections(summary: Summary) -> list[Section]:
             _("Nothing needs attention."),
         ),
     ]
+
+
+#: Rows (or runs of rows) named in one line of problems before "and N more".
+LISTED_ROWS = 6
+
+
+def problem_lines(results: Sequence[RowResult]) -> list[tuple[str, int]]:
+    """The rows that need attention as lines to print, each with how many rows it speaks for.
+
+    A message about one row (``row 7: duration "abc" is not a number of minutes``) is a line of
+    its own. Rows that share a status and a message naming no row (a host's daily limit, an
+    interrupted run, the same refusal from Zoom) share one line, in the order of their first row:
+    ``rows 402-405, 410: deferred: h0@example.com has used Zoom's daily limit …``.
+    """
+    order: list[str | tuple[Status, str]] = []  # a row's own message, or a shared one's key
+    shared: dict[tuple[Status, str], list[int]] = {}
+    for result in results:
+        if not result.status.needs_attention:
+            continue
+        if result.error.startswith(("row ", row_prefix(result.row))):
+            order.append(result.error)
+            continue
+        key = (result.status, result.error)
+        if key not in shared:
+            shared[key] = []
+            order.append(key)
+        shared[key].append(result.row)
+    lines: list[tuple[str, int]] = []
+    for entry in order:
+        if isinstance(entry, str):
+            lines.append((entry, 1))
+            continue
+        (status, error), rows = entry, shared[entry]
+        if len(rows) == 1:
+            line = _("row {row}: {status}: {error}").format(
+                row=rows[0], status=status.value, error=error
+            )
+        else:
+            line = _("{rows}: {status}: {error}").format(
+                rows=row_list(rows), status=status.value, error=error
+            )
+        lines.append((line, len(rows)))
+    return lines
+
+
+def row_list(rows: Sequence[int]) -> str:
+    """``rows 402-405, 410, 412`` (runs of rows as ranges), then ``and 9 more`` past
+    ``LISTED_ROWS`` runs (``402-405、410、412行目``, ``…行目ほか 9 行`` in Japanese)."""
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    items = [f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs]
+    listed = _(", ").join(items[:LISTED_ROWS])
+    if len(runs) <= LISTED_ROWS:
+        return _("rows {rows}").format(rows=listed)
+    rest = sum(len(run) for run in runs[LISTED_ROWS:])
+    return _("rows {rows} and {count} more").format(rows=listed, count=rest)

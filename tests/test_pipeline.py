@@ -438,3 +438,24 @@ def test_a_dry_run_of_a_sandbox_output_with_sandbox_plans_its_rows(
     assert main([str(output), "--sandbox", "--dry-run", "--quiet"]) == 0
     rows = read_csv(tmp_path / "in_sandbox_dry_run.csv")
     assert [row["status"] for row in rows] == ["planned", "planned"]
+
+
+def test_rows_deferred_by_a_hosts_daily_limit_are_said_in_one_line_per_host(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with ZoomSandbox(daily_limit=2) as sandbox:
+        point_environment_at(monkeypatch, sandbox, tmp_path)
+        rows = [  # one a day, so that no row is a double booking with its own note
+            [f"Meeting {n}", f"2030-01-{n + 1:02d} 10:00", 30, "Asia/Tokyo", f"host{n % 2}@x.org"]
+            for n in range(10)
+        ]
+        rows.append(["Bad row", "2030-01-20 10:00", "abc", "Asia/Tokyo", "host0@x.org"])
+        assert main([str(write_csv(tmp_path / "in.csv", rows))]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert "11 rows: 4 created, 1 invalid, 6 deferred" in lines
+    # each host made 2 and had 3 deferred: which 3 is the order Zoom answered in
+    deferred = sorted(line for line in lines if ": deferred: " in line)
+    assert len(deferred) == 2
+    for line, host in zip(deferred, ("host0@x.org", "host1@x.org"), strict=True):
+        assert re.fullmatch(rf"rows \d+, \d+, \d+: deferred: {re.escape(host)} has used .*", line)
+    assert 'row 12: duration "abc" is not a number of minutes' in lines

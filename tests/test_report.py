@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from batch_zoom.errors import OutputError
 from batch_zoom.models import RowResult, Status
 from batch_zoom.publish.report import render_html, write_report
-from batch_zoom.summary import NO_HOST, sections, summarize
+from batch_zoom.summary import NO_HOST, problem_lines, row_list, sections, summarize
 
 
 def result(
@@ -160,3 +160,43 @@ def test_in_japanese_the_words_change_and_the_status_values_stay(
     assert '<html lang="ja">' in page and "6 行" in page
     assert by_status.rows[-1] == ("合計", "", 6)
     assert [row[0] for row in by_host.rows][-1] == "（ホストなし）"
+
+
+# -- the problem lines printed after a run ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "text"),
+    [
+        ([7, 8], "rows 7-8"),
+        ([402, 403, 404, 405, 410, 412], "rows 402-405, 410, 412"),
+        (list(range(402, 452, 4)), "rows 402, 406, 410, 414, 418, 422 and 7 more"),
+        ([9, 3, 2, 5, 6, 1, 11, 13, 20], "rows 1-3, 5-6, 9, 11, 13, 20"),
+        ([1, 3, 5, 7, 9, 11, 13, 14], "rows 1, 3, 5, 7, 9, 11 and 2 more"),
+    ],
+)
+def test_row_list_names_runs_of_rows_as_ranges(rows: list[int], text: str) -> None:
+    assert row_list(rows) == text
+
+
+def test_rows_sharing_a_status_and_a_message_share_one_line() -> None:
+    limit = "h0@example.com has used Zoom's daily limit"
+    lines = problem_lines(
+        [
+            result(2, Status.CREATED),
+            result(3, Status.DEFERRED, error=limit),
+            result(4, Status.INVALID, error='row 4: duration "abc" is not a number'),
+            result(5, Status.DEFERRED, error=limit),
+            result(6, Status.FAILED, error=limit),  # the same words, another status
+            result(7, Status.DEFERRED, error=limit),
+            result(8, Status.PENDING, error="not attempted"),
+            result(9, Status.INVALID, error='row 9: duration "x" is not a number'),
+        ]
+    )
+    assert lines == [
+        (f"rows 3, 5, 7: deferred: {limit}", 3),  # where its first row is
+        ('row 4: duration "abc" is not a number', 1),  # a message about one row: its own line
+        (f"row 6: failed: {limit}", 1),
+        ("row 8: pending: not attempted", 1),
+        ('row 9: duration "x" is not a number', 1),
+    ]
