@@ -578,3 +578,47 @@ def test_once_zoom_names_an_uncertain_calls_category_the_call_is_paced_there() -
     pacer.throttle(probe, limit=4)
     assert pacer.slowdowns == 0
     assert pacer.rate("light") == pytest.approx(4 * HEADROOM)
+
+
+UNCERTAIN = "medium|light"  # how the client paces a create until Zoom names its category
+
+
+def _most_in_zooms_second(tickets: list[Ticket]) -> int:
+    times = sorted(t.sent_at for t in tickets if not t.refused)
+    return max(sum(1 for u in times if t - 1.0 < u <= t) for t in times)
+
+
+def _listing_announced(pacer: Pacer, clock: FakeClock) -> Ticket:
+    listing = pacer.wait_turn("medium")
+    clock.now += 0.15
+    pacer.answered(listing, limit=20)  # Pro: Medium is 20 a second
+    return listing
+
+
+def test_until_zoom_names_a_creates_category_it_shares_the_window_of_either() -> None:
+    """Listings (Medium) still going out while the first creates ("Medium or Light") are sent:
+    the listings give way, so that together they stay at Medium's limit whichever category
+    creates turn out to be in. The creates themselves are not held to it (``_windows``), so
+    one more than the limit can slip into a second; each on its own pace, it was 40."""
+    pacer, clock = paced()
+    tickets = [_listing_announced(pacer, clock)]
+    for _ in range(60):
+        tickets += [pacer.wait_turn("medium"), pacer.wait_turn(UNCERTAIN)]
+    assert _most_in_zooms_second(tickets) <= 21
+    span = tickets[-1].sent_at - tickets[0].sent_at
+    assert span >= (len(tickets) - 21) / 20  # 121 calls at Medium's pace, not at twice it
+
+
+def test_once_zoom_names_creates_light_the_listings_have_mediums_window_to_themselves() -> None:
+    pacer, clock = paced()
+    tickets = [_listing_announced(pacer, clock)]
+    create = pacer.wait_turn(UNCERTAIN)
+    clock.now += 0.15
+    pacer.recategorize(create, "light")
+    pacer.answered(create, limit=30)
+    for _ in range(60):
+        tickets += [pacer.wait_turn("medium"), pacer.wait_turn(UNCERTAIN)]
+    medium = [t for t in tickets if t.category == "medium"]
+    light = [t for t in tickets if t.category == "light"]
+    assert 19 <= _most_in_zooms_second(medium) <= 20
+    assert _most_in_zooms_second(light) <= 30

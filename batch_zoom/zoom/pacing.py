@@ -171,7 +171,7 @@ class Pacer:
                             break
                         now = self._clock()
                         self._grow(bucket, category, now)
-                        due = self._due(bucket, now)
+                        due = self._due(bucket, category, now)
                         if due <= now:
                             return self._take(bucket, category, now)
                     self._sleep(due - now)
@@ -250,6 +250,13 @@ class Pacer:
             ticket.category = category
 
     # -- what the rest of the run asks ----------------------------------------------------------
+
+    def knows_limit(self, category: str) -> bool:
+        """Whether Zoom has said (or a 429 has shown) ``category``'s limit: our windows then
+        keep it, with the calls of unknown category that may share it."""
+        with self._lock:
+            bucket = self._buckets.get(category)
+            return bucket is not None and bucket.limit is not None
 
     def rate(self, category: str = "light") -> float:
         with self._lock:
@@ -441,21 +448,50 @@ class Pacer:
             bucket.calm_since, bucket.sent_when_calm = now, bucket.sent
             self._set_rate(bucket)
 
-    def _due(self, bucket: _Bucket, now: float) -> float:
+    def _due(self, bucket: _Bucket, category: str, now: float) -> float:
         due = max(bucket.next_slot, bucket.paused_until)
         while bucket.sends and bucket.sends[0].sent_at <= now - HISTORY:
             bucket.sends.popleft()
-        if bucket.limit is not None:  # never more in our window than the limit we believe
-            allowed, counted = max(1, math.floor(bucket.limit)), 0
-            for sent in reversed(bucket.sends):
-                if sent.sent_at <= now - WINDOW:
-                    break
-                if not sent.refused:
-                    counted += 1
-                    if counted == allowed:
-                        due = max(due, sent.sent_at + WINDOW)
-                        break
+        # never more in Zoom's window than the limit we believe
+        for limit, counted in self._windows(bucket, category):
+            allowed = max(1, math.floor(limit))
+            recent = sorted(
+                (
+                    sent.sent_at
+                    for sends in counted
+                    for sent in sends
+                    if sent.sent_at > now - WINDOW and not sent.refused
+                ),
+                reverse=True,
+            )
+            if len(recent) >= allowed:
+                due = max(due, recent[allowed - 1] + WINDOW)
         return due
+
+    def _windows(self, bucket: _Bucket, category: str) -> list[tuple[float, list[deque[Ticket]]]]:
+        """Each limit a send of ``category`` must keep, with the sends counted against it.
+
+        A call whose category Zoom has not named yet (``EITHER``: a create, "Medium or Light")
+        may be in either window: while the hosts are still being listed (Medium), a category
+        with a known limit counts such calls with its own, so its own calls give way to them;
+        once Zoom names their category, only that one counts them. (The uncertain call itself
+        is not held to either category's limit: where Zoom names categories only on 429s, it
+        never learns which, and held to Medium's it ran at Free's 2 a second, 0.458.)
+        """
+        windows: list[tuple[float, list[deque[Ticket]]]] = []
+        if bucket.limit is None:
+            return windows
+        counted = [bucket.sends]
+        if EITHER not in category:
+            counted += [
+                other.sends
+                for name, other in self._buckets.items()
+                if EITHER in name
+                and category in name.split(EITHER)
+                and self._moved.get(name, category) == category  # once named: only there
+            ]
+        windows.append((bucket.limit, counted))
+        return windows
 
     def _take(self, bucket: _Bucket, category: str, now: float) -> Ticket:
         interval = 1.0 / bucket.rate
