@@ -79,11 +79,16 @@ def test_the_lookup_lists_each_uncertain_host_once_per_round(
     report = run(sandbox, path, sleeps)
     assert_exactly_once(sandbox, report, 12)
     requests = sandbox.requests
-    first_create = next(
-        n for n, r in enumerate(requests) if r.method == "POST" and "/meetings" in r.path
-    )
+    # Each host's first listing is its look before creating (the second host's may come
+    # after the first host's creates have begun); count the listings after it.
+    first_listing = {}
+    for n, r in enumerate(requests):
+        if r.method == "GET" and r.path.endswith("/meetings"):
+            first_listing.setdefault(r.path, n)
     listings = [
-        r for r in requests[first_create:] if r.method == "GET" and r.path.startswith("/v2/users/")
+        r
+        for n, r in enumerate(requests)
+        if r.method == "GET" and r.path.endswith("/meetings") and n > first_listing[r.path]
     ]
     by_host = Counter(r.path for r in listings)
     assert set(by_host) == {f"/v2/users/host{n}@example.com/meetings" for n in (0, 1)}

@@ -7,6 +7,8 @@ looked up before anything is sent, edits and cancellations go next, new meetings
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -67,7 +69,7 @@ from .outcomes import (
 from .pool import HostPool
 from .preflight import LOOK_UP_BUDGET, Preflight, reads_users, run_preflight
 from .registrants import planned, register_all, registration_work, settled_from_journal
-from .session import NoProgress, Progress, Session
+from .session import Background, NoProgress, Progress, Session
 
 __all__ = ["BatchReport", "Progress", "UndoPlan", "run_batch"]
 
@@ -257,6 +259,8 @@ def _execute(
             clock=clock,
         )
         found = Preflight()
+        first_host: Background | None = None  # the first host's creates, begun early
+        begun = _Begun()  # threads of the run's own, waited for even after a Ctrl-C
         try:
             tokens.current()  # bad credentials stop the batch here, before any row is touched
             if zoom_clock.skewed:  # "in the past" is Zoom's to say: check the rows by its time
@@ -265,25 +269,37 @@ def _execute(
                 results, work = _sort(
                     plans, journal, undo=settings.undo, input_name=settings.input_path.name
                 )
-            if not settings.undo:
+            # A host whose creates are done is listed for the receipt while others are sent.
+            listed = None if settings.undo else ListedAfterWrites(session)
+            if _first_host_first(settings, work, pool):
+                assert listed is not None
+                found, first_host = _first_host_first_run(
+                    settings, session, work, pool, results, journal.state, progress, listed, begun
+                )
+                report.warnings.extend(found.warnings)
+            elif not settings.undo:
                 found = _preflight(settings, session, work, pool, journal.state)
                 report.warnings.extend(found.warnings)
                 _apply_preflight(found, work, results, journal.state)
                 plans = [_with_pool_host(plan, found) for plan in plans]
-            progress.start(work.size)
-            session.run_tasks(
-                [partial(complete_link, session, plan, record) for plan, record in work.unlinked]
-            )
-            if work.unsettled:
-                work.creates.extend(reconcile(session, work.unsettled, adopted=Status.EXISTS))
-            session.run_tasks(
-                [partial(cancel, session, plan) for plan in work.cancels]
-                + [partial(update, session, plan) for plan in work.managed]
-            )
-            _follow_edits(session, work)
-            # A host whose creates are done is listed for the receipt while others are sent.
-            listed = None if settings.undo else ListedAfterWrites(session)
+            if first_host is None:
+                progress.start(work.size)
+                session.run_tasks(
+                    [
+                        partial(complete_link, session, plan, record)
+                        for plan, record in work.unlinked
+                    ]
+                )
+                if work.unsettled:
+                    work.creates.extend(reconcile(session, work.unsettled, adopted=Status.EXISTS))
+                session.run_tasks(
+                    [partial(cancel, session, plan) for plan in work.cancels]
+                    + [partial(update, session, plan) for plan in work.managed]
+                )
+                _follow_edits(session, work)
             create_all(session, work.creates, listed.take if listed else None)
+            if first_host is not None:
+                first_host.wait()
             if not session.stop.is_set():
                 made_now = {**results, **session.results}
                 report.registrations = register_all(
@@ -302,6 +318,7 @@ def _execute(
             session.interrupted = True
             session.stop.set()
         finally:
+            begun.finish(session.stop)
             progress.close()
             client.close()
             report.tokens_fetched = tokens.fetches
@@ -324,27 +341,139 @@ def _preflight(
     work: _Work,
     pool: HostPool,
     state: JournalState,
+    user_scope: bool | None = None,
+    since: float | None = None,
 ) -> Preflight:
-    """Hosts looked up, pool rows given a host, overlaps flagged: before the first write."""
+    """Hosts looked up, pool rows given a host, overlaps flagged: before the first write.
+
+    ``user_scope``: what earlier look-ups learned of the app's scope; ``since``: when the
+    waiting budgets began that this preflight shares with an earlier one (default: now).
+    """
     pool_plans = [plan for plan in work.creates if plan.row in pool.rows]
     # Rows to create only: a managed row is compared first and written only if it changed, so
     # its host is not looked up (a refused move or passcode comes back as Zoom's refusal).
     named = [plan for plan in [*work.creates, *work.unsettled] if plan.row not in pool.rows]
-    deadline = session.clock() + LOOK_UP_BUDGET
+    began = session.clock() if since is None else since
+    deadline = began + LOOK_UP_BUDGET
     call = partial(session.call, remaining=lambda: deadline - session.clock())
+    listings_until = began + settings.max_wait
     return run_preflight(
         call,
         session.zoom,
         named,
         pool_plans,
         pool.hosts,
-        lister=lambda hosts: session.list_hosts(hosts),
+        lister=lambda hosts: session.list_hosts(hosts, deadline=listings_until),
         run_tasks=session.run_tasks,
         known=lambda identity: identity in state.created or identity in state.in_flight,
         refuse_double_booking=settings.no_double_booking,
         managed=work.managed,
-        user_scope=reads_users(session.zoom.token_scopes),
+        user_scope=reads_users(session.zoom.token_scopes) if user_scope is None else user_scope,
     )
+
+
+def _first_host_first(settings: Settings, work: _Work, pool: HostPool) -> bool:
+    """Whether the first host's creates may start once its own look-up and listing are back,
+    while the other hosts are looked up: a batch of creates only, each row naming its host
+    (the pool's choice reads every host's listing), of more than one host."""
+    return (
+        not settings.undo
+        and not (work.unsettled or work.managed or work.cancels or work.unlinked)
+        and not any(plan.row in pool.rows for plan in work.creates)
+        and len({plan.host.casefold() for plan in work.creates}) > 1
+    )
+
+
+@dataclass
+class _Begun:
+    """Work the run began on threads of their own, for it to wait for before the journal
+    closes, whatever happens."""
+
+    threads: list[Background] = field(default_factory=list)
+
+    def start(self, work: Callable[[], None], name: str) -> Background:
+        thread = Background(work, name)
+        self.threads.append(thread)
+        return thread
+
+    def finish(self, stop: threading.Event) -> None:
+        """After a Ctrl-C or a bug: no new row, and the requests in flight finish (a second
+        Ctrl-C, or their own error, abandons them)."""
+        if all(thread.done for thread in self.threads):
+            return
+        stop.set()
+        for thread in self.threads:
+            with contextlib.suppress(BaseException):
+                thread.wait()
+
+
+def _first_host_first_run(
+    settings: Settings,
+    session: Session,
+    work: _Work,
+    pool: HostPool,
+    results: dict[int, RowResult],
+    state: JournalState,
+    progress: Progress,
+    listed: ListedAfterWrites,
+    begun: _Begun,
+) -> tuple[Preflight, Background]:
+    """The first host checked and listed, and its creates begun, while the other hosts are
+    checked and listed. Every host is still listed before its own first create (find-before-
+    create reads that listing), and its rows checked before they go.
+
+    The other hosts' checks go out with the first host's (one wait for Zoom, as before), unless
+    the token's scopes leave it open whether hosts can be looked up at all: then the first
+    host's look-up asks first. The first host's creates go alongside the other hosts' listings
+    only when the listings' limit is known: Zoom names create's category in its answers only,
+    and a create may share the listings' window. Returns what the checks found and the thread
+    of the first host's creates; leaves in ``work.creates`` the other hosts' rows to create,
+    once the first host's creates have all begun (host by host).
+    """
+    head, tail = _split_first_host(work)
+    began = session.clock()  # the checks share their waiting budgets
+    checked: dict[str, Preflight] = {}
+
+    def check(which: str, rows: _Work, scope: bool | None) -> None:
+        checked[which] = _preflight(settings, session, rows, pool, state, scope, since=began)
+
+    scope = reads_users(session.zoom.token_scopes)
+    # the first host's checks are asked for first, so that they are the first answered
+    first = begun.start(partial(check, "first", head, scope), "batch_zoom-first-checks")
+    checking = None
+    if scope is not None:
+        checking = begun.start(partial(check, "others", tail, scope), "batch_zoom-other-checks")
+    first.wait()
+    found = checked["first"]
+    _apply_preflight(found, head, results, state)
+    progress.start(len(work.creates))
+    head_sent = threading.Event()
+    create_first = partial(create_all, session, head.creates, listed.take, head_sent)
+    first_host = None
+    if session.zoom.knows_the_limit_of("list"):
+        first_host = begun.start(create_first, "batch_zoom-first-host")
+    if checking is None:
+        check("others", tail, found.user_scope)
+    else:
+        checking.wait()
+    _apply_preflight(checked["others"], tail, results, state)
+    if first_host is None:
+        first_host = begun.start(create_first, "batch_zoom-first-host")
+    if refused := len(work.creates) - len(head.creates) - len(tail.creates):
+        progress.advance(refused)  # the rows the other hosts' checks refused
+    found.merge(checked["others"])
+    work.creates[:] = tail.creates
+    while not head_sent.wait(timeout=0.1):  # host by host: the first host's creates all
+        pass  # begun before the next host's (in short waits, so that a Ctrl-C lands)
+    return found, first_host
+
+
+def _split_first_host(work: _Work) -> tuple[_Work, _Work]:
+    """The creates of the first host, and the others'."""
+    key = work.creates[0].host.casefold()
+    head = [plan for plan in work.creates if plan.host.casefold() == key]
+    tail = [plan for plan in work.creates if plan.host.casefold() != key]
+    return _Work(head, [], [], []), _Work(tail, [], [], [])
 
 
 def _apply_preflight(

@@ -41,13 +41,28 @@ def create_all(
     session: Session,
     plans: list[MeetingRequest],
     on_host_done: Callable[[str], None] | None = None,
+    sent: threading.Event | None = None,
 ) -> None:
     """Create ``plans``, settling each row once, whatever Zoom does.
 
     The first round sends the rows host by host (in the order of the sheet within each), and
     ``on_host_done`` hears of each host whose creates are all answered, none of unknown outcome:
     its meetings can be listed for the receipt while other hosts' rows are still being sent.
+    ``sent`` is set once the first round's last create has begun (or there is none).
     """
+    try:
+        _create_all(session, plans, on_host_done, sent)
+    finally:
+        if sent is not None:
+            sent.set()
+
+
+def _create_all(
+    session: Session,
+    plans: list[MeetingRequest],
+    on_host_done: Callable[[str], None] | None,
+    sent: threading.Event | None,
+) -> None:
     pending, round_number, waited = find_before_create(session, plans), 0, 0.0
     while pending and not session.stop.is_set():
         round_number += 1
@@ -57,7 +72,7 @@ def create_all(
             tasks = _host_by_host(session, pending, unknown, answers, on_host_done)
         else:
             tasks = [partial(create, session, plan, unknown, answers) for plan in pending]
-        session.run_tasks(tasks)
+        session.run_tasks(tasks, sent if round_number == 1 else None)
         if session.stop.is_set():
             for plan in unknown:
                 session.settle(pending_unknown(plan))

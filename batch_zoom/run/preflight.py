@@ -74,9 +74,31 @@ class Preflight:
     listings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # casefolded host
     profiles: dict[str, HostProfile] = field(default_factory=dict)  # casefolded host
     warnings: list[str] = field(default_factory=list)  # batch-wide lines (scope, pool hosts)
+    #: what the look-ups learned of the app's scope: False, refused; True, asked and not
+    #: refused; None, not asked (``look_up_hosts``'s ``user_scope`` for the next hosts)
+    user_scope: bool | None = None
+    scope_warning: str | None = None  # the line of ``warnings`` that says the scope is missing
 
     def note(self, row: int, text: str) -> None:
         self.notes[row] = _("; ").join((self.notes[row], text)) if row in self.notes else text
+
+    def merge(self, other: Preflight) -> None:
+        """Add what ``other`` found for other hosts (and their rows) to this."""
+        self.refused.update(other.refused)
+        for row, text in other.notes.items():
+            self.note(row, text)
+        self.assigned.update(other.assigned)
+        self.listings.update(other.listings)
+        self.profiles.update(other.profiles)
+        said = self.scope_warning is not None  # once is enough, whatever the reason given
+        self.warnings += [
+            line
+            for line in other.warnings
+            if line not in self.warnings and not (said and line == other.scope_warning)
+        ]
+        self.scope_warning = self.scope_warning or other.scope_warning
+        if other.user_scope is not None:
+            self.user_scope = other.user_scope
 
 
 def _missing_scope(error: ZoomError) -> bool:
@@ -130,18 +152,19 @@ def look_up_hosts(
             return
         found.profiles[host.casefold()] = profile  # one key per task: no two threads share it
 
+    asked = bool(todo)
     if todo and user_scope is None:
         look_up(todo[0])
         todo = todo[1:]
     if not missing:
         run_tasks([partial(look_up, host) for host in todo])
+    found.user_scope = False if missing else True if asked else user_scope
     if missing:
-        found.warnings.append(
-            _(
-                "the app may not read users ({reason}): add the scope {scope} to check hosts "
-                "before sending; this run goes on without those checks"
-            ).format(reason=missing[0], scope=USER_SCOPE_HINT)
-        )
+        found.scope_warning = _(
+            "the app may not read users ({reason}): add the scope {scope} to check hosts "
+            "before sending; this run goes on without those checks"
+        ).format(reason=missing[0], scope=USER_SCOPE_HINT)
+        found.warnings.append(found.scope_warning)
 
 
 def _profile(call: Call, zoom: ZoomClient, host: str, policy: bool) -> HostProfile:

@@ -64,6 +64,10 @@ class Background:
 
         threading.Thread(target=run, name=name, daemon=True).start()
 
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
     def wait(self) -> None:
         while not self._done.wait(timeout=0.1):
             pass
@@ -130,14 +134,18 @@ class Session:
             send, operation, sleep=self.sleep, budget=self.settings.max_wait, remaining=remaining
         )
 
-    def list_hosts(self, hosts: Iterable[str], *, fresh: bool = False) -> dict[str, Listing]:
+    def list_hosts(
+        self, hosts: Iterable[str], *, fresh: bool = False, deadline: float | None = None
+    ) -> dict[str, Listing]:
         """``listing`` of every host, taken in parallel under one shared waiting budget.
 
         A failing listing endpoint costs the batch one budget (``max_wait``) in all, spent by
         every host at once, not one budget per host one after another (8 hosts were 80 minutes).
-        A host left unlisted because of Ctrl-C is absent from the answer.
+        ``deadline`` (on ``clock``) ends a budget shared with earlier calls. A host left
+        unlisted because of Ctrl-C is absent from the answer.
         """
-        deadline = self.clock() + self.settings.max_wait
+        if deadline is None:
+            deadline = self.clock() + self.settings.max_wait
         listings: dict[str, Listing] = {}
 
         def remaining() -> float:
@@ -216,13 +224,18 @@ class Session:
 
     # -- workers ----------------------------------------------------------------------------
 
-    def run_tasks(self, tasks: Sequence[Callable[[], None]]) -> None:
+    def run_tasks(
+        self, tasks: Sequence[Callable[[], None]], taken: threading.Event | None = None
+    ) -> None:
         """Run ``tasks`` on worker threads; Ctrl-C stops new tasks, a second one abandons.
 
         The workers are daemon threads, so abandoned requests cannot keep the process alive;
-        the journal already marks them as in flight for the next run to look up.
+        the journal already marks them as in flight for the next run to look up. ``taken`` is
+        set once the last task has begun (the others may still be running).
         """
         if not tasks:
+            if taken is not None:
+                taken.set()
             return
         todo: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         for task in tasks:
@@ -240,6 +253,8 @@ class Session:
                         task = todo.get_nowait()
                     except queue.Empty:
                         return
+                    if taken is not None and todo.empty():
+                        taken.set()
                     try:
                         task()
                     except BaseException as error:  # a bug: keep it for the main thread to raise

@@ -111,6 +111,10 @@ class ZoomClient:
         self._sessions: list[requests.Session] = []
         self._sessions_lock = threading.Lock()
 
+    def knows_the_limit_of(self, call: str) -> bool:
+        """Whether the per-second limit of the category ``call`` is paced in is known yet."""
+        return self._pacer.knows_limit(self._categories[call])
+
     # -- the meeting calls ------------------------------------------------------------------
 
     def create_meeting(self, host: str, body: dict[str, Any]) -> dict[str, Any]:
