@@ -1,4 +1,9 @@
-"""Before the first write: look up every host once, choose hosts from the pool, flag overlaps.
+"""Before a host's first write: look it up once, choose hosts from the pool, flag overlaps.
+
+The batch runs this once for all hosts, or (a batch of creates naming their hosts) for the
+first host and for the others at once, so that the first host's creates need not wait for the
+other hosts' answers (``batch``); every check here is of one host's rows, except the pool's
+choice, which reads every host's listing and so keeps the single run.
 
 For each distinct host of the rows that will be written (and each host of the pool), one
 ``GET /users/{host}`` and one ``GET /users/{host}/settings`` through the shared pacer, and one
