@@ -168,15 +168,18 @@ def test_the_first_hosts_creates_do_not_wait_for_the_other_hosts_checks(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, headers: str
 ):
     """Once the first host is looked up and listed, its creates go while the other hosts are
-    still being looked up and listed: with twelve hosts listed at Pro's 20 a second, the first
+    still being looked up and listed: with twenty hosts listed at Pro's 20 a second, the first
     create reaches Zoom before the last listing is sent. Only when Zoom has said the listings'
     limit: a create may be metered with them, and an unknown limit cannot be kept for both
     (``refusals``: headers only on 429s); then the creates wait for every host's answers."""
     latency = 0.3
     with ZoomSandbox(latency=latency, rate_headers=headers) as sandbox:
         point_environment_at(monkeypatch, sandbox, tmp_path)
-        hosts = [f"host{n:02d}@example.com" for n in range(12)]
-        rows = [row(f"M{n}", f"{9 + n:02d}:00", host=host) for n, host in enumerate(hosts)]
+        hosts = [f"host{n:02d}@example.com" for n in range(20)]
+        rows = [
+            row(f"M{n}", f"{9 + n // 4:02d}:{n % 4 * 15:02d}", host=host)
+            for n, host in enumerate(hosts)
+        ]
         assert run(write_csv(tmp_path / "in.csv", rows, HEADER)) == 0
         api = [r for r in sandbox.requests if r.path.startswith("/v2/")]
     first_create = next(r for r in api if r.method == "POST")
