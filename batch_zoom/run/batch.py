@@ -69,7 +69,7 @@ from .outcomes import (
 from .pool import HostPool
 from .preflight import LOOK_UP_BUDGET, Preflight, reads_users, run_preflight
 from .registrants import planned, register_all, registration_work, settled_from_journal
-from .session import Background, NoProgress, Progress, Session
+from .session import Background, NoProgress, Progress, Session, wait_for
 
 __all__ = ["BatchReport", "Progress", "UndoPlan", "run_batch"]
 
@@ -463,8 +463,7 @@ def _first_host_first_run(
         progress.advance(refused)  # the rows the other hosts' checks refused
     found.merge(checked["others"])
     work.creates[:] = tail.creates
-    while not head_sent.wait(timeout=0.1):  # host by host: the first host's creates all
-        pass  # begun before the next host's (in short waits, so that a Ctrl-C lands)
+    wait_for(head_sent)  # host by host: the first host's creates all begun before the next's
     return found, first_host
 
 

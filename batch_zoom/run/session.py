@@ -43,6 +43,13 @@ class NoProgress:
         pass
 
 
+def wait_for(event: threading.Event) -> None:
+    """Block until ``event`` is set, in short waits, so that a Ctrl-C still reaches this thread
+    (one long wait holds it off until the event comes)."""
+    while not event.wait(timeout=0.1):
+        pass
+
+
 class Background:
     """``work`` on a daemon thread of its own, started at once.
 
@@ -69,8 +76,7 @@ class Background:
         return self._done.is_set()
 
     def wait(self) -> None:
-        while not self._done.wait(timeout=0.1):
-            pass
+        wait_for(self._done)
         if self._error is not None:
             raise self._error
 
