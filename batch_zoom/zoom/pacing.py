@@ -39,11 +39,12 @@ slot it reserved at an old rate.
 
 from __future__ import annotations
 
+import heapq
 import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 START_RATE = 19.0  # requests a second before anything is known: under Pro's Medium limit of 20
@@ -452,46 +453,39 @@ class Pacer:
         due = max(bucket.next_slot, bucket.paused_until)
         while bucket.sends and bucket.sends[0].sent_at <= now - HISTORY:
             bucket.sends.popleft()
-        # never more in Zoom's window than the limit we believe
-        for limit, counted in self._windows(bucket, category):
-            allowed = max(1, math.floor(limit))
-            recent = sorted(
-                (
-                    sent.sent_at
-                    for sends in counted
-                    for sent in sends
-                    if sent.sent_at > now - WINDOW and not sent.refused
-                ),
-                reverse=True,
-            )
-            if len(recent) >= allowed:
-                due = max(due, recent[allowed - 1] + WINDOW)
+        if bucket.limit is not None:  # never more in Zoom's window than the limit we believe
+            allowed, counted = max(1, math.floor(bucket.limit)), 0
+            for sent in self._latest_first(bucket, category):
+                if sent.sent_at <= now - WINDOW:
+                    break
+                if not sent.refused:
+                    counted += 1
+                    if counted == allowed:
+                        due = max(due, sent.sent_at + WINDOW)
+                        break
         return due
 
-    def _windows(self, bucket: _Bucket, category: str) -> list[tuple[float, list[deque[Ticket]]]]:
-        """Each limit a send of ``category`` must keep, with the sends counted against it.
-
-        A call whose category Zoom has not named yet (``EITHER``: a create, "Medium or Light")
-        may be in either window: while the hosts are still being listed (Medium), a category
-        with a known limit counts such calls with its own, so its own calls give way to them;
-        once Zoom names their category, only that one counts them. (The uncertain call itself
-        is not held to either category's limit: where Zoom names categories only on 429s, it
-        never learns which, and held to Medium's it ran at Free's 2 a second, 0.458.)
+    def _latest_first(self, bucket: _Bucket, category: str) -> Iterator[Ticket]:
+        """The sends counted in ``category``'s window, the latest first: its own, and those of
+        calls whose category Zoom has not named yet (``EITHER``: a create, "Medium or Light")
+        that may be metered in it, so that while the hosts are still being listed (Medium) the
+        listings give way to them; once Zoom names their category, only that one counts them.
+        (The uncertain call itself is not held to either category's limit: where Zoom names
+        categories only on 429s, it never learns which, and held to Medium's it ran at Free's
+        2 a second, 0.458.)
         """
-        windows: list[tuple[float, list[deque[Ticket]]]] = []
-        if bucket.limit is None:
-            return windows
-        counted = [bucket.sends]
-        if EITHER not in category:
-            counted += [
-                other.sends
-                for name, other in self._buckets.items()
-                if EITHER in name
-                and category in name.split(EITHER)
-                and self._moved.get(name, category) == category  # once named: only there
-            ]
-        windows.append((bucket.limit, counted))
-        return windows
+        shared = [
+            other.sends
+            for name, other in self._buckets.items()
+            if EITHER in name
+            and EITHER not in category
+            and category in name.split(EITHER)
+            and self._moved.get(name, category) == category  # once named: only there
+        ]
+        if not shared:
+            return reversed(bucket.sends)
+        lists = [reversed(sends) for sends in (bucket.sends, *shared)]
+        return heapq.merge(*lists, key=lambda ticket: ticket.sent_at, reverse=True)
 
     def _take(self, bucket: _Bucket, category: str, now: float) -> Ticket:
         interval = 1.0 / bucket.rate
