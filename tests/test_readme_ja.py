@@ -147,8 +147,9 @@ def test_each_links_to_the_other_from_its_first_lines(en: Readme, ja: Readme) ->
 
 
 def test_the_same_sections(en: Readme, ja: Readme) -> None:
-    english = [heading for heading, _ in en.sections[1:]]
-    japanese = [heading for heading, _ in ja.sections[1:]]
+    """The same headings one for one, each at the same level (the '###' groups of a page too)."""
+    english = re.findall(r"^#{2,6} .*$", en.prose, flags=re.MULTILINE)
+    japanese = re.findall(r"^#{2,6} .*$", ja.prose, flags=re.MULTILINE)
     width = max(len(english), len(japanese))
     side_by_side = "\n".join(
         f"  {e:<32} | {j}"
@@ -158,9 +159,10 @@ def test_the_same_sections(en: Readme, ja: Readme) -> None:
             strict=True,
         )
     )
-    assert len(english) == len(japanese), (
-        f"{en.name} has {len(english)} '##' sections, {ja.name} {len(japanese)}; they should "
-        f"match one for one, in the same order:\n{side_by_side}\n{ADVICE}"
+    levels = [heading.split(" ", 1)[0] for heading in english]
+    assert levels == [heading.split(" ", 1)[0] for heading in japanese], (
+        f"{en.name} has {len(english)} headings, {ja.name} {len(japanese)}; they should "
+        f"match one for one, at the same levels, in the same order:\n{side_by_side}\n{ADVICE}"
     )
 
 
