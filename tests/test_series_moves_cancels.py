@@ -332,3 +332,17 @@ def test_a_dry_run_says_what_a_real_run_would_do_with_a_past_series_and_a_cancel
     looked = run(next_occurrence, copy, sleeps, dry_run=True).results[0]
     assert looked.status is Status.PLANNED
     assert looked.error.startswith("would look on Zoom for a meeting with this row's host")
+
+
+def test_an_unchanged_series_whose_first_meeting_is_over_is_not_patched_back(
+    next_occurrence: ZoomSandbox, tmp_path: Path, sleeps: Sleeps
+) -> None:
+    first = (datetime.now(UTC) + timedelta(days=1)).replace(second=0, microsecond=0)
+    made = run(next_occurrence, series_sheet(tmp_path, first), sleeps).results[0]
+    scheduled = tmp_path / "series_scheduled.csv"
+    next_occurrence.advance(timedelta(days=2))
+    again = run(next_occurrence, scheduled, sleeps, now=later(2)).results[0]
+    assert (again.status, again.join_url) == (Status.EXISTS, made.join_url)
+    assert next_occurrence.count("PATCH") == 0
+    (meeting,) = next_occurrence.meetings()
+    assert meeting["start_time"] == first.strftime("%Y-%m-%dT%H:%M:%SZ")
