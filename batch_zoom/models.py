@@ -355,6 +355,9 @@ class CancelRequest:
     identity: str | None = None  # when the row's fields are valid
     host: str | None = None
     topic: str | None = None
+    #: the meeting the row's cells describe (with its series), when they are valid: how the
+    #: row's meeting is found on Zoom when neither the sheet nor the journal names it
+    described: MeetingRequest | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

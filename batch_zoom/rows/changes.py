@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..fields import field_label
 from ..i18n import _
 from ..models import MeetingRequest, parse_moment
+from .recurrence import confirms_series, series_starts
 
 
 def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, Any]:
@@ -26,7 +27,8 @@ def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, An
         patch["topic"] = wanted["topic"]
     if int(wanted["duration"]) != _int(meeting.get("duration")):
         patch["duration"] = wanted["duration"]
-    if not _same_instant(request.start, meeting.get("start_time")) or wanted[
+    same_start = _same_instant(request.start, meeting.get("start_time"))
+    if not (same_start or _at_a_later_occurrence(request, meeting)) or wanted[
         "timezone"
     ] != meeting.get("timezone"):
         patch["start_time"] = wanted["start_time"]
@@ -44,6 +46,24 @@ def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, An
         patch["type"] = 8
         patch["recurrence"] = wanted["recurrence"]
     return patch
+
+
+def _at_a_later_occurrence(request: MeetingRequest, meeting: Mapping[str, Any]) -> bool:
+    """Zoom shows a series at its next occurrence (the first is over, or was deleted in Zoom's
+    portal): the row's start is unchanged when Zoom's is a later occurrence of the row's rule
+    and every occurrence Zoom holds is the row's. Sending the row's start again would move the
+    series back to a first meeting that is over (or bring back a deleted one).
+
+    Not told apart (a guess that errs towards sending nothing): a series whose start was moved
+    to an earlier day of the same rule that ends on a date rather than after a count.
+    """
+    if request.recurrence is None:
+        return False
+    shown = parse_moment(str(meeting.get("start_time") or ""))
+    if shown is None or shown <= request.start:
+        return False
+    starts = series_starts(request.start, request.timezone, request.recurrence)
+    return shown in starts and confirms_series(request, meeting)
 
 
 def describe(patch: Mapping[str, Any], meeting: Mapping[str, Any]) -> str:

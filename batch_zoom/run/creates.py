@@ -2,7 +2,8 @@
 
 Zoom is the ledger: before a host's first create in a run, that host's scheduled meetings are
 listed once, and a row whose meeting Zoom already holds (same host, topic, start instant and
-duration; for a recurring row, a recurring meeting of the same series) is adopted as ``exists``
+duration; for a recurring row, a recurring meeting of the same series, listed at whichever of
+its occurrences comes next) is adopted as ``exists``
 instead of being made again. That covers a lost or deleted journal, another output name and
 another computer; the journal stays the fast path and the record of creates in flight.
 
@@ -23,15 +24,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
 from ..errors import ConnectionLost, DailyLimitReached, ZoomError
 from ..i18n import _
 from ..models import MeetingRequest, Status, meeting_identity, parse_moment
+from ..rows.recurrence import confirms_series, shows_row
+from ..rows.validate import refused_as_past
 from ..zoom.retry import Operation, Verdict, backoff, decide, send_again_after_lookup
 from .journal import MeetingRecord
-from .outcomes import failure, made, pending_unknown, problem, reason, record_of
+from .outcomes import failure, invalid, made, pending_unknown, problem, reason, record_of
 from .session import Session
 
 RECURRING_FIXED = 8  # Zoom's meeting type of a recurring meeting with a fixed time
@@ -63,7 +67,7 @@ def _create_all(
     on_host_done: Callable[[str], None] | None,
     sent: threading.Event | None,
 ) -> None:
-    pending, round_number, waited = find_before_create(session, plans), 0, 0.0
+    pending, round_number, waited = _not_past(session, find_before_create(session, plans)), 0, 0.0
     while pending and not session.stop.is_set():
         round_number += 1
         unknown: list[MeetingRequest] = []
@@ -105,6 +109,21 @@ def _create_all(
         if pending:
             session.sleep(pause)  # Zoom is failing: give it a moment before the next round
             waited += pause
+
+
+def _not_past(session: Session, plans: list[MeetingRequest]) -> list[MeetingRequest]:
+    """The rows to create that do not start in the past (by Zoom's clock); the others are
+    refused as the sheet's check refuses them. Only here, once neither the journal nor Zoom
+    holds the row's meeting: a row already made is never refused for its start."""
+    now = session.now()
+    kept: list[MeetingRequest] = []
+    for plan in plans:
+        refused = refused_as_past(plan, now)
+        if refused is None:
+            kept.append(plan)
+        else:
+            session.settle(replace(invalid(refused), host=plan.host, topic=plan.topic))
+    return kept
 
 
 def _host_by_host(
@@ -311,7 +330,7 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
         for plan in host_plans:
             candidates = [
                 meeting
-                for meeting in found.get(plan.identity, [])
+                for meeting in found.get(plan.identity, []) or series_listed(listing, plan, host)
                 if str(meeting.get("id")) not in claimed and same_kind(plan, meeting)
             ]
             if not candidates:
@@ -344,8 +363,9 @@ def _adopt(
         # row's, though the listing taken before the edits still shows it here.
         if (
             meeting is not None
-            and plan.identity in matches_by_identity([meeting], plan.host)
+            and shows_row(plan, meeting, plan.host)
             and same_series(plan, meeting)
+            and confirms_series(plan, meeting)
         ):
             break
     else:  # gone meanwhile, or other series: this row is not on Zoom yet
@@ -380,6 +400,22 @@ def _by_host(plans: Iterable[MeetingRequest]) -> dict[str, list[MeetingRequest]]
     for plan in plans:
         by_host.setdefault(plan.host.casefold(), []).append(plan)
     return by_host
+
+
+def series_listed(
+    listing: Iterable[dict[str, Any]], plan: MeetingRequest, host: str
+) -> list[dict[str, Any]]:
+    """A recurring row's series in Zoom's listing of ``host``, at whatever occurrence Zoom
+    lists it (its next one: the first may be over, or deleted in Zoom's portal), oldest first.
+    A single row has none here: its meeting is found by identity."""
+    if plan.recurrence is None:
+        return []
+    found = [
+        meeting
+        for meeting in listing
+        if isinstance(meeting, dict) and shows_row(plan, meeting, host)
+    ]
+    return sorted(found, key=lambda meeting: str(meeting.get("created_at") or ""))
 
 
 def same_kind(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:

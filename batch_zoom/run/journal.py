@@ -20,7 +20,8 @@ The protocol, per row (keyed by ``MeetingRequest.identity``, never by row number
              meeting to the new identity of its edited row. Journals written before these
              fields simply know no rows: every other event reads as it always did.
     update:  ``updating`` with the fields -> ``updated``
-    cancel:  ``deleting`` -> ``deleted``
+    cancel:  ``deleting`` -> ``deleted`` (with ``id``, the row's identity, when known: a cancel
+             row found on Zoom with no meeting of the journal's is known as cancelled after)
     register (per meeting id, per person by address):
              ``registering`` with the addresses (durable before the POST) -> ``registered`` per
              person (with the registrant id and personal link) or ``not_registered``;
@@ -86,6 +87,8 @@ class JournalState:
     in_flight: set[str] = field(default_factory=set)  # identities whose create outcome is unknown
     updating: dict[str, list[str]] = field(default_factory=dict)  # meeting id -> field names
     deleted: set[str] = field(default_factory=set)  # meeting ids
+    #: row identity -> the meeting a cancel (or --undo) deleted for it
+    cancelled: dict[str, str] = field(default_factory=dict)
     #: (input file name, spreadsheet row) -> identity of the meeting that row made, and back
     rows: dict[tuple[str, int], str] = field(default_factory=dict)
     row_of: dict[str, tuple[str, int]] = field(default_factory=dict)
@@ -143,8 +146,11 @@ class JournalState:
             self.registrations.pop(meeting_id, None)
             self.registering.pop(meeting_id, None)
             self.updating.pop(meeting_id, None)
+            if identity:
+                self.cancelled[identity] = meeting_id
             for key, record in list(self.created.items()):
                 if record.meeting_id == meeting_id:
+                    self.cancelled[key] = meeting_id
                     del self.created[key]
 
     def _apply_registration(self, kind: str, meeting_id: str, event: dict[str, Any]) -> None:

@@ -12,12 +12,13 @@ client's bugs. Every join_url and start_url it makes points at ``join_host`` (by
 ``https://sandbox.zoom.invalid``): they are not real Zoom links.
 
 Layout: ``server.py`` (HTTP, ``ZoomSandbox``), ``state.py`` (account, tokens, meetings, limits),
-``users.py`` (the account's users),
-``rules.py`` (what a meeting body may say, pure), ``schema.py`` + ``meeting_schemas.json`` (Zoom's
-own request schemas), ``faults.py`` (planted failures), ``__main__.py`` (``python -m``).
+``users.py`` (the account's users), ``habits.py`` (Zoom's undocumented habits a test switches
+on), ``rules.py`` (what a meeting body may say, pure), ``schema.py`` + ``meeting_schemas.json``
+(Zoom's own request schemas), ``faults.py`` (planted failures), ``__main__.py`` (``python -m``).
 """
 
 from .faults import Fault
+from .habits import Habits
 from .server import RequestRecord, ZoomSandbox
 
-__all__ = ["Fault", "RequestRecord", "ZoomSandbox"]
+__all__ = ["Fault", "Habits", "RequestRecord", "ZoomSandbox"]

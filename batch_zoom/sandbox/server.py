@@ -27,6 +27,7 @@ from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from .faults import Fault, FaultBook
+from .habits import Habits
 from .state import ONE_MEETING, ONE_USER, USER_SETTINGS, USERS_MEETINGS, Reply, SandboxState, error
 
 MAX_BODY = 10 * 1024 * 1024
@@ -327,7 +328,8 @@ class ZoomSandbox:
     Meetings.json (create, get, update, delete: Light; list: Medium), except that create is
     metered as Medium unless ``create_category="light"`` (NOTES.md: the 2023 specs say Medium).
     ``rate_headers`` says where X-RateLimit-* headers appear: "all" answers, only "refusals"
-    (429s), or "none". ``latency`` is added to every answer.
+    (429s), or "none". ``latency`` is added to every answer. ``habits`` switches on Zoom's
+    undocumented habits (``habits.py``), each off by default.
 
     Where this is a guess about Zoom: the window is a sliding second per category and account,
     and a refused request does not count in it (Zoom documents neither); whether Zoom sends the
@@ -355,6 +357,7 @@ class ZoomSandbox:
         join_host: str = "https://sandbox.zoom.invalid",
         port: int = 0,
         revoke_tokens_every: int | None = None,
+        habits: Habits | None = None,
     ) -> None:
         self._state = SandboxState(
             account_id=account_id,
@@ -374,6 +377,7 @@ class ZoomSandbox:
             state_path=Path(state_path) if state_path is not None else None,
             join_host=join_host,
             revoke_tokens_every=revoke_tokens_every,
+            habits=habits,
         )
         self._faults = FaultBook()
         self._log: list[RequestRecord] = []

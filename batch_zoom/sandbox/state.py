@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfoNotFoundError
 
+from .habits import Habits
 from .registrants import (
     Refused,
     Registrant,
@@ -235,6 +236,7 @@ class SandboxState:
         state_path: Path | None,
         join_host: str,
         revoke_tokens_every: int | None = None,
+        habits: Habits | None = None,
     ) -> None:
         if daily_limit_style not in DAILY_STYLES:
             raise ValueError(f"daily_limit_style must be one of {DAILY_STYLES}")
@@ -248,6 +250,7 @@ class SandboxState:
         if rate_headers not in HEADER_MODES:
             raise ValueError(f"rate_headers must be one of {HEADER_MODES}")
         self.lock = threading.RLock()
+        self.habits = habits or Habits()
         self.account_id = account_id
         self.client_id = client_id
         self.client_secret = client_secret
@@ -856,7 +859,9 @@ class SandboxState:
             return window
         listed = [m for m in listed if self._within(m, *window)]
         listed.sort(key=lambda m: (m.get("start_time", "9999"), m["created_at"], m["id"]))
-        items = [self._list_item(m) for m in listed[offset : offset + page_size]]
+        items = [
+            self._list_item(self._as_shown(m, now)) for m in listed[offset : offset + page_size]
+        ]
         next_token = ""
         if offset + page_size < len(listed):
             next_token = _token(string.ascii_letters + string.digits, 35)
@@ -949,6 +954,9 @@ class SandboxState:
         if meeting is None:
             return error(404, 3001, f"Meeting does not exist: {argument}.")
         shown = copy.deepcopy(meeting)
+        if not query.get("occurrence_id"):
+            previous = query.get("show_previous_occurrences", "").lower() == "true"
+            shown = self._as_shown(shown, self.now(), previous=previous)
         if query.get("occurrence_id"):
             occurrence = self._occurrence(meeting, query)
             if isinstance(occurrence, Reply):
@@ -988,6 +996,26 @@ class SandboxState:
         self.save()
         return Reply(204, None, host=host)
 
+    def _as_shown(
+        self, meeting: dict[str, Any], now: datetime, *, previous: bool = True
+    ) -> dict[str, Any]:
+        """A series as Zoom shows it under ``Habits.series_at_next_occurrence``: at its next
+        occurrence (neither deleted nor over), and without the occurrences that are over unless
+        ``previous``. Any other meeting, or the habit off, as stored."""
+        if not self.habits.series_at_next_occurrence or meeting.get("type") != RECURRING_FIXED:
+            return meeting
+        available = [o for o in meeting.get("occurrences", []) if o["status"] != "deleted"]
+        if not available:
+            return meeting
+        duration = timedelta(minutes=int(meeting.get("duration") or 0))
+        coming = [o for o in available if parse_utc(o["start_time"]) + duration > now]
+        shown = copy.deepcopy(meeting)
+        shown["start_time"] = (coming or available[-1:])[0]["start_time"]
+        if not previous:
+            kept = {o["occurrence_id"] for o in coming}
+            shown["occurrences"] = [o for o in shown["occurrences"] if o["occurrence_id"] in kept]
+        return shown
+
     def _update(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
         meeting = self._find_meeting(argument)
         if meeting is None:
@@ -1002,6 +1030,12 @@ class SandboxState:
         if isinstance(request.get("schedule_for"), str) and request["schedule_for"]:
             # Zoom moves the meeting to that user; id, passcode and link stay (a public report
             # of a real test; the sandbox cannot check it against Zoom).
+            if self.habits.refuse_schedule_for:
+                reply = error(
+                    400, 3000, f"You cannot schedule a meeting for {request['schedule_for']}"
+                )
+                reply.host = host
+                return reply
             found = self.resolve_user(request["schedule_for"])
             if found is None:
                 reply = error(404, 1001, f"User does not exist: {request['schedule_for']}.")
