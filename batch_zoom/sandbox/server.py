@@ -27,6 +27,7 @@ from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from .faults import Fault, FaultBook
+from .habits import Habits
 from .state import ONE_MEETING, ONE_USER, USER_SETTINGS, USERS_MEETINGS, Reply, SandboxState, error
 
 MAX_BODY = 10 * 1024 * 1024
@@ -355,6 +356,7 @@ class ZoomSandbox:
         join_host: str = "https://sandbox.zoom.invalid",
         port: int = 0,
         revoke_tokens_every: int | None = None,
+        habits: Habits | None = None,
     ) -> None:
         self._state = SandboxState(
             account_id=account_id,
@@ -374,6 +376,7 @@ class ZoomSandbox:
             state_path=Path(state_path) if state_path is not None else None,
             join_host=join_host,
             revoke_tokens_every=revoke_tokens_every,
+            habits=habits,
         )
         self._faults = FaultBook()
         self._log: list[RequestRecord] = []
@@ -408,6 +411,16 @@ class ZoomSandbox:
     @scopes.setter
     def scopes(self, value: str) -> None:
         self._state.scopes = value
+
+    @property
+    def habits(self) -> Habits:
+        """What Zoom does unasked (``habits.py``): tidied topics, no seconds, a lagging list."""
+        return self._state.habits
+
+    @habits.setter
+    def habits(self, value: Habits) -> None:
+        with self._state.lock:
+            self._state.habits = value
 
     @property
     def strict_users(self) -> bool:
