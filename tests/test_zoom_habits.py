@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import Sleeps, read_csv, settings_for, write_csv
+from conftest import Sleeps, meeting_rows, read_csv, settings_for, write_csv
 
 from batch_zoom.models import meeting_identity
 from batch_zoom.rows.changes import changes
@@ -203,3 +203,130 @@ def test_a_lost_answer_for_a_topic_zoom_tidies_is_found_not_made_twice(
     assert_one_meeting_per_row_and_every_link(sandbox, report, 4)
     line = receipt_line(report)
     assert "4 rows, 4 meetings, 0 duplicates" in line
+
+
+# -- Zoom lists a new meeting late (row 2) ------------------------------------------------------
+
+
+def test_the_receipt_waits_out_a_listing_that_shows_new_meetings_late(
+    sandbox: ZoomSandbox, tmp_path: Path, zoom_time: ZoomTime
+) -> None:
+    sandbox.habits = Habits(listing_lag=5)
+    path = write_csv(tmp_path / "in.csv", meeting_rows(6, hosts=2))
+    report = run(sandbox, path, zoom_time)
+    assert statuses(report) == {"created": 6}
+    assert receipt_line(report) == "verified on Zoom: 6 rows, 6 meetings, 0 duplicates"
+    assert not report.needs_attention
+    assert sum(zoom_time.waits) <= 10  # bounded: listing_lag
+    assert_one_meeting_per_row_and_every_link(sandbox, report, 6)
+
+
+def test_a_meeting_gone_from_zoom_is_told_at_once_not_waited_for(
+    sandbox: ZoomSandbox, tmp_path: Path, zoom_time: ZoomTime
+) -> None:
+    from conftest import delete_behind_the_tools_back
+
+    sandbox.habits = Habits(listing_lag=5)
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2, hosts=1))
+    first = run(sandbox, path, zoom_time)
+    assert first.output_path is not None
+    gone = read_csv(first.output_path)[0]["meeting_id"]
+    delete_behind_the_tools_back(sandbox, gone)
+    waited = sum(zoom_time.waits)
+    again = run(sandbox, path, zoom_time)
+    assert sum(zoom_time.waits) == waited  # GET said 3001: nothing to wait for
+    assert "1 rows not as the output shows" in receipt_line(again)
+
+
+def post_as_the_tool_would(sandbox: ZoomSandbox, rows: list[list[object]]) -> None:
+    """The creates of a run of ``rows`` (killed afterwards, its journal deleted)."""
+    import requests
+    from conftest import sandbox_token
+
+    token = sandbox_token(sandbox)
+    for topic, start, duration, zone, host in rows:
+        body = {
+            "topic": topic,
+            "type": 2,
+            "start_time": str(start).replace(" ", "T") + ":00",
+            "timezone": zone,
+            "duration": duration,
+        }
+        answer = requests.post(
+            f"{sandbox.api_url}/users/{host}/meetings",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=5,
+        )
+        assert answer.status_code == 201
+
+
+def test_a_rerun_right_after_a_killed_run_without_its_journal_makes_nothing_twice(
+    sandbox: ZoomSandbox, tmp_path: Path, zoom_time: ZoomTime
+) -> None:
+    sandbox.habits = Habits(listing_lag=5)
+    rows = meeting_rows(20, hosts=2)
+    post_as_the_tool_would(sandbox, rows[:12])
+    sandbox.advance(6)  # these are listed by now; the last eight are not yet
+    post_as_the_tool_would(sandbox, rows[12:])
+    path = write_csv(tmp_path / "in.csv", rows)
+    report = run(sandbox, path, zoom_time)
+    assert statuses(report) == {"exists": 20}
+    assert creates(sandbox) == 20, f"{len(sandbox.meetings())} meetings for 20 rows"
+    assert_one_meeting_per_row_and_every_link(sandbox, report, 20)
+    assert receipt_line(report) == "verified on Zoom: 20 rows, 20 meetings, 0 duplicates"
+
+
+# -- A listing that cannot be read proves nothing absent (rows 5 and 6) -------------------------
+
+NOT_MEETINGS = '{"page_size": 300, "next_page_token": "", "meetings": [1, "x", null]}'
+
+
+def test_an_unreadable_listing_never_sends_a_lost_create_again(
+    sandbox: ZoomSandbox, tmp_path: Path, sleeps: Sleeps
+) -> None:
+    sandbox.inject(Fault("drop_after", method="POST", path="/meetings"))  # made, answer lost
+    # every listing after the first (the look-before-create) holds no meeting Zoom could read
+    sandbox.inject(
+        Fault(
+            "bent_after",
+            method="GET",
+            path="/meetings",
+            status=200,
+            body=NOT_MEETINGS,
+            content_type="application/json",
+            after=1,
+            times=10**6,
+        )
+    )
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2, hosts=1))
+    report = run(sandbox, path, sleeps)
+    assert creates(sandbox) == 2, "a lost create was sent again"
+    assert len(sandbox.meetings()) == 2
+    assert statuses(report) == {"failed": 1, "created": 1}
+    [lost] = [result for result in report.results if result.status.value == "failed"]
+    assert "could not be read whole" in lost.error and "nothing was sent again" in lost.error
+    line = receipt_line(report)
+    assert line.startswith("could not verify 2 rows (host0@example.com: ")
+    assert "verified on" not in line and "0 duplicates" not in line
+    assert report.needs_attention
+
+    sandbox.clear_faults()  # Zoom reads again: the lost create is found, its link written
+    again = run(sandbox, path, sleeps)
+    assert statuses(again) == {"exists": 2}
+    assert creates(sandbox) == 2
+    assert_one_meeting_per_row_and_every_link(sandbox, again, 2)
+    assert receipt_line(again) == "verified on Zoom: 2 rows, 2 meetings, 0 duplicates"
+
+
+def test_when_the_token_answers_but_no_api_call_does_nothing_is_called_verified(
+    sandbox: ZoomSandbox, tmp_path: Path, sleeps: Sleeps
+) -> None:
+    sandbox.inject(Fault("error_before", method=None, status=503, times=10**6))
+    path = write_csv(tmp_path / "in.csv", meeting_rows(3, hosts=1))
+    report = run(sandbox, path, sleeps, max_wait=30.0)
+    assert sandbox.meetings() == []
+    line = receipt_line(report)
+    assert "verified on" not in line and "0 duplicates" not in line
+    assert line.startswith("could not verify 3 rows (host0@example.com: ")
+    assert report.needs_attention

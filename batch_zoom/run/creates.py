@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -304,13 +305,19 @@ def _look(
     return not_found
 
 
-def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[MeetingRequest]:
+def find_before_create(
+    session: Session, plans: list[MeetingRequest], *, fresh: bool = False
+) -> list[MeetingRequest]:
     """Adopt the rows Zoom already holds a meeting for; return the rows still to create.
 
     One listing per host (kept on the session, so other checks can read it without asking
     again). Of two meetings matching one row, the oldest is adopted and the other named in the
     row's note, never deleted. Rows of a host that cannot be listed are not created in this run:
     creating them blind could make a second meeting.
+
+    Zoom may list a new meeting some seconds late. When some rows are found made lately (a run
+    of the same sheet a moment ago, killed, its journal gone) and others are not, those others
+    are looked for again after ``listing_lag`` seconds before any is created.
     """
     claimed = {record.meeting_id for record in session.journal.state.created.values()}
     to_create: list[MeetingRequest] = []
@@ -318,7 +325,9 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
     by_host = _by_host(plans)
     # All hosts at once, under one waiting budget: a failing listing endpoint must not cost
     # ten minutes per host, one host after another.
-    listings = session.list_hosts(host_plans[0].host for host_plans in by_host.values())
+    listings = session.list_hosts(
+        (host_plans[0].host for host_plans in by_host.values()), fresh=fresh
+    )
     for host_plans in by_host.values():
         host = host_plans[0].host
         listing = listings.get(host)
@@ -343,7 +352,26 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
     session.run_tasks(
         [partial(_adopt, session, plan, candidates, to_create) for plan, candidates in matched]
     )
+    lag = session.settings.listing_lag
+    if to_create and not fresh and lag > 0 and _made_lately(matched, session.now()):
+        session.sleep(lag)  # the listing may not show the last of them yet
+        if not session.stop.is_set():
+            return find_before_create(session, to_create, fresh=True)
     return sorted(to_create, key=lambda plan: plan.row)
+
+
+#: A meeting of the batch found on Zoom made this recently may have siblings the listing does
+#: not show yet (a run of the same sheet just before this one).
+LATELY = timedelta(minutes=10)
+
+
+def _made_lately(matched: list[tuple[MeetingRequest, list[dict[str, Any]]]], now: datetime) -> bool:
+    for _plan, candidates in matched:
+        for meeting in candidates:
+            made_at = parse_moment(str(meeting.get("created_at") or ""))
+            if made_at is not None and made_at >= now - LATELY:
+                return True
+    return False
 
 
 def _adopt(
