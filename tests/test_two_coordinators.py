@@ -123,3 +123,29 @@ def test_without_remove_duplicates_each_output_is_told_which_meeting_to_keep(
     for row, kept in zip(read_csv(second), named(first), strict=True):
         assert f"meeting {kept}, made first: keep {kept}" in row["error"]
         assert "--remove-duplicates" in row["error"]
+
+
+def test_meetings_people_registered_for_are_both_kept_and_named(
+    sandbox: ZoomSandbox, tmp_path: Path
+) -> None:
+    sandbox.habits = Habits(listing_lag=30)
+    header = ["topic", "start_time", "duration", "timezone", "host", "participants"]
+    rows = [[*row, f"student{n}@example.com"] for n, row in enumerate(ROWS[:3])]
+    path = write_csv(tmp_path / "in.csv", rows, header)
+    first, second = tmp_path / "a" / "in_scheduled.csv", tmp_path / "b" / "in_scheduled.csv"
+    first.parent.mkdir()
+    second.parent.mkdir()
+    run(sandbox, path, first)
+    sandbox.advance(1)
+    run(sandbox, path, second)
+    sandbox.advance(60)
+    assert len(sandbox.meetings()) == 6
+    for output in (second, first):
+        report = run(sandbox, path, output, remove=True)
+        assert report.needs_attention  # two meetings a row, people on each: the user decides
+    assert sandbox.count("DELETE", path_contains="/meetings") == 0
+    assert len(sandbox.meetings()) == 6
+    assert all(sandbox.registrants(meeting_id) for meeting_id in named(first) + named(second))
+    for row, kept in zip(read_csv(second), named(first), strict=True):
+        assert row["meeting_id"] != kept and row["join_url"]  # B's output still names its own
+        assert f"keep {kept}" in row["error"]
