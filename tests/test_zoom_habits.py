@@ -218,6 +218,7 @@ def test_the_receipt_waits_out_a_listing_that_shows_new_meetings_late(
     assert receipt_line(report) == "verified on Zoom: 6 rows, 6 meetings, 0 duplicates"
     assert not report.needs_attention
     assert sum(zoom_time.waits) <= 10  # bounded: listing_lag
+    assert sandbox.count("GET", path_contains="/v2/meetings/") <= 2  # one read per host
     assert_one_meeting_per_row_and_every_link(sandbox, report, 6)
 
 

@@ -15,6 +15,7 @@ start instant, duration), the one the output names, with the join link the outpu
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -70,7 +71,7 @@ class Duplicate:
 @dataclass
 class Receipt:
     rows: int = 0  # rows checked: those that end with a meeting
-    meetings: int = 0  # meetings Zoom holds for them, duplicates included
+    meetings: int = 0  # meetings Zoom holds for the verified ones, duplicates included
     duplicates: list[Duplicate] = field(default_factory=list)
     problems: dict[int, str] = field(default_factory=dict)  # row -> what does not match
     #: row -> why Zoom could not confirm it (a listing that failed or could not be read whole,
@@ -80,6 +81,8 @@ class Receipt:
     refreshed: dict[int, MeetingRecord] = field(default_factory=dict)
     #: row -> the meeting the output now names instead (the oldest of two coordinators')
     switched: dict[int, MeetingRecord] = field(default_factory=dict)
+    #: rows in ``unverified`` that are not among ``rows`` (no meeting known: outcome unknown)
+    unseen_rows: set[int] = field(default_factory=set)
 
     @property
     def needs_attention(self) -> bool:
@@ -110,9 +113,6 @@ class Receipt:
                 )
             )
         return _("; ").join(parts)
-
-    #: rows in ``unverified`` that are not among ``rows`` (no meeting known: outcome unknown)
-    unseen_rows: set[int] = field(default_factory=set)
 
 
 def rows_to_verify(
@@ -236,7 +236,6 @@ def audit(
             held = by_id.get(meeting_id)
             if held is None:
                 if meeting_id in lagging:  # Zoom holds it (GET), its listing does not show it yet
-                    receipt.meetings += 1
                     receipt.unverified[plan.row] = _(
                         "{host}: Zoom's list of meetings does not show every meeting yet"
                     ).format(host=host)
@@ -248,7 +247,6 @@ def audit(
                     "row {row}: Zoom does not list meeting {meeting_id}, which the output names"
                 ).format(row=plan.row, meeting_id=meeting_id)
             else:
-                receipt.meetings += 1
                 link = str(held.get("join_url") or "")
                 if link and result.join_url and link != result.join_url:
                     _refresh(session, receipt, plan, result)
@@ -263,10 +261,11 @@ def audit(
                 and _same_meeting(session, plan, str(meeting.get("id")))
             ]
             if same and held is not None:
-                receipt.meetings += len(same)
                 receipt.duplicates.append(
                     _settle_duplicate(session, receipt, plan, held, same, remove_duplicates)
                 )
+            if plan.row not in receipt.unverified:  # counted only where Zoom was read whole
+                receipt.meetings += (held is not None) + len(same)
     receipt.duplicates.sort(key=lambda duplicate: duplicate.row)
     return receipt
 
@@ -287,25 +286,25 @@ def _wait_out_lag(
     hosts: Mapping[str, str],
     listings: dict[str, Listing],
 ) -> set[str]:
-    """Named meetings a listing does not show, read one by one; while Zoom holds some that its
-    listing does not show yet, the host is listed again after a short wait, at most
-    ``listing_lag`` seconds in all. Returns the ids Zoom holds that the listing still omits."""
-    lagging: dict[str, set[str]] = {}  # host -> named meetings Zoom holds but does not list
+    """Named meetings a listing does not show are read (``GET /meetings/{id}``) until one is
+    found held: then Zoom's listing lags, and the host is listed again after short waits, at
+    most ``listing_lag`` seconds in all. Those still not shown are read one by one at the end.
+    Returns the ids Zoom holds that its listing still omits (a meeting gone is not among them).
+    So a meeting deleted on Zoom costs one GET and no wait; twenty new ones a lagging listing
+    omits cost one GET and a relisting, not twenty GETs."""
+    lagging: dict[str, set[str]] = {}  # host -> named meetings its listing may show late
+    held: set[str] = set()  # ids a GET found on Zoom
     for key, host_rows in by_host.items():
         listing = listings.get(hosts[key])
         if not isinstance(listing, list):
             continue
         listed_ids = {str(item.get("id")) for item in listing if isinstance(item, dict)}
-        for _plan, result in host_rows:
-            meeting_id = str(result.meeting_id)
-            if meeting_id in listed_ids:
-                continue
-            try:
-                meeting = session.get(meeting_id)
-            except (ZoomError, ConnectionLost):
-                meeting = None  # unknown: the receipt says what the listing says
-            if meeting is not None:
-                lagging.setdefault(hosts[key], set()).add(meeting_id)
+        missing = [str(r.meeting_id) for _p, r in host_rows if str(r.meeting_id) not in listed_ids]
+        for index, meeting_id in enumerate(missing):
+            if _held(session, meeting_id):
+                held.add(meeting_id)
+                lagging[hosts[key]] = set(missing[index:])
+                break
     waited, pause = 0.0, FIRST_LAG_WAIT
     limit = session.settings.listing_lag
     while lagging and waited < limit and not session.stop.is_set():
@@ -322,7 +321,16 @@ def _wait_out_lag(
             lagging[host] -= shown
             if not lagging[host]:
                 del lagging[host]
-    return {meeting_id for ids in lagging.values() for meeting_id in ids}
+    left = {meeting_id for ids in lagging.values() for meeting_id in ids}
+    return {meeting_id for meeting_id in left if meeting_id in held or _held(session, meeting_id)}
+
+
+def _held(session: Session, meeting_id: str) -> bool:
+    """Zoom holds the meeting (a GET); False when it says it does not, or cannot be asked."""
+    try:
+        return session.get(meeting_id) is not None
+    except (ZoomError, ConnectionLost):
+        return False
 
 
 def _oldest(meetings: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -399,12 +407,14 @@ def _has_registrants(session: Session, meeting_id: str) -> bool:
             return False
         if (meeting.get("settings") or {}).get("approval_type", 2) == NO_REGISTRATION:
             return False
-        people = session.call(
-            partial(lambda: list(session.zoom.list_registrants(meeting_id))), Operation.READ
-        )
+        people = session.call(partial(_first_registrant, session, meeting_id), Operation.READ)
     except (ZoomError, ConnectionLost):
         return True
     return bool(people)
+
+
+def _first_registrant(session: Session, meeting_id: str) -> list[dict[str, Any]]:
+    return list(itertools.islice(session.zoom.list_registrants(meeting_id), 1))
 
 
 def _switch(session: Session, receipt: Receipt, plan: MeetingRequest, kept: dict[str, Any]) -> bool:
