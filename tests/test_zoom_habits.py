@@ -331,3 +331,15 @@ def test_when_the_token_answers_but_no_api_call_does_nothing_is_called_verified(
     assert "verified on" not in line and "0 duplicates" not in line
     assert line.startswith("could not verify 3 rows (host0@example.com: ")
     assert report.needs_attention
+
+
+def test_a_journal_written_before_the_comparison_still_names_its_rows() -> None:
+    from batch_zoom.run.journal import JournalState
+
+    state = JournalState()
+    old_key = "a@x.com|Math  101|2030-01-07T01:00:30Z|60"  # as earlier versions wrote it
+    state.apply({"event": "sending", "id": old_key})
+    state.apply({"event": "created", "id": old_key, "meeting_id": "123", "join_url": "j"})
+    new_key = meeting_identity("a@x.com", "Math  101", AT_TEN.replace(second=30), 60)
+    assert state.created[new_key].meeting_id == "123"
+    assert state.made == {"123": new_key} and not state.in_flight

@@ -48,6 +48,8 @@ from typing import Any
 from ..errors import ConfigError, OutputError
 from ..files import durable_temporary, reason_of, remove_stale_temporaries, write_failure
 from ..i18n import _
+from ..models import parse_moment
+from ..zoom_forms import identity_key
 
 FORMAT = 1
 PRIVATE = 0o600  # join links with passcodes: for the owner's eyes only
@@ -117,6 +119,14 @@ class JournalState:
             self.row_of[identity] = (name, row)
 
     def apply(self, event: dict[str, Any]) -> None:
+        event = {
+            **event,
+            **{
+                name: canonical_identity(event[name])
+                for name in ("id", "replaces")
+                if isinstance(event.get(name), str)
+            },
+        }
         kind = event.get("event")
         identity = event.get("id", "")
         meeting_id = str(event.get("meeting_id", ""))
@@ -177,6 +187,19 @@ class JournalState:
             )
         elif kind == "unregistered":
             people.pop(key, None)
+
+
+def canonical_identity(identity: str) -> str:
+    """An identity as this version computes it (``zoom_forms``): a journal written before
+    topics and starts were compared as Zoom keeps them (``Math  101`` at ``10:00:30``) still
+    names its rows. Anything that is not ``host|topic|start|duration`` is kept as it is."""
+    host, _sep, rest = identity.partition("|")
+    rest, _sep, duration = rest.rpartition("|")
+    topic, _sep, start = rest.rpartition("|")
+    moment = parse_moment(start) if start else None
+    if not host or moment is None or not duration.isdigit():
+        return identity
+    return identity_key(host, topic, moment, int(duration))
 
 
 def skipped_lines_warning(path: Path, state: JournalState) -> str | None:
