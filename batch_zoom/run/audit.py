@@ -181,7 +181,9 @@ def rows_not_seen(
             continue
         if plan.identity in in_flight:
             unseen[plan.row] = _("{host}: a create's outcome is unknown").format(host=plan.host)
-        elif (failed := session.listing_failure(plan.host)) is not None:
+        elif (failed := session.listing_failure(plan.host)) is not None and not isinstance(
+            failed, NotFound
+        ):  # a host Zoom says does not exist holds nothing: that is known
             unseen[plan.row] = _("{host}: {reason}").format(host=plan.host, reason=reason(failed))
     return unseen
 
