@@ -2,14 +2,23 @@
 
 One listing per host the batch's meetings belong to, taken after all writes. For each row that
 ends with a meeting, Zoom must hold exactly one meeting with the row's identity (host, topic,
-start instant, duration), the one the output names, with the join link the output shows.
+start instant, duration, compared as Zoom keeps them: ``zoom_forms``), the one the output names,
+with the join link the output shows.
 
 - A second meeting with the row's identity is a duplicate (a late create that landed after its
-  retry, another tool): reported with both meeting ids. ``--remove-duplicates`` deletes the one
-  the output does not name; the one the output names is never touched.
-- A named meeting Zoom does not list is reported too. One Zoom lists with another link (a
-  passcode changed in Zoom's portal) is read again, and the output and the journal get Zoom's.
-- A host that cannot be listed leaves its rows unverified, said so in the receipt.
+  retry, a colleague who ran the same sheet at the same moment, another tool): reported with
+  both meeting ids and the one to keep, the oldest by ``created_at`` (then id), which every
+  output of the sheet chooses alike. ``--remove-duplicates`` moves the output to the kept one
+  (with a note to share the link again) and deletes only what this output's journal shows it
+  made for that row, when nobody registered for it; anything else may be another output's and
+  is left alone, named.
+- A named meeting Zoom does not list is read with ``GET /meetings/{id}``: gone, it is reported;
+  held, the listing lags, and the host is listed again after short, bounded waits. One Zoom
+  lists with another link (a passcode changed in Zoom's portal) is read again, and the output
+  and the journal get Zoom's.
+- Never "verified" for what Zoom did not show: rows of a host that cannot be listed, or whose
+  listing could not be read whole, rows a lagging listing still omits, and rows whose create's
+  outcome is unknown are counted apart: ``could not verify N rows (...)``.
 """
 
 from __future__ import annotations
