@@ -23,8 +23,9 @@ class Habits:
     listing_lag:
         Seconds of sandbox clock after its create before a meeting appears in
         ``GET /users/{id}/meetings``. ``GET /meetings/{id}``, updates and deletes find it at
-        once. (When it shows is not kept in a ``state_path`` file.) A guess: users report a new meeting missing from the listing for "a few
-        seconds"; how long, and whether the GET is as late, is not documented.
+        once (when it shows is not kept in a ``state_path`` file). A guess: users report a new
+        meeting missing from the listing for "a few seconds"; how long, and whether the GET is
+        as late, is not documented.
     tidy_topics:
         The topic is stored with every run of whitespace made one space and surrounding spaces
         trimmed (on create and on update). A guess from users' reports of topics "changed" by
