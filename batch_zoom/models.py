@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .i18n import N_, _
+from .zoom_forms import identity_key
 
 
 class Status(StrEnum):
@@ -274,7 +275,8 @@ def parse_moment(text: str) -> datetime | None:
 
 
 def meeting_identity(host: str, topic: str, start: datetime, duration: int) -> str:
-    return f"{host.strip().casefold()}|{topic}|{zoom_utc(start)}|{int(duration)}"
+    """The row's identity compared the way Zoom keeps a meeting (``zoom_forms``)."""
+    return identity_key(host, topic, start, duration)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 ``changes(request, meeting)`` returns the PATCH body with only the fields that differ, so an
 unchanged row sends no write at all and an edited one touches nothing else. Start times are
-compared as instants, never as strings (NOTES.md). A field the row leaves empty is "keep what
+compared as instants, never as strings (NOTES.md), and topic and start the way Zoom keeps them
+(``zoom_forms``: the same comparison as the journal, the look-up and the receipt), so nothing is
+PATCHed that Zoom already holds. A field the row leaves empty is "keep what
 Zoom has", the same rule as on create.
 """
 
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..fields import field_label
 from ..i18n import _
 from ..models import MeetingRequest, parse_moment
+from ..zoom_forms import same_start, same_topic
 from .recurrence import confirms_series, series_starts
 
 
@@ -23,7 +26,7 @@ def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, An
     """The fields of ``request`` that differ from ``meeting`` (a Zoom meeting object)."""
     wanted = request.create_body()
     patch: dict[str, Any] = {}
-    if wanted["topic"] != meeting.get("topic"):
+    if not same_topic(wanted["topic"], str(meeting.get("topic") or "")):
         patch["topic"] = wanted["topic"]
     if int(wanted["duration"]) != _int(meeting.get("duration")):
         patch["duration"] = wanted["duration"]
@@ -152,8 +155,8 @@ def _same_recurrence(wanted: Mapping[str, Any], actual: Mapping[str, Any]) -> bo
 
 
 def _same_instant(moment: datetime | None, zoom_time: Any) -> bool:
-    other = parse_moment(str(zoom_time)) if zoom_time else None
-    return moment is not None and other is not None and moment == other
+    """The same start as Zoom keeps it (to the minute: ``zoom_forms``)."""
+    return same_start(moment, parse_moment(str(zoom_time)) if zoom_time else None)
 
 
 def _emails(value: Any) -> frozenset[str]:

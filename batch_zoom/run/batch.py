@@ -51,7 +51,14 @@ from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.clock import ZoomClock
 from ..zoom.pacing import Pacer
-from .audit import ListedAfterWrites, Receipt, apply_receipt, audit, rows_to_verify
+from .audit import (
+    ListedAfterWrites,
+    Receipt,
+    apply_receipt,
+    audit,
+    rows_not_seen,
+    rows_to_verify,
+)
 from .check import check_only
 from .creates import complete_link, create_all, reconcile
 from .edits import (
@@ -330,6 +337,7 @@ def _execute(
                     rows_to_verify(plans, settled),
                     remove_duplicates=settings.remove_duplicates,
                     listed=listed.taken() if listed else None,
+                    unseen=rows_not_seen(plans, settled, session),
                 )
         except KeyboardInterrupt:  # between rounds or during a look-up: keep what is settled
             session.interrupted = True

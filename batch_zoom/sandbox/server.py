@@ -414,6 +414,16 @@ class ZoomSandbox:
         self._state.scopes = value
 
     @property
+    def habits(self) -> Habits:
+        """What Zoom does unasked (``habits.py``): tidied topics, no seconds, a lagging list."""
+        return self._state.habits
+
+    @habits.setter
+    def habits(self, value: Habits) -> None:
+        with self._state.lock:
+            self._state.habits = value
+
+    @property
     def strict_users(self) -> bool:
         """False: any well-formed email is taken as a user (a try-out), as ``--sandbox`` does."""
         return self._state.users is not None

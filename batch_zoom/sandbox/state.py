@@ -250,7 +250,6 @@ class SandboxState:
         if rate_headers not in HEADER_MODES:
             raise ValueError(f"rate_headers must be one of {HEADER_MODES}")
         self.lock = threading.RLock()
-        self.habits = habits or Habits()
         self.account_id = account_id
         self.client_id = client_id
         self.client_secret = client_secret
@@ -287,6 +286,9 @@ class SandboxState:
         self.page_tokens: dict[str, dict[str, Any]] = {}
         self.landing: list[tuple[datetime, dict[str, Any]]] = []  # made late: (visible at, meeting)
         self.registrants: dict[int, dict[str, Registrant]] = {}  # meeting id -> email -> person
+        self.habits = habits or Habits()  # what Zoom does unasked (habits.py); all off by default
+        #: meeting id -> when it first shows in a listing (``Habits.listing_lag``; not saved)
+        self.listed_from: dict[int, datetime] = {}
         self._load()
 
     # ---- clock -------------------------------------------------------------------------------
@@ -643,6 +645,8 @@ class SandboxState:
             return reply
         meeting = self._new_meeting(host, request, times, now)
         self.meetings[meeting["id"]] = meeting
+        if self.habits.listing_lag:
+            self.listed_from[meeting["id"]] = now + timedelta(seconds=self.habits.listing_lag)
         self._count_daily(host)
         self.creates_made += 1
         if self.revoke_tokens_every and self.creates_made % self.revoke_tokens_every == 0:
@@ -723,7 +727,7 @@ class SandboxState:
             "host_id": self.host_id(host),
             "host_email": host,
             "assistant_id": "",
-            "topic": request.get("topic") or "Zoom Meeting",
+            "topic": self.habits.stored_topic(request.get("topic") or "Zoom Meeting"),
             "type": times.type,
             "status": "waiting",
             "timezone": times.timezone,
@@ -751,13 +755,13 @@ class SandboxState:
         for key in ("start_time", "recurrence", "occurrences"):
             meeting.pop(key, None)
         if times.start is not None:
-            meeting["start_time"] = format_utc(times.start)
+            meeting["start_time"] = format_utc(self.habits.stored_start(times.start))
         if times.type == RECURRING_FIXED and times.recurrence is not None:
             meeting["recurrence"] = copy.deepcopy(times.recurrence)
             meeting["occurrences"] = [
                 {
                     "occurrence_id": str(int(start.timestamp() * 1000)),
-                    "start_time": format_utc(start),
+                    "start_time": format_utc(self.habits.stored_start(start)),
                     "duration": times.duration,
                     "status": "available",
                 }
@@ -854,6 +858,7 @@ class SandboxState:
             offset = page["offset"]
         listed = [m for m in self.meetings.values() if m["host_email"] == host]
         listed = [m for m in listed if self._listed(m, list_type, now)]
+        listed = [m for m in listed if self.listed_from.get(m["id"], now) <= now]  # lagging
         window = self._list_window(query, host)
         if isinstance(window, Reply):
             return window
@@ -1060,6 +1065,8 @@ class SandboxState:
         for key in ("topic", "agenda", "tracking_fields", "pre_schedule"):
             if key in request:
                 updated[key] = copy.deepcopy(request[key])
+        if isinstance(request.get("topic"), str):
+            updated["topic"] = self.habits.stored_topic(request["topic"])
         self._apply_times(updated, times)
         if "password" in request:
             self._set_password(updated, request["password"] or "")
