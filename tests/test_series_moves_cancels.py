@@ -346,3 +346,37 @@ def test_an_unchanged_series_whose_first_meeting_is_over_is_not_patched_back(
     assert next_occurrence.count("PATCH") == 0
     (meeting,) = next_occurrence.meetings()
     assert meeting["start_time"] == first.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_the_receipt_names_a_second_series_zoom_lists_at_its_next_occurrence(
+    next_occurrence: ZoomSandbox, tmp_path: Path, sleeps: Sleeps
+) -> None:
+    """A duplicate series is found whatever occurrence Zoom lists: the receipt compared starts
+    exactly, so a second series past its first meeting stood behind '0 duplicates'."""
+    first = (datetime.now(UTC) + timedelta(days=1)).replace(second=0, microsecond=0)
+    path = series_sheet(tmp_path, first)
+    made = run(next_occurrence, path, sleeps)
+    (meeting,) = next_occurrence.meetings()
+    token = sandbox_token(next_occurrence)
+    body = {
+        key: meeting[key]
+        for key in ("topic", "start_time", "duration", "timezone", "type", "recurrence")
+    }
+    next_occurrence.advance(1)  # someone else's copy of the series, a second later
+    answer = requests.post(
+        f"{next_occurrence.api_url}/users/{HOST}/meetings",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=5,
+    )
+    assert answer.status_code == 201
+    second = str(answer.json()["id"])
+
+    next_occurrence.advance(timedelta(days=2))  # both series are listed at their next meeting
+    again = run(next_occurrence, path, sleeps, now=later(2))
+    assert again.receipt is not None
+    (duplicate,) = again.receipt.duplicates
+    assert (duplicate.row, duplicate.kept) == (2, made.results[0].meeting_id)
+    assert second in duplicate.others
+    assert again.results[0].join_url == made.results[0].join_url
+    assert len(next_occurrence.meetings()) == 2  # nothing deleted without --remove-duplicates

@@ -35,7 +35,14 @@ from ..errors import ConnectionLost, NotFound, ZoomError
 from ..i18n import _
 from ..models import MeetingRequest, RowPlan, RowResult, Status
 from ..zoom.retry import Operation
-from .creates import matches_by_identity, not_understood, remember, same_kind, same_series
+from .creates import (
+    matches_by_identity,
+    not_understood,
+    remember,
+    same_kind,
+    same_series,
+    series_listed,
+)
 from .journal import MeetingRecord
 from .outcomes import reason, record_of
 from .session import Background, Listing, Session
@@ -263,9 +270,16 @@ def audit(
                     _refresh(session, receipt, plan, result)
             if unread:
                 receipt.unverified[plan.row] = _unread(host, unread)
+            # A series is listed at its next occurrence, not at the row's start: its copies are
+            # found as the creates find it, by rule and time of day (the GET below confirms).
+            candidates = (
+                series_listed(listing, plan, host)
+                if plan.recurrence is not None
+                else found.get(plan.identity, [])
+            )
             same = [
                 meeting
-                for meeting in found.get(plan.identity, [])
+                for meeting in candidates
                 if same_kind(plan, meeting)
                 and str(meeting.get("id")) != meeting_id
                 and str(meeting.get("id")) not in named
