@@ -357,12 +357,19 @@ def find_before_create(
                 session.settle(problem(plan, Status.FAILED, _unlisted(listing)))
             continue
         found = matches_by_identity(listing, host)
+        unread = not_understood(listing)
         for plan in host_plans:
             candidates = [
                 meeting
                 for meeting in found.get(plan.identity, []) or series_listed(listing, plan, host)
                 if str(meeting.get("id")) not in claimed and same_kind(plan, meeting)
             ]
+            if not candidates and unread:
+                # An item we could not read may be this row's meeting (a colleague's run, an
+                # earlier run without its journal): absence is proven only by a listing read
+                # whole, so nothing is created for this host's unmatched rows in this run.
+                session.settle(problem(plan, Status.FAILED, _unread_listing(host, unread)))
+                continue
             if not candidates:
                 to_create.append(plan)
                 continue
@@ -442,6 +449,14 @@ def _unlisted(error: BaseException) -> str:
         "not created: looking on Zoom for this meeting first failed ({reason}); a re-run will "
         "look again"
     ).format(reason=reason(error))
+
+
+def _unread_listing(host: str, count: int) -> str:
+    return _(
+        "not created: Zoom's list of {host}'s meetings could not be read whole ({count} items "
+        "were not meetings), so it cannot show that this meeting is not there already; a re-run "
+        "will look again"
+    ).format(host=host, count=count)
 
 
 def _by_host(plans: Iterable[MeetingRequest]) -> dict[str, list[MeetingRequest]]:
