@@ -69,10 +69,20 @@ examples:
   python -m batch_zoom december_scheduled.xlsx --undo       delete every meeting it lists
 
 credentials: ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET (environment or ./.env),
-from a Server-to-Server OAuth app with the meeting:write:admin and meeting:read:admin scopes.
+from a Server-to-Server OAuth app with the scopes meeting:write:admin, meeting:read:admin
+and user:read:admin (each host is checked before anything is sent).
 exit status: 0 all done, 1 some rows need attention, 2 nothing could be attempted,
 3 internal error (a bug), 130 interrupted.
+installed with pip, the same command is also batch-zoom (e.g. batch-zoom december.xlsx).
 """
+)
+
+#: What ``python -m batch_zoom`` with nothing after it says, instead of argparse's usage block.
+NO_ARGUMENTS = N_(
+    """batch_zoom: give it a spreadsheet of meetings, e.g. python -m batch_zoom december.xlsx
+  try the sample without a Zoom account:  python -m batch_zoom samples/meetings.xlsx --sandbox
+  or work in your browser:                python -m batch_zoom --ui
+  every option:                           python -m batch_zoom --help"""
 )
 
 
@@ -438,6 +448,9 @@ def main(
     argv = list(sys.argv[1:] if argv is None else argv)
     environment = read_environment()
     use_language(choose_language(_language_flag(argv), environment))
+    if not argv:  # a first try: where to begin, not argparse's usage block and error
+        print(_(NO_ARGUMENTS), file=sys.stderr)
+        return EXIT_UNUSABLE  # what argparse exits with when INPUT is missing
     parser = build_parser()
     args = parser.parse_args(argv)
     stdin = stdin or sys.stdin
