@@ -463,6 +463,7 @@ def main(
                 progress=_progress_bar(settings),
                 confirm_undo=None if settings.yes else lambda plan: _confirm(plan, stdin),
                 sleep=sleep,
+                notify=_notice,
             )
     except BatchZoomError as error:
         _say(f"batch_zoom: {error}", error.hint)
@@ -672,6 +673,13 @@ def _progress_bar(settings: Settings) -> _Bar | None:
     if settings.quiet or not sys.stderr.isatty():
         return None
     return _Bar()
+
+
+def _notice(line: str) -> None:
+    """A line while the run goes on (waiting for Zoom), above the progress bar if there is one."""
+    from tqdm import tqdm
+
+    tqdm.write(printable(f"batch_zoom: {line}"), file=sys.stderr)
 
 
 def _say(line: str, hint: str = "") -> None:

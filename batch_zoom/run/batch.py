@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import requests
 
 from ..config import Settings
-from ..errors import BatchZoomError, OutputError
+from ..errors import BatchZoomError, OutputError, ZoomUnreachable
 from ..i18n import _
 from ..models import (
     MEETING_STATUSES,
@@ -51,6 +51,7 @@ from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.clock import ZoomClock
 from ..zoom.pacing import Pacer
+from ..zoom.reach import Reach
 from .audit import ListedAfterWrites, Receipt, apply_receipt, audit, rows_to_verify
 from .check import check_only
 from .creates import complete_link, create_all, reconcile
@@ -137,8 +138,13 @@ def run_batch(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    notify: Callable[[str], None] | None = None,
 ) -> BatchReport:
-    """Run one batch as ``settings`` say. Raises only what makes the whole batch impossible."""
+    """Run one batch as ``settings`` say. Raises only what makes the whole batch impossible.
+
+    ``notify`` hears, while the run goes on, what the user should know before the summary
+    (one line: "waiting for Zoom: no answer from api.zoom.us, retrying in 8 s").
+    """
     table = read_table(settings.input_path, sheet=settings.sheet, encoding=settings.encoding)
     pool = HostPool.of(settings, table)
     defaults = RowDefaults(
@@ -177,7 +183,9 @@ def run_batch(
             for person in planned(plan, results[plan.row].meeting_id)
         ]
     elif settings.check:
-        results = check_only(settings, plans, pool, report, sleep=sleep, clock=clock, now=now)
+        results = check_only(
+            settings, plans, pool, report, sleep=sleep, clock=clock, now=now, notify=notify
+        )
     else:
         results = _execute(
             settings,
@@ -190,6 +198,7 @@ def run_batch(
             sleep=sleep,
             clock=clock,
             now=now,
+            notify=notify,
         )
     report.results = _complete(table, results)
     if not report.cancelled_by_user:
@@ -211,6 +220,7 @@ def _execute(
     sleep: Callable[[float], None],
     clock: Callable[[], float],
     now: Callable[[], datetime],
+    notify: Callable[[str], None] | None = None,
 ) -> dict[int, RowResult]:
     with Journal(settings.journal_path, _target(settings)) as journal:
         _warn(report, skipped_lines_warning(journal.path, journal.state))
@@ -239,6 +249,7 @@ def _execute(
             return results
         assert settings.credentials is not None, "a real run needs credentials"
         timeout = (settings.connect_timeout, settings.read_timeout)
+        reach = Reach(clock, notify)  # shared: "no answer" is said, and given up on, once
         tokens = TokenProvider(
             settings.oauth_url,
             settings.credentials,
@@ -246,9 +257,12 @@ def _execute(
             timeout=timeout,
             sleep=sleep,
             zoom_clock=(zoom_clock := ZoomClock(now)),
+            reach=reach,
         )
         pacer = Pacer(ceiling=settings.rate, clock=clock, sleep=sleep)
-        client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, zoom_clock=zoom_clock)
+        client = ZoomClient(
+            settings.api_url, tokens, pacer, timeout=timeout, zoom_clock=zoom_clock, reach=reach
+        )
         session = Session(
             settings,
             journal,
@@ -328,6 +342,10 @@ def _execute(
                 skipped_items_warning(host, count)
                 for host, count in sorted(client.skipped_items.items())
             )
+        if reach.unanswered(client.host) and not session.interrupted:
+            # Zoom's API never answered: the rows' failures and the receipt would only say
+            # "could not connect" row by row; the run could attempt nothing (exit 2).
+            raise ZoomUnreachable(client.host, reach.silence(client.host) or 0.0)
         results.update(session.results)
         if report.receipt is not None:
             apply_receipt(results, report.receipt)
