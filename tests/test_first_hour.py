@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import socket
 from pathlib import Path
@@ -14,6 +15,7 @@ from conftest import Sleeps, meeting_rows, settings_for, write_csv
 from batch_zoom.cli import main
 from batch_zoom.errors import ZoomUnreachable
 from batch_zoom.run.batch import run_batch
+from batch_zoom.run.journal import Journal, _still_named
 from batch_zoom.sandbox import ZoomSandbox
 
 
@@ -94,6 +96,7 @@ def test_a_zoom_that_does_not_answer_is_said_within_seconds_and_given_up_in_a_mi
     assert all(later - earlier >= 5 for earlier, later in itertools.pairwise(times))
     assert not settings.output_path.exists()  # no receipt, no results that were not seen
     assert sandbox.meetings() == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]  # and no journal either
 
 
 def test_the_command_line_says_it_waits_and_exits_2_with_a_hint_and_no_receipt(
@@ -110,3 +113,87 @@ def test_the_command_line_says_it_waits_and_exits_2_with_a_hint_and_no_receipt(
     assert "gave up and sent nothing more" in err and "\nhint: check that this computer" in err
     assert "verified on Zoom" not in out + err
     assert zoom_env.meetings() == []
+
+
+# -- nothing is left behind by a run that sent nothing -------------------------------------
+
+
+def test_a_wrong_secret_leaves_no_journal_beside_the_output(
+    zoom_env: ZoomSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZOOM_CLIENT_SECRET", "wrong")
+    path = write_csv(tmp_path / "in.csv", meeting_rows(2))
+    assert main([str(path)]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_journal_that_recorded_something_stays_and_one_that_did_not_goes(
+    tmp_path: Path,
+) -> None:
+    unused = tmp_path / "unused.csv.journal"
+    Journal(unused, "sandbox").remove_if_unused()
+    assert not unused.exists()
+    used = tmp_path / "used.csv.journal"
+    journal = Journal(used, "sandbox")
+    journal.record("sending", id="a", host="h@example.com")
+    journal.remove_if_unused()
+    assert Journal(used, "sandbox").state.in_flight  # kept, and read again by the next run
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["used.csv.journal"]
+
+
+def test_a_journal_removed_under_a_run_that_was_opening_it_is_refused_not_written(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "out.csv.journal"
+    Journal(path, "sandbox").close()
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        assert _still_named(path, descriptor)
+        path.unlink()  # the first run removed it, unused, after this one opened it
+        Journal(path, "sandbox").close()  # and a third made it anew
+        assert not _still_named(path, descriptor)  # so this one must not write to its copy
+    finally:
+        os.close(descriptor)
+
+
+# -- an open file is not overwritten -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lock", "program"),
+    [
+        ("~$december_scheduled.xlsx", "Excel"),
+        ("~$cember_scheduled.xlsx", "Excel"),
+        (".~lock.december_scheduled.xlsx#", "LibreOffice"),
+    ],
+)
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_output_open_in_excel_or_libreoffice_stops_the_run_before_any_request(
+    zoom_env: ZoomSandbox,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    lock: str,
+    program: str,
+    dry_run: bool,
+) -> None:
+    path = write_csv(tmp_path / "december.csv", meeting_rows(2))
+    output = tmp_path / "december_scheduled.xlsx"
+    output.write_bytes(b"the user's earlier results")
+    (tmp_path / lock).write_bytes(b"owner")
+    assert main([str(path), "-o", str(output), *(["--dry-run"] if dry_run else [])]) == 2
+    err = capsys.readouterr().err
+    assert f"december_scheduled.xlsx is open in {program}" in err
+    assert f"hint: close december_scheduled.xlsx in {program} and run again" in err
+    assert output.read_bytes() == b"the user's earlier results"
+    assert zoom_env.requests == []
+    assert not (tmp_path / "december_scheduled.xlsx.journal").exists()
+
+
+def test_a_lock_file_of_another_workbook_does_not_stop_the_run(
+    zoom_env: ZoomSandbox, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "december.csv", meeting_rows(2))
+    (tmp_path / "~$december.xlsx").write_bytes(b"owner")  # the input's sibling, not the output
+    (tmp_path / ".~lock.november_scheduled.xlsx#").write_bytes(b"owner")
+    assert main([str(path), "-o", str(tmp_path / "december_scheduled.xlsx")]) == 0
+    assert len(zoom_env.meetings()) == 2

@@ -11,7 +11,7 @@ import contextlib
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -46,7 +46,7 @@ from ..publish.participants import SHEET_NAME as PARTICIPANTS_SHEET
 from ..publish.report import write_report
 from ..rows.validate import RowDefaults, validate_rows
 from ..sheet.read import Table, read_table
-from ..sheet.write import TableSheet, check_output_writable, write_output
+from ..sheet.write import TableSheet, check_not_open, check_output_writable, write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.clock import ZoomClock
@@ -166,6 +166,7 @@ def run_batch(
 
     plans = plan_rows(defaults.now)
     report = BatchReport(results=[], table=table)
+    check_not_open(settings.output_path)  # before any request: open in Excel, it is not ours
     if not settings.dry_run:
         # Before any request, not even for a token: a run must be able to write what it made.
         check_output_writable(table, settings.output_path)
@@ -222,7 +223,7 @@ def _execute(
     now: Callable[[], datetime],
     notify: Callable[[str], None] | None = None,
 ) -> dict[int, RowResult]:
-    with Journal(settings.journal_path, _target(settings)) as journal:
+    with _journal(settings) as journal:
         _warn(report, skipped_lines_warning(journal.path, journal.state))
         plans = pool.known_from_journal(plans, journal.state)
         results, work = _sort(
@@ -351,6 +352,17 @@ def _execute(
             apply_receipt(results, report.receipt)
         _annotate(results, found, pool)
         return results
+
+
+@contextlib.contextmanager
+def _journal(settings: Settings) -> Iterator[Journal]:
+    """The batch's journal, open for the run; removed after it when it recorded nothing (a run
+    that sent nothing, for bad credentials or a Zoom out of reach, leaves nothing behind)."""
+    journal = Journal(settings.journal_path, _target(settings))
+    try:
+        yield journal
+    finally:
+        journal.remove_if_unused()
 
 
 def _preflight(
