@@ -6,9 +6,11 @@ import itertools
 import os
 import re
 import socket
+from datetime import date, time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import openpyxl
 import pytest
 from conftest import Sleeps, meeting_rows, settings_for, write_csv
 
@@ -197,3 +199,27 @@ def test_a_lock_file_of_another_workbook_does_not_stop_the_run(
     (tmp_path / ".~lock.november_scheduled.xlsx#").write_bytes(b"owner")
     assert main([str(path), "-o", str(tmp_path / "december_scheduled.xlsx")]) == 0
     assert len(zoom_env.meetings()) == 2
+
+
+# -- the user's words: 25:00 in a time cell, hours and minutes as durations -------------------
+
+
+def test_excel_s_25_00_in_a_time_cell_reads_as_the_user_typed_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["topic", "date", "start_time", "duration", "timezone"])
+    sheet.append(["Late class", date(2030, 1, 7), timedelta(hours=25), 30, "Asia/Tokyo"])
+    sheet["C2"].number_format = "[h]:mm"  # as Excel keeps 25:00 typed in a time cell
+    sheet.append(["Class", date(2030, 1, 7), time(9, 0), "1時間半", "Asia/Tokyo"])
+    workbook.save(tmp_path / "in.xlsx")
+    assert main([str(tmp_path / "in.xlsx"), "--dry-run"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        'row 2: start_time "25:00" is not a time of day: the clock of a day runs from 0:00 to 23:59'
+        in out
+    )
+    assert "day," not in out  # Python's "1 day, 1:00:00" is not the user's word
+    assert "1 planned" in out  # 1時間半 is 90 minutes
