@@ -223,3 +223,34 @@ def test_excel_s_25_00_in_a_time_cell_reads_as_the_user_typed_it(
     )
     assert "day," not in out  # Python's "1 day, 1:00:00" is not the user's word
     assert "1 planned" in out  # 1時間半 is 90 minutes
+
+
+# -- the Summary sheet: rows needing attention show their topic and host ----------------------
+
+
+def test_the_summary_shows_an_invalid_row_s_topic_and_counts_it_under_its_given_host(
+    tmp_path: Path,
+) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["topic", "start_time", "duration", "timezone", "host"])
+    sheet.append(["Budget review", "2030-01-07 10:00", "abc", "Asia/Tokyo", "carol@example.com"])
+    sheet.append(["Open day", "2030-01-07 11:00", 30, "Asia/Tokyo", "carol@example.com"])
+    sheet.append(["No host given", "2030-01-07 12:00", "xyz", "Asia/Tokyo", None])
+    sheet.append(["Bad host", "2030-01-07 13:00", 30, "Asia/Tokyo", "carol at example"])
+    workbook.save(tmp_path / "in.xlsx")
+    assert main([str(tmp_path / "in.xlsx"), "--dry-run", "--user", "office@example.com"]) == 1
+    summary = openpyxl.load_workbook(tmp_path / "in_scheduled.xlsx")["Summary"]
+    rows = [tuple(cell for cell in row if cell is not None) for row in summary.values]
+    by_host = {row[0]: row[1:] for row in rows if row and str(row[0]).endswith(("com", "example"))}
+    assert by_host["carol@example.com"] == (1, 1, 2)  # planned, invalid, total
+    assert by_host["office@example.com"] == (0, 1, 1)  # the host the row would have had
+    assert by_host["carol at example"] == (0, 1, 1)  # refused as written, still its host
+    assert not any("(no host)" in str(row) for row in rows)
+    attention = [row for row in rows if row and isinstance(row[0], int)]
+    assert [row[:3] for row in attention] == [
+        (2, "Budget review", "carol@example.com"),
+        (4, "No host given", "office@example.com"),
+        (5, "Bad host", "carol at example"),
+    ]

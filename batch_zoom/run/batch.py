@@ -708,6 +708,8 @@ def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
                 "clear meeting_id and join_url to schedule this row on Zoom"
             ).format(meeting_id=plan.meeting_id),
         ),
+        topic=plan.topic or "",
+        host=plan.host or "",
     )
 
 
