@@ -409,6 +409,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         sheet=args.sheet,
         encoding=args.encoding,
         timezone=timezone,
+        timezone_is_the_computers=not args.timezone,
         user=args.user or "me",
         dry_run=args.dry_run,
         sandbox=args.sandbox,
@@ -501,6 +502,8 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         print(_("how the columns were read:"), file=out)
         for reading in report.table.readings:
             print(f"  {reading.describe()}", file=out)
+        if report.default_zone:
+            print(f"  {report.default_zone}", file=out)
     problems = [result for result in report.results if result.status.needs_attention]
     lines = problem_lines(problems)
     for line, _rows in lines[:SHOWN_PROBLEMS]:
@@ -531,6 +534,8 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
             ),
             file=out,
         )
+    if report.default_zone and not settings.quiet and not settings.dry_run:
+        print(report.default_zone, file=out)
     if report.receipt is not None:
         for duplicate in report.receipt.duplicates:
             print(duplicate_message(duplicate), file=out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
 import socket
 from datetime import date, time, timedelta
 from pathlib import Path
@@ -254,3 +255,69 @@ def test_the_summary_shows_an_invalid_row_s_topic_and_counts_it_under_its_given_
         (4, "No host given", "office@example.com"),
         (5, "Bad host", "carol at example"),
     ]
+
+
+# -- the zone is never a surprise ------------------------------------------------------------
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def test_a_japanese_sheet_on_a_computer_set_to_utc_is_warned_and_the_zone_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TZ", "UTC")  # this computer's zone, as the run reads it
+    path = Path(shutil.copy(SAMPLES / "meetings_era_ja.csv", tmp_path))
+    assert main([str(path), "--dry-run"]) == 0
+    out, err = capsys.readouterr()
+    assert "  rows without a time zone: UTC, this computer's zone\n" in out  # the column report
+    assert (
+        "batch_zoom: warning: the sheet is written in Japanese, but its 6 rows without a time "
+        "zone are read in UTC, this computer's zone: if they are times in Japan, run again with "
+        "--timezone Asia/Tokyo" in err
+    )
+    assert main([str(path), "--dry-run", "--timezone", "Asia/Tokyo"]) == 0
+    out, err = capsys.readouterr()
+    assert "rows without a time zone: Asia/Tokyo, as given with --timezone" in out
+    assert "warning" not in err
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # a computer in Japan: no surprise to warn of
+    assert main([str(path), "--dry-run"]) == 0
+    out, err = capsys.readouterr()
+    assert "rows without a time zone: Asia/Tokyo, this computer's zone" in out
+    assert "warning" not in err
+
+
+def test_an_english_sheet_without_zones_names_the_zone_and_warns_of_nothing(
+    zoom_env: ZoomSandbox,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    rows = [row[:3] + [None] + row[4:] for row in meeting_rows(2)]
+    path = write_csv(tmp_path / "in.csv", rows)
+    assert main([str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert "rows without a time zone: UTC, this computer's zone\n" in out  # the summary
+    assert "warning" not in err
+    every_row_has_one = write_csv(tmp_path / "zoned.csv", meeting_rows(2))
+    assert main([str(every_row_has_one), "--dry-run"]) == 0
+    assert "rows without a time zone" not in capsys.readouterr().out
+
+
+def test_the_japanese_sheet_warning_comes_before_anything_is_sent(
+    sandbox: ZoomSandbox, tmp_path: Path, sleeps: Sleeps
+) -> None:
+    path = Path(shutil.copy(SAMPLES / "meetings_era_ja.csv", tmp_path))
+    settings = settings_for(sandbox, path, timezone="UTC", timezone_is_the_computers=True)
+    heard: list[tuple[int, str]] = []
+    report = run_batch(
+        settings,
+        sleep=sleeps,
+        clock=sleeps.clock,
+        notify=lambda line: heard.append((len(sandbox.requests), line)),
+    )
+    assert [(sent, line[:45]) for sent, line in heard] == [
+        (0, "warning: the sheet is written in Japanese, bu")
+    ]
+    assert report.default_zone == "rows without a time zone: UTC, this computer's zone"
+    assert len(sandbox.meetings()) == 6  # a warning: the run goes on as asked

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from ..cells import is_empty
 from ..config import Settings
 from ..errors import BatchZoomError, OutputError, ZoomUnreachable
 from ..i18n import _
@@ -45,6 +46,7 @@ from ..publish.participants import (
 from ..publish.participants import SHEET_NAME as PARTICIPANTS_SHEET
 from ..publish.report import write_report
 from ..rows.validate import RowDefaults, validate_rows
+from ..rows.zones import JAPAN_ZONES, written_in_japanese
 from ..sheet.read import Table, read_table
 from ..sheet.write import TableSheet, check_not_open, check_output_writable, write_output
 from ..zoom.auth import TokenProvider
@@ -93,6 +95,8 @@ class BatchReport:
     participants_path: Path | None = None  # beside a CSV output: the participants' links
     calendar_path: Path | None = None  # the participants' .ics, when one was written
     receipt: Receipt | None = None  # what Zoom holds for the batch after the run's writes
+    #: "rows without a time zone: Asia/Tokyo, this computer's zone" (None: every row has one)
+    default_zone: str | None = None
 
     @property
     def counts(self) -> Counter[Status]:
@@ -166,6 +170,12 @@ def run_batch(
 
     plans = plan_rows(defaults.now)
     report = BatchReport(results=[], table=table)
+    report.default_zone, zone_warning = _default_zone(settings, table, plans, defaults.timezone)
+    if zone_warning is not None:
+        if notify is not None and not settings.dry_run:  # said before anything is sent
+            notify(_("warning: {warning}").format(warning=zone_warning))
+        else:
+            report.warnings.append(zone_warning)
     check_not_open(settings.output_path)  # before any request: open in Excel, it is not ours
     if not settings.dry_run:
         # Before any request, not even for a token: a run must be able to write what it made.
@@ -352,6 +362,34 @@ def _execute(
             apply_receipt(results, report.receipt)
         _annotate(results, found, pool)
         return results
+
+
+def _default_zone(
+    settings: Settings, table: Table, plans: Sequence[RowPlan], zone: str
+) -> tuple[str | None, str | None]:
+    """Which zone the rows without one are read in, said in a line; and a warning when a sheet
+    written in Japanese is read in this computer's zone and that zone is not Japan's."""
+    cells = {row.number: row.cells for row in table.rows}
+    without = [
+        plan
+        for plan in plans
+        if isinstance(plan, MeetingRequest) and is_empty(cells[plan.row].get("timezone"))
+    ]
+    if not without:
+        return None, None
+    if settings.timezone_is_the_computers:
+        line = _("rows without a time zone: {zone}, this computer's zone").format(zone=zone)
+    else:
+        line = _("rows without a time zone: {zone}, as given with --timezone").format(zone=zone)
+    dates = [cells[plan.row].get(name) for plan in without[:50] for name in ("date", "start_time")]
+    japanese = written_in_japanese(table.headers, dates)
+    if not settings.timezone_is_the_computers or zone in JAPAN_ZONES or not japanese:
+        return line, None
+    return line, _(
+        "the sheet is written in Japanese, but its {count} rows without a time zone are read in "
+        "{zone}, this computer's zone: if they are times in Japan, run again with --timezone "
+        "Asia/Tokyo (or add a timezone column)"
+    ).format(count=len(without), zone=zone)
 
 
 @contextlib.contextmanager
