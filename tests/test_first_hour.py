@@ -20,6 +20,7 @@ from batch_zoom.errors import ZoomUnreachable
 from batch_zoom.run.batch import run_batch
 from batch_zoom.run.journal import Journal, _still_named
 from batch_zoom.sandbox import ZoomSandbox
+from batch_zoom.sheet.package import near_box
 
 
 def test_no_arguments_is_a_short_hint_to_the_sample_the_page_and_help(
@@ -321,3 +322,49 @@ def test_the_japanese_sheet_warning_comes_before_anything_is_sent(
     ]
     assert report.default_zone == "rows without a time zone: UTC, this computer's zone"
     assert len(sandbox.meetings()) == 6  # a warning: the run goes on as asked
+
+
+# -- a stray far-away cell does not stop a sheet whose table is clear ---------------------------
+
+
+def test_a_stray_value_at_xfd1048576_is_named_and_ignored_and_the_table_scheduled(
+    zoom_env: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "December"
+    sheet.append(["topic", "start_time", "duration", "timezone", "host"])
+    for row in meeting_rows(2):
+        sheet.append(row)
+    sheet["XFD1048576"] = "oops"  # a slip of Ctrl+arrow: only this cell is far away
+    workbook.save(tmp_path / "december.xlsx")
+    assert main([str(tmp_path / "december.xlsx")]) == 0  # was exit 2: "delete it in Excel"
+    out, err = capsys.readouterr()
+    assert (
+        'batch_zoom: warning: sheet "December": cell XFD1048576, far past the table, holds '
+        "data; it was ignored" in err
+    )
+    assert "2 rows: 2 created" in out
+    assert len(zoom_env.meetings()) == 2
+    written = openpyxl.load_workbook(tmp_path / "december_scheduled.xlsx", read_only=True)
+    rows = list(written["December"].iter_rows(min_row=1, max_row=3, max_col=12, values_only=True))
+    assert rows[1][:2] == ("Meeting 000", "2030-01-07 09:00")
+    assert "created" in rows[1] and "created" in rows[2]
+    assert written["December"]["XFD1048576"].value == "oops"  # the user's cell, kept
+
+
+@pytest.mark.parametrize(
+    ("cells", "box"),
+    [
+        ([(1, 1), (2, 5), (4, 3)], (4, 5)),  # a table: all of it
+        ([(1, 1), (3, 5), (1048576, 16384)], (3, 5)),  # XFD1048576 alone is far away
+        ([(1, 1), (3, 5), (3, 16384)], (3, 5)),  # far to the right only
+        ([(1, 1), (3, 5), (900000, 2)], (3, 5)),  # far below only
+        ([(1, 1), (3, 5), (903, 2)], (903, 5)),  # 900 empty rows: still the table
+        ([(1, 1), (3, 5), (3, 104)], (3, 104)),  # 98 empty columns: still the table
+        ([], (0, 0)),
+    ],
+)
+def test_which_cells_are_far_away(cells: list[tuple[int, int]], box: tuple[int, int]) -> None:
+    assert near_box(cells) == box

@@ -170,6 +170,7 @@ def run_batch(
 
     plans = plan_rows(defaults.now)
     report = BatchReport(results=[], table=table)
+    report.warnings.extend(table.notes)
     report.default_zone, zone_warning = _default_zone(settings, table, plans, defaults.timezone)
     if zone_warning is not None:
         if notify is not None and not settings.dry_run:  # said before anything is sent
