@@ -16,11 +16,18 @@ import pytest
 from conftest import Sleeps, meeting_rows, settings_for, write_csv
 
 from batch_zoom.cli import main
-from batch_zoom.errors import ZoomUnreachable
+from batch_zoom.errors import (
+    ConnectionLost,
+    RateLimited,
+    ServerError,
+    UnreadableAnswer,
+    ZoomUnreachable,
+)
 from batch_zoom.run.batch import run_batch
 from batch_zoom.run.journal import Journal, _still_named
 from batch_zoom.sandbox import ZoomSandbox
 from batch_zoom.sheet.package import near_box
+from batch_zoom.zoom.reach import Reach
 
 
 def test_no_arguments_is_a_short_hint_to_the_sample_the_page_and_help(
@@ -368,3 +375,21 @@ def test_a_stray_value_at_xfd1048576_is_named_and_ignored_and_the_table_schedule
 )
 def test_which_cells_are_far_away(cells: list[tuple[int, int]], box: tuple[int, int]) -> None:
     assert near_box(cells) == box
+
+
+def test_waits_for_a_failing_zoom_are_said_too_at_most_once_every_five_seconds() -> None:
+    clock = {"now": 0.0}
+    heard: list[str] = []
+    reach = Reach(lambda: clock["now"], heard.append)
+    proxy_page = UnreadableAnswer(200, None, "Zoom answered with something other than JSON")
+    reach.waiting(ServerError(502, None, "Bad Gateway"), 0.4)
+    reach.waiting(ServerError(503, None, "busy"), 1.0)  # a second later: not said again
+    clock["now"] = 6.0
+    reach.waiting(proxy_page, 8.0)
+    reach.waiting(RateLimited(429, 429, "per-second"), 1.0)  # Zoom pacing us: not a failure
+    reach.waiting(ConnectionLost("refused", sent=False, host="api.zoom.us"), 2.0)
+    assert heard == [
+        "waiting for Zoom: it answered HTTP 502, retrying in 1 s",
+        "waiting for Zoom: it answered HTTP 200, retrying in 8 s",
+        "waiting for Zoom: no answer from api.zoom.us, retrying in 2 s",
+    ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from ..errors import ConnectionLost, ZoomUnreachable
+from ..errors import ConnectionLost, ServerError, UnreadableAnswer, ZoomUnreachable
 from ..i18n import _
 from .retry import gone_silent
 
@@ -64,18 +64,24 @@ class Reach:
             return host in self._first_asked and host not in self._answered
 
     def waiting(self, error: BaseException, seconds: float) -> None:
-        """A request failed and goes again in ``seconds``: say so, when it is for want of an
-        answer (not a 429 or a 5xx: those are Zoom answering)."""
-        if self._notify is None or not isinstance(error, ConnectionLost):
+        """A request failed and goes again in ``seconds``: say so when it is for want of an
+        answer, or for a failure on the other side (a 5xx, an answer that is not Zoom's: a
+        proxy's error page); not for a 429, which is Zoom pacing us."""
+        if self._notify is None:
+            return
+        if isinstance(error, ConnectionLost):
+            key = error.host
+            line = _("waiting for Zoom: no answer from {host}, retrying in {seconds} s")
+        elif isinstance(error, ServerError | UnreadableAnswer):
+            key = ""
+            line = _("waiting for Zoom: it answered HTTP {status}, retrying in {seconds} s")
+        else:
             return
         now = self._clock()
         with self._lock:
-            last = self._noticed.get(error.host)
+            last = self._noticed.get(key)
             if last is not None and now - last < NOTICE_EVERY:
                 return
-            self._noticed[error.host] = now
-        self._notify(
-            _("waiting for Zoom: no answer from {host}, retrying in {seconds} s").format(
-                host=error.host, seconds=max(1, round(seconds))
-            )
-        )
+            self._noticed[key] = now
+        status = error.status if isinstance(error, ServerError | UnreadableAnswer) else 0
+        self._notify(line.format(host=key, status=status, seconds=max(1, round(seconds))))
