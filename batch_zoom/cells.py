@@ -7,7 +7,7 @@ or NaN/NaT from pandas); every module that looks at a cell asks these questions 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from .i18n import _
@@ -69,9 +69,24 @@ def has_nul(value: Any) -> bool:
     return isinstance(value, str) and "\x00" in value
 
 
+def clock_text(value: timedelta) -> str:
+    """A time cell read as a length of time, as Excel shows it (``[h]:mm``): ``25:00``, not
+    Python's ``1 day, 1:00:00``."""
+    seconds = round(value.total_seconds())
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
+
+
 def quote(value: Any) -> str:
     """A cell value for a message: in quotes (「」 in Japanese), on one line, shortened if long."""
-    text = value.isoformat(sep=" ") if isinstance(value, datetime) else str(value)
+    if isinstance(value, datetime):
+        text = value.isoformat(sep=" ")
+    elif isinstance(value, timedelta):
+        text = clock_text(value)
+    else:
+        text = str(value)
     text = printable(" ".join(text.split()))
     if len(text) > _QUOTE_LIMIT:
         text = text[: _QUOTE_LIMIT - 1] + "…"

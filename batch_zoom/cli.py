@@ -69,10 +69,20 @@ examples:
   python -m batch_zoom december_scheduled.xlsx --undo       delete every meeting it lists
 
 credentials: ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET (environment or ./.env),
-from a Server-to-Server OAuth app with the meeting:write:admin and meeting:read:admin scopes.
+from a Server-to-Server OAuth app with the scopes meeting:write:admin, meeting:read:admin
+and user:read:admin (each host is checked before anything is sent).
 exit status: 0 all done, 1 some rows need attention, 2 nothing could be attempted,
 3 internal error (a bug), 130 interrupted.
+installed with pip, the same command is also batch-zoom (e.g. batch-zoom december.xlsx).
 """
+)
+
+#: What ``python -m batch_zoom`` with nothing after it says, instead of argparse's usage block.
+NO_ARGUMENTS = N_(
+    """batch_zoom: give it a spreadsheet of meetings, e.g. python -m batch_zoom december.xlsx
+  try the sample without a Zoom account:  python -m batch_zoom samples/meetings.xlsx --sandbox
+  or work in your browser:                python -m batch_zoom --ui
+  every option:                           python -m batch_zoom --help"""
 )
 
 
@@ -400,6 +410,7 @@ def settings_from(args: argparse.Namespace, environment: dict[str, str]) -> Sett
         sheet=args.sheet,
         encoding=args.encoding,
         timezone=timezone,
+        timezone_is_the_computers=not args.timezone,
         user=args.user or "me",
         dry_run=args.dry_run,
         sandbox=args.sandbox,
@@ -439,6 +450,9 @@ def main(
     argv = list(sys.argv[1:] if argv is None else argv)
     environment = read_environment()
     use_language(choose_language(_language_flag(argv), environment))
+    if not argv:  # a first try: where to begin, not argparse's usage block and error
+        print(_(NO_ARGUMENTS), file=sys.stderr)
+        return EXIT_UNUSABLE  # what argparse exits with when INPUT is missing
     parser = build_parser()
     args = parser.parse_args(argv)
     stdin = stdin or sys.stdin
@@ -451,6 +465,7 @@ def main(
                 progress=_progress_bar(settings),
                 confirm_undo=None if settings.yes else lambda plan: _confirm(plan, stdin),
                 sleep=sleep,
+                notify=_notice,
             )
     except BatchZoomError as error:
         _say(f"batch_zoom: {error}", error.hint)
@@ -488,6 +503,8 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
         print(_("how the columns were read:"), file=out)
         for reading in report.table.readings:
             print(f"  {reading.describe()}", file=out)
+        if report.default_zone:
+            print(f"  {report.default_zone}", file=out)
     problems = [result for result in report.results if result.status.needs_attention]
     lines = problem_lines(problems)
     for line, _rows in lines[:SHOWN_PROBLEMS]:
@@ -518,6 +535,8 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
             ),
             file=out,
         )
+    if report.default_zone and not settings.quiet and not settings.dry_run:
+        print(report.default_zone, file=out)
     if report.receipt is not None:
         for duplicate in report.receipt.duplicates:
             print(duplicate_message(duplicate), file=out)
@@ -660,6 +679,13 @@ def _progress_bar(settings: Settings) -> _Bar | None:
     if settings.quiet or not sys.stderr.isatty():
         return None
     return _Bar()
+
+
+def _notice(line: str) -> None:
+    """A line while the run goes on (waiting for Zoom), above the progress bar if there is one."""
+    from tqdm import tqdm
+
+    tqdm.write(printable(f"batch_zoom: {line}"), file=sys.stderr)
 
 
 def _say(line: str, hint: str = "") -> None:

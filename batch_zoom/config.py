@@ -43,6 +43,9 @@ class Settings:
     sheet: str | None = None
     encoding: str | None = None
     timezone: str | None = None  # default zone for rows without one; None: the machine's zone
+    #: True when ``timezone`` is this computer's zone, not one the user gave (--timezone): the
+    #: run then says so, and warns when a sheet written in Japanese is read in another zone.
+    timezone_is_the_computers: bool = False
     user: str = "me"  # default host for rows without one
     dry_run: bool = False
     sandbox: bool = False

@@ -7,6 +7,7 @@
     ├── OutputError                 the output file could not be written (a fallback may hold it)
     │   └── OutOfSpace              the disk is full or the file-size limit is reached
     ├── ConnectionLost              the transport failed; ``sent`` says whether the request went out
+    │   └── ZoomUnreachable         nothing has answered from a host for a minute: the run gave up
     └── ZoomError                   Zoom answered with an error (HTTP status, Zoom code, message)
         ├── TokenExpired            401 code 124: get a new token once and repeat the request
         ├── RateLimited             per-second 429: wait (``retry_after`` seconds, if Zoom said)
@@ -79,13 +80,44 @@ class ConnectionLost(BatchZoomError):
         "ZOOM_OAUTH_URL, when set, must point at Zoom or a Zoom-compatible server"
     )
 
-    def __init__(self, message: str, *, sent: bool) -> None:
+    def __init__(
+        self, message: str, *, sent: bool, host: str = "", unanswered_for: float | None = None
+    ) -> None:
         super().__init__(message)
         self.sent = sent
+        self.host = host  # the host (and port) the request was for
+        #: How long ``host`` has been asked without one answer in this run (seconds), or None
+        #: once it has answered: the client fills it in, for ``retry.decide`` to read.
+        self.unanswered_for = unanswered_for
 
     @property
     def hint(self) -> str:  # type: ignore[override]  # read-only here: always the default
         return _(self.default_hint)
+
+
+class ZoomUnreachable(ConnectionLost):
+    """Nothing has answered from ``host`` in this run for about a minute: the run gives up and
+    sends nothing more (a proxy or a firewall that lets the token through but not the API, or
+    no network at all)."""
+
+    default_hint = N_(
+        "check that this computer can reach {host} (a proxy or a firewall may block it), then run "
+        "the same command again; ZOOM_API_URL and ZOOM_OAUTH_URL, when set, must point at Zoom or "
+        "a Zoom-compatible server"
+    )
+
+    def __init__(self, host: str, seconds: float) -> None:
+        super().__init__(
+            _(
+                "no answer from {host} in {seconds} s; batch_zoom gave up and sent nothing more"
+            ).format(host=host, seconds=f"{seconds:.0f}"),
+            sent=False,
+            host=host,
+        )
+
+    @property
+    def hint(self) -> str:  # type: ignore[override]
+        return _(self.default_hint).format(host=self.host)
 
 
 class ZoomError(BatchZoomError):

@@ -285,6 +285,10 @@ class InvalidRow:
 
     row: int
     problems: tuple[str, ...]
+    #: The row's topic and host as written (the host the run would have used when the cell is
+    #: empty), for the Summary: an invalid row is still somebody's meeting. Empty when unknown.
+    topic: str = ""
+    host: str = ""
 
     @property
     def message(self) -> str:

@@ -8,6 +8,9 @@ an edited meeting with a higher SEQUENCE; a cancelled one marked cancelled.
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -214,3 +217,35 @@ def test_the_sample_month_publishes_one_event_per_meeting(
     before = set(published)
     assert main([str(path), "--quiet"]) == 0
     assert set(events((tmp_path / "meetings_scheduled.ics").read_bytes())) == before
+
+
+def test_the_file_is_byte_identical_from_one_process_to_the_next() -> None:
+    """String hashing is seeded per process: the time-zone blocks must not follow it."""
+    script = """
+import sys
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+from batch_zoom.publish.calendar import CalendarEntry, calendar_bytes
+zones = ["Asia/Tokyo", "America/New_York", "Europe/London", "Australia/Sydney", "Europe/Paris"]
+entries = [
+    CalendarEntry(str(85000000000 + n), f"M{n}", datetime(2030, 1, 7, 9, tzinfo=ZoneInfo(zone)),
+                  30, zone, f"https://zoom.example/j/{n}")
+    for n, zone in enumerate(zones)
+]
+first = calendar_bytes(entries, now=datetime(2030, 1, 1, tzinfo=UTC))
+again = calendar_bytes(entries, previous=first, now=datetime(2030, 1, 2, tzinfo=UTC))
+sys.stdout.buffer.write(again)
+"""
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1
+    (data,) = outputs
+    zones = [line for line in data.decode().splitlines() if line.startswith("TZID:")]
+    assert zones == sorted(zones) and len(zones) == 5

@@ -31,6 +31,7 @@ NOT_WORDS = [
     re.compile(pattern)
     for pattern in (
         r"python -m batch_zoom",  # the command of the examples
+        r"\bbatch-zoom\b",  # the same command, as pip installs it
         r"「[^」]*」",  # the user's own cell value, quoted
         r"\S*[/\\]\S*",  # paths, IANA zones, dmy|mdy
         r"[\w.-]*\.(?:csv|xlsx|xlsm|ics|html|env|journal)\b",  # file names and kinds
@@ -50,6 +51,7 @@ KEPT = (
     | {"UTF", "Shift_JIS", "cp932", "cp1252", "latin", "yes", "no", "none", "local", "cloud"}
     | {"me", "ja", "en", "dmy", "mdy", "http", "batch_zoom", "Meeting", "INPUT_scheduled"}
     | {"INPUT_sandbox", "INPUT_check", "topic", "start_time", "duration", "timezone", "host"}
+    | {"pip"}  # the installer the user runs, by its name
     | {"Hosts"}  # the sheet of the user's workbook that lists the hosts
     | {"App", "Marketplace", "Manage", "Credentials"}  # Zoom's own pages, as Zoom names them
 )

@@ -125,8 +125,10 @@ def test_zoom_out_of_reach_gives_a_japanese_exit_2_line_and_hint(
     path = write_csv(tmp_path / "in.csv", meeting_rows(1))
     assert main([str(path)], sleep=no_sleep) == 2
     lines = capsys.readouterr().err.splitlines()
-    assert lines[0] == f"batch_zoom: {host} に接続できませんでした"
-    assert lines[1].startswith("hint: ネットワーク接続（プロキシを使っている場合はその設定も）")
+    # while it waits, it says so (issue 24: never silent for long)
+    assert lines[0].startswith(f"batch_zoom: Zoom を待っています: {host} から応答がありません。")
+    assert lines[-2] == f"batch_zoom: {host} に接続できませんでした"
+    assert lines[-1].startswith("hint: ネットワーク接続（プロキシを使っている場合はその設定も）")
 
 
 def test_a_zoom_that_keeps_failing_on_a_row_says_so_in_japanese(

@@ -17,6 +17,7 @@ from batch_zoom.errors import (
     TokenExpired,
     UnreadableAnswer,
     ZoomError,
+    ZoomUnreachable,
 )
 from batch_zoom.zoom.retry import (
     BACKOFF_CEILING,
@@ -26,6 +27,7 @@ from batch_zoom.zoom.retry import (
     backoff,
     call_with_retries,
     decide,
+    gone_silent,
     parse_retry_after,
     send_again_after_lookup,
 )
@@ -52,6 +54,11 @@ E400 = ZoomError(400, 300, "Invalid field.")
 E404 = NotFound(404, 3001, "Meeting does not exist: 1.")
 HTML_201 = UnreadableAnswer(201, None, "not JSON")
 MOVED = Redirected(302, "https://elsewhere.example/v2/users/me/meetings")
+
+
+def silent(seconds: float | None, *, sent: bool = False) -> ConnectionLost:
+    """No answer from api.zoom.us, which has not answered once in ``seconds`` of asking."""
+    return ConnectionLost("refused", sent=sent, host="api.zoom.us", unanswered_for=seconds)
 
 
 @pytest.mark.parametrize(
@@ -99,6 +106,18 @@ MOVED = Redirected(302, "https://elsewhere.example/v2/users/me/meetings")
         (MOVED, U, 1, Decision(Verdict.FAIL)),
         (MOVED, R, 1, Decision(Verdict.FAIL)),
         (MOVED, D, 1, Decision(Verdict.FAIL)),
+        # a host that has never answered is given up on when the next try would come more than
+        # a minute after it was first asked; one that has answered keeps the long budget
+        (silent(0.0), R, 1, Decision(Verdict.RETRY, 0.5, jitter=True)),
+        (silent(40.0), R, 6, Decision(Verdict.RETRY, 16.0, jitter=True)),
+        (silent(44.0), T, 6, Decision(Verdict.RETRY, 16.0, jitter=True)),
+        (silent(44.5), T, 6, Decision(Verdict.GIVE_UP)),
+        (silent(40.0), R, 7, Decision(Verdict.GIVE_UP)),
+        (silent(59.8), C, 1, Decision(Verdict.GIVE_UP)),  # not connected: nothing was made
+        (silent(None), R, 12, Decision(Verdict.RETRY, 30.0, jitter=True)),
+        (silent(90.0, sent=True), C, 1, Decision(Verdict.RECONCILE)),  # it may exist: look
+        (silent(90.0, sent=True), R, 1, Decision(Verdict.GIVE_UP)),
+        (ZoomUnreachable("api.zoom.us", 61.0), R, 1, Decision(Verdict.GIVE_UP)),
         # other 4xx and anything unexpected: final
         (E400, C, 1, Decision(Verdict.FAIL)),
         (E404, R, 1, Decision(Verdict.FAIL)),
@@ -209,3 +228,40 @@ def test_a_create_zoom_did_not_make_goes_again_unless_it_was_redirected(
     error: BaseException, expected: bool
 ) -> None:
     assert send_again_after_lookup(error) is expected
+
+
+@pytest.mark.parametrize(
+    ("unanswered_for", "expected"),
+    [(None, False), (0.0, False), (59.9, False), (60.0, True), (3600.0, True)],
+)
+def test_a_host_silent_for_a_minute_is_given_up_on(
+    unanswered_for: float | None, expected: bool
+) -> None:
+    assert gone_silent(unanswered_for) is expected
+
+
+def test_giving_up_on_a_silent_host_is_zoom_unreachable_and_said_at_every_wait() -> None:
+    clock = {"now": 0.0}
+    waits: list[float] = []
+
+    def send() -> str:  # refused at once, as a closed port is; the clock moves only by waiting
+        raise silent(clock["now"])
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        clock["now"] += seconds
+
+    heard: list[tuple[str, float]] = []
+    with pytest.raises(ZoomUnreachable) as raised:
+        call_with_retries(
+            send,
+            R,
+            sleep=sleep,
+            budget=600,
+            rng=lambda: 1.0,
+            on_wait=lambda error, seconds: heard.append((str(error), seconds)),
+        )
+    assert waits == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0]  # 31.5 s; 30 more would pass the minute
+    assert [seconds for _error, seconds in heard] == waits
+    assert raised.value.host == "api.zoom.us" and not raised.value.sent
+    assert "api.zoom.us" in raised.value.hint

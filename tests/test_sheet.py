@@ -630,7 +630,20 @@ def test_reading_is_bounded_by_the_cells_that_hold_data(tmp_path: Path):
     assert [row.number for row in table.rows] == [2] and len(table._grid) == 2
     assert table.rows[0].get("duration") is None
 
+    # issue 24: one stray value far past the table is left out, and named; the table reads
     ws["XFD1048576"].value = "a stray note"
+    book.save(path)
+    table = read_table(path)
+    assert [row.number for row in table.rows] == [2] and len(table._grid) == 2
+    assert table.notes == [
+        'sheet "Sheet": cell XFD1048576, far past the table, holds data; it was ignored (in '
+        "Excel, press Ctrl+End to reach it and delete it if it is a slip)"
+    ]
+    # data that reaches that far without a gap is not a stray cell: refused, as before
+    for row in range(2, 1048576, 900):
+        ws.cell(row=row, column=5).value = "x"
+    for column in range(5, 16384, 90):
+        ws.cell(row=3, column=column).value = "x"
     book.save(path)
     with pytest.raises(InputError) as caught:
         read_table(path)

@@ -213,6 +213,27 @@ def test_an_impossible_clock_time_is_refused() -> None:
         parse_clock("13pm")
 
 
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        (timedelta(days=1, hours=1), '"25:00"'),  # Excel's 25:00 typed in a time cell
+        (timedelta(hours=24), '"24:00"'),
+        (timedelta(days=1, hours=1, minutes=30, seconds=5), '"25:30:05"'),
+        (timedelta(minutes=-30), '"-0:30"'),
+        ("25:00", '"25:00"'),  # the same typed as text
+        ("24:30", '"24:30"'),
+    ],
+)
+def test_a_time_of_24_hours_or_more_is_not_a_time_of_day_in_the_user_s_words(
+    cell: Any, shown: str
+) -> None:
+    with pytest.raises(ValueError) as refused:
+        parse_clock(cell)
+    assert str(refused.value) == (
+        "{field} " + shown + " is not a time of day: the clock of a day runs from 0:00 to 23:59"
+    )
+
+
 # --- zones ---------------------------------------------------------------------------------
 
 

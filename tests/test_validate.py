@@ -165,6 +165,9 @@ def test_a_wall_time_repeated_by_daylight_saving_means_the_first() -> None:
     [
         "90", "90.0", " 90 ", 90, 90.0, np.int64(90), "1:30", time(1, 30), timedelta(minutes=90),
         "90分", "90 min", "90 minutes", "1時間30分", "1.5h", "１：３０",
+        # issue 24: hours with 半 or with minutes but no word for them, as people write them
+        "1時間半", "１時間半", "1.5時間", "1 h 30", "1h30", "1 hour 30", "1 hour 30 minutes",
+        "1 時間 30 分",
     ],
 )  # fmt: skip
 def test_duration_forms(cell: Any) -> None:
@@ -181,6 +184,12 @@ def test_duration_forms(cell: Any) -> None:
         (0, 'duration "0" is out of range; Zoom allows 1 to 1440 minutes'),
         (1441, 'duration "1441" is out of range; Zoom allows 1 to 1440 minutes'),
         ("-5", 'duration "-5" is not a number of minutes'),
+        ("半", 'duration "半" is not a number of minutes'),
+        ("1 h 30 x", 'duration "1 h 30 x" is not a number of minutes'),
+        (
+            timedelta(days=1, hours=1),
+            'duration "25:00" is out of range; Zoom allows 1 to 1440 minutes',
+        ),
         (True, 'duration "True" is not a number of minutes'),
         (None, "duration is empty (give the meeting's length in minutes)"),
     ],

@@ -88,6 +88,15 @@ def calendar_bytes(
     for uid in sorted(events):
         calendar.add_component(events[uid])
     calendar.add_missing_timezones()
+    # icalendar adds the VTIMEZONE blocks in the order of a set of names, which changes from one
+    # process to the next (string hashing is seeded per process): put them in TZID order, first,
+    # so that a re-run with nothing changed writes the same bytes.
+    zones = sorted(
+        (part for part in calendar.subcomponents if part.name == "VTIMEZONE"),
+        key=lambda part: str(part.get("TZID", "")),
+    )
+    others = [part for part in calendar.subcomponents if part.name != "VTIMEZONE"]
+    calendar.subcomponents[:] = [*zones, *others]
     return bytes(calendar.to_ical())
 
 

@@ -159,11 +159,9 @@ def parse_clock(value: Any) -> time | None:
         return None
     if isinstance(value, timedelta):  # some readers give a time cell as the time since 0:00
         seconds = round(value.total_seconds())
-        return (
-            time(seconds // 3600, seconds // 60 % 60, seconds % 60)
-            if 0 <= seconds < 86400
-            else None
-        )
+        if not 0 <= seconds < 86400:  # Excel's 25:00: a length of time, not a time of day
+            raise ValueError(_past_the_day(value))
+        return time(seconds // 3600, seconds // 60 % 60, seconds % 60)
     if isinstance(value, int | float):
         if math.isfinite(value) and 0 <= value < 1 and not isinstance(value, int):
             seconds = round(value * 86400)
@@ -186,6 +184,8 @@ def parse_clock(value: Any) -> time | None:
                 )
             )
         hour = hour % 12 + (12 if half in ("pm", "午後") else 0)
+    if hour > 23 and not half and minute <= 59 and second <= 59:
+        raise ValueError(_past_the_day(value))
     if hour > 23 or minute > 59 or second > 59:
         raise ValueError(
             _("{field} {value} is not a real time of day").format(
@@ -193,6 +193,12 @@ def parse_clock(value: Any) -> time | None:
             )
         )
     return time(hour, minute, second)
+
+
+def _past_the_day(value: Any) -> str:
+    return _(
+        "{field} {value} is not a time of day: the clock of a day runs from 0:00 to 23:59"
+    ).format(field="{field}", value=quote(value))
 
 
 def is_weekday(value: Any) -> bool:

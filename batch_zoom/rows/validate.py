@@ -156,7 +156,14 @@ def validate_rows(
                     ).format(earlier=earlier)
                 )
         if problems:
-            checked.append(InvalidRow(row=plan.row, problems=tuple(problems)))
+            checked.append(
+                InvalidRow(
+                    row=plan.row,
+                    problems=tuple(problems),
+                    topic=plan.topic or "",
+                    host=plan.host or "",
+                )
+            )
             continue
         if plan.meeting_id is not None:
             first_by_meeting_id[plan.meeting_id] = plan.row
@@ -188,19 +195,26 @@ def validate_row(
     start = _start(row, cell, problems, defaults, timezone, meeting_id, notes, pinned)
     duration = _duration(row, cell, problems, start, timezone, notes)
     identity_problems = problems.messages()
+    # as written, for the Summary of an invalid row (a host refused as malformed is still its host)
+    written = {
+        name: "" if is_empty(value := cell(name).value) else cell_text(value).strip()
+        for name in ("topic", "host")
+    }
 
     if action is Action.CANCEL:
         identity = None
         if topic is not None and host is not None and start is not None and duration is not None:
             identity = meeting_identity(host, topic, start, duration)
         if meeting_id_bad:
-            return InvalidRow(row=row.number, problems=tuple(problems.messages(["meeting_id"])))
+            return InvalidRow(
+                row=row.number, problems=tuple(problems.messages(["meeting_id"])), **written
+            )
         if meeting_id is None and identity is None:
             lead = _(
                 "a cancel row needs a meeting_id, or a valid topic, start_time and duration "
                 "to find the meeting"
             )
-            return InvalidRow(row=row.number, problems=(lead, *identity_problems))
+            return InvalidRow(row=row.number, problems=(lead, *identity_problems), **written)
         described = None
         if identity is not None:
             assert host is not None and topic is not None and timezone is not None
@@ -255,7 +269,7 @@ def validate_row(
             problems.add("start_time", _past(start, timezone))
 
     if problems:
-        return InvalidRow(row=row.number, problems=tuple(problems.messages()))
+        return InvalidRow(row=row.number, problems=tuple(problems.messages()), **written)
     assert topic is not None and host is not None and timezone is not None
     assert start is not None and duration is not None
     return MeetingRequest(

@@ -235,3 +235,25 @@ def _windows_names() -> dict[str, str]:
 
     known = available_timezones()
     return {name.casefold(): zone for name, zone in win_tz.items() if zone in known}
+
+
+#: Kana and kanji: a header or a date written with them is written in Japanese.
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+#: A Japanese era date abbreviated (R9.5.17, H31/4/30): Latin letters, Japanese all the same.
+_ERA_ABBREVIATION = re.compile(r"^[MTSHR]\d{1,2}[./]\d{1,2}[./]\d{1,2}", re.IGNORECASE)
+#: The zones of Japan, by the names a computer may have for them.
+JAPAN_ZONES = frozenset({"Asia/Tokyo", "Japan"})
+
+
+def written_in_japanese(headers: list[str], dates: list[Any]) -> bool:
+    """Whether a sheet is written in Japanese: a header in Japanese (件名, 開始日時), or a date
+    written the Japanese way (令和9年5月10日, 2027年5月11日, R9.5.17). A Japanese timetable
+    read on a computer set to another zone would put every class at the wrong hour."""
+    if any(_JAPANESE.search(header) for header in headers):
+        return True
+    for value in dates:
+        if isinstance(value, str):
+            text = unicodedata.normalize("NFKC", value).strip()
+            if _JAPANESE.search(text) or _ERA_ABBREVIATION.match(text):
+                return True
+    return False

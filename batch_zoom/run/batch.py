@@ -11,7 +11,7 @@ import contextlib
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 
 import requests
 
+from ..cells import is_empty
 from ..config import Settings
-from ..errors import BatchZoomError, OutputError
+from ..errors import BatchZoomError, OutputError, ZoomUnreachable
 from ..i18n import _
 from ..models import (
     MEETING_STATUSES,
@@ -45,12 +46,14 @@ from ..publish.participants import (
 from ..publish.participants import SHEET_NAME as PARTICIPANTS_SHEET
 from ..publish.report import write_report
 from ..rows.validate import RowDefaults, refused_as_past, validate_rows
+from ..rows.zones import JAPAN_ZONES, written_in_japanese
 from ..sheet.read import Table, read_table
-from ..sheet.write import TableSheet, check_output_writable, write_output
+from ..sheet.write import TableSheet, check_not_open, check_output_writable, write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.clock import ZoomClock
 from ..zoom.pacing import Pacer
+from ..zoom.reach import Reach
 from .audit import (
     ListedAfterWrites,
     Receipt,
@@ -107,6 +110,8 @@ class BatchReport:
     participants_path: Path | None = None  # beside a CSV output: the participants' links
     calendar_path: Path | None = None  # the participants' .ics, when one was written
     receipt: Receipt | None = None  # what Zoom holds for the batch after the run's writes
+    #: "rows without a time zone: Asia/Tokyo, this computer's zone" (None: every row has one)
+    default_zone: str | None = None
 
     @property
     def counts(self) -> Counter[Status]:
@@ -152,8 +157,13 @@ def run_batch(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    notify: Callable[[str], None] | None = None,
 ) -> BatchReport:
-    """Run one batch as ``settings`` say. Raises only what makes the whole batch impossible."""
+    """Run one batch as ``settings`` say. Raises only what makes the whole batch impossible.
+
+    ``notify`` hears, while the run goes on, what the user should know before the summary
+    (one line: "waiting for Zoom: no answer from api.zoom.us, retrying in 8 s").
+    """
     table = read_table(settings.input_path, sheet=settings.sheet, encoding=settings.encoding)
     pool = HostPool.of(settings, table)
     defaults = RowDefaults(
@@ -178,6 +188,14 @@ def run_batch(
 
     plans = plan_rows(defaults.now)
     report = BatchReport(results=[], table=table)
+    report.warnings.extend(table.notes)
+    report.default_zone, zone_warning = _default_zone(settings, table, plans, defaults.timezone)
+    if zone_warning is not None:
+        if notify is not None and not settings.dry_run:  # said before anything is sent
+            notify(_("warning: {warning}").format(warning=zone_warning))
+        else:
+            report.warnings.append(zone_warning)
+    check_not_open(settings.output_path)  # before any request: open in Excel, it is not ours
     if not settings.dry_run:
         # Before any request, not even for a token: a run must be able to write what it made.
         check_output_writable(table, settings.output_path)
@@ -201,7 +219,9 @@ def run_batch(
             for person in planned(plan, results[plan.row].meeting_id)
         ]
     elif settings.check:
-        results = check_only(settings, plans, pool, report, sleep=sleep, clock=clock, now=now)
+        results = check_only(
+            settings, plans, pool, report, sleep=sleep, clock=clock, now=now, notify=notify
+        )
     else:
         results = _execute(
             settings,
@@ -214,6 +234,7 @@ def run_batch(
             sleep=sleep,
             clock=clock,
             now=now,
+            notify=notify,
         )
     report.results = _complete(table, results)
     if not report.cancelled_by_user:
@@ -235,8 +256,9 @@ def _execute(
     sleep: Callable[[float], None],
     clock: Callable[[], float],
     now: Callable[[], datetime],
+    notify: Callable[[str], None] | None = None,
 ) -> dict[int, RowResult]:
-    with Journal(settings.journal_path, _target(settings)) as journal:
+    with _journal(settings) as journal:
         _warn(report, skipped_lines_warning(journal.path, journal.state))
         plans = pool.known_from_journal(plans, journal.state)
         results, work = _sort(
@@ -258,6 +280,7 @@ def _execute(
             return results
         assert settings.credentials is not None, "a real run needs credentials"
         timeout = (settings.connect_timeout, settings.read_timeout)
+        reach = Reach(clock, notify)  # shared: "no answer" is said, and given up on, once
         tokens = TokenProvider(
             settings.oauth_url,
             settings.credentials,
@@ -265,9 +288,12 @@ def _execute(
             timeout=timeout,
             sleep=sleep,
             zoom_clock=(zoom_clock := ZoomClock(now)),
+            reach=reach,
         )
         pacer = Pacer(ceiling=settings.rate, clock=clock, sleep=sleep)
-        client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, zoom_clock=zoom_clock)
+        client = ZoomClient(
+            settings.api_url, tokens, pacer, timeout=timeout, zoom_clock=zoom_clock, reach=reach
+        )
         session = Session(
             settings,
             journal,
@@ -353,11 +379,54 @@ def _execute(
                 skipped_items_warning(host, count)
                 for host, count in sorted(client.skipped_items.items())
             )
+        if reach.unanswered(client.host) and not session.interrupted:
+            # Zoom's API never answered: the rows' failures and the receipt would only say
+            # "could not connect" row by row; the run could attempt nothing (exit 2).
+            raise ZoomUnreachable(client.host, reach.silence(client.host) or 0.0)
         results.update(session.results)
         if report.receipt is not None:
             apply_receipt(results, report.receipt)
         _annotate(results, found, pool)
         return results
+
+
+def _default_zone(
+    settings: Settings, table: Table, plans: Sequence[RowPlan], zone: str
+) -> tuple[str | None, str | None]:
+    """Which zone the rows without one are read in, said in a line; and a warning when a sheet
+    written in Japanese is read in this computer's zone and that zone is not Japan's."""
+    cells = {row.number: row.cells for row in table.rows}
+    without = [
+        plan
+        for plan in plans
+        if isinstance(plan, MeetingRequest) and is_empty(cells[plan.row].get("timezone"))
+    ]
+    if not without:
+        return None, None
+    if settings.timezone_is_the_computers:
+        line = _("rows without a time zone: {zone}, this computer's zone").format(zone=zone)
+    else:
+        line = _("rows without a time zone: {zone}, as given with --timezone").format(zone=zone)
+    dates = [cells[plan.row].get(name) for plan in without[:50] for name in ("date", "start_time")]
+    japanese = written_in_japanese(table.headers, dates)
+    if not settings.timezone_is_the_computers or zone in JAPAN_ZONES or not japanese:
+        return line, None
+    return line, _(
+        "the sheet is written in Japanese, but its {count} rows without a time zone are read in "
+        "{zone}, this computer's zone: if they are times in Japan, run again with --timezone "
+        "Asia/Tokyo (or add a timezone column)"
+    ).format(count=len(without), zone=zone)
+
+
+@contextlib.contextmanager
+def _journal(settings: Settings) -> Iterator[Journal]:
+    """The batch's journal, open for the run; removed after it when it recorded nothing (a run
+    that sent nothing, for bad credentials or a Zoom out of reach, leaves nothing behind)."""
+    journal = Journal(settings.journal_path, _target(settings))
+    try:
+        yield journal
+    finally:
+        journal.remove_if_unused()
 
 
 def _preflight(
@@ -690,6 +759,8 @@ def _not_from_the_sandbox(plan: RowPlan, row: SheetRow) -> RowPlan:
                 "clear meeting_id and join_url to schedule this row on Zoom"
             ).format(meeting_id=plan.meeting_id),
         ),
+        topic=plan.topic or "",
+        host=plan.host or "",
     )
 
 

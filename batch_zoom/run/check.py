@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from ..config import Settings
-from ..errors import ConnectionLost, NotFound, ZoomError
+from ..errors import ConnectionLost, NotFound, ZoomError, ZoomUnreachable
 from ..i18n import _
 from ..models import (
     CancelRequest,
@@ -33,6 +33,7 @@ from ..rows.validate import refused_as_past
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.pacing import Pacer
+from ..zoom.reach import Reach
 from ..zoom.retry import Operation, call_with_retries
 from .creates import index_listing, series_listed
 from .edits import as_cancel, meeting_of
@@ -54,17 +55,24 @@ def check_only(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime],
+    notify: Callable[[str], None] | None = None,
 ) -> dict[int, RowResult]:
     state = read_state(settings.journal_path)
     plans = pool.known_from_journal(plans, state)
     assert settings.credentials is not None, "a check needs credentials"
     timeout = (settings.connect_timeout, settings.read_timeout)
+    reach = Reach(clock, notify)
     tokens = TokenProvider(
-        settings.oauth_url, settings.credentials, requests.Session(), timeout=timeout, sleep=sleep
+        settings.oauth_url,
+        settings.credentials,
+        requests.Session(),
+        timeout=timeout,
+        sleep=sleep,
+        reach=reach,
     )
     pacer = Pacer(settings.rate, clock=clock, sleep=sleep)
-    client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, now=now)
-    call = partial(call_with_retries, sleep=sleep, budget=settings.max_wait)
+    client = ZoomClient(settings.api_url, tokens, pacer, timeout=timeout, now=now, reach=reach)
+    call = partial(call_with_retries, sleep=sleep, budget=settings.max_wait, on_wait=reach.waiting)
     deadline = clock() + LOOK_UP_BUDGET
     look_up = partial(call, remaining=lambda: deadline - clock())
     results: dict[int, RowResult] = {}
@@ -118,6 +126,8 @@ def check_only(
         client.close()
         report.tokens_fetched = tokens.fetches
         report.requests_throttled = pacer.throttled
+    if reach.unanswered(client.host):  # Zoom's API never answered: nothing here is a finding
+        raise ZoomUnreachable(client.host, reach.silence(client.host) or 0.0)
     return results
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import json
 import os
 import threading
@@ -398,6 +399,11 @@ class Journal:
             ) from error
         try:
             _lock_exclusively(descriptor)
+            if not _still_named(path, descriptor):
+                # An unused journal was removed (``remove_if_unused``) between our open and our
+                # lock: what we hold is no longer the batch's journal, and lines written to it
+                # would be lost. Refuse as for a run at work; the next try opens the new one.
+                raise OSError(errno.ESTALE, os.strerror(errno.ESTALE))
         except OSError as error:
             os.close(descriptor)
             raise ConfigError(
@@ -410,6 +416,7 @@ class Journal:
                 ),
             ) from error
         self._descriptor: int | None = descriptor
+        self._used = False  # whether any line beyond the header is in the file
         with contextlib.suppress(OSError):  # an older journal may be readable by everyone
             os.chmod(path, PRIVATE)
         try:
@@ -423,6 +430,7 @@ class Journal:
     def _load(self) -> None:
         header, lines = _read(self.path)
         events = list(lines)
+        self._used = bool(events)
         if not events and header.get("target") != self.target:
             # Nothing was ever recorded here (a run that could not reach Zoom, say, with a
             # mistyped account): it holds no meeting of anybody's, so this run takes it over.
@@ -459,6 +467,7 @@ class Journal:
         payload = {"event": event, "at": datetime.now(UTC).isoformat(timespec="seconds"), **fields}
         line = (json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8")
         with self._lock:
+            self._used = True
             self._append(line)
             self.state.apply(payload)
 
@@ -492,6 +501,17 @@ class Journal:
             raw.seek(-1, os.SEEK_END)
             return raw.read(1) == b"\n"
 
+    def remove_if_unused(self) -> None:
+        """Close the journal, and remove it when it holds nothing but its header: a run that
+        recorded nothing (it sent nothing: wrong credentials, Zoom out of reach, nothing to do)
+        leaves nothing beside the output. Removed while still locked, so that no second run
+        can take it in between (and one that opened it before checks it is still named)."""
+        with self._lock:
+            if self._descriptor is not None and not self._used and self._broken is None:
+                with contextlib.suppress(OSError):  # Windows: an open file stays; it is harmless
+                    os.unlink(self.path)
+        self.close()
+
     def close(self) -> None:
         with self._lock:
             if self._descriptor is not None:
@@ -503,6 +523,14 @@ class Journal:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _still_named(path: Path, descriptor: int) -> bool:
+    """Whether ``path`` still names the file open as ``descriptor``."""
+    try:
+        return os.path.samestat(os.fstat(descriptor), os.stat(path))
+    except OSError:
+        return False
 
 
 def _create(path: Path, header: bytes) -> None:

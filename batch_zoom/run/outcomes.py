@@ -48,7 +48,13 @@ def with_notes(plan: MeetingRequest, note: str) -> str:
 
 
 def invalid(plan: InvalidRow) -> RowResult:
-    return RowResult(plan.row, Status.INVALID, error=plan.message)
+    return RowResult(
+        plan.row,
+        Status.INVALID,
+        error=plan.message,
+        host=plan.host or None,
+        topic=plan.topic or None,
+    )
 
 
 def skipped(plan: SkippedRow) -> RowResult:

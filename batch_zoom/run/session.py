@@ -137,7 +137,12 @@ class Session:
         remaining: Callable[[], float] | None = None,
     ) -> Any:
         return call_with_retries(
-            send, operation, sleep=self.sleep, budget=self.settings.max_wait, remaining=remaining
+            send,
+            operation,
+            sleep=self.sleep,
+            budget=self.settings.max_wait,
+            remaining=remaining,
+            on_wait=self.zoom.reach.waiting,
         )
 
     def list_hosts(

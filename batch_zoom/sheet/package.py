@@ -263,3 +263,63 @@ def _errors(data: bytes) -> dict[tuple[int, int], str]:
             row, column = int(ref.group(2)), column_index(ref.group(1).decode())
             errors[(row, column)] = value.group(1).decode(errors="replace")
     return errors
+
+
+#: Data past this many empty rows (or columns) after the rest of a sheet's data is a stray cell,
+#: not part of the table: a value typed at XFD1048576 by a slip of Ctrl+arrow, say.
+FAR_ROWS = 1000
+FAR_COLUMNS = 100
+
+
+def data_cell_positions(source: bytes, name: str) -> list[tuple[int, int]]:
+    """(row, column), both 1-based, of every cell of sheet ``name`` that holds data."""
+    with open_package(source) as archive:
+        part = sheet_parts(archive, workbook_part(archive)).get(name)
+        if part is None:
+            return []
+        data = archive.read(part)
+    return [
+        (int(row), column_index(letters.decode())) for letters, row in _DATA_CELL_REF.findall(data)
+    ]
+
+
+def near_box(cells: list[tuple[int, int]]) -> tuple[int, int]:
+    """How far (rows, columns) a sheet's data reaches when the far-away cells are left out: the
+    data up to the first gap of more than ``FAR_ROWS`` empty rows (``FAR_COLUMNS`` columns)."""
+
+    def reach(values: set[int], gap: int) -> int:
+        last = 0
+        for value in sorted(values):
+            if value - last > gap and last:
+                break
+            last = value
+        return last
+
+    rows = reach({row for row, _ in cells}, FAR_ROWS)
+    columns = reach({column for _, column in cells}, FAR_COLUMNS)
+    return rows, columns
+
+
+def without_far_cells(source: bytes, name: str, rows: int, columns: int) -> bytes:
+    """The package with every cell of sheet ``name`` past ``rows`` x ``columns`` taken out of
+    its worksheet part (and the declared dimension brought in): for reading only, never written
+    back (the user's workbook keeps its cells)."""
+    with open_package(source) as archive:
+        part = sheet_parts(archive, workbook_part(archive))[name]
+        root = parse(archive.read(part))
+        for row in list(root.iter(q("row"))):
+            if int(row.get("r", "0") or 0) > rows:
+                row.getparent().remove(row)
+                continue
+            for cell in list(row):
+                match = _CELL.match(cell.get("r", ""))
+                if local(cell) == "c" and match and column_index(match.group(1)) > columns:
+                    row.remove(cell)
+        for dimension in root.iter(q("dimension")):
+            dimension.set("ref", f"A1:{column_letters(max(columns, 1))}{max(rows, 1)}")
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as trimmed:
+            for info in archive.infolist():
+                data = serialize(root) if info.filename == part else archive.read(info)
+                trimmed.writestr(info, data)
+    return buffer.getvalue()

@@ -26,7 +26,16 @@ from ..errors import InputError
 from ..i18n import N_, _, ngettext
 from ..models import COLUMN_ALIASES, REQUIRED_FIELDS, STANDS_IN_FOR, SheetRow, normalize_header
 from .columns import ALIASES, ColumnReading, header_text, recognise
-from .package import MAX_CELLS, MAX_SHEET_BYTES, Extent, sheet_extents
+from .package import (
+    MAX_CELLS,
+    MAX_SHEET_BYTES,
+    Extent,
+    column_letters,
+    data_cell_positions,
+    near_box,
+    sheet_extents,
+    without_far_cells,
+)
 
 __all__ = ["Table", "read_table"]
 
@@ -76,6 +85,7 @@ class Table:
     columns: dict[str, str]  # canonical field -> header text as written (recognised columns)
     rows: list[SheetRow]  # the non-blank data rows, in sheet order
     readings: list[ColumnReading] = field(default_factory=list)  # how each header was read
+    notes: list[str] = field(default_factory=list)  # said once, as warnings: a stray cell ignored
     # What writing needs: every row as read (row n is _grid[n - 1]; CSV: raw text; Excel: values
     # as pandas gave them), where each canonical column sits (0-based), the CSV delimiter, and
     # the file's bytes, so the output is made from exactly the version that was read.
@@ -491,13 +501,20 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
                     "and formats) and run that one."
                 ),
             )
+        notes: list[str] = []
+        sheet_book = book
         if extent is not None and extent.cells > MAX_CELLS:
             # calamine holds a sheet as a dense block from A1 to its last cell: one stray cell
-            # at XFD1048576 would ask for gigabytes. Such a sheet is not read at all.
-            too_large = too_large or (name, extent)
-            continue
+            # at XFD1048576 would ask for gigabytes. Read without the far-away cells when the
+            # rest is a table of a readable size (and say which were left out); else not at all.
+            trimmed = _without_far_cells(source, name)
+            if trimmed is None:
+                too_large = too_large or (name, extent)
+                continue
+            sheet_book, extent, ignored = trimmed
+            notes.append(_ignored_note(name, ignored))
         try:
-            grid = _calamine_grid(book, name, extent)
+            grid = _calamine_grid(sheet_book, name, extent)
         except Exception:  # a chart sheet, or a sheet calamine cannot parse
             if sheet is not None:
                 raise InputError(
@@ -513,9 +530,11 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
         if found is None:
             continue
         header_index, positions = found
-        return _build_table(
+        table = _build_table(
             path, "excel", name, None, grid, header_index, positions, excel_value, ",", source
         )
+        table.notes.extend(notes)
+        return table
     if too_large is not None:
         name, extent = too_large
         raise InputError(
@@ -537,6 +556,43 @@ def _read_excel(path: Path, source: bytes, sheet: str | None) -> Table:
             ).format(cell=extent.last_cell),
         )
     raise _missing_columns_error(path, first_grid or [], names)
+
+
+#: The far-away cells named in a note, at most (then "and N more").
+NAMED_FAR_CELLS = 5
+
+
+def _without_far_cells(source: bytes, name: str) -> tuple[Any, Extent, list[str]] | None:
+    """The workbook read without sheet ``name``'s far-away cells, the sheet's extent then, and
+    the references of the cells left out; None when what remains is still too large."""
+    cells = data_cell_positions(source, name)
+    rows, columns = near_box(cells)
+    if rows * columns > MAX_CELLS or rows * columns == 0:
+        return None
+    far = sorted((row, column) for row, column in cells if row > rows or column > columns)
+    trimmed = without_far_cells(source, name, rows, columns)
+    extent = sheet_extents(trimmed, only={name}).get(name)
+    if extent is None or extent.cells > MAX_CELLS:
+        return None
+    import python_calamine
+
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(trimmed))
+    return book, extent, [f"{column_letters(column)}{row}" for row, column in far]
+
+
+def _ignored_note(sheet: str, cells: list[str]) -> str:
+    shown = _(", ").join(cells[:NAMED_FAR_CELLS])
+    if len(cells) > NAMED_FAR_CELLS:
+        shown = _("{cells} and {count} more").format(
+            cells=shown, count=len(cells) - NAMED_FAR_CELLS
+        )
+    return ngettext(
+        'sheet "{sheet}": cell {cells}, far past the table, holds data; it was ignored (in Excel, '
+        "press Ctrl+End to reach it and delete it if it is a slip)",
+        'sheet "{sheet}": cells {cells}, far past the table, hold data; they were ignored (in '
+        "Excel, press Ctrl+End to reach them and delete them if they are a slip)",
+        len(cells),
+    ).format(sheet=sheet, cells=shown)
 
 
 def _calamine_grid(book: Any, name: str, extent: Extent | None) -> list[list[Any]]:

@@ -94,6 +94,38 @@ def write_output(
     return _save(Path(output), output_bytes(table, results, Path(output), extra=extra))
 
 
+def lock_files(output: Path) -> list[tuple[Path, str]]:
+    """The lock files an office program keeps beside ``output`` while it has it open, with the
+    program's name: Excel's owner file ``~$name.xlsx`` (hidden; Word-style names that drop the
+    name's first two characters, ``~$cember.xlsx``, are taken as Excel's too: which form Excel
+    uses for long names is not documented) and LibreOffice's ``.~lock.name.xlsx#``."""
+    name = output.name
+    candidates = [(output.with_name(f"~${name}"), "Excel")]
+    if len(output.stem) >= 8:
+        candidates.append((output.with_name(f"~${name[2:]}"), "Excel"))
+    candidates.append((output.with_name(f".~lock.{name}#"), "LibreOffice"))
+    return [(lock, program) for lock, program in candidates if lock.is_file()]
+
+
+def check_not_open(output: Path) -> None:
+    """Raise ``OutputError`` when ``output`` is open in Excel or LibreOffice (their lock file is
+    beside it): writing over a workbook someone has open loses what they type next, or the
+    program writes its copy back over our results."""
+    found = lock_files(Path(output))
+    if not found:
+        return
+    lock, program = found[0]
+    raise OutputError(
+        _("{file} is open in {program} (its lock file {lock} is beside it)").format(
+            file=Path(output).name, program=program, lock=lock.name
+        ),
+        hint=_(
+            "close {file} in {program} and run again; if it is not open anywhere (the program "
+            "crashed), delete {lock}"
+        ).format(file=Path(output).name, program=program, lock=lock.name),
+    )
+
+
 def check_output_writable(table: Table, output: Path) -> None:
     """Raise ``OutputError`` now when the results could not be written to ``output`` later.
 

@@ -13,13 +13,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 
 from ..config import Credentials
-from ..errors import AuthError, ConfigError, RateLimited, ServerError
+from ..errors import AuthError, ConfigError, ConnectionLost, RateLimited, ServerError
 from ..i18n import _
 from .clock import ZoomClock
+from .reach import Reach
 from .retry import Operation, call_with_retries
 from .transport import printable, send_request
 
@@ -47,8 +49,11 @@ class TokenProvider:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         zoom_clock: ZoomClock | None = None,
+        reach: Reach | None = None,
     ) -> None:
         self._url = oauth_url
+        self._host = urlsplit(oauth_url).netloc or oauth_url
+        self._reach = reach or Reach(clock)
         self._credentials = credentials
         self._session = session
         self._timeout = timeout
@@ -77,7 +82,13 @@ class TokenProvider:
             return self._token.value
 
     def _fetch(self) -> Token:
-        response = call_with_retries(self._post, Operation.TOKEN, sleep=self._sleep, budget=60.0)
+        response = call_with_retries(
+            self._post,
+            Operation.TOKEN,
+            sleep=self._sleep,
+            budget=60.0,
+            on_wait=self._reach.waiting,
+        )
         self.fetches += 1
         try:
             payload = response.json()
@@ -96,17 +107,23 @@ class TokenProvider:
         return Token(value, self._clock() + lifetime)
 
     def _post(self) -> requests.Response:
-        response = send_request(
-            self._session,
-            "POST",
-            self._url,
-            data={
-                "grant_type": "account_credentials",
-                "account_id": self._credentials.account_id,
-            },
-            auth=(self._credentials.client_id, self._credentials.client_secret),
-            timeout=self._timeout,
-        )
+        self._reach.asking(self._host)
+        try:
+            response = send_request(
+                self._session,
+                "POST",
+                self._url,
+                data={
+                    "grant_type": "account_credentials",
+                    "account_id": self._credentials.account_id,
+                },
+                auth=(self._credentials.client_id, self._credentials.client_secret),
+                timeout=self._timeout,
+            )
+        except ConnectionLost as lost:
+            self._reach.lost(lost)
+            raise
+        self._reach.answered(self._host)
         if self._zoom_clock is not None:
             self._zoom_clock.observe(response.headers)
         if response.status_code == 200:

@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 
 from .. import __version__
 from ..errors import (
+    ConnectionLost,
     DailyLimitReached,
     NotFound,
     RateLimited,
@@ -40,6 +42,7 @@ from ..models import parse_moment
 from .auth import TokenProvider
 from .clock import ZoomClock
 from .pacing import EITHER, Pacer
+from .reach import Reach
 from .retry import parse_retry_after
 from .transport import printable, send_request
 
@@ -96,8 +99,11 @@ class ZoomClient:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         session_factory: Callable[[], requests.Session] = requests.Session,
         zoom_clock: ZoomClock | None = None,
+        reach: Reach | None = None,
     ) -> None:
         self._api_url = api_url.rstrip("/")
+        self.host = urlsplit(self._api_url).netloc or self._api_url
+        self.reach = reach or Reach(time.monotonic)
         self._tokens = tokens
         self._pacer = pacer
         self._categories = dict(CALLS)  # call -> the category it is paced in, as Zoom says
@@ -255,18 +261,24 @@ class ZoomClient:
     def _send(self, method: str, path: str, call: str, **kwargs: Any) -> requests.Response:
         renewals = 0
         while True:
+            self.reach.asking(self.host)  # a host given up on is sent nothing more
             turn = self._pacer.wait_turn(self._categories[call])
             # The token is taken after the pacer, when the request really leaves: a request that
             # queued while another worker renewed the token carries the new one, not the old.
             token = self._tokens.current()
-            response = send_request(
-                self._session(),
-                method,
-                self._api_url + path,
-                headers={"Authorization": f"Bearer {token}"},
-                timeout=self._timeout,
-                **kwargs,
-            )
+            try:
+                response = send_request(
+                    self._session(),
+                    method,
+                    self._api_url + path,
+                    headers={"Authorization": f"Bearer {token}"},
+                    timeout=self._timeout,
+                    **kwargs,
+                )
+            except ConnectionLost as lost:
+                self.reach.lost(lost)
+                raise
+            self.reach.answered(self.host)
             if self._zoom_clock is not None:
                 self._zoom_clock.observe(response.headers)
             metered = response.headers.get("X-RateLimit-Category", "").strip().lower()

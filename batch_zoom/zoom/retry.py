@@ -14,6 +14,11 @@ advice and from NOTES.md:
   (it is not followed, and sending again would meet the same redirect).
 - The per-host daily limit is not a per-second limit: waiting does not help, stop that host.
 - Any other 4xx is final.
+- A host that has not answered once in this run (``ConnectionLost.unanswered_for``: the token
+  answers, the API does not, behind a proxy or a firewall; or no network at all) is given up on
+  (``GIVE_UP``) when the next try would come more than ``UNREACHABLE_LIMIT`` seconds after the
+  first request to it: about a minute of silence, not the ten minutes a busy Zoom is given.
+  A host that has answered keeps the long budget: a run that got through is worth waiting for.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from datetime import datetime
 from enum import Enum
 from typing import TypeVar
 
-from tenacity import RetryCallState, Retrying, retry_if_exception
+from tenacity import RetryCallState, Retrying
 
 from ..errors import (
     ConnectionLost,
@@ -36,6 +41,7 @@ from ..errors import (
     ServerError,
     TokenExpired,
     UnreadableAnswer,
+    ZoomUnreachable,
 )
 from ..models import parse_moment
 
@@ -44,6 +50,8 @@ T = TypeVar("T")
 BACKOFF_FIRST = 0.5  # seconds before the second attempt
 BACKOFF_CEILING = 30.0  # the longest single backoff
 RETRY_AFTER_CEILING = 120.0  # a per-second limit never asks for longer; anything more is suspect
+#: How long a host that has never answered in this run is tried before the run gives up on it.
+UNREACHABLE_LIMIT = 60.0
 
 
 class Operation(Enum):
@@ -68,6 +76,7 @@ class Verdict(Enum):
     RECONCILE = "reconcile"  # the outcome is unknown: look it up before anything else
     STOP_HOST = "stop_host"  # the host's daily quota is spent: defer its remaining rows
     FAIL = "fail"  # final: report it on the row
+    GIVE_UP = "give_up"  # the host has never answered: stop asking it (ZoomUnreachable)
 
 
 @dataclass(frozen=True)
@@ -82,11 +91,23 @@ def backoff(attempt: int) -> float:
     return min(BACKOFF_CEILING, BACKOFF_FIRST * 2 ** max(0, attempt - 1))
 
 
+def gone_silent(unanswered_for: float | None) -> bool:
+    """Whether a host asked for ``unanswered_for`` seconds without one answer is given up on:
+    then nothing more is sent to it in this run. None: it has answered."""
+    return unanswered_for is not None and unanswered_for >= UNREACHABLE_LIMIT
+
+
 def decide(error: BaseException, operation: Operation, attempt: int) -> Decision:
     """The retry policy. ``attempt`` counts the failures so far, starting at 1."""
+    if isinstance(error, ZoomUnreachable):
+        return Decision(Verdict.GIVE_UP)
     if isinstance(error, ConnectionLost):
         if not error.sent or operation in SAFE_TO_REPEAT:
-            return Decision(Verdict.RETRY, backoff(attempt), jitter=True)
+            wait = backoff(attempt)
+            silent = error.unanswered_for
+            if silent is not None and silent + wait > UNREACHABLE_LIMIT:
+                return Decision(Verdict.GIVE_UP)
+            return Decision(Verdict.RETRY, wait, jitter=True)
         return Decision(Verdict.RECONCILE)
     if isinstance(error, DailyLimitReached):
         return Decision(Verdict.STOP_HOST)
@@ -156,6 +177,8 @@ def call_with_retries(
     of a budget shared with other calls (running in parallel): at zero the last failure
     propagates as well. ``sleep`` is injected so tests never sleep.
     Token renewal is the client's job (one renewal per 401), so it never reaches here as RETRY.
+    ``GIVE_UP`` (a host silent for a minute) raises ``ZoomUnreachable``; ``on_wait`` hears of
+    every wait before it begins, for the run to say why it waits.
     """
     waited = 0.0
 
@@ -179,13 +202,30 @@ def call_with_retries(
     def out_of_budget(state: RetryCallState) -> bool:
         return waited >= budget or (remaining is not None and remaining() <= 0)
 
+    def to_retry(state: RetryCallState) -> bool:
+        assert state.outcome is not None
+        return state.outcome.failed and decision_of(state).verdict is Verdict.RETRY
+
     retrying = Retrying(
-        retry=retry_if_exception(
-            lambda error: decide(error, operation, 1).verdict is Verdict.RETRY
-        ),
+        retry=to_retry,
         wait=wait_for,
         stop=out_of_budget,
         sleep=sleep,
         reraise=True,
     )
-    return retrying(send)
+    attempts = 0
+
+    def counted() -> T:
+        nonlocal attempts
+        attempts += 1
+        return send()
+
+    try:
+        return retrying(counted)
+    except ZoomUnreachable:
+        raise
+    except ConnectionLost as error:
+        if decide(error, operation, attempts).verdict is Verdict.GIVE_UP:
+            silent = error.unanswered_for or UNREACHABLE_LIMIT
+            raise ZoomUnreachable(error.host, silent) from error
+        raise

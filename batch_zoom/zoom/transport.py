@@ -30,23 +30,29 @@ def send_request(
         return session.request(method, url, **kwargs)
     except requests.ConnectTimeout as error:
         raise ConnectionLost(
-            _("could not connect to {host} (timed out)").format(host=_host(url)), sent=False
+            _("could not connect to {host} (timed out)").format(host=_host(url)),
+            sent=False,
+            host=_host(url),
         ) from error
     except requests.Timeout as error:
         raise ConnectionLost(
-            _("{host} did not answer in time").format(host=_host(url)), sent=True
+            _("{host} did not answer in time").format(host=_host(url)), sent=True, host=_host(url)
         ) from error
     except requests.ConnectionError as error:
         if _never_connected(error):
             raise ConnectionLost(
-                _("could not connect to {host}").format(host=_host(url)), sent=False
+                _("could not connect to {host}").format(host=_host(url)),
+                sent=False,
+                host=_host(url),
             ) from error
         raise ConnectionLost(
-            _("the connection to {host} was lost").format(host=_host(url)), sent=True
+            _("the connection to {host} was lost").format(host=_host(url)),
+            sent=True,
+            host=_host(url),
         ) from error
     except requests.RequestException as error:
         raise ConnectionLost(
-            _("the request to {host} failed").format(host=_host(url)), sent=True
+            _("the request to {host} failed").format(host=_host(url)), sent=True, host=_host(url)
         ) from error
 
 
