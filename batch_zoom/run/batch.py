@@ -137,8 +137,14 @@ def run_batch(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    stop: threading.Event | None = None,
 ) -> BatchReport:
-    """Run one batch as ``settings`` say. Raises only what makes the whole batch impossible."""
+    """Run one batch as ``settings`` say. Raises only what makes the whole batch impossible.
+
+    ``progress`` may also be a ``session.RowWatcher`` (each settled row, each wait). ``stop``,
+    set from another thread, ends the run as Ctrl-C does: requests in flight finish, the rest
+    is left pending for the next run (``report.interrupted``).
+    """
     table = read_table(settings.input_path, sheet=settings.sheet, encoding=settings.encoding)
     pool = HostPool.of(settings, table)
     defaults = RowDefaults(
@@ -190,6 +196,7 @@ def run_batch(
             sleep=sleep,
             clock=clock,
             now=now,
+            stop=stop,
         )
     report.results = _complete(table, results)
     if not report.cancelled_by_user:
@@ -211,6 +218,7 @@ def _execute(
     sleep: Callable[[float], None],
     clock: Callable[[], float],
     now: Callable[[], datetime],
+    stop: threading.Event | None = None,
 ) -> dict[int, RowResult]:
     with Journal(settings.journal_path, _target(settings)) as journal:
         _warn(report, skipped_lines_warning(journal.path, journal.state))
@@ -257,6 +265,7 @@ def _execute(
             sleep=sleep,
             now=zoom_clock.now,
             clock=clock,
+            stop_requested=stop,
         )
         found = Preflight()
         first_host: Background | None = None  # the first host's creates, begun early
@@ -463,7 +472,8 @@ def _first_host_first_run(
         progress.advance(refused)  # the rows the other hosts' checks refused
     found.merge(checked["others"])
     work.creates[:] = tail.creates
-    wait_for(head_sent)  # host by host: the first host's creates all begun before the next's
+    # host by host: the first host's creates all begun before the next's
+    wait_for(head_sent, session.stop_requested)
     return found, first_host
 
 
