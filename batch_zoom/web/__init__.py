@@ -1,0 +1,86 @@
+"""The local web page: ``python -m batch_zoom --ui``, a second front end over the same engine.
+
+``serve`` binds 127.0.0.1 only, prints the page's one-time address, opens the browser on it and
+serves until Ctrl-C (a run in progress is stopped as Ctrl-C stops it on the command line, and
+waited for). ``app.create_app`` is the page itself, for tests and for embedding.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import socket
+import sys
+import webbrowser
+from collections.abc import Mapping
+from typing import TextIO
+
+from ..config import Credentials, endpoints_from
+from ..errors import ConfigError
+from ..i18n import _
+from . import folders
+from .app import MAX_UPLOAD, Zoom, create_app
+
+__all__ = ["MAX_UPLOAD", "Zoom", "create_app", "serve"]
+
+
+def serve(
+    *,
+    sandbox: bool,
+    port: int | None,
+    open_browser: bool,
+    language: str | None,
+    environment: Mapping[str, str],
+    out: TextIO | None = None,
+) -> int:
+    """Run the page until Ctrl-C; returns the exit status (0)."""
+    import uvicorn
+
+    out = out or sys.stdout
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listener.bind(("127.0.0.1", port or 0))
+    except OSError as error:
+        listener.close()
+        raise ConfigError(
+            _("port {port} cannot be used on this computer: {reason}").format(
+                port=port, reason=error.strerror or error
+            ),
+            hint=_("choose another with --port, or leave --port out to take a free one"),
+        ) from error
+    listener.listen(64)  # the browser may knock before the server has started
+    port = int(listener.getsockname()[1])
+    token = secrets.token_urlsafe(32)
+    data = folders.data_folder(environment)
+    with contextlib.ExitStack() as stack:
+        if sandbox:
+            from ..sandbox import ZoomSandbox
+
+            data.mkdir(parents=True, exist_ok=True)
+            credentials = Credentials(
+                "sandbox-account", "sandbox-client", secrets.token_urlsafe(16)
+            )
+            emulator = stack.enter_context(
+                ZoomSandbox(
+                    account_id=credentials.account_id,
+                    client_id=credentials.client_id,
+                    client_secret=credentials.client_secret,
+                    state_path=data / "sandbox.json",
+                )
+            )
+            zoom = Zoom(emulator.api_url, emulator.oauth_url, True, credentials)
+        else:
+            zoom = Zoom(*endpoints_from(environment))
+        app = create_app(
+            port=port, token=token, zoom=zoom, environment=environment, language=language, data=data
+        )
+        server = uvicorn.Server(
+            uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+        )
+        url = f"http://127.0.0.1:{port}/login?token={token}"
+        print(_("batch_zoom page: {url} (Ctrl-C to stop)").format(url=url), file=out, flush=True)
+        if open_browser:
+            webbrowser.open(url)
+        server.run(sockets=[listener])
+    print(_("batch_zoom page: stopped"), file=out, flush=True)
+    return 0
