@@ -23,6 +23,8 @@ import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.exceptions import HTTPException
+
 from ..i18n import _
 
 Scope = MutableMapping[str, Any]
@@ -38,8 +40,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_PREFIXES = ("/static/",)
 
 
-class TooLarge(Exception):
-    pass
+class TooLarge(HTTPException):
+    """Raised from the body's reader: Starlette's own handler answers it with 413 and the text,
+    even from inside the parsing of a form (where the app would otherwise answer 500)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(413, text)
 
 
 class Guard:
@@ -110,7 +116,7 @@ class Guard:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
-                    raise TooLarge
+                    raise TooLarge(self.too_large())
             return message
 
         async def watching_send(message: Message) -> None:

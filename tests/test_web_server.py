@@ -1,0 +1,423 @@
+"""The page's server, in-process (Starlette's TestClient over httpx): every security rule with a
+request that must be refused, and the whole path from a chosen sheet to its receipt."""
+
+from __future__ import annotations
+
+import re
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from starlette.testclient import TestClient
+
+from batch_zoom.config import Credentials
+from batch_zoom.sandbox import ZoomSandbox
+from batch_zoom.web import Zoom, create_app
+from batch_zoom.web.folders import inside, stored_name
+
+PORT = 8765
+ORIGIN = f"http://127.0.0.1:{PORT}"
+TOKEN = "one-time-token-for-tests"
+SAME = {"Sec-Fetch-Site": "same-origin"}
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "meetings.xlsx"
+CANARY_SECRET = "canary-secret-5b1e0c"
+
+
+def make_app(sandbox: ZoomSandbox, home: Path, **overrides: object) -> object:
+    credentials = Credentials("sandbox-account", "sandbox-client", "sandbox-secret")
+    options: dict[str, object] = {
+        "port": PORT,
+        "token": TOKEN,
+        "zoom": Zoom(sandbox.api_url, sandbox.oauth_url, True, credentials),
+        "environment": {"HOME": str(home), "XDG_DATA_HOME": str(home / "data")},
+        "data": home / "data" / "batch_zoom",
+    }
+    options.update(overrides)
+    return create_app(**options)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(sandbox: ZoomSandbox, tmp_path: Path) -> Iterator[TestClient]:
+    """A client that has traded the token for the cookie, as the browser does."""
+    with TestClient(make_app(sandbox, tmp_path), base_url=ORIGIN) as started:  # type: ignore[arg-type]
+        assert started.get(f"/login?token={TOKEN}").status_code == 200
+        yield started
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def wait_for_the_run(client: TestClient) -> str:
+    """Follow the run's events to its end (as the page's script does); the page afterwards."""
+    with client.stream("GET", "/events") as events:
+        data = [line for line in events.iter_lines() if line.startswith("data:")]
+    assert data[-1] == 'data: {"kind": "done"}'
+    return client.get("/").text
+
+
+# -- who may come in --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["evil.example", f"evil.example:{PORT}", "127.0.0.1:9999", ""])
+def test_a_request_to_another_host_name_is_refused(client: TestClient, host: str) -> None:
+    """DNS rebinding: another site's name pointed at 127.0.0.1 still sends its own Host."""
+    answer = client.get("/", headers={"Host": host})
+    assert answer.status_code == 403
+    assert "meetings" not in answer.text.casefold()
+    assert client.get("/", headers={"Host": f"localhost:{PORT}"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/events", "/download/workbook"])
+def test_without_the_cookie_there_is_no_page_data(
+    sandbox: ZoomSandbox, tmp_path: Path, path: str
+) -> None:
+    with TestClient(make_app(sandbox, tmp_path), base_url=ORIGIN) as fresh:  # type: ignore[arg-type]
+        answer = fresh.get(path)
+        assert answer.status_code == 403
+        assert "printed" in answer.text
+        refused = fresh.post("/schedule", headers=SAME)
+        assert refused.status_code == 403
+
+
+def test_the_token_is_exchanged_once_for_a_strict_http_only_cookie(
+    sandbox: ZoomSandbox, tmp_path: Path
+) -> None:
+    with TestClient(make_app(sandbox, tmp_path), base_url=ORIGIN) as browser:  # type: ignore[arg-type]
+        assert browser.get("/login?token=wrong").status_code == 403
+        first = browser.get(f"/login?token={TOKEN}", follow_redirects=False)
+        assert first.status_code == 303 and first.headers["location"] == "/"
+        cookie = first.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+        assert TOKEN not in cookie
+        assert browser.get("/").status_code == 200
+    with TestClient(make_app(sandbox, tmp_path), base_url=ORIGIN) as other:  # type: ignore[arg-type]
+        other.get(f"/login?token={TOKEN}")  # a fresh app: its own token
+        again = other.get(f"/login?token={TOKEN}")
+        assert again.status_code == 403  # reused: refused
+        assert "used already" in again.text
+
+
+def test_a_reused_token_opens_nothing_for_a_second_browser(client: TestClient) -> None:
+    second = TestClient(client.app, base_url=ORIGIN)
+    assert second.get(f"/login?token={TOKEN}").status_code == 403
+    assert second.get("/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},  # a sibling subdomain is not our page
+        {"Origin": "http://evil.example"},
+        {"Origin": f"{ORIGIN}.evil.example"},  # a prefix of ours is not ours
+        {"Origin": "null"},
+        {},  # a POST from a browser always says where it comes from
+    ],
+)
+def test_a_state_changing_request_from_another_site_is_refused(
+    client: TestClient, sandbox: ZoomSandbox, headers: dict[str, str]
+) -> None:
+    for path in ("/sheet", "/schedule", "/stop", "/undo", "/answer", "/connect", "/lang"):
+        answer = client.post(path, headers=headers, data={"answer": "yes"})
+        assert answer.status_code == 403, path
+        assert "did not come from the page" in answer.text
+    assert sandbox.meetings() == []
+
+
+def test_our_own_origin_may_post(client: TestClient) -> None:
+    assert client.post("/lang", data={"lang": "en"}, headers={"Origin": ORIGIN}).status_code == 200
+    assert client.post("/lang", data={"lang": "en"}, headers={"Sec-Fetch-Site": "none"}).is_success
+
+
+def test_an_upload_over_the_cap_is_refused_with_a_plain_message(
+    sandbox: ZoomSandbox, tmp_path: Path
+) -> None:
+    app = make_app(sandbox, tmp_path, max_upload=10_000)
+    with TestClient(app, base_url=ORIGIN) as browser:  # type: ignore[arg-type]
+        browser.get(f"/login?token={TOKEN}")
+        answer = browser.post("/sheet", files={"sheet": ("big.csv", b"x" * 20_000)}, headers=SAME)
+        assert answer.status_code == 413
+        assert "too large" in answer.text and "0.01 MB" in answer.text
+        # a body sent in chunks, without a length, is counted as it arrives
+        chunks = (b"y" * 4_000 for _ in range(5))
+        chunked = browser.post(
+            "/sheet",
+            content=chunks,
+            headers={**SAME, "Content-Type": "multipart/form-data; boundary=x"},
+        )
+        assert chunked.status_code == 413
+    assert not (tmp_path / "data" / "batch_zoom" / "sheets").exists()
+
+
+@pytest.mark.parametrize(
+    ("browser_name", "stored"),
+    [
+        ("../../escape.csv", "escape.csv"),
+        ("..\\..\\Windows\\escape.csv", "escape.csv"),
+        ("/etc/cron.d/job.xlsx", "job.xlsx"),
+        ("C:\\Users\\me\\12月 予定.xlsx", "12月 予定.xlsx"),
+        ("..csv", "sheet.csv"),
+        ("a\x00b.csv", "a_b.csv"),
+        ("notes.txt", None),
+        ("no-suffix", None),
+    ],
+)
+def test_a_browser_file_name_never_becomes_a_path(browser_name: str, stored: str | None) -> None:
+    assert stored_name(browser_name) == stored
+    with pytest.raises(ValueError):
+        inside(Path("/data"), "../x.csv")
+
+
+def test_an_uploaded_path_like_name_stays_inside_the_data_folder(
+    client: TestClient, tmp_path: Path
+) -> None:
+    rows = "topic,start_time,duration,timezone\nA,2030-01-07 09:00,30,Asia/Tokyo\n"
+    answer = client.post(
+        "/sheet", files={"sheet": ("../../../escape.csv", rows.encode())}, headers=SAME
+    )
+    assert answer.status_code == 200
+    found = sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("escape*"))
+    assert found == [
+        "data/batch_zoom/sheets/escape.csv",
+        "data/batch_zoom/sheets/escape_sandbox_dry_run.csv",
+    ]
+    refused = client.post("/sheet", files={"sheet": ("notes.txt", b"hello")}, headers=SAME)
+    assert "notes.txt is not a sheet batch_zoom reads" in text_of(refused.text)
+
+
+# -- secrets ----------------------------------------------------------------------------------
+
+
+def test_secrets_never_reach_the_page(sandbox: ZoomSandbox, tmp_path: Path) -> None:
+    """A real-Zoom page (not the sandbox) with credentials in the environment and entered on
+    the page: the secret is in no HTML; start_url in no page and no event of a run."""
+    environment = {
+        "HOME": str(tmp_path),
+        "ZOOM_ACCOUNT_ID": "sandbox-account",
+        "ZOOM_CLIENT_ID": "sandbox-client",
+        "ZOOM_CLIENT_SECRET": CANARY_SECRET,
+    }
+    app = make_app(
+        sandbox,
+        tmp_path,
+        zoom=Zoom(sandbox.api_url, sandbox.oauth_url),
+        environment=environment,
+    )
+    with TestClient(app, base_url=ORIGIN) as browser:  # type: ignore[arg-type]
+        browser.get(f"/login?token={TOKEN}")
+        page = browser.get("/").text
+        assert "Zoom credentials are set" in text_of(page)
+        assert CANARY_SECRET not in page
+        checked = browser.post(
+            "/connect",
+            data={"account_id": "sandbox-account", "client_id": "sandbox-client", "secret": "bad"},
+            headers=SAME,
+        )
+        assert "Client secret is wrong" in text_of(checked.text)
+        assert "bad" not in re.findall(r'value="([^"]*)"', checked.text)
+        checked = browser.post(
+            "/connect",
+            data={
+                "account_id": "sandbox-account",
+                "client_id": "sandbox-client",
+                "secret": "sandbox-secret",
+            },
+            headers=SAME,
+        )
+        assert "the credentials work" in text_of(checked.text)
+        assert "sandbox-secret" not in checked.text
+        browser.post("/sheet", files={"sheet": ("m.xlsx", SAMPLE.read_bytes())}, headers=SAME)
+        browser.post("/schedule", headers=SAME)
+        with browser.stream("GET", "/events") as events:
+            stream = "".join(events.iter_lines())
+        page = browser.get("/").text
+    start_urls = [meeting["start_url"] for meeting in sandbox.meetings()]
+    assert len(start_urls) == 24
+    for start_url in start_urls:
+        assert start_url not in stream and start_url not in page
+    for secret in (CANARY_SECRET, "sandbox-secret"):
+        assert secret not in stream and secret not in page
+
+
+def test_remembered_credentials_are_for_this_user_only(
+    sandbox: ZoomSandbox, tmp_path: Path
+) -> None:
+    environment = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    app = make_app(
+        sandbox, tmp_path, zoom=Zoom(sandbox.api_url, sandbox.oauth_url), environment=environment
+    )
+    with TestClient(app, base_url=ORIGIN) as browser:  # type: ignore[arg-type]
+        browser.get(f"/login?token={TOKEN}")
+        assert "credentials are not set" in text_of(browser.get("/").text)
+        browser.post(
+            "/connect",
+            data={
+                "account_id": "sandbox-account",
+                "client_id": "sandbox-client",
+                "secret": "sandbox-secret",
+                "remember": "yes",
+            },
+            headers=SAME,
+        )
+    stored = tmp_path / "config" / "batch_zoom" / "credentials.env"
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
+    again = make_app(
+        sandbox, tmp_path, zoom=Zoom(sandbox.api_url, sandbox.oauth_url), environment=environment
+    )
+    with TestClient(again, base_url=ORIGIN) as browser:  # type: ignore[arg-type]
+        browser.get(f"/login?token={TOKEN}")
+        assert "remembered on this computer" in text_of(browser.get("/").text)
+
+
+@pytest.mark.parametrize(
+    ("account_id", "secret", "scopes", "hint"),
+    [
+        ("nobody", "sandbox-secret", None, "The Account ID is wrong"),
+        ("sandbox-account", "wrong", None, "The Client ID or Client secret is wrong"),
+        (
+            "sandbox-account",
+            "sandbox-secret",
+            "meeting:read:admin user:read:admin",
+            "A scope is missing: add meeting:write:admin",
+        ),
+    ],
+)
+def test_each_usual_failure_of_the_credentials_gets_a_plain_hint(
+    sandbox: ZoomSandbox,
+    tmp_path: Path,
+    account_id: str,
+    secret: str,
+    scopes: str | None,
+    hint: str,
+) -> None:
+    if scopes is not None:
+        sandbox.scopes = scopes
+    app = make_app(sandbox, tmp_path, zoom=Zoom(sandbox.api_url, sandbox.oauth_url))
+    with TestClient(app, base_url=ORIGIN) as browser:  # type: ignore[arg-type]
+        browser.get(f"/login?token={TOKEN}")
+        words = text_of(
+            browser.post(
+                "/connect",
+                data={"account_id": account_id, "client_id": "sandbox-client", "secret": secret},
+                headers=SAME,
+            ).text
+        )
+        assert hint in words
+        assert "credentials are not set" in words  # a failed check uses nothing
+
+
+# -- the whole path ---------------------------------------------------------------------------
+
+
+def test_schedule_the_sample_then_choose_it_again_and_nothing_is_made_twice(
+    client: TestClient, sandbox: ZoomSandbox
+) -> None:
+    planned = client.post(
+        "/sheet",
+        files={"sheet": ("meetings.xlsx", SAMPLE.read_bytes())},
+        data={"timezone": "Asia/Tokyo"},
+        headers=SAME,
+    )
+    words = text_of(planned.text)
+    assert "24 planned" in words and "start_time → start time" in words
+    assert "Rows without a time zone use Asia/Tokyo." in words
+    assert "Schedule 24 meetings in the sandbox" in words
+    assert sandbox.meetings() == []  # the plan sends nothing
+
+    client.post("/schedule", headers=SAME)
+    words = text_of(wait_for_the_run(client))
+    assert "verified on Zoom: 24 rows, 24 meetings, 0 duplicates" in words
+    assert "Nothing needs attention." in words
+    workbook = client.get("/download/workbook")
+    assert workbook.headers["content-disposition"] == 'attachment; filename="meetings_sandbox.xlsx"'
+    assert client.get("/download/ics").status_code == 200
+    assert client.get("/download/../../etc/passwd").status_code == 404
+
+    again = client.post(
+        "/sheet", files={"sheet": ("meetings.xlsx", SAMPLE.read_bytes())}, headers=SAME
+    )
+    assert "24 exists" in text_of(again.text)
+    assert "Nothing to schedule" in text_of(again.text)
+    client.post("/schedule", headers=SAME)
+    words = text_of(wait_for_the_run(client))
+    assert "verified on Zoom: 24 rows, 24 meetings, 0 duplicates" in words
+    assert len(sandbox.meetings()) == 24
+
+
+def test_stop_ends_the_run_and_the_next_run_finishes(sandbox: ZoomSandbox, tmp_path: Path) -> None:
+    rows = "topic,start_time,duration,timezone,host\n" + "".join(
+        f"M{n},2030-01-07 {9 + n % 8:02d}:{n % 60:02d},30,Asia/Tokyo,h{n % 2}@example.com\n"
+        for n in range(60)
+    )
+    sandbox_slow = ZoomSandbox(plan=None, latency=0.05)
+    with sandbox_slow, TestClient(make_app(sandbox_slow, tmp_path), base_url=ORIGIN) as browser:  # type: ignore[arg-type]
+        browser.get(f"/login?token={TOKEN}")
+        browser.post("/sheet", files={"sheet": ("many.csv", rows.encode())}, headers=SAME)
+        browser.post("/schedule", headers=SAME)
+        deadline = time.monotonic() + 30
+        while not sandbox_slow.meetings() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert "Stop" in text_of(browser.get("/").text)
+        browser.post("/stop", headers=SAME)
+        words = text_of(wait_for_the_run(browser))
+        assert "Stopped. Nothing is lost" in words
+        made = len(sandbox_slow.meetings())
+        assert 0 < made < 60
+        assert "pending" in words
+        browser.post("/sheet", files={"sheet": ("many.csv", rows.encode())}, headers=SAME)
+        browser.post("/schedule", headers=SAME)
+        words = text_of(wait_for_the_run(browser))
+        assert "verified on Zoom: 60 rows, 60 meetings, 0 duplicates" in words
+        assert len(sandbox_slow.meetings()) == 60
+
+
+def test_undo_asks_before_it_deletes(client: TestClient, sandbox: ZoomSandbox) -> None:
+    client.post("/sheet", files={"sheet": ("meetings.xlsx", SAMPLE.read_bytes())}, headers=SAME)
+    client.post("/schedule", headers=SAME)
+    wait_for_the_run(client)
+    client.post("/undo", headers=SAME)
+    deadline = time.monotonic() + 20
+    while "This deletes 24 Zoom meetings" not in (page := client.get("/").text):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert len(sandbox.meetings()) == 24  # asked, nothing deleted yet
+    client.post("/answer", data={"answer": "no"}, headers=SAME)
+    wait_for_the_run(client)
+    assert len(sandbox.meetings()) == 24
+    assert "Delete them?" in page
+
+
+def test_the_downloaded_workbook_holds_the_links(client: TestClient, tmp_path: Path) -> None:
+    client.post("/sheet", files={"sheet": ("meetings.xlsx", SAMPLE.read_bytes())}, headers=SAME)
+    client.post("/schedule", headers=SAME)
+    wait_for_the_run(client)
+    saved = tmp_path / "downloaded.xlsx"
+    saved.write_bytes(client.get("/download/workbook").content)
+    sheet = load_workbook(saved).worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    links = [row[header.index("join_url")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(links) == 24 and all(str(link).startswith("https://") for link in links)
+
+
+# -- language ---------------------------------------------------------------------------------
+
+
+def test_the_browser_language_decides_unless_chosen(sandbox: ZoomSandbox, tmp_path: Path) -> None:
+    with TestClient(make_app(sandbox, tmp_path), base_url=ORIGIN) as browser:  # type: ignore[arg-type]
+        browser.get(f"/login?token={TOKEN}")
+        japanese = browser.get("/", headers={"Accept-Language": "ja-JP,ja;q=0.9,en;q=0.8"})
+        assert '<html lang="ja">' in japanese.text
+        english = browser.get("/", headers={"Accept-Language": "fr-FR,en;q=0.5,ja;q=0.1"})
+        assert '<html lang="en">' in english.text
+        switched = browser.post("/lang", data={"lang": "ja"}, headers=SAME)
+        assert '<html lang="ja">' in switched.text  # the switch beats the browser's language
+    fixed = make_app(sandbox, tmp_path, language="ja", token="other")
+    with TestClient(fixed, base_url=ORIGIN) as browser:  # type: ignore[arg-type]
+        browser.get("/login?token=other")
+        page = browser.get("/", headers={"Accept-Language": "en-US"})
+        assert '<html lang="ja">' in page.text  # --lang ja beats the browser
