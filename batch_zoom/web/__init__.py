@@ -11,17 +11,69 @@ import contextlib
 import secrets
 import socket
 import sys
+import threading
+import time
 import webbrowser
-from collections.abc import Mapping
-from typing import TextIO
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TextIO
 
 from ..config import Credentials, endpoints_from
 from ..errors import ConfigError
 from ..i18n import _
 from . import folders
 from .app import MAX_UPLOAD, Zoom, create_app
+from .guard import Guard
 
-__all__ = ["MAX_UPLOAD", "Zoom", "create_app", "serve"]
+__all__ = ["MAX_UPLOAD", "Zoom", "create_app", "running", "serve"]
+
+
+def listen(port: int | None) -> socket.socket:
+    """A socket listening on 127.0.0.1 only (``port`` None or 0: a free one)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listener.bind(("127.0.0.1", port or 0))
+    except OSError as error:
+        listener.close()
+        raise ConfigError(
+            _("port {port} cannot be used on this computer: {reason}").format(
+                port=port, reason=error.strerror or error
+            ),
+            hint=_("choose another with --port, or leave --port out to take a free one"),
+        ) from error
+    listener.listen(64)  # the browser may knock before the server has started
+    return listener
+
+
+def _config(app: Guard) -> Any:
+    import uvicorn
+
+    # no access log: the first request's URL holds the one-time token
+    return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+
+
+@contextlib.contextmanager
+def running(make_app: Callable[[int], Guard]) -> Iterator[int]:
+    """The page served on a thread of its own, for tests and ``docs/screenshots.py``: yields
+    the port; ``make_app(port)`` builds the page for it. Stopped (and its run) on exit."""
+    import uvicorn
+
+    listener = listen(None)
+    port = int(listener.getsockname()[1])
+    server = uvicorn.Server(_config(make_app(port)))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [listener]}, name="batch_zoom-page", daemon=True
+    )
+    thread.start()
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("the page's server did not start")
+            time.sleep(0.01)
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        listener.close()
 
 
 def serve(
@@ -37,18 +89,7 @@ def serve(
     import uvicorn
 
     out = out or sys.stdout
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        listener.bind(("127.0.0.1", port or 0))
-    except OSError as error:
-        listener.close()
-        raise ConfigError(
-            _("port {port} cannot be used on this computer: {reason}").format(
-                port=port, reason=error.strerror or error
-            ),
-            hint=_("choose another with --port, or leave --port out to take a free one"),
-        ) from error
-    listener.listen(64)  # the browser may knock before the server has started
+    listener = listen(port)
     port = int(listener.getsockname()[1])
     token = secrets.token_urlsafe(32)
     data = folders.data_folder(environment)
@@ -74,9 +115,7 @@ def serve(
         app = create_app(
             port=port, token=token, zoom=zoom, environment=environment, language=language, data=data
         )
-        server = uvicorn.Server(
-            uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-        )
+        server = uvicorn.Server(_config(app))
         url = f"http://127.0.0.1:{port}/login?token={token}"
         print(_("batch_zoom page: {url} (Ctrl-C to stop)").format(url=url), file=out, flush=True)
         if open_browser:
