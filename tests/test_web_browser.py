@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "meetings.xlsx"
 EXCEL = ROOT / "tests" / "workbooks" / "excel_table-holds-meetings.xlsx"
 TOKEN = "browser-test-token"
+JOIN = "https://sandbox.zoom.invalid/j/"
 LAUNCH_ARGS = [
     "--no-sandbox",
     "--headless",
@@ -134,7 +135,7 @@ def test_schedule_the_sample_and_download_the_workbook_with_its_links(
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     links = [row[header.index("join_url")] for row in rows if row[header.index("topic")]]
     assert len(links) == 24
-    assert all(str(link).startswith("https://sandbox.zoom.invalid/j/") for link in links)
+    assert all(str(link).startswith(JOIN) for link in links)
     assert len(zoom.meetings()) == 24
 
 
