@@ -421,3 +421,45 @@ def test_the_browser_language_decides_unless_chosen(sandbox: ZoomSandbox, tmp_pa
         browser.get("/login?token=other")
         page = browser.get("/", headers={"Accept-Language": "en-US"})
         assert '<html lang="ja">' in page.text  # --lang ja beats the browser
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def test_the_command_hands_ui_to_the_page(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from batch_zoom.cli import main
+
+    monkeypatch.delenv("BATCH_ZOOM_LANG")
+    asked: list[dict[str, object]] = []
+
+    def page(**options: object) -> int:
+        asked.append(options)
+        return 0
+
+    assert main(["--ui", "--sandbox", "--no-browser", "--port", "8123"], page=page) == 0
+    assert main(["--ui", "--lang", "ja"], page=page) == 0
+    first, second = asked
+    assert (first["sandbox"], first["port"], first["open_browser"]) == (True, 8123, False)
+    assert first["language"] is None  # the browser's Accept-Language decides
+    assert (second["sandbox"], second["open_browser"], second["language"]) == (False, True, "ja")
+    with pytest.raises(SystemExit) as refused:  # without --ui the sheet is still required
+        main([], page=page)
+    assert refused.value.code == 2
+    assert "INPUT" in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from batch_zoom.cli import main
+    from batch_zoom.web import listen, serve
+
+    taken = listen(None)
+    port = taken.getsockname()[1]
+    try:
+        status = main(["--ui", "--no-browser", "--port", str(port)], page=serve)
+    finally:
+        taken.close()
+    assert status == 2
+    err = capsys.readouterr().err
+    assert f"port {port} cannot be used" in err and "hint:" in err

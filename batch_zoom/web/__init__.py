@@ -97,7 +97,7 @@ def serve(
         if sandbox:
             from ..sandbox import ZoomSandbox
 
-            data.mkdir(parents=True, exist_ok=True)
+            data.mkdir(parents=True, exist_ok=True, mode=0o700)
             credentials = Credentials(
                 "sandbox-account", "sandbox-client", secrets.token_urlsafe(16)
             )

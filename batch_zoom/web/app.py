@@ -189,7 +189,8 @@ def create_app(
                     _("choose an .xlsx, .xlsm or .csv file"),
                 )
                 return back("#sheet")
-            sheets.mkdir(parents=True, exist_ok=True)
+            data.mkdir(parents=True, exist_ok=True, mode=0o700)  # meetings' links: the user's
+            sheets.mkdir(exist_ok=True, mode=0o700)
             path = folders.inside(sheets, name)
             content = await upload.read()
             await asyncio.to_thread(path.write_bytes, content)
