@@ -16,7 +16,7 @@ import contextlib
 import json
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -79,6 +79,10 @@ class Sheet:
     plan: BatchReport | None = None
     failure: Failure | None = None
     zone: str = ""  # the time zone used for rows without one, as the last plan used it
+    #: the plan is made again before it is shown when a run has changed what it would find,
+    #: or when the page's language changed (its notes are written in the language of the run)
+    stale: bool = False
+    language: str = ""
 
 
 @dataclass
@@ -89,8 +93,6 @@ class PageState:
     sheet: Sheet | None = None
     sheet_failure: Failure | None = None  # an upload refused before it became a sheet
     job: Job | None = None
-    last_settings: Settings | None = None
-    jobs: list[Job] = field(default_factory=list)
 
 
 def create_app(
@@ -137,7 +139,23 @@ def create_app(
     def back(anchor: str = "") -> RedirectResponse:
         return RedirectResponse(f"/{anchor}", status_code=303)
 
+    async def plan(sheet: Sheet) -> None:
+        """A dry run of ``sheet``: what each row would come to, sending nothing."""
+        sheet.plan, sheet.failure, sheet.stale = None, None, False
+        sheet.language = current_language()
+        try:
+            settings = _settings(sheet, zoom, state, environment, dry_run=True)
+            sheet.zone = settings.timezone or ""
+            sheet.plan = await asyncio.to_thread(run_batch, settings)
+        except BatchZoomError as error:
+            sheet.failure = Failure(str(error), error.hint)
+
     async def home(request: Request) -> Response:
+        lang = speak(request)
+        sheet, job = state.sheet, state.job
+        idle = job is None or not job.running
+        if sheet is not None and idle and (sheet.stale or sheet.language != lang):
+            await plan(sheet)
         return render(request)
 
     async def switch_language(request: Request) -> Response:
@@ -200,14 +218,7 @@ def create_app(
         else:
             state.sheet_failure = Failure(_("Choose a sheet first."))
             return back("#sheet")
-        sheet = state.sheet
-        sheet.plan, sheet.failure = None, None
-        try:
-            settings = _settings(sheet, zoom, state, environment, dry_run=True)
-            sheet.zone = settings.timezone or ""
-            sheet.plan = await asyncio.to_thread(run_batch, settings)
-        except BatchZoomError as error:
-            sheet.failure = Failure(str(error), error.hint)
+        await plan(state.sheet)
         return back("#sheet")
 
     async def schedule(request: Request) -> Response:
@@ -221,7 +232,7 @@ def create_app(
             sheet.failure = Failure(str(error), error.hint)
             return back("#sheet")
         state.job = Job("schedule", settings, sleep=sleep)
-        state.last_settings = settings
+        sheet.stale = True
         return back("#schedule")
 
     async def stop(request: Request) -> Response:
@@ -239,6 +250,8 @@ def create_app(
             done.settings, input_path=output, output_path=output, undo=True, yes=False
         )
         state.job = Job("undo", settings, sleep=sleep)
+        if state.sheet is not None:
+            state.sheet.stale = True
         return back("#schedule")
 
     async def answer(request: Request) -> Response:
