@@ -463,3 +463,19 @@ def test_a_port_in_use_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]
     assert status == 2
     err = capsys.readouterr().err
     assert f"port {port} cannot be used" in err and "hint:" in err
+
+
+def test_the_plan_can_be_checked_on_zoom_without_changing_anything(
+    client: TestClient, sandbox: ZoomSandbox
+) -> None:
+    rows = (
+        "topic,start_time,duration,timezone,host\n"
+        "First,2030-01-07 09:00,60,Asia/Tokyo,h@example.com\n"
+        "Overlaps,2030-01-07 09:30,30,Asia/Tokyo,h@example.com\n"
+    )
+    client.post("/sheet", files={"sheet": ("two.csv", rows.encode())}, headers=SAME)
+    checked = text_of(client.post("/check", headers=SAME).text)
+    assert "Checked on Zoom: nothing was created, changed or deleted there." in checked
+    assert "would create with host h@example.com" in checked  # the host was looked up
+    assert "double booking: its host is also booked for row 3" in checked
+    assert sandbox.meetings() == []

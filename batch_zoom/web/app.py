@@ -83,6 +83,7 @@ class Sheet:
     #: or when the page's language changed (its notes are written in the language of the run)
     stale: bool = False
     language: str = ""
+    checked: bool = False  # the plan was checked on Zoom (hosts, double bookings, existing)
 
 
 @dataclass
@@ -139,12 +140,14 @@ def create_app(
     def back(anchor: str = "") -> RedirectResponse:
         return RedirectResponse(f"/{anchor}", status_code=303)
 
-    async def plan(sheet: Sheet) -> None:
-        """A dry run of ``sheet``: what each row would come to, sending nothing."""
+    async def plan(sheet: Sheet, *, check: bool = False) -> None:
+        """A dry run of ``sheet``: what each row would come to, sending nothing; ``check``:
+        what Zoom says of it too (``--check``: reads only)."""
         sheet.plan, sheet.failure, sheet.stale = None, None, False
         sheet.language = current_language()
+        sheet.checked = check
         try:
-            settings = _settings(sheet, zoom, state, environment, dry_run=True)
+            settings = _settings(sheet, zoom, state, environment, dry_run=not check, check=check)
             sheet.zone = settings.timezone or ""
             sheet.plan = await asyncio.to_thread(run_batch, settings)
         except BatchZoomError as error:
@@ -221,6 +224,12 @@ def create_app(
         await plan(state.sheet)
         return back("#sheet")
 
+    async def check(request: Request) -> Response:
+        speak(request)
+        if state.sheet is not None and (state.job is None or not state.job.running):
+            await plan(state.sheet, check=True)
+        return back("#sheet")
+
     async def schedule(request: Request) -> Response:
         speak(request)
         sheet = state.sheet
@@ -291,6 +300,7 @@ def create_app(
         Route("/lang", switch_language, methods=["POST"]),
         Route("/connect", connect, methods=["POST"]),
         Route("/sheet", choose_sheet, methods=["POST"]),
+        Route("/check", check, methods=["POST"]),
         Route("/schedule", schedule, methods=["POST"]),
         Route("/stop", stop, methods=["POST"]),
         Route("/undo", undo, methods=["POST"]),
@@ -398,8 +408,11 @@ def _settings(
     environment: Mapping[str, str],
     *,
     dry_run: bool = False,
+    check: bool = False,
 ) -> Settings:
-    """Settings for a run of ``sheet``: its results and journal beside it in the data folder."""
+    """Settings for a run of ``sheet``: its results and journal beside it in the data folder.
+    ``dry_run``: the plan, sending nothing; ``check``: the plan checked on Zoom (hosts, double
+    bookings, meetings already there), reading only."""
     options = sheet.options
     timezone = options.get("timezone") or local_timezone(environment)
     try:
@@ -423,9 +436,10 @@ def _settings(
         raise ConfigError(_("Zoom credentials are not set"), hint=_("connect to Zoom in step 1"))
     output = output_path_for(sheet.path, sandbox=zoom.sandbox)
     schedule_path = None
-    if dry_run:  # the plan never overwrites a schedule; it reads that schedule's journal
+    if dry_run or check:  # never over a schedule; they read that schedule's journal
         schedule_path = output
-        output = output.with_name(f"{output.stem}_dry_run{output.suffix}")
+        suffix = "_dry_run" if dry_run else "_check"
+        output = output.with_name(f"{output.stem}{suffix}{output.suffix}")
     defaults = {
         name: options[name] for name in YES_NO_OPTIONS if options.get(name) in ("yes", "no")
     }
@@ -436,6 +450,7 @@ def _settings(
         timezone=timezone,
         user=options.get("user") or "me",
         dry_run=dry_run,
+        check=check and not dry_run,
         sandbox=zoom.sandbox,
         api_url=zoom.api_url,
         oauth_url=zoom.oauth_url,
@@ -490,6 +505,7 @@ def _view(state: PageState, zoom: Zoom) -> dict[str, Any]:
             "failure": sheet.failure,
             "readings": [reading.describe() for reading in plan.table.readings] if plan else [],
             "zone": sheet.zone,
+            "checked": sheet.checked,
             "rows": _plan_rows(plan) if plan else [],
             "to_schedule": sum(1 for r in plan.results if r.status in (Status.PLANNED,))
             if plan

@@ -51,6 +51,8 @@ TEXT = {
     "columns_read": N_("How the columns were read"),
     "zone_used": N_("Rows without a time zone use {zone}."),
     "plan": N_("Every row's plan, problems first"),
+    "check_zoom": N_("Check it on Zoom (hosts, double bookings, meetings already there)"),
+    "checked_note": N_("Checked on Zoom: nothing was created, changed or deleted there."),
     "row": N_("Row"),
     "topic": N_("Topic"),
     "host": N_("Host"),
