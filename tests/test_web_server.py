@@ -479,3 +479,70 @@ def test_the_plan_can_be_checked_on_zoom_without_changing_anything(
     assert "would create with host h@example.com" in checked  # the host was looked up
     assert "double booking: its host is also booked for row 3" in checked
     assert sandbox.meetings() == []
+
+
+def test_waits_are_explained_live(sandbox: ZoomSandbox, tmp_path: Path) -> None:
+    """A 429 with Retry-After, and a host out of its daily quota: both said in the events,
+    in the user's words; the run waits through the injected sleep, not for real."""
+    from batch_zoom.sandbox.faults import Fault
+
+    waits: list[float] = []
+    sandbox.inject(Fault("rate_limit", path="/meetings", retry_after=7))
+    limited = ZoomSandbox(plan=None, daily_limit=1)
+    rows = "topic,start_time,duration,timezone,host\n" + "".join(
+        f"M{n},2030-01-07 1{n}:00,30,Asia/Tokyo,h@example.com\n" for n in range(3)
+    )
+    for zoom, expected in (
+        (sandbox, "Zoom asked us to slow down: waiting 7 s"),
+        (limited, "h@example.com has used"),
+    ):
+        with (
+            zoom,
+            TestClient(
+                make_app(zoom, tmp_path / zoom.api_url[-5:], sleep=waits.append), base_url=ORIGIN
+            ) as browser,
+        ):  # type: ignore[arg-type]
+            browser.get(f"/login?token={TOKEN}")
+            browser.post("/sheet", files={"sheet": ("w.csv", rows.encode())}, headers=SAME)
+            browser.post("/schedule", headers=SAME)
+            with browser.stream("GET", "/events") as events:
+                stream = "".join(events.iter_lines())
+            assert expected in stream
+    assert 7 in waits
+
+
+def test_the_command_serves_until_ctrl_c_and_logs_no_token(tmp_path: Path) -> None:
+    """The real entry point in a subprocess: one line with the address, the page at it, the
+    token nowhere else (no access log), and Ctrl-C ends it with status 0."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    environment = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "d")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "batch_zoom", "--ui", "--sandbox", "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/login\?token=[\w-]+", line)
+        assert url, line
+        token = url.group(0).rsplit("=", 1)[1]
+        with httpx.Client() as browser:
+            assert browser.get(url.group(0), follow_redirects=True).status_code == 200
+            assert "Schedule Zoom meetings" in browser.get(url.group(0).split("/login")[0]).text
+            assert browser.get(url.group(0)).status_code == 403  # spent
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert token not in out + err
+    assert "stopped" in out
+    assert stat.S_IMODE((tmp_path / "d" / "batch_zoom").stat().st_mode) == 0o700

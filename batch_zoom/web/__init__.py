@@ -48,7 +48,11 @@ def _config(app: Guard) -> Any:
     import uvicorn
 
     # no access log: the first request's URL holds the one-time token
-    return uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    # at Ctrl-C an open event stream is closed after 5 s; then the lifespan's end stops a run
+    # in progress as Ctrl-C would and waits for it (app.create_app)
+    return uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=5
+    )
 
 
 @contextlib.contextmanager
@@ -120,6 +124,7 @@ def serve(
         print(_("batch_zoom page: {url} (Ctrl-C to stop)").format(url=url), file=out, flush=True)
         if open_browser:
             webbrowser.open(url)
-        server.run(sockets=[listener])
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn raises the Ctrl-C it caught again
+            server.run(sockets=[listener])
     print(_("batch_zoom page: stopped"), file=out, flush=True)
     return 0
