@@ -133,7 +133,7 @@ def create_app(
             lang=lang,
             languages=LANGUAGES,
             t=page_text(),
-            view=_view(state, zoom),
+            view=_view(state, zoom, local_timezone(environment)),
         )
         return HTMLResponse(body, status_code=status, headers=SECURITY_HEADERS)
 
@@ -484,10 +484,11 @@ def _downloads(state: PageState) -> dict[str, Path]:
     return found
 
 
-def _view(state: PageState, zoom: Zoom) -> dict[str, Any]:
+def _view(state: PageState, zoom: Zoom, local_zone: str) -> dict[str, Any]:
     """What the template shows, all of it plain values (no secret among them)."""
     view: dict[str, Any] = {
         "sandbox": zoom.sandbox,
+        "local_zone": local_zone,  # what an empty time zone field means: this computer's
         "credentials_source": state.credentials_source,
         "connect": state.connect,
         "sheet_failure": state.sheet_failure,
