@@ -634,15 +634,7 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
 
 
 def _confirm(plan: UndoPlan, stdin: TextIO) -> bool:
-    hosts = _(", ").join(
-        _("{host} ({count})").format(host=host, count=count)
-        for host, count in sorted(plan.meetings_by_host.items())
-    )
-    print(
-        printable(
-            _("This deletes {total} Zoom meetings: {hosts}.").format(total=plan.total, hosts=hosts)
-        )
-    )
+    print(printable(plan.describe()))
     if not stdin.isatty():  # a script: say so with exit 2 rather than pretend all went well
         raise ConfigError(
             _("--undo needs a yes and there is no terminal to ask at: nothing was deleted"),

@@ -136,13 +136,7 @@ class Job:
             self._events.append(event)
 
     def _confirm(self, plan: UndoPlan) -> bool:
-        hosts = _(", ").join(
-            _("{host} ({count})").format(host=host, count=count)
-            for host, count in sorted(plan.meetings_by_host.items())
-        )
-        self.question = _("This deletes {total} Zoom meetings: {hosts}.").format(
-            total=plan.total, hosts=hosts
-        )
+        self.question = plan.describe()
         self._emit({"kind": "ask", "text": self.question})
         while not self._answered.wait(timeout=0.1):
             if self.stop.is_set():
