@@ -3,6 +3,7 @@ request that must be refused, and the whole path from a chosen sheet to its rece
 
 from __future__ import annotations
 
+import html
 import re
 import stat
 import time
@@ -47,8 +48,8 @@ def client(sandbox: ZoomSandbox, tmp_path: Path) -> Iterator[TestClient]:
         yield started
 
 
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+def text_of(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
 def wait_for_the_run(client: TestClient) -> str:
@@ -546,3 +547,49 @@ def test_the_command_serves_until_ctrl_c_and_logs_no_token(tmp_path: Path) -> No
     assert token not in out + err
     assert "stopped" in out
     assert stat.S_IMODE((tmp_path / "d" / "batch_zoom").stat().st_mode) == 0o700
+
+
+def test_invalid_rows_come_first_with_their_reasons(client: TestClient) -> None:
+    rows = (
+        "topic,start_time,duration,timezone\n"
+        "Fine,2030-01-07 09:00,30,Asia/Tokyo\n"
+        "Broken,2030-01-07 10:00,abc,Asia/Tokyo\n"
+    )
+    page = client.post("/sheet", files={"sheet": ("mixed.csv", rows.encode())}, headers=SAME).text
+    plan = page[page.index('id="plan"') :]
+    cells = [text_of(cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", plan)]
+    assert cells[:4] == ["3", "Broken", "", "invalid"]  # row 3 before row 2
+    assert "duration" in cells[4] and "abc" in cells[4]
+    assert "Schedule 1 meetings in the sandbox" in text_of(page)
+
+
+def test_the_scheduled_file_chosen_again_applies_its_edits_and_undo_deletes_when_told(
+    client: TestClient, sandbox: ZoomSandbox
+) -> None:
+    rows = "topic,start_time,duration,timezone\nA,2030-01-07 09:00,30,Asia/Tokyo\n"
+    rows += "B,2030-01-07 11:00,30,Asia/Tokyo\n"
+    client.post("/sheet", files={"sheet": ("edits.csv", rows.encode())}, headers=SAME)
+    client.post("/schedule", headers=SAME)
+    wait_for_the_run(client)
+    scheduled = client.get("/download/workbook")
+    name = re.search(r'filename="([^"]+)"', scheduled.headers["content-disposition"])
+    assert name and name.group(1) == "edits_sandbox.csv"
+    edited = scheduled.content.decode("utf-8-sig").replace(",30,", ",45,", 1)
+    planned = client.post("/sheet", files={"sheet": (name.group(1), edited.encode())}, headers=SAME)
+    words = text_of(planned.text)
+    assert "would compare with Zoom and update what changed" in words
+    assert "Apply the sheet's changes to its 2 meetings" in words  # not "schedule"
+    client.post("/schedule", headers=SAME)
+    words = text_of(wait_for_the_run(client))
+    assert "updated 1 changed to match the row" in words
+    assert sorted(meeting["duration"] for meeting in sandbox.meetings()) == [30, 45]
+    assert len(sandbox.meetings()) == 2
+
+    client.post("/undo", headers=SAME)
+    deadline = time.monotonic() + 20
+    while "This deletes 2 Zoom meetings" not in client.get("/").text:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    client.post("/answer", data={"answer": "yes"}, headers=SAME)
+    assert "cancelled" in text_of(wait_for_the_run(client))
+    assert sandbox.meetings() == []

@@ -500,6 +500,7 @@ def _view(state: PageState, zoom: Zoom, local_zone: str) -> dict[str, Any]:
     sheet = state.sheet
     if sheet is not None:
         plan = sheet.plan
+        planned = [r for r in plan.results if r.status is Status.PLANNED] if plan else []
         view["sheet"] = {
             "name": sheet.path.name,
             "options": sheet.options,
@@ -508,9 +509,9 @@ def _view(state: PageState, zoom: Zoom, local_zone: str) -> dict[str, Any]:
             "zone": sheet.zone,
             "checked": sheet.checked,
             "rows": _plan_rows(plan) if plan else [],
-            "to_schedule": sum(1 for r in plan.results if r.status in (Status.PLANNED,))
-            if plan
-            else 0,
+            # planned rows: new meetings, and rows of a schedule compared with their meeting
+            "to_schedule": sum(1 for r in planned if not r.meeting_id),
+            "to_update": sum(1 for r in planned if r.meeting_id),
             "warnings": plan.warnings if plan else [],
             "tally": _tally(plan) if plan else [],
         }
@@ -532,10 +533,12 @@ def _view(state: PageState, zoom: Zoom, local_zone: str) -> dict[str, Any]:
 
 def _plan_rows(plan: BatchReport) -> list[dict[str, Any]]:
     rows = sorted(plan.results, key=lambda r: (not r.status.needs_attention, r.row))
+    # an invalid row's result names no topic: the sheet's own cell does
+    topics = {row.number: row.get("topic") for row in plan.table.rows}
     return [
         {
             "row": result.row,
-            "topic": result.topic or "",
+            "topic": result.topic or str(topics.get(result.row) or ""),
             "host": result.assigned_host or result.host or "",
             "status": result.status.value,
             "attention": result.status.needs_attention,

@@ -63,6 +63,7 @@ TEXT = {
     "schedule_button": N_("Schedule {count} meetings"),
     "schedule_button_sandbox": N_("Schedule {count} meetings in the sandbox"),
     "run_again": N_("Verify on Zoom and write the workbook again"),
+    "update_button": N_("Apply the sheet's changes to its {count} meetings"),
     "stop": N_("Stop"),
     "stopping": N_("Stopping: the requests already sent finish first…"),
     "rows_done": N_("{done} of {total} rows done"),
