@@ -185,6 +185,22 @@ def test_a_real_excel_workbook_is_scheduled_on_the_page(
     )
 
 
+def test_undo_asks_on_the_page_and_no_keeps_the_meetings(
+    page: Any, origin: str, zoom: ZoomSandbox
+) -> None:
+    page.goto(origin)
+    before = len(zoom.meetings())
+    page.click("#undo")
+    page.wait_for_selector("#question-text")  # asked, once the run knows what it would delete
+    assert "This deletes 3 Zoom meetings" in page.inner_text("#question-text")
+    assert len(zoom.meetings()) == before
+    page.click("text=No, keep them")
+    page.wait_for_selector("#results", timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    assert "nothing" not in page.url
+    assert len(zoom.meetings()) == before
+
+
 def test_a_sheet_dropped_on_the_page_is_checked(page: Any, origin: str) -> None:
     page.goto(origin)
     rows = "topic,start_time,duration,timezone\nDropped,2030-02-01 10:00,30,Asia/Tokyo\n"

@@ -4,6 +4,7 @@ request that must be refused, and the whole path from a chosen sheet to its rece
 from __future__ import annotations
 
 import html
+import json
 import re
 import stat
 import time
@@ -56,7 +57,7 @@ def wait_for_the_run(client: TestClient) -> str:
     """Follow the run's events to its end (as the page's script does); the page afterwards."""
     with client.stream("GET", "/events") as events:
         data = [line for line in events.iter_lines() if line.startswith("data:")]
-    assert data[-1] == 'data: {"kind": "done"}'
+    assert json.loads(data[-1].removeprefix("data:"))["kind"] == "done"
     return client.get("/").text
 
 
@@ -98,8 +99,12 @@ def test_the_token_is_exchanged_once_for_a_strict_http_only_cookie(
     with TestClient(make_app(sandbox, tmp_path), base_url=ORIGIN) as other:  # type: ignore[arg-type]
         other.get(f"/login?token={TOKEN}")  # a fresh app: its own token
         again = other.get(f"/login?token={TOKEN}")
-        assert again.status_code == 403  # reused: refused
-        assert "used already" in again.text
+        assert again.status_code == 200  # the same browser, already in: the page again
+        other.cookies.clear()
+        reused = other.get(f"/login?token={TOKEN}")
+        assert reused.status_code == 403  # reused without the cookie: refused
+        assert "used already" in reused.text
+        assert other.get("/").status_code == 403
 
 
 def test_a_reused_token_opens_nothing_for_a_second_browser(client: TestClient) -> None:
@@ -350,6 +355,25 @@ def test_schedule_the_sample_then_choose_it_again_and_nothing_is_made_twice(
     assert len(sandbox.meetings()) == 24
 
 
+def test_no_sheet_is_chosen_while_a_run_reads_and_writes_one(
+    sandbox: ZoomSandbox, tmp_path: Path
+) -> None:
+    slow = ZoomSandbox(plan=None, latency=0.2)
+    rows = "topic,start_time,duration,timezone\n" + "".join(
+        f"M{n},2030-01-07 1{n}:00,30,Asia/Tokyo\n" for n in range(5)
+    )
+    with slow, TestClient(make_app(slow, tmp_path), base_url=ORIGIN) as browser:  # type: ignore[arg-type]
+        browser.get(f"/login?token={TOKEN}")
+        browser.post("/sheet", files={"sheet": ("s.csv", rows.encode())}, headers=SAME)
+        browser.post("/schedule", headers=SAME)
+        other = "topic,start_time,duration,timezone\nX,2030-01-08 10:00,30,Asia/Tokyo\n"
+        refused = browser.post("/sheet", files={"sheet": ("s.csv", other.encode())}, headers=SAME)
+        assert "A run is in progress" in text_of(refused.text)
+        wait_for_the_run(browser)
+    assert sorted(meeting["topic"] for meeting in slow.meetings()) == [f"M{n}" for n in range(5)]
+    assert (tmp_path / "data" / "batch_zoom" / "sheets" / "s.csv").read_text() == rows
+
+
 def test_stop_ends_the_run_and_the_next_run_finishes(sandbox: ZoomSandbox, tmp_path: Path) -> None:
     rows = "topic,start_time,duration,timezone,host\n" + "".join(
         f"M{n},2030-01-07 {9 + n % 8:02d}:{n % 60:02d},30,Asia/Tokyo,h{n % 2}@example.com\n"
@@ -539,7 +563,8 @@ def test_the_command_serves_until_ctrl_c_and_logs_no_token(tmp_path: Path) -> No
         with httpx.Client() as browser:
             assert browser.get(url.group(0), follow_redirects=True).status_code == 200
             assert "Schedule Zoom meetings" in browser.get(url.group(0).split("/login")[0]).text
-            assert browser.get(url.group(0)).status_code == 403  # spent
+        with httpx.Client() as stranger:
+            assert stranger.get(url.group(0)).status_code == 403  # spent
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)

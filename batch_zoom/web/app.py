@@ -202,6 +202,11 @@ def create_app(
         }
         upload = form.get("sheet")
         state.sheet_failure = None
+        if state.job is not None and state.job.running:  # the run reads and writes that sheet
+            state.sheet_failure = Failure(
+                _("A run is in progress: wait for it to finish, or stop it, then choose again.")
+            )
+            return back("#sheet")
         if isinstance(upload, UploadFile) and upload.filename:
             name = folders.stored_name(upload.filename)
             if name is None:
@@ -522,6 +527,7 @@ def _view(state: PageState, zoom: Zoom, local_zone: str) -> dict[str, Any]:
             "running": job.running,
             "stopping": job.stop.is_set() and job.running,
             "question": job.question,
+            "events_seen": job.events_seen,
             "total": job.total,
             "done": job.done,
         }

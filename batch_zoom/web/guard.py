@@ -131,6 +131,9 @@ class Guard:
                 await _refuse(send, 413, self.too_large())
 
     async def _login(self, scope: Scope, send: Send) -> None:
+        if _cookie(_headers(scope), COOKIE) in self._sessions:  # the address opened again
+            await _redirect(send, [])
+            return
         query = scope.get("query_string", b"").decode("latin-1")
         given = ""
         for part in query.split("&"):
@@ -152,19 +155,24 @@ class Guard:
         session = secrets.token_urlsafe(32)
         self._sessions.add(session)
         cookie = f"{COOKIE}={session}; HttpOnly; SameSite=Strict; Path=/"
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 303,
-                "headers": [
-                    (b"location", b"/"),
-                    (b"set-cookie", cookie.encode("latin-1")),
-                    (b"cache-control", b"no-store"),
-                    (b"referrer-policy", b"no-referrer"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": b""})
+        await _redirect(send, [(b"set-cookie", cookie.encode("latin-1"))])
+
+
+async def _redirect(send: Send, headers: list[tuple[bytes, bytes]]) -> None:
+    """To the page itself, leaving the token's address out of history and referrers."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 303,
+            "headers": [
+                (b"location", b"/"),
+                *headers,
+                (b"cache-control", b"no-store"),
+                (b"referrer-policy", b"no-referrer"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
 
 
 def _headers(scope: Scope) -> dict[str, str]:

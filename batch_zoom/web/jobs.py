@@ -133,7 +133,13 @@ class Job:
 
     def _emit(self, event: Event) -> None:
         with self._lock:
-            self._events.append(event)
+            self._events.append({**event, "index": len(self._events)})
+
+    @property
+    def events_seen(self) -> int:
+        """How many events there are: a page drawn now already shows what they said."""
+        with self._lock:
+            return len(self._events)
 
     def _confirm(self, plan: UndoPlan) -> bool:
         self.question = plan.describe()

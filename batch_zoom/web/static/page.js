@@ -35,6 +35,7 @@
   const left = document.getElementById("left");
   const wait = document.getElementById("wait");
   const rows = document.getElementById("rows");
+  const seen = Number(live.dataset.seen || 0);
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, (whole, name) =>
@@ -67,7 +68,10 @@
     } else if (event.kind === "wait") {
       wait.textContent = event.text;
     } else if (event.kind === "ask") {
-      if (!document.getElementById("question-text")) window.location.reload();
+      // a question asked after this page was drawn (undo): show it; an older one is answered
+      if (event.index >= seen && !document.getElementById("question-text")) {
+        window.location.reload();
+      }
     } else if (event.kind === "done") {
       source.close();
       window.location.assign("/#results");
