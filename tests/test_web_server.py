@@ -379,7 +379,12 @@ def test_stop_ends_the_run_and_the_next_run_finishes(sandbox: ZoomSandbox, tmp_p
         f"M{n},2030-01-07 {9 + n % 8:02d}:{n % 60:02d},30,Asia/Tokyo,h{n % 2}@example.com\n"
         for n in range(60)
     )
-    sandbox_slow = ZoomSandbox(plan=None, latency=0.05)
+    from batch_zoom.sandbox.faults import Fault
+
+    sandbox_slow = ZoomSandbox(plan=None)
+    # after the first two creates every create takes a second: the Stop lands mid-run however
+    # busy the machine is (a fast run could otherwise end before the Stop arrives)
+    sandbox_slow.inject(Fault("delay", path="/meetings", after=2, times=1000, delay=1.0))
     with sandbox_slow, TestClient(make_app(sandbox_slow, tmp_path), base_url=ORIGIN) as browser:  # type: ignore[arg-type]
         browser.get(f"/login?token={TOKEN}")
         browser.post("/sheet", files={"sheet": ("many.csv", rows.encode())}, headers=SAME)
@@ -394,6 +399,7 @@ def test_stop_ends_the_run_and_the_next_run_finishes(sandbox: ZoomSandbox, tmp_p
         made = len(sandbox_slow.meetings())
         assert 0 < made < 60
         assert "pending" in words
+        sandbox_slow.clear_faults()
         browser.post("/sheet", files={"sheet": ("many.csv", rows.encode())}, headers=SAME)
         browser.post("/schedule", headers=SAME)
         words = text_of(wait_for_the_run(browser))
