@@ -201,6 +201,39 @@ def test_undo_asks_on_the_page_and_no_keeps_the_meetings(
     assert len(zoom.meetings()) == before
 
 
+def test_progress_is_live_and_stop_ends_the_run_as_ctrl_c_does(
+    page: Any, origin: str, zoom: ZoomSandbox, tmp_path: Path
+) -> None:
+    from batch_zoom.sandbox.faults import Fault
+
+    sheet = tmp_path / "live.csv"
+    sheet.write_text(
+        "topic,start_time,duration,timezone\n"
+        + "".join(f"Live {n},2030-03-0{1 + n % 9} 1{n % 8}:00,30,Asia/Tokyo\n" for n in range(20))
+    )
+    page.goto(origin)
+    choose(page, sheet)
+    before = len(zoom.meetings())
+    zoom.inject(Fault("delay", path="/meetings", after=2, times=1000, delay=0.5))
+    try:
+        page.click("#schedule-button")
+        page.wait_for_selector("#rows li")  # a row as it settles, from the event stream
+        assert "of 20 rows done" in page.inner_text("#done-text")
+        assert "created" in page.inner_text("#rows")
+        page.click("#stop")
+        page.wait_for_selector("#results", timeout=60_000)
+    finally:
+        zoom.clear_faults()
+    results = page.inner_text("#results")
+    assert "Stopped. Nothing is lost" in results
+    assert "pending" in results
+    made = len(zoom.meetings()) - before
+    assert 0 < made < 20
+    choose(page, sheet)
+    assert "verified on Zoom: 20 rows, 20 meetings, 0 duplicates" in schedule(page)
+    assert len(zoom.meetings()) - before == 20
+
+
 def test_a_sheet_dropped_on_the_page_is_checked(page: Any, origin: str) -> None:
     page.goto(origin)
     rows = "topic,start_time,duration,timezone\nDropped,2030-02-01 10:00,30,Asia/Tokyo\n"
