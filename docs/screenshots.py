@@ -69,11 +69,11 @@ def main() -> int:
 
 
 def shoot(page: Any, path: Path, origin: str | None = None) -> None:
-    """The results and what led to them: the view scrolled so the Schedule step is on top."""
+    """The results and what led to them: the view scrolled to the end of the page."""
     if origin is not None:
         page.goto(origin)
     page.wait_for_selector("#results .receipt")
-    page.evaluate("window.scrollTo(0, document.getElementById('schedule').offsetTop - 8)")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.screenshot(path=str(path))
 
 

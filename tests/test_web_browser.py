@@ -103,7 +103,7 @@ def choose(page: Any, sheet: Path, *, timezone: str = "Asia/Tokyo") -> None:
     page.fill("#timezone", timezone)
     with page.expect_navigation():
         page.set_input_files("#sheet-file", str(sheet))
-    page.wait_for_selector("#plan")
+    page.wait_for_selector("#plan", state="attached")  # folded away while results are shown
 
 
 def schedule(page: Any) -> str:
@@ -247,7 +247,7 @@ def test_a_sheet_dropped_on_the_page_is_checked(page: Any, origin: str) -> None:
             }""",
             rows,
         )
-    page.wait_for_selector("#plan")
+    page.wait_for_selector("#plan", state="attached")
     assert "Sheet: dropped.csv" in page.inner_text("#sheet")
     assert "1 planned" in page.inner_text("#sheet")
 

@@ -348,7 +348,7 @@ def test_schedule_the_sample_then_choose_it_again_and_nothing_is_made_twice(
         "/sheet", files={"sheet": ("meetings.xlsx", SAMPLE.read_bytes())}, headers=SAME
     )
     assert "24 exists" in text_of(again.text)
-    assert "Nothing to schedule" in text_of(again.text)
+    assert "Nothing left to schedule." in text_of(again.text)
     client.post("/schedule", headers=SAME)
     words = text_of(wait_for_the_run(client))
     assert "verified on Zoom: 24 rows, 24 meetings, 0 duplicates" in words

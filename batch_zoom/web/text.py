@@ -59,7 +59,7 @@ TEXT = {
     "status": N_("Status"),
     "note": N_("Note"),
     "no_sheet": N_("Choose a sheet first."),
-    "nothing_to_schedule": N_("Nothing to schedule: no row is planned."),
+    "nothing_to_schedule": N_("Nothing left to schedule."),
     "schedule_button": N_("Schedule {count} meetings"),
     "schedule_button_sandbox": N_("Schedule {count} meetings in the sandbox"),
     "run_again": N_("Verify on Zoom and write the workbook again"),
