@@ -6,9 +6,16 @@ import sys
 from .cli import main
 
 
+def serve_page(**options: object) -> int:
+    """``--ui``: the page, imported only when asked for (the command line starts faster)."""
+    from .web import serve
+
+    return serve(**options)  # type: ignore[arg-type]
+
+
 def run() -> None:
     try:
-        status = main()
+        status = main(page=serve_page)
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader of our output went away (``| head -1``): the batch itself is done and its

@@ -159,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
         "input",
         type=Path,
         metavar="INPUT",
+        nargs="?",  # required, except with --ui (checked in main)
         help=_("the meetings: .xlsx, .xlsm or .csv (e.g. december.xlsx)"),
     )
     parser.add_argument(
@@ -331,6 +332,25 @@ def build_parser() -> argparse.ArgumentParser:
             "(default: BATCH_ZOOM_LANG, else this computer's language; English otherwise)"
         ),
     )
+    parser.add_argument(
+        "--ui",
+        action="store_true",
+        help=_(
+            "open a page in your web browser to do all of this without the command line "
+            "(with --sandbox: try it without a Zoom account)"
+        ),
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        metavar="N",
+        help=_("with --ui: the port of the page on this computer (default: a free one)"),
+    )
+    parser.add_argument(
+        "--no-browser",
+        action="store_true",
+        help=_("with --ui: print the page's address but do not open a browser"),
+    )
     parser.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--version",
@@ -445,8 +465,14 @@ def main(
     *,
     stdin: TextIO | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    page: Callable[..., int] | None = None,
 ) -> int:
-    """Run the command; returns the exit status. ``sleep`` is injected by tests."""
+    """Run the command; returns the exit status. ``sleep`` is injected by tests.
+
+    ``page`` serves ``--ui`` (``__main__`` passes ``web.serve``: the command line never imports
+    the page, its sibling front end); it is called with ``sandbox``, ``port``, ``open_browser``,
+    ``language`` (--lang or BATCH_ZOOM_LANG; None lets the browser decide) and ``environment``.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     environment = read_environment()
     use_language(choose_language(_language_flag(argv), environment))
@@ -455,6 +481,10 @@ def main(
         return EXIT_UNUSABLE  # what argparse exits with when INPUT is missing
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.ui:
+        return _page(args, argv, environment, page)
+    if args.input is None:
+        parser.error(_("the following arguments are required: %s") % "INPUT")
     stdin = stdin or sys.stdin
     _survive_the_file_size_limit()
     try:
@@ -490,6 +520,29 @@ def main(
         )
         return EXIT_BUG
     return _summarize(report, settings)
+
+
+def _page(
+    args: argparse.Namespace,
+    argv: Sequence[str],
+    environment: dict[str, str],
+    page: Callable[..., int] | None,
+) -> int:
+    if page is None:
+        _say(_("batch_zoom: the page is not available here; run python -m batch_zoom --ui"))
+        return EXIT_UNUSABLE
+    language = _language_flag(argv) or environment.get("BATCH_ZOOM_LANG", "").strip() or None
+    try:
+        return page(
+            sandbox=args.sandbox,
+            port=args.port,
+            open_browser=not args.no_browser,
+            language=language,
+            environment=environment,
+        )
+    except BatchZoomError as error:
+        _say(f"batch_zoom: {error}", error.hint)
+        return EXIT_UNUSABLE
 
 
 def _summarize(report: BatchReport, settings: Settings) -> int:
@@ -601,15 +654,7 @@ def _summarize(report: BatchReport, settings: Settings) -> int:
 
 
 def _confirm(plan: UndoPlan, stdin: TextIO) -> bool:
-    hosts = _(", ").join(
-        _("{host} ({count})").format(host=host, count=count)
-        for host, count in sorted(plan.meetings_by_host.items())
-    )
-    print(
-        printable(
-            _("This deletes {total} Zoom meetings: {hosts}.").format(total=plan.total, hosts=hosts)
-        )
-    )
+    print(printable(plan.describe()))
     if not stdin.isatty():  # a script: say so with exit 2 rather than pretend all went well
         raise ConfigError(
             _("--undo needs a yes and there is no terminal to ask at: nothing was deleted"),

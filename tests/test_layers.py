@@ -1,6 +1,9 @@
 """Dependencies point one way (docs/developers.md; STYLE.md):
 
-    cli -> run -> (sheet, rows, zoom, publish) -> base (models, errors, config, cells, ...)
+    cli, web -> run -> (sheet, rows, zoom, publish) -> base (models, errors, config, cells, ...)
+
+cli and web are sibling front ends: neither imports the other; ``__main__`` (the entry point)
+hands ``--ui`` from the one to the other.
 
 The four stages never import one another, and the sandbox imports nothing from the rest, so that
 it stays an emulator of Zoom and not a second copy of our own rules. Every import of every module
@@ -23,6 +26,8 @@ ALLOWED = {
     **{stage: {stage, "base"} for stage in STAGES},
     "run": {"run", *STAGES, "base"},
     "cli": {"cli", "run", *STAGES, "base", "sandbox"},  # --sandbox starts the emulator
+    "web": {"web", "run", *STAGES, "base", "sandbox"},
+    "main": {"main", "cli", "web", "run", *STAGES, "base", "sandbox"},
     "sandbox": {"sandbox"},
 }
 
@@ -36,7 +41,11 @@ def layer(module: str) -> str:
     top = parts[1]
     if top in (*STAGES, "run", "sandbox"):
         return top
-    return "cli" if top in ("cli", "__main__") else "base"
+    if top == "web":
+        return "web"
+    if top == "__main__":
+        return "main"
+    return "cli" if top == "cli" else "base"
 
 
 def modules() -> dict[str, Path]:
@@ -82,6 +91,11 @@ def imports_of(module: str, path: Path) -> list[tuple[int, str]]:
         ("batch_zoom.run.batch", "batch_zoom.publish.calendar", True),
         ("batch_zoom.run.batch", "batch_zoom.cli", False),
         ("batch_zoom.cli", "batch_zoom.sandbox", True),
+        ("batch_zoom.cli", "batch_zoom.web.app", False),  # siblings
+        ("batch_zoom.web.app", "batch_zoom.cli", False),
+        ("batch_zoom.web.app", "batch_zoom.run.batch", True),
+        ("batch_zoom.run.batch", "batch_zoom.web.app", False),
+        ("batch_zoom.__main__", "batch_zoom.web", True),
         ("batch_zoom.sandbox.state", "batch_zoom.models", False),  # the emulator stays apart
         ("batch_zoom.zoom.client", "batch_zoom", True),  # __version__
     ],

@@ -158,11 +158,15 @@ def run_batch(
     clock: Callable[[], float] = time.monotonic,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     notify: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> BatchReport:
     """Run one batch as ``settings`` say. Raises only what makes the whole batch impossible.
 
     ``notify`` hears, while the run goes on, what the user should know before the summary
     (one line: "waiting for Zoom: no answer from api.zoom.us, retrying in 8 s").
+    ``progress`` may also be a ``session.RowWatcher`` (each settled row, each wait). ``stop``,
+    set from another thread, ends the run as Ctrl-C does: requests in flight finish, the rest
+    is left pending for the next run (``report.interrupted``).
     """
     table = read_table(settings.input_path, sheet=settings.sheet, encoding=settings.encoding)
     pool = HostPool.of(settings, table)
@@ -235,6 +239,7 @@ def run_batch(
             clock=clock,
             now=now,
             notify=notify,
+            stop=stop,
         )
     report.results = _complete(table, results)
     if not report.cancelled_by_user:
@@ -257,6 +262,7 @@ def _execute(
     clock: Callable[[], float],
     now: Callable[[], datetime],
     notify: Callable[[str], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> dict[int, RowResult]:
     with _journal(settings) as journal:
         _warn(report, skipped_lines_warning(journal.path, journal.state))
@@ -302,6 +308,7 @@ def _execute(
             sleep=sleep,
             now=zoom_clock.now,
             clock=clock,
+            stop_requested=stop,
         )
         found = Preflight()
         first_host: Background | None = None  # the first host's creates, begun early
@@ -557,7 +564,8 @@ def _first_host_first_run(
         progress.advance(refused)  # the rows the other hosts' checks refused
     found.merge(checked["others"])
     work.creates[:] = tail.creates
-    wait_for(head_sent)  # host by host: the first host's creates all begun before the next's
+    # host by host: the first host's creates all begun before the next's
+    wait_for(head_sent, session.stop_requested)
     return found, first_host
 
 

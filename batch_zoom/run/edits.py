@@ -39,6 +39,17 @@ class UndoPlan:
     def total(self) -> int:
         return sum(self.meetings_by_host.values())
 
+    def describe(self) -> str:
+        """``This deletes 24 Zoom meetings: a@example.com (6), b@example.com (18).``: the
+        question's first line, the same on the command line and on the page."""
+        hosts = _(", ").join(
+            _("{host} ({count})").format(host=host, count=count)
+            for host, count in sorted(self.meetings_by_host.items())
+        )
+        return _("This deletes {total} Zoom meetings: {hosts}.").format(
+            total=self.total, hosts=hosts
+        )
+
 
 def update(session: Session, plan: MeetingRequest) -> None:
     """Compare the row with its meeting and PATCH only what differs."""

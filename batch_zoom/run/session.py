@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from ..config import Settings
 from ..errors import ConnectionLost, DailyLimitReached, NotFound, ZoomError
@@ -32,6 +32,19 @@ class Progress(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
+class RowWatcher(Protocol):
+    """A ``Progress`` that also hears each row as it settles and each wait, and why.
+
+    The page shows these live; the CLI's bar implements only ``Progress`` and is not asked.
+    Called from worker threads: an implementation keeps its own lock.
+    """
+
+    def settled(self, result: RowResult) -> None: ...
+    def waiting(self, error: BaseException, seconds: float) -> None: ...
+    def host_spent(self, host: str, message: str) -> None: ...
+
+
 class NoProgress:
     def start(self, total: int) -> None:
         pass
@@ -43,11 +56,13 @@ class NoProgress:
         pass
 
 
-def wait_for(event: threading.Event) -> None:
+def wait_for(event: threading.Event, stop_requested: threading.Event | None = None) -> None:
     """Block until ``event`` is set, in short waits, so that a Ctrl-C still reaches this thread
-    (one long wait holds it off until the event comes)."""
+    (one long wait holds it off until the event comes). ``stop_requested`` set (the page's Stop)
+    raises KeyboardInterrupt here, as a Ctrl-C would."""
     while not event.wait(timeout=0.1):
-        pass
+        if stop_requested is not None and stop_requested.is_set():
+            raise KeyboardInterrupt
 
 
 class Background:
@@ -94,6 +109,7 @@ class Session:
         sleep: Callable[[float], None],
         now: Callable[[], datetime],
         clock: Callable[[], float] = time.monotonic,
+        stop_requested: threading.Event | None = None,
     ) -> None:
         self.settings = settings
         self.journal = journal
@@ -104,6 +120,9 @@ class Session:
         self.clock = clock  # monotonic seconds, moved by ``sleep`` in tests
         self.results: dict[int, RowResult] = {}
         self.stop = threading.Event()  # set by Ctrl-C: take no new rows
+        #: set from outside (the page's Stop button): taken as a Ctrl-C where the run waits for
+        #: its workers, so a stop ends the run exactly as Ctrl-C does
+        self.stop_requested = stop_requested or threading.Event()
         self.interrupted = False
         self._spent_hosts: dict[str, datetime] = {}  # host -> when its daily quota comes back
         #: host (casefolded) -> Zoom's listing of its scheduled meetings, as last taken in this
@@ -121,6 +140,8 @@ class Session:
         with self._lock:
             self.results[result.row] = result
         self.progress.advance()
+        if isinstance(self.progress, RowWatcher):
+            self.progress.settled(result)
 
     def result(self, row: int) -> RowResult | None:
         """How ``row`` was settled in this run so far (None: not yet)."""
@@ -142,8 +163,15 @@ class Session:
             sleep=self.sleep,
             budget=self.settings.max_wait,
             remaining=remaining,
-            on_wait=self.zoom.reach.waiting,
+            on_wait=self._waiting,
         )
+
+    def _waiting(self, error: BaseException, seconds: float) -> None:
+        """A request goes again in ``seconds``: the terminal hears of a Zoom that does not
+        answer (``Reach``), a page's watcher of every wait."""
+        self.zoom.reach.waiting(error, seconds)
+        if isinstance(self.progress, RowWatcher):
+            self.progress.waiting(error, seconds)
 
     def list_hosts(
         self, hosts: Iterable[str], *, fresh: bool = False, deadline: float | None = None
@@ -236,7 +264,10 @@ class Session:
         resume_at = error.resume_at or self.now()
         with self._lock:
             self._spent_hosts[host.casefold()] = resume_at
-        return deferred_message(host, resume_at)
+        message = deferred_message(host, resume_at)
+        if isinstance(self.progress, RowWatcher):
+            self.progress.host_spent(host, message)
+        return message
 
     # -- workers ----------------------------------------------------------------------------
 
@@ -291,10 +322,14 @@ class Session:
                 done.append(finished)
                 threading.Thread(target=worker, args=(finished,), name=name, daemon=True).start()
 
-        add_workers()
         try:
+            if self.stop_requested.is_set():
+                raise KeyboardInterrupt
+            add_workers()
             while unfinished := [finished for finished in done if not finished.is_set()]:
                 unfinished[0].wait(timeout=0.1)
+                if self.stop_requested.is_set():
+                    raise KeyboardInterrupt  # the page's Stop: handled as Ctrl-C, just below
                 add_workers()
         except KeyboardInterrupt:
             self.interrupted = True
