@@ -186,6 +186,8 @@ def test_duration_forms(cell: Any) -> None:
         ("-5", 'duration "-5" is not a number of minutes'),
         ("半", 'duration "半" is not a number of minutes'),
         ("1 h 30 x", 'duration "1 h 30 x" is not a number of minutes'),
+        ("1.5時間半", 'duration "1.5時間半" is not a number of minutes'),  # was read as 120
+        ("1.5 h 30", 'duration "1.5 h 30" is not a number of minutes'),
         (
             timedelta(days=1, hours=1),
             'duration "25:00" is out of range; Zoom allows 1 to 1440 minutes',
