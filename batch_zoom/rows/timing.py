@@ -79,9 +79,7 @@ _DURATION_FORMATS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], float]
     # 1 h 30, 1 hour 30 minutes; or a fraction of hours alone: 1.5時間 (not 1.5時間半)
     (re.compile(r"^(\d+\.\d+)\s*" + _HOUR_WORDS + "$"), lambda m: float(m.group(1)) * 60),
     (
-        re.compile(
-            r"^(\d+)\s*" + _HOUR_WORDS + r"(?:\s*(半)|\s*(\d+)\s*" + _MINUTE_WORDS + "?)?$"
-        ),
+        re.compile(r"^(\d+)\s*" + _HOUR_WORDS + r"(?:\s*(半)|\s*(\d+)\s*" + _MINUTE_WORDS + "?)?$"),
         lambda m: int(m.group(1)) * 60 + (30 if m.group(2) else int(m.group(3) or 0)),
     ),
 )
