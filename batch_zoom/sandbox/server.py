@@ -26,8 +26,18 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
+from .account import AccountSettings
 from .faults import Fault, FaultBook
-from .state import ONE_MEETING, ONE_USER, USER_SETTINGS, USERS_MEETINGS, Reply, SandboxState, error
+from .state import (
+    ONE_MEETING,
+    ONE_USER,
+    USER_SETTINGS,
+    USER_TEMPLATES,
+    USERS_MEETINGS,
+    Reply,
+    SandboxState,
+    error,
+)
 
 MAX_BODY = 10 * 1024 * 1024
 OAUTH_PATH = "/oauth/token"
@@ -410,6 +420,12 @@ class ZoomSandbox:
         self._state.scopes = value
 
     @property
+    def account(self) -> AccountSettings:
+        """The account's templates, tracking fields and authentication options (account.py);
+        a test sets them before a run: ``sandbox.account.templates = [{"id", "name"}]``."""
+        return self._state.account
+
+    @property
     def strict_users(self) -> bool:
         """False: any well-formed email is taken as a user (a try-out), as ``--sandbox`` does."""
         return self._state.users is not None
@@ -554,7 +570,12 @@ class ZoomSandbox:
 
     def _host_of(self, path: str) -> str | None:
         with self._state.lock:
-            users = USERS_MEETINGS.match(path) or ONE_USER.match(path) or USER_SETTINGS.match(path)
+            users = (
+                USERS_MEETINGS.match(path)
+                or ONE_USER.match(path)
+                or USER_SETTINGS.match(path)
+                or USER_TEMPLATES.match(path)
+            )
             if users:
                 return self._state.resolve_user(users.group(1))
             one = ONE_MEETING.match(path)
