@@ -42,6 +42,7 @@ class RoomSheet:
     by_topic: dict[str, list[RoomEntry]] = field(default_factory=dict)  # casefolded topic
     by_meeting_id: dict[str, list[RoomEntry]] = field(default_factory=dict)
     rows_of: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # key -> sheet rows
+    written: dict[tuple[str, str], str] = field(default_factory=dict)  # key -> as first written
     warnings: list[str] = field(default_factory=list)
 
 
@@ -85,10 +86,12 @@ def read_room_sheet(table: Table) -> RoomSheet | None:
         if meeting_id:
             sheet.by_meeting_id.setdefault(meeting_id, []).append(entry)
             sheet.rows_of.setdefault(("meeting_id", meeting_id), []).append(index + 1)
+            sheet.written.setdefault(("meeting_id", meeting_id), meeting_id)
         elif topic is not None:
             key = " ".join(cell_text(topic).split()).casefold()
             sheet.by_topic.setdefault(key, []).append(entry)
             sheet.rows_of.setdefault(("topic", key), []).append(index + 1)
+            sheet.written.setdefault(("topic", key), " ".join(cell_text(topic).split()))
         else:
             sheet.warnings.append(
                 _('sheet "{sheet}" row {row} names no meeting (topic or meeting_id)').format(
@@ -125,13 +128,13 @@ def with_rooms(
         if named not in used:
             warnings.append(
                 _(
-                    'sheet "{sheet}" rows {rows}: no meeting row has the {field} {value}; '
-                    "those rooms were not used"
+                    'sheet "{sheet}" row {rows}: no meeting row has the {field} {value}; '
+                    "its rooms were not used"
                 ).format(
                     sheet=sheet.name,
                     rows=", ".join(str(n) for n in numbers),
                     field=named[0],
-                    value=quote(named[1]),
+                    value=quote(sheet.written[named]),
                 )
             )
     return placed, warnings
