@@ -261,6 +261,7 @@ def parse_template(value: Any) -> str | None:
 
 def resolve_template(written: str, templates: Sequence[Mapping[str, Any]]) -> str:
     """The id of the template ``written`` names (its id, or its name in any case)."""
+    written = " ".join(written.split())
     for template in templates:
         if str(template.get("id") or "") == written:
             return written
