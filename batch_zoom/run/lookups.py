@@ -98,8 +98,9 @@ def settle_settings(
         settled.warnings.append(
             _(
                 "the account's tracking fields could not be read ({reason}); the tracking "
-                "columns were not sent: add the scope tracking_fields:read:admin (or check "
-                "that the account's plan has tracking fields) and run again"
+                "columns were not sent: add the scope tracking_fields:read:admin (or the "
+                "granular tracking_field:read:list_tracking_fields:admin), or check that the "
+                "account's plan has tracking fields, and run again"
             ).format(reason=tracking[0])
         )
     exact = _exact_columns(fields or [], other_columns)

@@ -82,7 +82,7 @@ CATEGORY = {
     "user": "light",
     "user_settings": "medium",
     "templates": "medium",  # Meetings.json: List meeting templates, MEDIUM
-    "tracking_fields": "light",  # Meetings.json: List tracking fields, LIGHT
+    "tracking_fields": "medium",  # Meetings.json: List tracking fields, MEDIUM
     # Meetings.json's labels for the registration calls (registrants.py):
     "batch_register": "heavy",
     "register": "light",

@@ -66,7 +66,7 @@ CALLS = {
     "user": LIGHT,
     "user_settings": MEDIUM,
     "templates": MEDIUM,  # Meetings.json: List meeting templates
-    "tracking_fields": LIGHT,  # Meetings.json: List tracking fields
+    "tracking_fields": MEDIUM,  # Meetings.json: List tracking fields
     "batch_register": HEAVY,
     "register": LIGHT,
     "list_registrants": MEDIUM,
