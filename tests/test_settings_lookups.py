@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from conftest import settings_for, write_csv
 
 from batch_zoom.models import Status
 from batch_zoom.rows.settings import (
@@ -13,7 +14,6 @@ from batch_zoom.rows.settings import (
 )
 from batch_zoom.run.batch import run_batch
 from batch_zoom.sandbox import ZoomSandbox
-from conftest import settings_for, write_csv
 
 TEMPLATES = [{"id": "tpl-1", "name": "Lecture"}, {"id": "tpl-2", "name": "Office hours"}]
 FIELDS = [
@@ -38,13 +38,25 @@ def test_an_unknown_template_lists_the_names_that_exist() -> None:
     ("given", "sent", "problem"),
     [
         ({"Course code": "math101"}, (("Course code", "MATH101"),), None),
-        ({"course CODE": "PHYS201", "Term": "Spring"}, (("Course code", "PHYS201"), ("Term", "Spring")), None),
+        (
+            {"course CODE": "PHYS201", "Term": "Spring"},
+            (("Course code", "PHYS201"), ("Term", "Spring")),
+            None,
+        ),
         ({"Course code": None}, (), 'is required and empty (allowed: "MATH101", "PHYS201")'),
-        ({"Course code": "CHEM1"}, (), '"CHEM1" is not one of the allowed values: "MATH101", "PHYS201"'),
-        ({"Colour": "red"}, (), 'is not a tracking field of the account; its fields are "Course code", "Term"'),
+        (
+            {"Course code": "CHEM1"},
+            (),
+            '"CHEM1" is not one of the allowed values: "MATH101", "PHYS201"',
+        ),
+        (
+            {"Colour": "red"},
+            (),
+            'is not a tracking field of the account; its fields are "Course code", "Term"',
+        ),
         ({"Term": None}, (), None),
     ],
-)  # fmt: skip
+)
 def test_tracking_values_are_checked_against_the_accounts_fields(
     given: dict[str, str | None], sent: tuple[tuple[str, str], ...], problem: str | None
 ) -> None:
@@ -60,11 +72,14 @@ def test_tracking_values_are_checked_against_the_accounts_fields(
         ("サインイン", {"meeting_authentication": True}),
         (
             "u-tokyo.ac.jp, @MS.u-tokyo.ac.jp",
-            {"meeting_authentication": True, "authentication_domains": "u-tokyo.ac.jp,ms.u-tokyo.ac.jp"},
+            {
+                "meeting_authentication": True,
+                "authentication_domains": "u-tokyo.ac.jp,ms.u-tokyo.ac.jp",
+            },
         ),
         ("", None),
     ],
-)  # fmt: skip
+)
 def test_sign_in_only_reads_signed_in_or_domains(cell: str, settings: object) -> None:
     assert parse_authentication(cell) == settings
 

@@ -20,9 +20,20 @@ NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 @pytest.mark.parametrize(
     ("cell", "minutes"),
-    [("15m", 15), ("15", 15), (15, 15), ("15 min", 15), ("1h", 60), ("1.5 hours", 90),
-     ("1d", 1440), ("１５分前", 15), ("2時間", 120), ("0", 0), ("", None)],
-)  # fmt: skip
+    [
+        ("15m", 15),
+        ("15", 15),
+        (15, 15),
+        ("15 min", 15),
+        ("1h", 60),
+        ("1.5 hours", 90),
+        ("1d", 1440),
+        ("１５分前", 15),
+        ("2時間", 120),
+        ("0", 0),
+        ("", None),
+    ],
+)
 def test_a_reminder_is_read_in_minutes(cell: object, minutes: int | None) -> None:
     assert parse_reminder(cell) == minutes
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import requests
+from conftest import read_csv, settings_for, write_csv
 
 from batch_zoom.models import BreakoutRoom, RoomEntry, Status
 from batch_zoom.rows.settings import (
@@ -15,7 +16,6 @@ from batch_zoom.rows.settings import (
 )
 from batch_zoom.run.batch import run_batch
 from batch_zoom.sandbox import ZoomSandbox
-from conftest import read_csv, settings_for, write_csv
 
 
 @pytest.mark.parametrize(
@@ -25,12 +25,20 @@ from conftest import read_csv, settings_for, write_csv
             "Room A: a@x.org, b@x.org; Room B: c@x.org",
             (BreakoutRoom("Room A", ("a@x.org", "b@x.org")), BreakoutRoom("Room B", ("c@x.org",))),
         ),
-        ("Room A: a@x.org\nroom a: A@x.org, d@x.org", (BreakoutRoom("Room A", ("a@x.org", "d@x.org")),)),
-        ("グループ１：a@x.org、b@x.org；グループ２：c@x.org",
-         (BreakoutRoom("グループ1", ("a@x.org", "b@x.org")), BreakoutRoom("グループ2", ("c@x.org",)))),
+        (
+            "Room A: a@x.org\nroom a: A@x.org, d@x.org",
+            (BreakoutRoom("Room A", ("a@x.org", "d@x.org")),),
+        ),
+        (
+            "グループ１：a@x.org、b@x.org；グループ２：c@x.org",
+            (
+                BreakoutRoom("グループ1", ("a@x.org", "b@x.org")),
+                BreakoutRoom("グループ2", ("c@x.org",)),
+            ),
+        ),
         ("", None),
     ],
-)  # fmt: skip
+)
 def test_a_breakout_rooms_cell_becomes_rooms(cell: str, rooms: object) -> None:
     assert parse_breakout_rooms(cell) == rooms
 
@@ -81,8 +89,12 @@ def test_a_bad_address_in_the_rooms_sheet_is_that_meetings_error_the_rest_go_ahe
 ) -> None:
     source = _workbook(
         tmp_path / "rooms.xlsx",
-        [["Seminar", "G1", "a@x.org"], ["Seminar", "G2", "not-an-address"], ["Nowhere", "G", "b@x.org"]],
-    )  # fmt: skip
+        [
+            ["Seminar", "G1", "a@x.org"],
+            ["Seminar", "G2", "not-an-address"],
+            ["Nowhere", "G", "b@x.org"],
+        ],
+    )
     report = run_batch(settings_for(sandbox, source))
     seminar, other = report.results
     assert seminar.status is Status.INVALID

@@ -4,19 +4,25 @@ rooms sheet; edits of rooms and tracking values update the meetings on the next 
 from pathlib import Path
 
 import openpyxl
-import pytest
+from conftest import settings_for
 from icalendar import Calendar
 
 from batch_zoom.models import Status
 from batch_zoom.run.batch import run_batch
 from batch_zoom.sandbox import ZoomSandbox
 
-from conftest import settings_for
-
 HEADER = [
-    "topic", "start_time", "duration", "host", "template", "tracking: Course code",
-    "Department", "authentication", "reminder", "breakout_rooms",
-]  # fmt: skip
+    "topic",
+    "start_time",
+    "duration",
+    "host",
+    "template",
+    "tracking: Course code",
+    "Department",
+    "authentication",
+    "reminder",
+    "breakout_rooms",
+]
 
 
 def account(sandbox: ZoomSandbox) -> None:
@@ -47,11 +53,31 @@ def workbook(path: Path, rows: list[list[object]], rooms: list[list[object]]) ->
 
 
 ROWS: list[list[object]] = [
-    ["Calculus", "2030-04-07 09:00", 90, "prof@example.com", "Lecture", "MATH101", "Math",
-     "signed-in", "15m", None],
-    ["Mechanics", "2030-04-08 10:00", 60, "prof@example.com", "tpl-seminar", "PHYS201",
-     "Physics", "u-tokyo.ac.jp, ms.u-tokyo.ac.jp", "1h", "Room A: a@x.org, b@x.org; Room B: c@x.org"],
-]  # fmt: skip
+    [
+        "Calculus",
+        "2030-04-07 09:00",
+        90,
+        "prof@example.com",
+        "Lecture",
+        "MATH101",
+        "Math",
+        "signed-in",
+        "15m",
+        None,
+    ],
+    [
+        "Mechanics",
+        "2030-04-08 10:00",
+        60,
+        "prof@example.com",
+        "tpl-seminar",
+        "PHYS201",
+        "Physics",
+        "u-tokyo.ac.jp, ms.u-tokyo.ac.jp",
+        "1h",
+        "Room A: a@x.org, b@x.org; Room B: c@x.org",
+    ],
+]
 ROOMS: list[list[object]] = [
     ["Calculus", "Group 1", "s1@u-tokyo.ac.jp"],
     ["Calculus", "Group 1", "s2@u-tokyo.ac.jp"],
@@ -128,9 +154,7 @@ def test_one_run_schedules_every_setting_and_edits_update_them(
     again = run_batch(settings_for(sandbox, output))
     assert [r.status for r in again.results] == [Status.UPDATED, Status.UPDATED], again.results
     calculus = get(calculus["id"])
-    assert calculus["settings"]["breakout_room"]["rooms"][1]["participants"] == [
-        "s4@u-tokyo.ac.jp"
-    ]
+    assert calculus["settings"]["breakout_room"]["rooms"][1]["participants"] == ["s4@u-tokyo.ac.jp"]
     mechanics = get(mechanics["id"])
     assert {"field": "Course code", "value": "MATH101"} in mechanics["tracking_fields"]
     third = run_batch(settings_for(sandbox, output))
