@@ -4,6 +4,7 @@ rooms sheet; edits of rooms and tracking values update the meetings on the next 
 from pathlib import Path
 
 import openpyxl
+import pytest
 from conftest import settings_for
 from icalendar import Calendar
 
@@ -159,3 +160,37 @@ def test_one_run_schedules_every_setting_and_edits_update_them(
     assert {"field": "Course code", "value": "MATH101"} in mechanics["tracking_fields"]
     third = run_batch(settings_for(sandbox, output))
     assert [r.status for r in third.results] == [Status.EXISTS, Status.EXISTS], third.results
+
+
+def test_the_sample_runs_clean_in_the_sandbox_and_again_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """samples/classes_settings.xlsx with ``--sandbox``: the try-out account has its templates
+    and tracking field, so every class is created with its settings, and a re-run finds them."""
+    import shutil
+
+    from batch_zoom.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    samples = Path(__file__).resolve().parents[1] / "samples"
+    sample = shutil.copy(samples / "classes_settings.xlsx", tmp_path / "classes.xlsx")
+    assert main([str(sample), "--sandbox", "--quiet"]) == 0
+    output = tmp_path / "classes_sandbox.xlsx"
+    assert _statuses(output) == ["created"] * 4
+    held = ZoomSandbox(state_path=tmp_path / "classes_sandbox.xlsx.sandbox.json").meetings()
+    calculus = next(m for m in held if m["topic"] == "Calculus I")
+    assert len(calculus["settings"]["breakout_room"]["rooms"]) == 2
+    assert calculus["tracking_fields"] == [{"field": "Course code", "value": "MATH101"}]
+    ics = (tmp_path / "classes_sandbox.ics").read_bytes()
+    assert ics.count(b"BEGIN:VALARM") == 3
+    assert main([str(sample), "--sandbox", "--quiet"]) == 0
+    assert _statuses(output) == ["exists"] * 4
+
+
+def _statuses(path: Path) -> list[object]:
+    sheet = openpyxl.load_workbook(path)["Spring classes"]
+    rows = list(sheet.iter_rows(values_only=True))
+    at = rows[0].index("status")
+    return [row[at] for row in rows[1:]]

@@ -55,12 +55,33 @@ DEFAULT_AUTH_OPTIONS: tuple[dict[str, Any], ...] = (
 )
 
 
+#: The try-out account's templates and tracking fields (``samples/classes_settings.xlsx`` uses
+#: them); a test sets its own.
+TRYOUT_TEMPLATES: tuple[dict[str, Any], ...] = (
+    {"id": "Dv4YdINdTk+Z5RToadh5ug==", "name": "Lecture", "type": 1},
+    {"id": "Qm2sLw9xRZeY7bTq1nUvAg==", "name": "Seminar", "type": 1},
+)
+TRYOUT_TRACKING: tuple[dict[str, Any], ...] = (
+    {
+        "id": "a1b2c3d4e5",
+        "field": "Course code",
+        "required": False,
+        "visible": True,
+        "recommended_values": ["MATH101", "PHYS201", "CHEM110"],
+    },
+)
+
+
 @dataclass
 class AccountSettings:
     """What the account offers. ``tracking_fields=None``: the account has no such feature."""
 
-    templates: list[dict[str, Any]] = field(default_factory=list)
-    tracking_fields: list[dict[str, Any]] | None = field(default_factory=list)
+    templates: list[dict[str, Any]] = field(
+        default_factory=lambda: [dict(item) for item in TRYOUT_TEMPLATES]
+    )
+    tracking_fields: list[dict[str, Any]] | None = field(
+        default_factory=lambda: [dict(item) for item in TRYOUT_TRACKING]
+    )
     auth_options: list[dict[str, Any]] = field(
         default_factory=lambda: [dict(option) for option in DEFAULT_AUTH_OPTIONS]
     )
