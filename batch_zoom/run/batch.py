@@ -414,7 +414,9 @@ def _settle_settings(
     for group in groups:
         kept: list[MeetingRequest] = []
         for plan in group:
-            if plan.row in settled.refused:
+            # A row an earlier run left in flight may have its meeting on Zoom already: it is
+            # looked up whatever the account says now, never dropped as invalid here.
+            if plan.row in settled.refused and group is not work.unsettled:
                 results[plan.row] = RowResult(
                     plan.row,
                     Status.INVALID,
