@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from conftest import settings_for, write_csv
+from conftest import Sleeps, settings_for, write_csv
 
 from batch_zoom.models import Status
 from batch_zoom.rows.settings import (
@@ -201,3 +201,25 @@ def test_the_sandbox_refuses_a_template_the_account_lacks_as_zoom_would(
     assert [result.status for result in report.results] == [Status.FAILED, Status.CREATED]
     assert "template_id" in report.results[0].error
     assert sum("templates of me could not be read" in line for line in report.warnings) == 1
+
+
+def test_a_lookup_refused_for_the_rate_is_paced_and_asked_again(
+    sandbox: ZoomSandbox, tmp_path: Path, sleeps: Sleeps
+) -> None:
+    """The look-ups go through the shared pacer and the retry policy like every other call."""
+    from batch_zoom.sandbox import Fault
+
+    sandbox.account.templates = TEMPLATES
+    sandbox.inject(Fault("rate_limit", method="GET", path="/meeting_templates", retry_after=2))
+    rows = [["M", "2030-06-01 10:00", 30, "Lecture"]]
+    header = ["topic", "start_time", "duration", "template"]
+    report = run_batch(
+        settings_for(sandbox, write_csv(tmp_path / "m.csv", rows, header)),
+        sleep=sleeps,
+        clock=sleeps.clock,
+    )
+    assert report.results[0].status is Status.CREATED
+    assert sandbox.count("GET", "/meeting_templates", status=429) == 1
+    assert sandbox.count("GET", "/meeting_templates", status=200) == 1
+    assert any(wait >= 2 for wait in sleeps.waits), sleeps.waits
+    assert report.warnings == []
