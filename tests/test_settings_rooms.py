@@ -176,3 +176,32 @@ def test_a_csv_run_with_a_rooms_cell_creates_the_rooms(
         {"name": "A", "participants": ["a@x.org"]}
     ]
     assert read_csv(report.output_path)[0]["status"] == "created"
+
+
+def test_sheet_rows_go_to_the_meeting_they_name_by_meeting_id_or_topic() -> None:
+    from batch_zoom.models import ROOMS_SHEET_CELL, SheetRow
+    from batch_zoom.sheet.rooms import RoomSheet, with_rooms
+
+    by_id = [RoomEntry(2, "G1", "a@x.org")]
+    by_topic = [RoomEntry(3, "G2", "b@x.org")]
+    sheet = RoomSheet(
+        "Rooms",
+        by_topic={"weekly class": by_topic},
+        by_meeting_id={"85123456789": by_id},
+        rows_of={("meeting_id", "85123456789"): [2], ("topic", "weekly class"): [3]},
+        written={("meeting_id", "85123456789"): "85123456789", ("topic", "weekly class"): "x"},
+    )
+    rows = [
+        SheetRow(2, {"topic": "Weekly class", "meeting_id": "851 2345 6789"}),
+        SheetRow(3, {"topic": "Weekly  CLASS"}),
+        SheetRow(4, {"topic": "weekly class"}),
+        SheetRow(5, {"topic": "Other"}),
+    ]
+    placed, warnings = with_rooms(rows, sheet)
+    assert [row.get(ROOMS_SHEET_CELL) for row in placed] == [
+        tuple(by_id),
+        tuple(by_topic),
+        tuple(by_topic),
+        None,
+    ]
+    assert warnings == []
