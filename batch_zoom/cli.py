@@ -292,8 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--remove-duplicates",
         action="store_true",
         help=_(
-            "when Zoom holds a second meeting for a row (e.g. a late create), delete the one "
-            "the output does not name (default: report it, exit 1)"
+            "when Zoom holds a second meeting for a row (e.g. a late create), keep the oldest "
+            "(the output moves to it) and delete only what this output's own creates made, "
+            "if nobody registered (default: report it, exit 1)"
         ),
     )
     options = parser.add_argument_group(

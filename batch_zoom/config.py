@@ -65,6 +65,9 @@ class Settings:
     max_wait: float = 600.0  # longest a row may wait on a busy Zoom before it is failed
     settle_seconds: float = 2.0  # pause before a look-up that settles an unknown outcome
     recheck_seconds: float = DEFAULT_RECHECK_SECONDS  # before the second look, then a resend
+    #: longest the receipt waits for Zoom's listing to show a meeting Zoom holds (it may list a
+    #: new meeting some seconds late: a guess, see sandbox/habits.py)
+    listing_lag: float = 10.0
     check: bool = False  # --check: read from Zoom what the batch needs; write nothing there
     hosts: tuple[str, ...] = ()  # --hosts: the pool for rows without a host (else the Hosts sheet)
     no_double_booking: bool = False  # a row overlapping another of its host's is invalid

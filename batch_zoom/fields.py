@@ -4,7 +4,7 @@ A message that names the field in its own words (``duration {duration} and end_t
 disagree``) is translated whole; this table is for the messages in which the field is a
 variable: the ``{field}`` of the cell parsers (``validate._Problems.check`` fills it), the column
 readings of a dry run, the changes of an edited meeting. English keeps the canonical names the
-README's column table uses (``start_time``), so an English message reads as it always did.
+column table of docs/columns.md uses (``start_time``), so an English message reads as it always did.
 """
 
 from __future__ import annotations

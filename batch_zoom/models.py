@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .i18n import N_, _
+from .zoom_forms import identity_key
 
 
 class Status(StrEnum):
@@ -322,7 +323,8 @@ def parse_moment(text: str) -> datetime | None:
 
 
 def meeting_identity(host: str, topic: str, start: datetime, duration: int) -> str:
-    return f"{host.strip().casefold()}|{topic}|{zoom_utc(start)}|{int(duration)}"
+    """The row's identity compared the way Zoom keeps a meeting (``zoom_forms``)."""
+    return identity_key(host, topic, start, duration)
 
 
 @dataclass(frozen=True)
@@ -403,6 +405,9 @@ class CancelRequest:
     identity: str | None = None  # when the row's fields are valid
     host: str | None = None
     topic: str | None = None
+    #: the meeting the row's cells describe (with its series), when they are valid: how the
+    #: row's meeting is found on Zoom when neither the sheet nor the journal names it
+    described: MeetingRequest | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

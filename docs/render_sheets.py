@@ -1,4 +1,4 @@
-"""Render the first page of one worksheet of an .xlsx to a PNG, headless, for the README.
+"""Render the first page of one worksheet of an .xlsx to a PNG, headless, for docs/how-it-works.md.
 
     python docs/render_sheets.py samples/meetings.xlsx docs/images/input.png
     python docs/render_sheets.py /tmp/x/meetings_scheduled.xlsx docs/images/output.png

@@ -111,3 +111,37 @@ def test_describe_shows_a_moved_start_on_the_meetings_clock(
     patch: dict[str, Any], text: str
 ) -> None:
     assert describe(patch, ZOOM) == text
+
+
+# A series is shown at its next occurrence once its first is over or deleted in the portal.
+SERIES = row(recurrence=Recurrence(type=2, weekly_days="7", end_times=3))  # Saturdays, x3
+SERIES_ZOOM: dict[str, Any] = {
+    **ZOOM,
+    "type": 8,
+    "recurrence": {"type": 2, "repeat_interval": 1, "weekly_days": "7", "end_times": 3},
+}
+
+
+@pytest.mark.parametrize(
+    ("shown", "occurrences", "moved"),
+    [
+        ("2030-01-12T01:00:00Z", None, False),  # at its first: the row's own start
+        ("2030-01-19T01:00:00Z", None, False),  # at its second: unchanged
+        ("2030-01-26T01:00:00Z", ["2030-01-26T01:00:00Z"], False),  # at its last
+        ("2030-01-19T01:00:00Z", ["2030-01-19T01:00:00Z", "2030-02-02T01:00:00Z"], True),
+        ("2030-01-19T02:00:00Z", None, True),  # another time of day
+        ("2030-01-05T01:00:00Z", None, True),  # earlier than the row: the row moved it later
+    ],
+)
+def test_a_series_at_a_later_occurrence_of_the_rows_rule_keeps_its_start(
+    shown: str, occurrences: list[str] | None, moved: bool
+) -> None:
+    meeting = {**SERIES_ZOOM, "start_time": shown}
+    if occurrences is not None:
+        meeting["occurrences"] = [
+            {"occurrence_id": str(n), "start_time": start, "status": "available"}
+            for n, start in enumerate(occurrences)
+        ]
+    patch = changes(SERIES, meeting)
+    assert ("start_time" in patch) is moved
+    assert "recurrence" not in patch

@@ -60,7 +60,7 @@ def test_every_message_has_a_japanese_translation() -> None:
     missing = sorted(message for message in _source_messages() if not catalog.get(message))
     assert not missing, (
         f"{len(missing)} messages have no Japanese translation: {missing[:10]} (add them to "
-        "batch_zoom/locale/ja/LC_MESSAGES/batch_zoom.po and compile: README, For developers)"
+        "batch_zoom/locale/ja/LC_MESSAGES/batch_zoom.po and compile: docs/developers.md)"
     )
 
 

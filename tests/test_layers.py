@@ -1,4 +1,4 @@
-"""Dependencies point one way (README, "For developers"; STYLE.md):
+"""Dependencies point one way (docs/developers.md; STYLE.md):
 
     cli -> run -> (sheet, rows, zoom, publish) -> base (models, errors, config, cells, ...)
 

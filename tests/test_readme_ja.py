@@ -1,9 +1,10 @@
-"""README.ja.md stays in step with README.md (issue 15).
+"""Each Japanese page stays in step with its English original (issues 15 and 24).
 
-Pure text, no import of batch_zoom. README.md is the original; README.ja.md translates its prose
-and keeps what is a contract word for word: code blocks, commands, flags, column names, status
-values, file names, environment variables, examples of what a cell may hold. The tests say which
-English section a difference is in and what to do about it.
+Pure text, no import of batch_zoom. README.md and each page of docs/ (docs/columns.md, ...) are
+the originals; README.ja.md and docs/columns.ja.md, ... translate their prose and keep what is a
+contract word for word: code blocks, commands, flags, column names, status values, file names,
+environment variables, examples of what a cell may hold. Every test runs for each pair of pages,
+and says which page and which English section a difference is in and what to do about it.
 """
 
 from __future__ import annotations
@@ -15,15 +16,27 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-EN_PATH = ROOT / "README.md"
-JA_PATH = ROOT / "README.ja.md"
+EN_PATHS = [ROOT / "README.md"] + sorted(
+    path for path in (ROOT / "docs").glob("*.md") if not path.name.endswith(".ja.md")
+)
 
-ADVICE = "When README.md changes, README.ja.md changes with it (README.md, For developers)."
 
-_FENCE = re.compile(r"^```[^\n]*\n.*?^```[ \t]*$", re.MULTILINE | re.DOTALL)
+def _twin(english: Path) -> Path:
+    return english.with_name(english.name.removesuffix(".md") + ".ja.md")
+
+
+ADVICE = (
+    "When an English page changes, its Japanese twin changes with it (docs/developers.md, "
+    "The documentation)."
+)
+
+# A fence may be indented, inside a list item.
+_FENCE = re.compile(r"^[ \t]*```[^\n]*\n.*?^[ \t]*```[ \t]*$", re.MULTILINE | re.DOTALL)
 _SPAN = re.compile(r"`([^`\n]+(?:\n[^`\n]+)*)`")
 _FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+# A picture of the page in one language has its twin in the other (page_en.png, page_ja.png).
+_IMAGE_LANGUAGE = re.compile(r"_en(?=\.\w+$)")
 
 
 @dataclass(frozen=True)
@@ -83,8 +96,8 @@ def _cells(line: str) -> list[str]:
 
 
 def _spans_match(english: str, japanese_spans: list[str]) -> bool:
-    """A span is kept if README.ja.md has it; its '…' stands for whatever the Japanese shows there
-    (README.md abbreviates messages: `7行目: 所要時間「abc」は…`)."""
+    """A span is kept if the Japanese page has it; its '…' stands for whatever the Japanese shows
+    there (docs/troubleshooting.md abbreviates messages: `7行目: 所要時間「abc」は…`)."""
     pattern = re.compile(".*?".join(re.escape(part.strip()) for part in english.split("…")))
     return any(pattern.search(span) for span in japanese_spans)
 
@@ -95,29 +108,48 @@ def _only_code(cell: str) -> bool:
     return bool(cell) and not re.sub(r"`[^`\s]*`|[\d\s,/]", "", cell)
 
 
-@pytest.fixture(scope="module")
-def en() -> Readme:
-    return Readme("README.md", EN_PATH.read_text(encoding="utf-8"))
+@pytest.fixture(scope="module", params=EN_PATHS, ids=lambda path: str(path.relative_to(ROOT)))
+def english_path(request: pytest.FixtureRequest) -> Path:
+    path: Path = request.param
+    return path
 
 
 @pytest.fixture(scope="module")
-def ja() -> Readme:
-    assert JA_PATH.exists(), f"README.ja.md is missing beside README.md. {ADVICE}"
-    return Readme("README.ja.md", JA_PATH.read_text(encoding="utf-8"))
+def en(english_path: Path) -> Readme:
+    return Readme(str(english_path.relative_to(ROOT)), english_path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def ja(english_path: Path) -> Readme:
+    japanese = _twin(english_path)
+    assert japanese.exists(), (
+        f"{japanese.relative_to(ROOT)} is missing beside {english_path.relative_to(ROOT)}. {ADVICE}"
+    )
+    return Readme(str(japanese.relative_to(ROOT)), japanese.read_text(encoding="utf-8"))
+
+
+def test_a_japanese_page_has_its_english_original() -> None:
+    japanese = {path for path in (ROOT / "docs").glob("*.ja.md")} | {ROOT / "README.ja.md"}
+    orphans = sorted(str(path.relative_to(ROOT)) for path in japanese - set(map(_twin, EN_PATHS)))
+    assert not orphans, f"Japanese pages without an English original: {orphans}"
 
 
 def test_each_links_to_the_other_from_its_first_lines(en: Readme, ja: Readme) -> None:
-    assert "[日本語](README.ja.md)" in en.text.splitlines()[:4], (
-        "README.md should link to the Japanese README right under its title: [日本語](README.ja.md)"
+    """Right under the title, on a line of its own or first on it (`· [README](...)` may follow)."""
+    to_japanese = f"[日本語]({Path(ja.name).name})"
+    to_english = f"[English]({Path(en.name).name})"
+    assert any(line.startswith(to_japanese) for line in en.text.splitlines()[:4]), (
+        f"{en.name} should link to its Japanese twin right under its title: {to_japanese}"
     )
-    assert "[English](README.md)" in ja.text.splitlines()[:4], (
-        "README.ja.md should link back right under its title: [English](README.md)"
+    assert any(line.startswith(to_english) for line in ja.text.splitlines()[:4]), (
+        f"{ja.name} should link back right under its title: {to_english}"
     )
 
 
 def test_the_same_sections(en: Readme, ja: Readme) -> None:
-    english = [heading for heading, _ in en.sections[1:]]
-    japanese = [heading for heading, _ in ja.sections[1:]]
+    """The same headings one for one, each at the same level (the '###' groups of a page too)."""
+    english = re.findall(r"^#{2,6} .*$", en.prose, flags=re.MULTILINE)
+    japanese = re.findall(r"^#{2,6} .*$", ja.prose, flags=re.MULTILINE)
     width = max(len(english), len(japanese))
     side_by_side = "\n".join(
         f"  {e:<32} | {j}"
@@ -127,39 +159,40 @@ def test_the_same_sections(en: Readme, ja: Readme) -> None:
             strict=True,
         )
     )
-    assert len(english) == len(japanese), (
-        f"README.md has {len(english)} '##' sections, README.ja.md {len(japanese)}; they should "
-        f"match one for one, in the same order:\n{side_by_side}\n{ADVICE}"
+    levels = [heading.split(" ", 1)[0] for heading in english]
+    assert levels == [heading.split(" ", 1)[0] for heading in japanese], (
+        f"{en.name} has {len(english)} headings, {ja.name} {len(japanese)}; they should "
+        f"match one for one, at the same levels, in the same order:\n{side_by_side}\n{ADVICE}"
     )
 
 
 def test_every_code_block_is_kept_verbatim(en: Readme, ja: Readme) -> None:
     missing = [block for block in en.code_blocks if block not in ja.code_blocks]
     assert not missing, (
-        "README.ja.md should hold every fenced code block of README.md exactly as it is (commands "
+        f"{ja.name} should hold every fenced code block of {en.name} exactly as it is (commands "
         "are the contract); not found there:\n\n" + "\n\n".join(missing) + f"\n\n{ADVICE}"
     )
     assert len(en.code_blocks) == len(ja.code_blocks), (
-        f"README.md has {len(en.code_blocks)} code blocks, README.ja.md {len(ja.code_blocks)}"
+        f"{en.name} has {len(en.code_blocks)} code blocks, {ja.name} {len(ja.code_blocks)}"
     )
 
 
 def test_every_flag_is_mentioned(en: Readme, ja: Readme) -> None:
     missing = sorted(set(_FLAG.findall(en.text)) - set(_FLAG.findall(ja.text)))
-    assert not missing, f"README.md mentions {', '.join(missing)}; README.ja.md does not. {ADVICE}"
+    assert not missing, f"{en.name} mentions {', '.join(missing)}; {ja.name} does not. {ADVICE}"
 
 
 def test_every_backticked_word_is_kept(en: Readme, ja: Readme) -> None:
     """Status values, column names, file names, variables, values and examples, in backticks.
-    A message README.md quotes may be shown in Japanese, but its English stays beside it (as
-    `--lang en` prints it), so every span of README.md is found in README.ja.md."""
+    A message an English page quotes may be shown in Japanese, but its English stays beside it
+    (as `--lang en` prints it), so every span of the English page is found in its twin."""
     missing = []
     for heading, body in en.sections:
         for span in Readme(en.name, body).spans:
             if not _spans_match(span, ja.spans):
                 missing.append(f"  {heading}: `{span}`")
     assert not missing, (
-        "README.ja.md should keep these backticked words of README.md exactly (statuses, columns, "
+        f"{ja.name} should keep these backticked words of {en.name} exactly (statuses, columns, "
         "files, variables, examples; beside a Japanese message, the English one):\n"
         + "\n".join(dict.fromkeys(missing))
         + f"\n{ADVICE}"
@@ -167,9 +200,12 @@ def test_every_backticked_word_is_kept(en: Readme, ja: Readme) -> None:
 
 
 def test_the_same_images(en: Readme, ja: Readme) -> None:
-    assert _IMAGE.findall(en.text) == _IMAGE.findall(ja.text), (
-        f"the images should be the same files in the same order: README.md "
-        f"{_IMAGE.findall(en.text)}, README.ja.md {_IMAGE.findall(ja.text)}"
+    """The same files in the same order; a picture of the English page (`_en.png`) has the
+    Japanese one (`_ja.png`) in its place."""
+    english = [_IMAGE_LANGUAGE.sub("_ja", image) for image in _IMAGE.findall(en.text)]
+    assert english == _IMAGE.findall(ja.text), (
+        f"the images should be the same files in the same order: {en.name} "
+        f"{_IMAGE.findall(en.text)}, {ja.name} {_IMAGE.findall(ja.text)}"
     )
 
 
@@ -181,8 +217,7 @@ def test_the_same_tables_with_the_same_rows(en: Readme, ja: Readme) -> None:
         en_tables, ja_tables = _tables(en_body), _tables(ja_body)
         if len(en_tables) != len(ja_tables):
             problems.append(
-                f"  {heading}: {len(en_tables)} tables in README.md, "
-                f"{len(ja_tables)} in README.ja.md"
+                f"  {heading}: {len(en_tables)} tables in {en.name}, {len(ja_tables)} in {ja.name}"
             )
             continue
         for en_table, ja_table in zip(en_tables, ja_tables, strict=True):
@@ -192,7 +227,7 @@ def test_the_same_tables_with_the_same_rows(en: Readme, ja: Readme) -> None:
                 new = [first for first in english_rows - japanese_rows if _only_code(first)]
                 problems.append(
                     f"  {heading}, the table headed {' | '.join(en_table[0])}: "
-                    f"{len(en_table)} rows in README.md, {len(ja_table)} in README.ja.md"
+                    f"{len(en_table)} rows in {en.name}, {len(ja_table)} in {ja.name}"
                     + (f" (not in the Japanese table: {', '.join(sorted(new))})" if new else "")
                 )
                 continue
@@ -212,25 +247,44 @@ def test_the_same_tables_with_the_same_rows(en: Readme, ja: Readme) -> None:
                         f"(there: {ja_row[0]})"
                     )
     assert not problems, (
-        "README.ja.md should have the same tables as README.md, row for row in the same order, "
+        f"{ja.name} should have the same tables as {en.name}, row for row in the same order, "
         "cells that are only code unchanged:\n" + "\n".join(problems) + f"\n{ADVICE}"
+    )
+
+
+def _columns_table(readme: Readme) -> list[list[str]] | None:
+    for _, body in readme.sections:
+        for table in _tables(body):
+            if len(table) > 1 and table[1][0] == "`topic`":
+                return table[1:]
+    return None
+
+
+def test_the_columns_table_is_in_docs_columns() -> None:
+    holding = [
+        path.relative_to(ROOT)
+        for path in EN_PATHS
+        if _columns_table(Readme(path.name, path.read_text(encoding="utf-8"))) is not None
+    ]
+    assert holding == [Path("docs/columns.md")], (
+        f"the columns table (a row starting with `topic`) should be in docs/columns.md only, "
+        f"found in {holding}"
     )
 
 
 def test_the_header_aliases_are_kept(en: Readme, ja: Readme) -> None:
     """The columns table's first two cells are what a sheet's headers are matched against."""
-
-    def columns_table(readme: Readme) -> list[list[str]]:
-        for _, body in readme.sections:
-            for table in _tables(body):
-                if len(table) > 1 and table[1][0] == "`topic`":
-                    return table[1:]
-        raise AssertionError(f"{readme.name} has no columns table (a row starting with `topic`)")
-
-    english = [row[:2] for row in columns_table(en)]
-    japanese = [row[:2] for row in columns_table(ja)]
+    english_table, japanese_table = _columns_table(en), _columns_table(ja)
+    if english_table is None:
+        assert japanese_table is None, f"{ja.name} has a columns table, {en.name} none"
+        return
+    assert japanese_table is not None, (
+        f"{ja.name} has no columns table (a row starting with `topic`)"
+    )
+    english = [row[:2] for row in english_table]
+    japanese = [row[:2] for row in japanese_table]
     differ = [f"  {e}  vs  {j}" for e, j in zip(english, japanese, strict=False) if e != j]
     assert english == japanese, (
-        "the columns table of README.ja.md should list the same columns and header aliases as "
-        "README.md, in the same order:\n" + "\n".join(differ) + f"\n{ADVICE}"
+        f"the columns table of {ja.name} should list the same columns and header aliases as "
+        f"{en.name}, in the same order:\n" + "\n".join(differ) + f"\n{ADVICE}"
     )

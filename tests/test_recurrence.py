@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from batch_zoom.models import Recurrence
+from batch_zoom.models import MeetingRequest, Recurrence
 from batch_zoom.rows.recurrence import (
     MAX_INTERVAL,
     MAX_OCCURRENCES,
+    confirms_series,
     count_occurrences,
     parse_recurrence,
     parse_rule,
+    series_starts,
+    shows_row,
     zoom_weekday,
 )
 
@@ -231,3 +236,88 @@ def test_an_until_date_is_accepted_exactly_when_it_makes_60_or_fewer(
     else:
         with pytest.raises(ValueError, match=f"would make {meetings} meetings"):
             parse_recurrence(text, START)
+
+
+# -- a series as Zoom shows it: at whichever occurrence comes next -----------------------------
+
+WEEKLY_ROW = MeetingRequest(
+    row=2,
+    host="h@x.co",
+    topic="Weekly sync",
+    start=START,  # Tuesday 2027-01-05 09:00 Tokyo = 00:00Z
+    timezone="Asia/Tokyo",
+    duration=60,
+    recurrence=Recurrence(type=2, weekly_days="3", end_times=3),
+)
+
+
+def test_series_starts_keep_the_wall_time_on_each_day_of_the_rule() -> None:
+    assert series_starts(START, "Asia/Tokyo", Recurrence(type=2, weekly_days="3", end_times=3)) == [
+        START,
+        START + timedelta(days=7),
+        START + timedelta(days=14),
+    ]
+    new_york = datetime(2027, 3, 8, 9, 0, tzinfo=ZoneInfo("America/New_York"))  # DST on the 14th
+    starts = series_starts(new_york, "America/New_York", Recurrence(type=1, end_times=8))
+    assert {start.hour for start in starts} == {9}
+    assert {start.utcoffset() for start in starts} == {timedelta(hours=-5), timedelta(hours=-4)}
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"),
+    [
+        ({}, True),  # at its first occurrence: the row's identity
+        ({"start_time": "2027-01-12T00:00:00Z"}, True),  # at its second
+        ({"start_time": "2027-01-19T00:00:00Z"}, True),  # at its last
+        ({"start_time": "2027-01-26T00:00:00Z"}, False),  # past the row's count
+        ({"start_time": "2027-01-12T01:00:00Z"}, False),  # another time of day
+        ({"start_time": "2027-01-13T00:00:00Z"}, False),  # another day
+        ({"start_time": "2027-01-12T00:00:00Z", "duration": 90}, False),
+        ({"start_time": "2027-01-12T00:00:00Z", "topic": "Weekly sync 2"}, False),
+        ({"start_time": "2027-01-12T00:00:00Z", "type": 2}, False),  # a single meeting
+        ({"start_time": "2027-01-12T00:00:00Z", "type": None}, True),  # not said: the GET says
+        ({"start_time": "not a time"}, False),
+        ({"start_time": "2027-01-12T00:00:00Z", "duration": "x"}, False),
+    ],
+)
+def test_shows_row(shown: dict[str, Any], expected: bool) -> None:
+    listed = {"topic": "Weekly sync", "start_time": "2027-01-05T00:00:00Z", "duration": 60}
+    meeting = {**listed, "type": 8, **shown}
+    assert shows_row(WEEKLY_ROW, meeting, "h@x.co") is expected
+
+
+def test_a_single_row_is_shown_only_at_its_own_start() -> None:
+    single = replace(WEEKLY_ROW, recurrence=None)
+    later = {"topic": "Weekly sync", "start_time": "2027-01-12T00:00:00Z", "duration": 60}
+    assert not shows_row(single, {**later, "type": 8}, "h@x.co")
+    assert shows_row(single, {**later, "start_time": "2027-01-05T00:00:00Z"}, "h@x.co")
+
+
+@pytest.mark.parametrize(
+    ("occurrences", "expected"),
+    [
+        (None, True),  # not shown
+        ([], True),
+        (["2027-01-12T00:00:00Z", "2027-01-19T00:00:00Z"], True),  # the first one over
+        (["2027-01-12T00:00:00Z", "2027-01-26T00:00:00Z"], False),  # one the row has not
+        (["2027-01-12T01:00:00Z"], False),
+    ],
+)
+def test_confirms_series(occurrences: list[str] | None, expected: bool) -> None:
+    meeting: dict[str, Any] = {}
+    if occurrences is not None:
+        meeting["occurrences"] = [
+            {"occurrence_id": str(n), "start_time": start, "status": "available"}
+            for n, start in enumerate(occurrences)
+        ]
+    assert confirms_series(WEEKLY_ROW, meeting) is expected
+
+
+def test_a_deleted_occurrence_is_not_held_against_the_series() -> None:
+    meeting = {
+        "occurrences": [
+            {"occurrence_id": "1", "start_time": "2027-01-06T00:00:00Z", "status": "deleted"},
+            {"occurrence_id": "2", "start_time": "2027-01-12T00:00:00Z", "status": "available"},
+        ]
+    }
+    assert confirms_series(WEEKLY_ROW, meeting)

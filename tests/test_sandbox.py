@@ -637,7 +637,10 @@ def test_per_second_limits_follow_the_plan(
         for method, end in (("POST", "/meetings"), ("GET", "/meetings"), ("POST", "/token"))
     )
     assert sb.metered(create) == (category.lower(), creates_a_second)
-    assert sb.metered(listing) == ("medium", {"free": 2, "business": 60}.get(settings.get("plan"), 20))
+    assert sb.metered(listing) == (
+        "medium",
+        {"free": 2, "business": 60}.get(settings.get("plan"), 20),
+    )
     assert sb.metered(token) is None
 
 

@@ -1,6 +1,6 @@
 """Table tests for the forms offices write: dates, clock times, zones, columns, section rows.
 
-Pure: no sheet, no HTTP. Every accepted form listed in the README has a row here.
+Pure: no sheet, no HTTP. Every accepted form listed in docs/columns.md has a row here.
 """
 
 from __future__ import annotations
@@ -517,18 +517,18 @@ def test_the_issues_header_aliases(field: str, aliases: list[str]) -> None:
         assert alias.casefold() in [known.casefold() for known in (field, *COLUMN_ALIASES[field])]
 
 
-# --- the README's column table is this table -----------------------------------------------
+# --- the column table of docs/columns.md is this table --------------------------------------
 
 
 def test_the_readme_column_table_lists_every_alias() -> None:
-    """Each row of the README's column table names exactly the aliases ``COLUMN_ALIASES`` has
+    """Each row of docs/columns.md's column table names exactly the aliases ``COLUMN_ALIASES`` has
     (a row of several fields, ending in "…", only names aliases that exist)."""
     from pathlib import Path
 
     from batch_zoom.models import normalize_header
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## The columns", 1)[1].split("\n## ", 1)[0]
+    page = Path(__file__).resolve().parents[1] / "docs" / "columns.md"
+    section = page.read_text(encoding="utf-8")
     checked = set()
     for line in section.splitlines():
         if not line.startswith("| `"):
@@ -540,12 +540,12 @@ def test_the_readme_column_table_lists_every_alias() -> None:
             normalize_header(alias) for name in fields for alias in (name, *COLUMN_ALIASES[name])
         }
         for alias in listed:
-            assert normalize_header(alias) in known, f"README lists {alias!r} for {fields}"
+            assert normalize_header(alias) in known, f"docs/columns.md lists {alias!r} for {fields}"
         if len(fields) == 1:
             (name,) = fields
             assert {normalize_header(alias) for alias in listed} == {
                 normalize_header(alias) for alias in COLUMN_ALIASES[name] if alias != name
-            }, f"the README's row for {name} and COLUMN_ALIASES differ"
+            }, f"docs/columns.md's row for {name} and COLUMN_ALIASES differ"
         checked.update(fields)
     assert checked >= set(COLUMN_ALIASES) - {"join_url", "status", "error"}
 

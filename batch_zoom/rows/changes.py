@@ -2,7 +2,9 @@
 
 ``changes(request, meeting)`` returns the PATCH body with only the fields that differ, so an
 unchanged row sends no write at all and an edited one touches nothing else. Start times are
-compared as instants, never as strings (NOTES.md). A field the row leaves empty is "keep what
+compared as instants, never as strings (NOTES.md), and topic and start the way Zoom keeps them
+(``zoom_forms``: the same comparison as the journal, the look-up and the receipt), so nothing is
+PATCHed that Zoom already holds. A field the row leaves empty is "keep what
 Zoom has", the same rule as on create.
 """
 
@@ -16,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..fields import field_label
 from ..i18n import _
 from ..models import MeetingRequest, parse_moment
+from ..zoom_forms import same_start, same_topic
+from .recurrence import confirms_series, series_starts
 from .settings import same_domains, same_rooms, same_tracking
 
 #: Settings compared by meaning, not as written (case, order).
@@ -33,11 +37,12 @@ def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, An
     """The fields of ``request`` that differ from ``meeting`` (a Zoom meeting object)."""
     wanted = request.create_body()
     patch: dict[str, Any] = {}
-    if wanted["topic"] != meeting.get("topic"):
+    if not same_topic(wanted["topic"], str(meeting.get("topic") or "")):
         patch["topic"] = wanted["topic"]
     if int(wanted["duration"]) != _int(meeting.get("duration")):
         patch["duration"] = wanted["duration"]
-    if not _same_instant(request.start, meeting.get("start_time")) or wanted[
+    same_start = _same_instant(request.start, meeting.get("start_time"))
+    if not (same_start or _at_a_later_occurrence(request, meeting)) or wanted[
         "timezone"
     ] != meeting.get("timezone"):
         patch["start_time"] = wanted["start_time"]
@@ -59,6 +64,24 @@ def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, An
         patch["type"] = 8
         patch["recurrence"] = wanted["recurrence"]
     return patch
+
+
+def _at_a_later_occurrence(request: MeetingRequest, meeting: Mapping[str, Any]) -> bool:
+    """Zoom shows a series at its next occurrence (the first is over, or was deleted in Zoom's
+    portal): the row's start is unchanged when Zoom's is a later occurrence of the row's rule
+    and every occurrence Zoom holds is the row's. Sending the row's start again would move the
+    series back to a first meeting that is over (or bring back a deleted one).
+
+    Not told apart (a guess that errs towards sending nothing): a series whose start was moved
+    to an earlier day of the same rule that ends on a date rather than after a count.
+    """
+    if request.recurrence is None:
+        return False
+    shown = parse_moment(str(meeting.get("start_time") or ""))
+    if shown is None or shown <= request.start:
+        return False
+    starts = series_starts(request.start, request.timezone, request.recurrence)
+    return shown in starts and confirms_series(request, meeting)
 
 
 def describe(patch: Mapping[str, Any], meeting: Mapping[str, Any]) -> str:
@@ -157,8 +180,8 @@ def _same_recurrence(wanted: Mapping[str, Any], actual: Mapping[str, Any]) -> bo
 
 
 def _same_instant(moment: datetime | None, zoom_time: Any) -> bool:
-    other = parse_moment(str(zoom_time)) if zoom_time else None
-    return moment is not None and other is not None and moment == other
+    """The same start as Zoom keeps it (to the minute: ``zoom_forms``)."""
+    return same_start(moment, parse_moment(str(zoom_time)) if zoom_time else None)
 
 
 def _emails(value: Any) -> frozenset[str]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..i18n import _
 from ..models import MeetingRequest, meeting_identity, parse_moment
-from .recurrence import occurrence_dates
+from .recurrence import series_starts, shows_row
 
 #: Zoom: meetings of a Basic (unlicensed) user with three or more participants end at 40 minutes.
 BASIC_LIMIT_MINUTES = 40
@@ -126,27 +126,12 @@ class Booking:
         )
 
 
-#: How far ahead a series without an end date is followed (Zoom's series hold at most 60).
-_SERIES_HORIZON = timedelta(days=3 * 366)
-
-
 def bookings_of(plan: MeetingRequest) -> list[Booking]:
     """Every stretch a row's meeting takes: one, or one per occurrence of a series."""
     length = timedelta(minutes=plan.duration)
-    zone = ZoneInfo(plan.timezone)
-    if plan.recurrence is None:
-        starts = [plan.start]
-    else:
-        local = plan.start.astimezone(zone)
-        until: date = (
-            plan.recurrence.end_date_time.astimezone(zone).date()
-            if plan.recurrence.end_date_time
-            else (local + _SERIES_HORIZON).date()
-        )
-        days = list(occurrence_dates(plan.recurrence, local.date(), until))
-        if plan.recurrence.end_times:
-            days = days[: plan.recurrence.end_times]
-        starts = [datetime.combine(day, local.timetz()).replace(tzinfo=zone) for day in days]
+    starts = [plan.start]
+    if plan.recurrence is not None:
+        starts = series_starts(plan.start, plan.timezone, plan.recurrence)
     return [
         Booking(start, start + length, row=plan.row, topic=plan.topic, zone=plan.timezone)
         for start in starts
@@ -185,12 +170,14 @@ def own_meetings(
     """The listing without the meetings the given rows stand for.
 
     A row's own meeting is not a double booking: it is the one its ``meeting_id`` names, or one
-    with the row's identity (find-before-create adopts it). A meeting an earlier run made for
+    with the row's identity (find-before-create adopts it), or a recurring row's series listed
+    at a later occurrence. A meeting an earlier run made for
     another row is a booking like any other.
     """
     plans = list(plans)
     ids = {plan.meeting_id for plan in plans if plan.meeting_id}
     identities = {plan.identity for plan in plans}
+    series = [plan for plan in plans if plan.recurrence is not None]
     others: list[Mapping[str, Any]] = []
     for meeting in listing:
         if str(meeting.get("id")) in ids:
@@ -204,6 +191,9 @@ def own_meetings(
             topic = str(meeting.get("topic") or "")
             if meeting_identity(host, topic, start, duration) in identities:
                 continue
+        # a series listed at a later occurrence than the row's first is the row's own too
+        if any(shows_row(plan, meeting, host) for plan in series):
+            continue
         others.append(meeting)
     return others
 

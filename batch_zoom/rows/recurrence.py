@@ -1,5 +1,8 @@
 """Readable recurrence rules ("weekly on Mon,Wed x6", "毎月 第2火曜 12回") -> Zoom's recurrence.
 
+Also: the starts a series makes (``series_starts``), and whether a meeting Zoom shows is a
+recurring row's series, at whichever occurrence Zoom shows it (``shows_row``).
+
 Pure: no I/O and no clock. A rule is read in two steps, so that a row whose start time is bad can
 still have its rule's wording checked: ``parse_rule(text)`` checks the words, and
 ``RecurrenceRule.resolve(start)`` fills in what depends on the first meeting (the weekday of
@@ -27,14 +30,17 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..i18n import N_, _
-from ..models import Recurrence
+from ..models import MeetingRequest, Recurrence, meeting_identity, parse_moment
 
 DAILY, WEEKLY, MONTHLY = 1, 2, 3
+RECURRING_FIXED = 8  # Zoom's meeting type of a recurring meeting with a fixed time
 
 # Zoom's limits, from the meetingCreate request schema in Meetings.json
 # (paths["/users/{userId}/meetings"].post.requestBody, property "recurrence"):
@@ -429,3 +435,74 @@ def _quote(value: str, limit: int = 60) -> str:
 def occurrence_dates(recurrence: Recurrence, first: date, until: date) -> Iterator[date]:
     """The days of a series starting on ``first``, on or before ``until`` (Zoom's calendar)."""
     return _occurrence_dates(recurrence, first, until)
+
+
+#: How far ahead a series without an end date is followed (Zoom's series hold at most 60).
+SERIES_HORIZON = timedelta(days=3 * 366)
+
+
+def series_starts(start: datetime, timezone: str, recurrence: Recurrence) -> list[datetime]:
+    """The start of every meeting of a series whose first meeting is ``start`` (aware): the
+    same wall time in ``timezone`` on each day of the rule (across daylight saving time), at
+    most ``end_times`` of them, none after ``end_date_time``'s day.
+
+    Zoom shows a series at whichever occurrence comes next (deleted ones skipped): a meeting
+    it lists is the row's series only if it starts at one of these.
+    """
+    zone = ZoneInfo(timezone)
+    local = start.astimezone(zone)
+    until = (
+        recurrence.end_date_time.astimezone(zone).date()
+        if recurrence.end_date_time
+        else (local + SERIES_HORIZON).date()
+    )
+    days = list(_occurrence_dates(recurrence, local.date(), until))
+    if recurrence.end_times:
+        days = days[: recurrence.end_times]
+    wall = local.time()
+    return [datetime.combine(day, wall, tzinfo=zone) for day in days]
+
+
+def shows_row(plan: MeetingRequest, meeting: Mapping[str, Any], host: str) -> bool:
+    """Whether Zoom's ``meeting`` (a listing item or a GET's answer) is the row's by what it
+    shows: the row's identity (host, topic, start, duration); for a recurring row, a series
+    shown at any of the row's occurrences with the row's topic, duration and time of day.
+
+    Zoom shows a series at its next occurrence (its first, once over or deleted in Zoom's
+    portal, is not shown), so a series whose start is not the row's is still the row's when
+    that start is one of the occurrences the row's rule makes. Whether it is the same series
+    (the same rule) is for a GET to confirm (``confirms_series``).
+    """
+    start = parse_moment(str(meeting.get("start_time") or ""))
+    try:
+        duration = int(meeting.get("duration") or 0)
+    except (TypeError, ValueError):
+        return False
+    if start is None:
+        return False
+    topic = str(meeting.get("topic") or "")
+    if meeting_identity(host, topic, start, duration) == plan.identity:
+        return True
+    if plan.recurrence is None or meeting.get("type") not in (None, RECURRING_FIXED):
+        return False
+    if meeting_identity(host, topic, plan.start, duration) != plan.identity:
+        return False
+    return start in series_starts(plan.start, plan.timezone, plan.recurrence)
+
+
+def confirms_series(plan: MeetingRequest, meeting: Mapping[str, Any]) -> bool:
+    """A GET's answer is the recurring row's series: every occurrence it holds is one of the
+    row's (deleted or past ones may be missing, none may be foreign)."""
+    if plan.recurrence is None:
+        return True
+    starts = series_starts(plan.start, plan.timezone, plan.recurrence)
+    occurrences = meeting.get("occurrences")
+    if not isinstance(occurrences, list):
+        return True  # not shown: the rule and the start said enough
+    for occurrence in occurrences:
+        if not isinstance(occurrence, dict) or occurrence.get("status") == "deleted":
+            continue
+        moment = parse_moment(str(occurrence.get("start_time") or ""))
+        if moment is None or moment not in starts:
+            return False
+    return True

@@ -107,7 +107,9 @@ class RowDefaults:
     read exactly like cells; a row's own non-empty cell wins. Allowed names: ``DEFAULTABLE_FIELDS``.
     ``now`` (aware) turns on the check that a new meeting does not start in the past, and lets a
     date without a year be read (the next such date). ``date_order`` ("dmy" or "mdy") settles
-    dates like 03/04/2027.
+    dates like 03/04/2027. ``refuse_past`` False: a start in the past does not make a row
+    invalid by itself, for a batch that refuses it only when it would create the row
+    (``refused_as_past``): a row whose meeting was made is never refused for its start.
     """
 
     timezone: str
@@ -116,6 +118,7 @@ class RowDefaults:
     now: datetime | None = None
     date_order: str | None = None
     registrant_emails: bool = False  # whether Zoom emails each registrant a confirmation
+    refuse_past: bool = True
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.options) - DEFAULTABLE_FIELDS)
@@ -212,8 +215,29 @@ def validate_row(
                 "to find the meeting"
             )
             return InvalidRow(row=row.number, problems=(lead, *identity_problems))
+        described = None
+        if identity is not None:
+            assert host is not None and topic is not None and timezone is not None
+            assert start is not None and duration is not None
+            # the series too, so that Zoom's listing at a later occurrence is still the row's
+            rule = _Problems().check("recurrence", cell("recurrence"), _parse_recurrence, start)
+            described = MeetingRequest(
+                row=row.number,
+                host=host,
+                topic=topic,
+                start=start,
+                timezone=timezone,
+                duration=duration,
+                recurrence=rule,
+                action=Action.CANCEL,
+            )
         return CancelRequest(
-            row=row.number, meeting_id=meeting_id, identity=identity, host=host, topic=topic
+            row=row.number,
+            meeting_id=meeting_id,
+            identity=identity,
+            host=host,
+            topic=topic,
+            described=described,
         )
 
     agenda = problems.check("agenda", cell("agenda"), _parse_agenda)
@@ -255,10 +279,8 @@ def validate_row(
     is_new = meeting_id is None  # a managed row's meeting may well have started already
     if is_new and start is not None and defaults.now is not None and start < defaults.now:
         assert timezone is not None
-        problems.add(
-            "start_time",
-            _("start_time {start} is in the past").format(start=wall(start, timezone)),
-        )
+        if defaults.refuse_past or problems:  # else the batch decides (refused_as_past)
+            problems.add("start_time", _past(start, timezone))
 
     if problems:
         return InvalidRow(row=row.number, problems=tuple(problems.messages()))
@@ -304,6 +326,19 @@ def _breakout_rooms(
     if entries:
         return problems.check("breakout_rooms", _Raw(entries), rooms_from_entries)
     return problems.check("breakout_rooms", cell("breakout_rooms"), parse_breakout_rooms)
+
+
+def refused_as_past(plan: MeetingRequest, now: datetime) -> InvalidRow | None:
+    """A row about to be created whose start is before ``now``, refused as ``validate_row``
+    refuses it; None for any other. Only for a row that would be created: a row whose meeting
+    was made (the journal's, or found on Zoom) is never refused for its start."""
+    if plan.meeting_id is not None or plan.start >= now:
+        return None
+    return InvalidRow(row=plan.row, problems=(_past(plan.start, plan.timezone),))
+
+
+def _past(start: datetime, timezone: str) -> str:
+    return _("start_time {start} is in the past").format(start=wall(start, timezone))
 
 
 # --- when and how long -------------------------------------------------------------------------

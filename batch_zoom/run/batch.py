@@ -45,7 +45,7 @@ from ..publish.participants import (
 from ..publish.participants import SHEET_NAME as PARTICIPANTS_SHEET
 from ..publish.report import write_report
 from ..rows.settings import settings_summary
-from ..rows.validate import RowDefaults, validate_rows
+from ..rows.validate import RowDefaults, refused_as_past, validate_rows
 from ..sheet.read import Table, read_table
 from ..sheet.rooms import read_room_sheet, with_rooms
 from ..sheet.write import TableSheet, check_output_writable, write_output
@@ -53,10 +53,25 @@ from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.clock import ZoomClock
 from ..zoom.pacing import Pacer
-from .audit import ListedAfterWrites, Receipt, apply_receipt, audit, rows_to_verify
+from .audit import (
+    ListedAfterWrites,
+    Receipt,
+    apply_receipt,
+    audit,
+    rows_not_seen,
+    rows_to_verify,
+)
 from .check import check_only
 from .creates import complete_link, create_all, reconcile
-from .edits import UndoPlan, as_cancel, cancel, meeting_of, undo_plan, update
+from .edits import (
+    UndoPlan,
+    as_cancel,
+    cancel,
+    hosts_to_look_up,
+    meeting_of,
+    undo_plan,
+    update,
+)
 from .journal import Journal, JournalState, MeetingRecord, read_state, skipped_lines_warning
 from .lookups import needs_lookups, settle_settings
 from .outcomes import (
@@ -151,6 +166,9 @@ def run_batch(
         now=now(),
         date_order=settings.date_order,
         registrant_emails=settings.registrant_emails,
+        # A past start refuses only a row that would be created (creates.py, _plan_only,
+        # check.py): a row whose meeting was made keeps its meeting and its link.
+        refuse_past=False,
     )
 
     rows, room_warnings = with_rooms(table.rows, read_room_sheet(table))
@@ -174,7 +192,13 @@ def run_batch(
     if settings.dry_run:
         state = read_state(settings.journal_path)
         _warn(report, skipped_lines_warning(settings.journal_path, state))
-        results = _plan_only(plans, state, undo=settings.undo, input_name=settings.input_path.name)
+        results = _plan_only(
+            plans,
+            state,
+            undo=settings.undo,
+            now=defaults.now or now(),
+            input_name=settings.input_path.name,
+        )
         pool.note_planned(results)
         report.registrations = [
             person
@@ -234,12 +258,7 @@ def _execute(
             settled_from_journal(item, journal.state)
             for item in registration_work(_meetings(plans), results, journal.state)
         ]
-        if (
-            not work.size
-            and not to_verify
-            and all(people is not None for people in known)
-            and not _refused_as_past(plans, plan_rows)
-        ):
+        if not work.size and not to_verify and all(people is not None for people in known):
             # nothing to send: not even a token is fetched
             report.registrations = [person for people in known if people for person in people]
             return results
@@ -300,8 +319,13 @@ def _execute(
                 )
                 if work.unsettled:
                     work.creates.extend(reconcile(session, work.unsettled, adopted=Status.EXISTS))
+                if not settings.undo:  # each host listed once for the cancels that look
+                    session.list_hosts(hosts_to_look_up(work.cancels, journal.state))
                 session.run_tasks(
-                    [partial(cancel, session, plan) for plan in work.cancels]
+                    [
+                        partial(cancel, session, plan, look_up=not settings.undo)
+                        for plan in work.cancels
+                    ]
                     + [partial(update, session, plan) for plan in work.managed]
                 )
                 _follow_edits(session, work)
@@ -321,6 +345,7 @@ def _execute(
                     rows_to_verify(plans, settled),
                     remove_duplicates=settings.remove_duplicates,
                     listed=listed.taken() if listed else None,
+                    unseen=rows_not_seen(plans, settled, session),
                 )
         except KeyboardInterrupt:  # between rounds or during a look-up: keep what is settled
             session.interrupted = True
@@ -703,19 +728,6 @@ def _follow_edits(session: Session, work: _Work) -> None:
         )
 
 
-def _refused_as_past(
-    plans: Sequence[RowPlan], plan_rows: Callable[[datetime | None], Sequence[RowPlan]]
-) -> bool:
-    """Some row was refused only for starting in the past: worth asking Zoom its time, since
-    this computer's clock may be the one that is wrong."""
-    invalid_rows = {plan.row for plan in plans if isinstance(plan, InvalidRow)}
-    if not invalid_rows:
-        return False
-    return any(
-        plan.row in invalid_rows and not isinstance(plan, InvalidRow) for plan in plan_rows(None)
-    )
-
-
 def _is_zooms_own(api_url: str) -> bool:
     host = urlsplit(api_url).hostname or ""
     return host == "zoom.us" or host.endswith(".zoom.us")
@@ -768,11 +780,17 @@ def _not_over_real_meetings(table: Table, output: Path) -> None:
 
 
 def _plan_only(
-    plans: Sequence[RowPlan], state: JournalState, *, undo: bool, input_name: str = ""
+    plans: Sequence[RowPlan],
+    state: JournalState,
+    *,
+    undo: bool,
+    now: datetime,
+    input_name: str = "",
 ) -> dict[int, RowResult]:
     """A dry run: say what would happen; no request at all, not even for a token.
 
-    The journal is read (never written) so rows an earlier run made show as ``exists``.
+    The journal is read (never written) so rows an earlier run made show as ``exists``; a row
+    it would create is refused if it starts before ``now``.
     """
     results: dict[int, RowResult] = {}
     creates_per_host: Counter[str] = Counter()
@@ -789,7 +807,8 @@ def _plan_only(
         if isinstance(plan, CancelRequest) or undo:
             cancel_row = plan if isinstance(plan, CancelRequest) else as_cancel(plan, None)
             meeting_id = meeting_of(cancel_row, state)
-            what = would_cancel(meeting_id, state.deleted)
+            look_up = not undo and cancel_row.described is not None
+            what = would_cancel(meeting_id, state.deleted, look_up=look_up)
         elif plan.meeting_id:
             meeting_id = plan.meeting_id
             what = _("would compare with Zoom and update what changed")
@@ -798,6 +817,9 @@ def _plan_only(
             what = _(
                 "would update meeting {meeting_id}, which this row made before it was edited"
             ).format(meeting_id=meeting_id)
+        elif (refused := refused_as_past(plan, now)) is not None:
+            results[plan.row] = invalid(refused)
+            continue
         else:
             meeting_id, what = None, _("would create")
             creates_per_host[plan.host.casefold()] += 1

@@ -29,14 +29,15 @@ from ..models import (
     Status,
 )
 from ..rows.changes import changes, describe
+from ..rows.validate import refused_as_past
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
 from ..zoom.pacing import Pacer
 from ..zoom.retry import Operation, call_with_retries
-from .creates import index_listing
+from .creates import index_listing, series_listed
 from .edits import as_cancel, meeting_of
 from .journal import MeetingRecord, read_state
-from .outcomes import made, reason, settled_offline, would_cancel
+from .outcomes import invalid, made, reason, settled_offline, would_cancel
 from .preflight import LOOK_UP_BUDGET, Call, lister_for, reads_users, run_preflight
 
 if TYPE_CHECKING:
@@ -99,12 +100,14 @@ def check_only(
                 cancel = plan if isinstance(plan, CancelRequest) else as_cancel(plan, None)
                 meeting_id = meeting_of(cancel, state)
                 what = _cancel_note(call, client, meeting_id, state.deleted)
+                if meeting_id is None and not settings.undo and cancel.described is not None:
+                    what = would_cancel(None, look_up=True)
                 results[plan.row] = RowResult(
                     plan.row, Status.PLANNED, meeting_id, error=what, topic=plan.topic
                 )
                 continue
             host = found.assigned.get(plan.row) or pool.assigned.get(plan.row)
-            result = _check_row(call, client, plan, host, found.listings, state.created)
+            result = _check_row(call, client, plan, host, found.listings, state.created, now())
             note = found.notes.get(plan.row)
             if note:
                 result = _with_note(result, note)
@@ -125,6 +128,7 @@ def _check_row(
     host: str | None,
     listings: dict[str, list[dict[str, Any]]],
     created: Mapping[str, MeetingRecord],
+    now: datetime,
 ) -> RowResult:
     """What a real run would do with this row, as far as reading Zoom can tell."""
     if host:
@@ -159,7 +163,10 @@ def _check_row(
     record = created.get(plan.identity)
     if record is not None:
         return made(plan, Status.EXISTS, record)
-    on_zoom = index_listing(listings.get(plan.host.casefold(), []), plan.host).get(plan.identity)
+    listing = listings.get(plan.host.casefold(), [])
+    on_zoom = index_listing(listing, plan.host).get(plan.identity)
+    if on_zoom is None:
+        on_zoom = next(iter(series_listed(listing, plan, plan.host)), None)
     if on_zoom is not None:
         what = _("already on Zoom as meeting {meeting_id}").format(meeting_id=on_zoom.get("id"))
         return RowResult(
@@ -170,6 +177,9 @@ def _check_row(
             host=plan.host,
             topic=plan.topic,
         )
+    refused = refused_as_past(plan, now)
+    if refused is not None:
+        return replace(invalid(refused), topic=plan.topic)
     what = _("would create with host {host}").format(host=plan.host)
     return RowResult(plan.row, Status.PLANNED, error=what, host=plan.host, topic=plan.topic)
 

@@ -2,7 +2,8 @@
 
 Zoom is the ledger: before a host's first create in a run, that host's scheduled meetings are
 listed once, and a row whose meeting Zoom already holds (same host, topic, start instant and
-duration; for a recurring row, a recurring meeting of the same series) is adopted as ``exists``
+duration; for a recurring row, a recurring meeting of the same series, listed at whichever of
+its occurrences comes next) is adopted as ``exists``
 instead of being made again. That covers a lost or deleted journal, another output name and
 another computer; the journal stays the fast path and the record of creates in flight.
 
@@ -23,18 +24,23 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from ..errors import ConnectionLost, DailyLimitReached, ZoomError
 from ..i18n import _
 from ..models import MeetingRequest, Status, meeting_identity, parse_moment
+from ..rows.recurrence import confirms_series, shows_row
+from ..rows.validate import refused_as_past
 from ..zoom.retry import Operation, Verdict, backoff, decide, send_again_after_lookup
 from .journal import MeetingRecord
-from .outcomes import failure, made, pending_unknown, problem, reason, record_of
+from .outcomes import failure, invalid, made, pending_unknown, problem, reason, record_of
 from .session import Session
 
 RECURRING_FIXED = 8  # Zoom's meeting type of a recurring meeting with a fixed time
+NO_FIXED_TIME = 3  # Zoom's meeting type of a recurring meeting with no fixed time
 
 
 def create_all(
@@ -63,7 +69,7 @@ def _create_all(
     on_host_done: Callable[[str], None] | None,
     sent: threading.Event | None,
 ) -> None:
-    pending, round_number, waited = find_before_create(session, plans), 0, 0.0
+    pending, round_number, waited = _not_past(session, find_before_create(session, plans)), 0, 0.0
     while pending and not session.stop.is_set():
         round_number += 1
         unknown: list[MeetingRequest] = []
@@ -105,6 +111,21 @@ def _create_all(
         if pending:
             session.sleep(pause)  # Zoom is failing: give it a moment before the next round
             waited += pause
+
+
+def _not_past(session: Session, plans: list[MeetingRequest]) -> list[MeetingRequest]:
+    """The rows to create that do not start in the past (by Zoom's clock); the others are
+    refused as the sheet's check refuses them. Only here, once neither the journal nor Zoom
+    holds the row's meeting: a row already made is never refused for its start."""
+    now = session.now()
+    kept: list[MeetingRequest] = []
+    for plan in plans:
+        refused = refused_as_past(plan, now)
+        if refused is None:
+            kept.append(plan)
+        else:
+            session.settle(replace(invalid(refused), host=plan.host, topic=plan.topic))
+    return kept
 
 
 def _host_by_host(
@@ -221,29 +242,41 @@ def reconcile(
     must account for has finished: the first after ``settle_seconds``, the second, for rows the
     first did not find, ``recheck_seconds`` later. Only a row neither look found is returned (and
     journaled ``not_sent``) for sending again. Rows whose host cannot be listed stay in flight in
-    the journal, for the next run to look up.
+    the journal, for the next run to look up; so do rows a listing did not show when it could
+    not be read whole (items that are not meetings): absence is proven only by a listing read
+    whole and understood.
     """
     known_ids = {record.meeting_id for record in session.journal.state.created.values()}
-    missing = _look(session, plans, adopted, session.settings.settle_seconds, known_ids)
+    unproven: dict[int, str] = {}  # row -> why its last look proves nothing absent
+    look = partial(_look, session, adopted=adopted, known_ids=known_ids, unproven=unproven)
+    missing = look(plans, wait=session.settings.settle_seconds)
     if missing and not session.stop.is_set():
-        missing = _look(session, missing, adopted, session.settings.recheck_seconds, known_ids)
+        missing = look(missing, wait=session.settings.recheck_seconds)
     if session.stop.is_set():
         for plan in missing:
             session.settle(pending_unknown(plan))
         return []
+    absent = []
     for plan in missing:
-        session.journal.record("not_sent", id=plan.identity)
-    return missing
+        if plan.row in unproven:  # stays in flight: nothing is sent again, a re-run looks again
+            session.settle(problem(plan, Status.FAILED, unproven[plan.row]))
+            continue
+        session.journal.record("not_sent", id=plan.identity, looked_up=True)
+        absent.append(plan)
+    return absent
 
 
 def _look(
     session: Session,
     plans: list[MeetingRequest],
+    *,
     adopted: Status,
     wait: float,
     known_ids: set[str],
+    unproven: dict[int, str],
 ) -> list[MeetingRequest]:
-    """One look on Zoom for ``plans`` after ``wait`` seconds; returns the rows it did not find."""
+    """One look on Zoom for ``plans`` after ``wait`` seconds; returns the rows it did not find
+    (in ``unproven`` too, with the reason, when the listing could not prove them absent)."""
     if wait > 0:
         session.sleep(wait)
     by_host: dict[str, list[MeetingRequest]] = {}
@@ -271,25 +304,39 @@ def _look(
                 )
             continue
         found = index_listing(listing, host)
+        unread = not_understood(listing)
         for plan in host_plans:
+            unproven.pop(plan.row, None)
             meeting = found.get(plan.identity)
             if meeting is not None and str(meeting.get("id")) not in known_ids:
                 record, note = complete(session, record_of(meeting, host))
                 known_ids.add(record.meeting_id)
                 remember(session, plan, record, adopted=True)
                 session.settle(made(plan, _unless_unlinked(adopted, record), record, note))
-            else:
-                not_found.append(plan)
+                continue
+            not_found.append(plan)
+            if unread:
+                unproven[plan.row] = _(
+                    "Zoom may or may not have made this meeting, and its list of {host}'s "
+                    "meetings could not be read whole ({count} items were not meetings): nothing "
+                    "was sent again; a re-run will look again before creating it"
+                ).format(host=host, count=unread)
     return not_found
 
 
-def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[MeetingRequest]:
+def find_before_create(
+    session: Session, plans: list[MeetingRequest], *, fresh: bool = False
+) -> list[MeetingRequest]:
     """Adopt the rows Zoom already holds a meeting for; return the rows still to create.
 
     One listing per host (kept on the session, so other checks can read it without asking
     again). Of two meetings matching one row, the oldest is adopted and the other named in the
     row's note, never deleted. Rows of a host that cannot be listed are not created in this run:
     creating them blind could make a second meeting.
+
+    Zoom may list a new meeting some seconds late. When some rows are found made lately (a run
+    of the same sheet a moment ago, killed, its journal gone) and others are not, those others
+    are looked for again after ``listing_lag`` seconds before any is created.
     """
     claimed = {record.meeting_id for record in session.journal.state.created.values()}
     to_create: list[MeetingRequest] = []
@@ -297,7 +344,9 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
     by_host = _by_host(plans)
     # All hosts at once, under one waiting budget: a failing listing endpoint must not cost
     # ten minutes per host, one host after another.
-    listings = session.list_hosts(host_plans[0].host for host_plans in by_host.values())
+    listings = session.list_hosts(
+        (host_plans[0].host for host_plans in by_host.values()), fresh=fresh
+    )
     for host_plans in by_host.values():
         host = host_plans[0].host
         listing = listings.get(host)
@@ -311,7 +360,7 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
         for plan in host_plans:
             candidates = [
                 meeting
-                for meeting in found.get(plan.identity, [])
+                for meeting in found.get(plan.identity, []) or series_listed(listing, plan, host)
                 if str(meeting.get("id")) not in claimed and same_kind(plan, meeting)
             ]
             if not candidates:
@@ -322,7 +371,26 @@ def find_before_create(session: Session, plans: list[MeetingRequest]) -> list[Me
     session.run_tasks(
         [partial(_adopt, session, plan, candidates, to_create) for plan, candidates in matched]
     )
+    lag = session.settings.listing_lag
+    if to_create and not fresh and lag > 0 and _made_lately(matched, session.now()):
+        session.sleep(lag)  # the listing may not show the last of them yet
+        if not session.stop.is_set():
+            return find_before_create(session, to_create, fresh=True)
     return sorted(to_create, key=lambda plan: plan.row)
+
+
+#: A meeting of the batch found on Zoom made this recently may have siblings the listing does
+#: not show yet (a run of the same sheet just before this one).
+LATELY = timedelta(minutes=10)
+
+
+def _made_lately(matched: list[tuple[MeetingRequest, list[dict[str, Any]]]], now: datetime) -> bool:
+    for _plan, candidates in matched:
+        for meeting in candidates:
+            made_at = parse_moment(str(meeting.get("created_at") or ""))
+            if made_at is not None and made_at >= now - LATELY:
+                return True
+    return False
 
 
 def _adopt(
@@ -344,8 +412,9 @@ def _adopt(
         # row's, though the listing taken before the edits still shows it here.
         if (
             meeting is not None
-            and plan.identity in matches_by_identity([meeting], plan.host)
+            and shows_row(plan, meeting, plan.host)
             and same_series(plan, meeting)
+            and confirms_series(plan, meeting)
         ):
             break
     else:  # gone meanwhile, or other series: this row is not on Zoom yet
@@ -380,6 +449,22 @@ def _by_host(plans: Iterable[MeetingRequest]) -> dict[str, list[MeetingRequest]]
     for plan in plans:
         by_host.setdefault(plan.host.casefold(), []).append(plan)
     return by_host
+
+
+def series_listed(
+    listing: Iterable[dict[str, Any]], plan: MeetingRequest, host: str
+) -> list[dict[str, Any]]:
+    """A recurring row's series in Zoom's listing of ``host``, at whatever occurrence Zoom
+    lists it (its next one: the first may be over, or deleted in Zoom's portal), oldest first.
+    A single row has none here: its meeting is found by identity."""
+    if plan.recurrence is None:
+        return []
+    found = [
+        meeting
+        for meeting in listing
+        if isinstance(meeting, dict) and shows_row(plan, meeting, host)
+    ]
+    return sorted(found, key=lambda meeting: str(meeting.get("created_at") or ""))
 
 
 def same_kind(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
@@ -431,6 +516,29 @@ def matches_by_identity(
     for meetings in found.values():
         meetings.sort(key=lambda meeting: str(meeting.get("created_at") or ""))
     return found
+
+
+def not_understood(listing: Iterable[Any]) -> int:
+    """How many items of a listing were not understood as meetings: those the client skipped
+    (``Listed.skipped``), and objects without a start or a length we can read (a recurring
+    meeting with no fixed time, type 3, has no start and is understood)."""
+    count = int(getattr(listing, "skipped", 0) or 0)
+    for meeting in listing:
+        if not isinstance(meeting, dict):
+            count += 1
+            continue
+        if meeting.get("type") == NO_FIXED_TIME and "start_time" not in meeting:
+            continue
+        start = parse_moment(str(meeting.get("start_time") or ""))
+        duration = meeting.get("duration")
+        if start is None or isinstance(duration, bool) or not isinstance(duration, int | str):
+            count += 1
+            continue
+        try:
+            int(duration)
+        except ValueError:
+            count += 1
+    return count
 
 
 def index_listing(listing: Iterable[dict[str, Any]], host: str) -> dict[str, dict[str, Any]]:

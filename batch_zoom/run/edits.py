@@ -12,15 +12,17 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any
 
 from ..errors import ConnectionLost, DailyLimitReached, NotFound, ZoomError
 from ..i18n import _
 from ..models import CancelRequest, MeetingRequest, RowResult, Status
 from ..rows.changes import changes, describe
+from ..rows.recurrence import confirms_series, shows_row
 from ..zoom.retry import Operation, Verdict, decide
-from .creates import create
+from .creates import create, matches_by_identity, same_kind, same_series, series_listed
 from .journal import JournalState, MeetingRecord
-from .outcomes import failure, made, pending_unknown, problem, record_of
+from .outcomes import failure, made, pending_unknown, problem, reason, record_of
 from .session import Session
 
 #: PATCHes of one row whose outcome came back unknown before we give up for this run.
@@ -47,6 +49,8 @@ def update(session: Session, plan: MeetingRequest) -> None:
         note = _("cancelled by an earlier run; clear meeting_id to schedule it again")
         session.settle(problem(plan, Status.CANCELLED, note, meeting_id=meeting_id))
         return
+    meeting: dict[str, Any] | None = None  # the meeting as Zoom last showed it
+    moved_from: str | None = None
     try:
         meeting = session.get(meeting_id)
         for _attempt in range(MAX_UPDATE_TRIES):
@@ -67,7 +71,7 @@ def update(session: Session, plan: MeetingRequest) -> None:
                 return
             deferred = session.deferred_for(plan.host)
             if deferred is not None:
-                session.settle(problem(plan, Status.DEFERRED, deferred, meeting_id=meeting_id))
+                session.settle(as_held(plan, Status.DEFERRED, deferred, meeting_id, meeting))
                 return
             journal.record("updating", meeting_id=meeting_id, fields=sorted(patch))
             try:
@@ -93,18 +97,48 @@ def update(session: Session, plan: MeetingRequest) -> None:
             session.settle(made(plan, Status.UPDATED, record_of(changed, plan.host), note))
             return
         session.settle(
-            problem(
+            as_held(
                 plan,
                 Status.FAILED,
                 _("Zoom kept failing while updating this meeting; a re-run will compare again"),
-                meeting_id=meeting_id,
+                meeting_id,
+                meeting,
             )
         )
     except DailyLimitReached as error:
         deferred = session.spend_host(plan.host, error)
-        session.settle(problem(plan, Status.DEFERRED, deferred, meeting_id=meeting_id))
+        session.settle(as_held(plan, Status.DEFERRED, deferred, meeting_id, meeting))
     except (ZoomError, ConnectionLost) as error:
-        session.settle(problem(plan, Status.FAILED, failure(error), meeting_id=meeting_id))
+        why = failure(error)
+        if moved_from is not None and isinstance(error, ZoomError):
+            why = _(
+                "not moved to {new} and nothing changed ({reason}); the meeting stays with {old}"
+            ).format(new=plan.host, reason=why, old=moved_from)
+        session.settle(as_held(plan, Status.FAILED, why, meeting_id, meeting))
+
+
+def as_held(
+    plan: MeetingRequest,
+    status: Status,
+    error: str,
+    meeting_id: str,
+    meeting: dict[str, Any] | None,
+) -> RowResult:
+    """A row whose update, move or cancel did not happen: the output still shows the meeting
+    as Zoom holds it (its link, passcode and host), with why in ``error``.
+
+    ``meeting``: Zoom's answer to the GET before the write (None: never read; the output's
+    cells are left as they are).
+    """
+    result = problem(plan, status, error, meeting_id=meeting_id)
+    if not meeting:
+        return result
+    record = record_of(meeting, plan.host)
+    held_by = str(meeting.get("host_email") or "")
+    result = replace(result, join_url=record.join_url or None, passcode=record.passcode or None)
+    if "@" in held_by and held_by.casefold() != plan.host.casefold():
+        result = replace(result, host=held_by, assigned_host=held_by)
+    return result
 
 
 def _moved_host(plan: MeetingRequest, meeting: dict[str, object]) -> bool:
@@ -134,29 +168,134 @@ def _missing(session: Session, plan: MeetingRequest) -> None:
     )
 
 
-def cancel(session: Session, plan: CancelRequest) -> None:
-    """Delete the row's meeting, after looking that it is still there."""
+def cancel(session: Session, plan: CancelRequest, *, look_up: bool = True) -> None:
+    """Delete the row's meeting, after looking that it is still there.
+
+    A row that names no meeting the journal knows (a colleague's copy of the sheet, another
+    output) is looked for on Zoom by its identity (``find_to_cancel``): deleted only when
+    exactly one meeting is the row's, never ``cancelled`` while Zoom may still hold it.
+    ``look_up`` False (``--undo``, which deletes only what the journal made): not looked for.
+    """
     state = session.journal.state
     meeting_id = meeting_of(plan, state)
     done = RowResult(plan.row, Status.CANCELLED, meeting_id, host=plan.host, topic=plan.topic)
-    if meeting_id is None:
+    note = ""
+    if meeting_id is None and not look_up:
         session.settle(replace(done, error=_("nothing was scheduled for this row")))
         return
+    if meeting_id is None:
+        found = find_to_cancel(session, plan)
+        if isinstance(found, RowResult):
+            session.settle(found)
+            return
+        meeting_id, note = found, _("found on Zoom by its host, topic, start and duration")
+        done = replace(done, meeting_id=meeting_id)
     if meeting_id in state.deleted:
         session.settle(replace(done, error=_("already cancelled by an earlier run")))
         return
+    meeting: dict[str, Any] | None = None
     try:
-        if session.get(meeting_id) is None:  # look before deleting
-            session.journal.record("deleted", meeting_id=meeting_id, seen_gone=True)
+        meeting = session.get(meeting_id)
+        if meeting is None:  # look before deleting
+            session.journal.record(
+                "deleted", meeting_id=meeting_id, seen_gone=True, **_identity_of(plan)
+            )
             session.settle(replace(done, error=_("the meeting was already gone from Zoom")))
             return
-        session.journal.record("deleting", meeting_id=meeting_id)
+        session.journal.record("deleting", meeting_id=meeting_id, **_identity_of(plan))
         with contextlib.suppress(NotFound):  # a repeated DELETE whose first attempt acted
             session.call(partial(session.zoom.delete_meeting, meeting_id), Operation.DELETE)
-        session.journal.record("deleted", meeting_id=meeting_id)
-        session.settle(done)
+        session.journal.record("deleted", meeting_id=meeting_id, **_identity_of(plan))
+        session.settle(replace(done, error=note))
     except (ZoomError, ConnectionLost) as error:
-        session.settle(replace(done, status=Status.FAILED, error=failure(error)))
+        failed = replace(done, status=Status.FAILED, error=failure(error))
+        if meeting:  # not cancelled: the output still shows the meeting as Zoom holds it
+            record = record_of(meeting, plan.host or "")
+            failed = replace(
+                failed, join_url=record.join_url or None, passcode=record.passcode or None
+            )
+        session.settle(failed)
+
+
+def hosts_to_look_up(cancels: Iterable[CancelRequest], state: JournalState) -> set[str]:
+    """The hosts whose listing the cancel rows naming no known meeting will read."""
+    return {
+        plan.described.host
+        for plan in cancels
+        if plan.described is not None and meeting_of(plan, state) is None
+    }
+
+
+def _identity_of(plan: CancelRequest) -> dict[str, str]:
+    return {"id": plan.identity} if plan.identity else {}
+
+
+def find_to_cancel(session: Session, plan: CancelRequest) -> str | RowResult:
+    """The one meeting on Zoom that is a cancel row's, by its identity (host, topic, start,
+    duration), read from the host's listing and confirmed with a GET; else the row's result:
+    not found, more than one (none is deleted: which to cancel is the user's choice), or Zoom
+    could not be read. A meeting the journal knows as another row's is never the row's.
+    """
+    unknown = RowResult(plan.row, Status.FAILED, host=plan.host, topic=plan.topic)
+    described = plan.described
+    if described is None:
+        return replace(
+            unknown, status=Status.CANCELLED, error=_("nothing was scheduled for this row")
+        )
+    host = described.host
+    state = session.journal.state
+    others = {record.meeting_id for record in state.created.values()} | state.deleted
+    try:
+        listing = session.listing(host)
+        found = [
+            meeting
+            for meeting in matches_by_identity(listing, host).get(described.identity, [])
+            or series_listed(listing, described, host)
+            if str(meeting.get("id")) not in others and same_kind(described, meeting)
+        ]
+        if len(found) > 1:
+            ids = ", ".join(str(meeting.get("id")) for meeting in found)
+            return replace(
+                unknown,
+                error=_(
+                    "not cancelled: Zoom holds {count} meetings with this row's host, topic, "
+                    "start and duration ({ids}); put the meeting_id of the one to cancel in "
+                    "the row"
+                ).format(count=len(found), ids=ids),
+            )
+        meeting = session.get(str(found[0].get("id"))) if found else None
+    except (ZoomError, ConnectionLost) as error:
+        return replace(
+            unknown,
+            error=_(
+                "not cancelled: looking on Zoom for this row's meeting failed ({reason}); a "
+                "re-run will look again"
+            ).format(reason=reason(error)),
+        )
+    if (
+        meeting is not None
+        and shows_row(described, meeting, host)
+        and same_series(described, meeting)
+        and confirms_series(described, meeting)
+    ):
+        return str(meeting.get("id"))
+    if session.zoom.skipped_items.get(host):
+        return replace(
+            unknown,
+            error=_(
+                "not cancelled: Zoom's list of {host}'s meetings could not be read whole, so "
+                "whether it holds this row's meeting is not known; a re-run will look again"
+            ).format(host=host),
+        )
+    return replace(
+        unknown,
+        status=Status.MISSING,
+        error=_(
+            "not found on Zoom: {host} has no meeting with this row's topic, start and "
+            "duration, so nothing was cancelled; if the meeting is still on Zoom, put its "
+            "meeting_id in the row"
+        ).format(host=host),
+    )
 
 
 def as_cancel(plan: MeetingRequest, record: MeetingRecord | None) -> CancelRequest:
@@ -166,11 +305,14 @@ def as_cancel(plan: MeetingRequest, record: MeetingRecord | None) -> CancelReque
 
 
 def meeting_of(plan: CancelRequest, state: JournalState) -> str | None:
-    """The meeting a cancel row means: the sheet's id, else the one this journal made for it."""
+    """The meeting a cancel row means: the sheet's id, else the one this journal made (or
+    cancelled) for it."""
     if plan.meeting_id:
         return plan.meeting_id
-    known = state.created.get(plan.identity) if plan.identity else None
-    return known.meeting_id if known else None
+    if not plan.identity:
+        return None
+    known = state.created.get(plan.identity)
+    return known.meeting_id if known else state.cancelled.get(plan.identity)
 
 
 def undo_plan(cancels: Iterable[CancelRequest], state: JournalState) -> UndoPlan:

@@ -14,13 +14,16 @@ read as "nothing was made" and making everything again.
 
 The protocol, per row (keyed by ``MeetingRequest.identity``, never by row number):
     create:  ``sending`` (durable before the POST) -> ``created`` (durable before the output)
-             or ``not_sent`` (Zoom surely made nothing: refused, or never connected)
+             or ``not_sent`` (Zoom surely made nothing: refused, or never connected; with
+             ``looked_up``: the outcome was unknown and Zoom's listings did not show it, so
+             Zoom may still make it late, a duplicate ``--remove-duplicates`` may delete)
     which row made it: ``created`` also names the ``input`` file and its ``row``; ``row`` says a
              meeting's row moved (rows inserted above it); ``created`` with ``replaces`` moves a
              meeting to the new identity of its edited row. Journals written before these
              fields simply know no rows: every other event reads as it always did.
     update:  ``updating`` with the fields -> ``updated``
-    cancel:  ``deleting`` -> ``deleted``
+    cancel:  ``deleting`` -> ``deleted`` (with ``id``, the row's identity, when known: a cancel
+             row found on Zoom with no meeting of the journal's is known as cancelled after)
     register (per meeting id, per person by address):
              ``registering`` with the addresses (durable before the POST) -> ``registered`` per
              person (with the registrant id and personal link) or ``not_registered``;
@@ -46,6 +49,8 @@ from typing import Any
 from ..errors import ConfigError, OutputError
 from ..files import durable_temporary, reason_of, remove_stale_temporaries, write_failure
 from ..i18n import _
+from ..models import parse_moment
+from ..zoom_forms import identity_key
 
 FORMAT = 1
 PRIVATE = 0o600  # join links with passcodes: for the owner's eyes only
@@ -86,6 +91,8 @@ class JournalState:
     in_flight: set[str] = field(default_factory=set)  # identities whose create outcome is unknown
     updating: dict[str, list[str]] = field(default_factory=dict)  # meeting id -> field names
     deleted: set[str] = field(default_factory=set)  # meeting ids
+    #: row identity -> the meeting a cancel (or --undo) deleted for it
+    cancelled: dict[str, str] = field(default_factory=dict)
     #: (input file name, spreadsheet row) -> identity of the meeting that row made, and back
     rows: dict[tuple[str, int], str] = field(default_factory=dict)
     row_of: dict[str, tuple[str, int]] = field(default_factory=dict)
@@ -93,6 +100,12 @@ class JournalState:
     registrations: dict[str, dict[str, RegistrationRecord]] = field(default_factory=dict)
     registering: dict[str, set[str]] = field(default_factory=dict)  # meeting id -> in flight
     malformed_lines: list[int] = field(default_factory=list)  # line numbers skipped as unreadable
+    #: meeting id -> identity of the row this journal's own create made it for (never one it
+    #: only adopted or found): what ``--remove-duplicates`` may delete as surely its own
+    made: dict[str, str] = field(default_factory=dict)
+    #: identities a create was sent for whose outcome stayed unknown and which the look-ups did
+    #: not find (``not_sent`` with ``looked_up``): Zoom may make such a meeting late
+    lost_sends: set[str] = field(default_factory=set)
 
     def made_by_row(self, input_name: str, row: int) -> tuple[str, MeetingRecord] | None:
         """The identity and meeting that ``row`` of ``input_name`` made, as far as we know."""
@@ -109,6 +122,14 @@ class JournalState:
             self.row_of[identity] = (name, row)
 
     def apply(self, event: dict[str, Any]) -> None:
+        event = {
+            **event,
+            **{
+                name: canonical_identity(event[name])
+                for name in ("id", "replaces")
+                if isinstance(event.get(name), str)
+            },
+        }
         kind = event.get("event")
         identity = event.get("id", "")
         meeting_id = str(event.get("meeting_id", ""))
@@ -128,10 +149,15 @@ class JournalState:
                 passcode=event.get("passcode", ""),
                 host=event.get("host", ""),
             )
+            ours = not any(event.get(flag) for flag in ("adopted", "found", "refreshed"))
+            if ours or meeting_id in self.made:  # an edited row's meeting keeps being ours
+                self.made[meeting_id] = identity
         elif kind == "row":
             self._link(event)
         elif kind == "not_sent":
             self.in_flight.discard(identity)
+            if event.get("looked_up") is True:
+                self.lost_sends.add(identity)
         elif kind == "updating":
             self.updating[meeting_id] = list(event.get("fields") or [])
         elif kind == "updated":
@@ -143,8 +169,11 @@ class JournalState:
             self.registrations.pop(meeting_id, None)
             self.registering.pop(meeting_id, None)
             self.updating.pop(meeting_id, None)
+            if identity:
+                self.cancelled[identity] = meeting_id
             for key, record in list(self.created.items()):
                 if record.meeting_id == meeting_id:
+                    self.cancelled[key] = meeting_id
                     del self.created[key]
 
     def _apply_registration(self, kind: str, meeting_id: str, event: dict[str, Any]) -> None:
@@ -164,6 +193,19 @@ class JournalState:
             )
         elif kind == "unregistered":
             people.pop(key, None)
+
+
+def canonical_identity(identity: str) -> str:
+    """An identity as this version computes it (``zoom_forms``): a journal written before
+    topics and starts were compared as Zoom keeps them (``Math  101`` at ``10:00:30``) still
+    names its rows. Anything that is not ``host|topic|start|duration`` is kept as it is."""
+    host, _sep, rest = identity.partition("|")
+    rest, _sep, duration = rest.rpartition("|")
+    topic, _sep, start = rest.rpartition("|")
+    moment = parse_moment(start) if start else None
+    if not host or moment is None or not duration.isdigit():
+        return identity
+    return identity_key(host, topic, moment, int(duration))
 
 
 def skipped_lines_warning(path: Path, state: JournalState) -> str | None:

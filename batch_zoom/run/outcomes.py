@@ -60,13 +60,21 @@ def settled_offline(plan: InvalidRow | SkippedRow) -> RowResult:
     return invalid(plan) if isinstance(plan, InvalidRow) else skipped(plan)
 
 
-def would_cancel(meeting_id: str | None, deleted: Collection[str] = ()) -> str:
+def would_cancel(
+    meeting_id: str | None, deleted: Collection[str] = (), *, look_up: bool = False
+) -> str:
     """A dry run's or a check's note for a row that would be cancelled; ``deleted``: the
-    meetings the journal knows were cancelled (a real run sends nothing for those)."""
+    meetings the journal knows were cancelled (a real run sends nothing for those);
+    ``look_up``: a row naming no meeting that a real run looks for on Zoom by its cells."""
     if meeting_id and meeting_id in deleted:
         return _("already cancelled by an earlier run")
     if meeting_id:
         return _("would cancel meeting {meeting_id}").format(meeting_id=meeting_id)
+    if look_up:
+        return _(
+            "would look on Zoom for a meeting with this row's host, topic, start and duration, "
+            "and cancel it if exactly one is found"
+        )
     return _("nothing to cancel")
 
 

@@ -40,6 +40,7 @@ from ..rows.hosts import (
 )
 from ..zoom.client import ZoomClient
 from ..zoom.retry import Operation
+from ..zoom_forms import same_start, same_topic
 from .session import Background
 
 Call = Callable[[Callable[[], Any], Operation], Any]
@@ -353,7 +354,11 @@ def _identity_of(meeting: Mapping[str, Any], host: str) -> str | None:
 
 def _same_meeting(booking: Booking, plan: MeetingRequest) -> bool:
     """A meeting found on Zoom that is this row's own: not a booking against it."""
-    return booking.row is None and booking.topic == plan.topic and booking.start == plan.start
+    return (
+        booking.row is None
+        and same_topic(booking.topic, plan.topic)
+        and same_start(booking.start, plan.start)
+    )
 
 
 def flag_double_bookings(

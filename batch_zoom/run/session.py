@@ -169,6 +169,11 @@ class Session:
         self.run_tasks([partial(list_one, host) for host in unique])
         return listings
 
+    def listing_failure(self, host: str) -> ZoomError | ConnectionLost | None:
+        """Why ``host``'s last listing in this run failed; None if it did not (or none was)."""
+        with self._lock:
+            return self._listing_failed.get(host.casefold())
+
     def get(self, meeting_id: str) -> dict[str, Any] | None:
         """The meeting, or None when Zoom says it does not exist (3001)."""
         try:
@@ -298,5 +303,15 @@ class Session:
             raise errors[0]
 
 
-def _list_all(client: ZoomClient, host: str) -> list[dict[str, Any]]:
-    return list(client.list_meetings(host))
+class Listed(list[dict[str, Any]]):
+    """A host's meetings as Zoom listed them; ``skipped`` counts the items that were not
+    meetings. A listing with any proves nothing absent: what it could not read may be it."""
+
+    skipped: int = 0
+
+
+def _list_all(client: ZoomClient, host: str) -> Listed:
+    skipped: list[int] = []
+    listed = Listed(client.list_meetings(host, on_skipped=skipped.append))
+    listed.skipped = sum(skipped)
+    return listed

@@ -28,6 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from .account import AccountSettings
 from .faults import Fault, FaultBook
+from .habits import Habits
 from .state import (
     ONE_MEETING,
     ONE_USER,
@@ -337,7 +338,8 @@ class ZoomSandbox:
     Meetings.json (create, get, update, delete: Light; list: Medium), except that create is
     metered as Medium unless ``create_category="light"`` (NOTES.md: the 2023 specs say Medium).
     ``rate_headers`` says where X-RateLimit-* headers appear: "all" answers, only "refusals"
-    (429s), or "none". ``latency`` is added to every answer.
+    (429s), or "none". ``latency`` is added to every answer. ``habits`` switches on Zoom's
+    undocumented habits (``habits.py``), each off by default.
 
     Where this is a guess about Zoom: the window is a sliding second per category and account,
     and a refused request does not count in it (Zoom documents neither); whether Zoom sends the
@@ -365,6 +367,7 @@ class ZoomSandbox:
         join_host: str = "https://sandbox.zoom.invalid",
         port: int = 0,
         revoke_tokens_every: int | None = None,
+        habits: Habits | None = None,
     ) -> None:
         self._state = SandboxState(
             account_id=account_id,
@@ -384,6 +387,7 @@ class ZoomSandbox:
             state_path=Path(state_path) if state_path is not None else None,
             join_host=join_host,
             revoke_tokens_every=revoke_tokens_every,
+            habits=habits,
         )
         self._faults = FaultBook()
         self._log: list[RequestRecord] = []
@@ -424,6 +428,16 @@ class ZoomSandbox:
         """The account's templates, tracking fields and authentication options (account.py);
         a test sets them before a run: ``sandbox.account.templates = [{"id", "name"}]``."""
         return self._state.account
+
+    @property
+    def habits(self) -> Habits:
+        """What Zoom does unasked (``habits.py``): tidied topics, no seconds, a lagging list."""
+        return self._state.habits
+
+    @habits.setter
+    def habits(self, value: Habits) -> None:
+        with self._state.lock:
+            self._state.habits = value
 
     @property
     def strict_users(self) -> bool:

@@ -30,6 +30,7 @@ from urllib.parse import parse_qs
 from zoneinfo import ZoneInfoNotFoundError
 
 from .account import AccountSettings
+from .habits import Habits
 from .registrants import (
     Refused,
     Registrant,
@@ -240,6 +241,7 @@ class SandboxState:
         state_path: Path | None,
         join_host: str,
         revoke_tokens_every: int | None = None,
+        habits: Habits | None = None,
     ) -> None:
         if daily_limit_style not in DAILY_STYLES:
             raise ValueError(f"daily_limit_style must be one of {DAILY_STYLES}")
@@ -290,6 +292,9 @@ class SandboxState:
         self.landing: list[tuple[datetime, dict[str, Any]]] = []  # made late: (visible at, meeting)
         self.registrants: dict[int, dict[str, Registrant]] = {}  # meeting id -> email -> person
         self.account = AccountSettings()  # templates, tracking fields, authentication options
+        self.habits = habits or Habits()  # what Zoom does unasked (habits.py); all off by default
+        #: meeting id -> when it first shows in a listing (``Habits.listing_lag``; not saved)
+        self.listed_from: dict[int, datetime] = {}
         self._load()
 
     # ---- clock -------------------------------------------------------------------------------
@@ -656,6 +661,8 @@ class SandboxState:
             return reply
         meeting = self._new_meeting(host, request, times, now)
         self.meetings[meeting["id"]] = meeting
+        if self.habits.listing_lag:
+            self.listed_from[meeting["id"]] = now + timedelta(seconds=self.habits.listing_lag)
         self._count_daily(host)
         self.creates_made += 1
         if self.revoke_tokens_every and self.creates_made % self.revoke_tokens_every == 0:
@@ -755,7 +762,7 @@ class SandboxState:
             "host_id": self.host_id(host),
             "host_email": host,
             "assistant_id": "",
-            "topic": request.get("topic") or "Zoom Meeting",
+            "topic": self.habits.stored_topic(request.get("topic") or "Zoom Meeting"),
             "type": times.type,
             "status": "waiting",
             "timezone": times.timezone,
@@ -783,13 +790,13 @@ class SandboxState:
         for key in ("start_time", "recurrence", "occurrences"):
             meeting.pop(key, None)
         if times.start is not None:
-            meeting["start_time"] = format_utc(times.start)
+            meeting["start_time"] = format_utc(self.habits.stored_start(times.start))
         if times.type == RECURRING_FIXED and times.recurrence is not None:
             meeting["recurrence"] = copy.deepcopy(times.recurrence)
             meeting["occurrences"] = [
                 {
                     "occurrence_id": str(int(start.timestamp() * 1000)),
-                    "start_time": format_utc(start),
+                    "start_time": format_utc(self.habits.stored_start(start)),
                     "duration": times.duration,
                     "status": "available",
                 }
@@ -886,12 +893,15 @@ class SandboxState:
             offset = page["offset"]
         listed = [m for m in self.meetings.values() if m["host_email"] == host]
         listed = [m for m in listed if self._listed(m, list_type, now)]
+        listed = [m for m in listed if self.listed_from.get(m["id"], now) <= now]  # lagging
         window = self._list_window(query, host)
         if isinstance(window, Reply):
             return window
         listed = [m for m in listed if self._within(m, *window)]
         listed.sort(key=lambda m: (m.get("start_time", "9999"), m["created_at"], m["id"]))
-        items = [self._list_item(m) for m in listed[offset : offset + page_size]]
+        items = [
+            self._list_item(self._as_shown(m, now)) for m in listed[offset : offset + page_size]
+        ]
         next_token = ""
         if offset + page_size < len(listed):
             next_token = _token(string.ascii_letters + string.digits, 35)
@@ -984,6 +994,9 @@ class SandboxState:
         if meeting is None:
             return error(404, 3001, f"Meeting does not exist: {argument}.")
         shown = copy.deepcopy(meeting)
+        if not query.get("occurrence_id"):
+            previous = query.get("show_previous_occurrences", "").lower() == "true"
+            shown = self._as_shown(shown, self.now(), previous=previous)
         if query.get("occurrence_id"):
             occurrence = self._occurrence(meeting, query)
             if isinstance(occurrence, Reply):
@@ -1023,6 +1036,26 @@ class SandboxState:
         self.save()
         return Reply(204, None, host=host)
 
+    def _as_shown(
+        self, meeting: dict[str, Any], now: datetime, *, previous: bool = True
+    ) -> dict[str, Any]:
+        """A series as Zoom shows it under ``Habits.series_at_next_occurrence``: at its next
+        occurrence (neither deleted nor over), and without the occurrences that are over unless
+        ``previous``. Any other meeting, or the habit off, as stored."""
+        if not self.habits.series_at_next_occurrence or meeting.get("type") != RECURRING_FIXED:
+            return meeting
+        available = [o for o in meeting.get("occurrences", []) if o["status"] != "deleted"]
+        if not available:
+            return meeting
+        duration = timedelta(minutes=int(meeting.get("duration") or 0))
+        coming = [o for o in available if parse_utc(o["start_time"]) + duration > now]
+        shown = copy.deepcopy(meeting)
+        shown["start_time"] = (coming or available[-1:])[0]["start_time"]
+        if not previous:
+            kept = {o["occurrence_id"] for o in coming}
+            shown["occurrences"] = [o for o in shown["occurrences"] if o["occurrence_id"] in kept]
+        return shown
+
     def _update(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
         meeting = self._find_meeting(argument)
         if meeting is None:
@@ -1037,6 +1070,12 @@ class SandboxState:
         if isinstance(request.get("schedule_for"), str) and request["schedule_for"]:
             # Zoom moves the meeting to that user; id, passcode and link stay (a public report
             # of a real test; the sandbox cannot check it against Zoom).
+            if self.habits.refuse_schedule_for:
+                reply = error(
+                    400, 3000, f"You cannot schedule a meeting for {request['schedule_for']}"
+                )
+                reply.host = host
+                return reply
             found = self.resolve_user(request["schedule_for"])
             if found is None:
                 reply = error(404, 1001, f"User does not exist: {request['schedule_for']}.")
@@ -1061,6 +1100,8 @@ class SandboxState:
         for key in ("topic", "agenda", "tracking_fields", "pre_schedule"):
             if key in request:
                 updated[key] = copy.deepcopy(request[key])
+        if isinstance(request.get("topic"), str):
+            updated["topic"] = self.habits.stored_topic(request["topic"])
         self._apply_times(updated, times)
         if "password" in request:
             self._set_password(updated, request["password"] or "")

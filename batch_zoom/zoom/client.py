@@ -136,12 +136,15 @@ class ZoomClient:
             )
         return meeting
 
-    def list_meetings(self, host: str) -> Iterator[dict[str, Any]]:
+    def list_meetings(
+        self, host: str, on_skipped: Callable[[int], None] | None = None
+    ) -> Iterator[dict[str, Any]]:
         """Every upcoming scheduled meeting of ``host``, following ``next_page_token``.
 
         A page without a ``meetings`` list is unreadable (an empty-looking page must never pass
         for "no meetings": a look-up would then send a create again); items that are not
-        meetings are skipped and counted in ``skipped_items``.
+        meetings are skipped and counted in ``skipped_items`` (and told to ``on_skipped``: such
+        a listing was not read whole, so it proves no meeting absent).
         """
         page_token = ""
         while True:
@@ -160,6 +163,8 @@ class ZoomClient:
             if len(meetings) < len(items):
                 with self._skipped_lock:
                     self.skipped_items[host] += len(items) - len(meetings)
+                if on_skipped is not None:
+                    on_skipped(len(items) - len(meetings))
             yield from meetings
             page_token = next_token
             if not page_token:
