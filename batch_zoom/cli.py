@@ -55,6 +55,7 @@ OPTION_FLAGS = {
     "--participant-video": "participant_video",
     "--auto-recording": "auto_recording",
     "--alternative-hosts": "alternative_hosts",
+    "--reminder": "reminder",
 }
 
 #: Translated in ``build_parser``, once the language is chosen.
@@ -378,6 +379,8 @@ def _option_help(column: str) -> str:
         return _("none, local or cloud")
     if column == "alternative_hosts":
         return _("emails separated by ; or ,")
+    if column == "reminder":
+        return _("minutes before each event in the .ics: 15m, 1h, 1d")
     return _("yes or no")
 
 

@@ -33,6 +33,10 @@ FIELD_LABELS: dict[str, str] = {
     "action": N_("action"),
     "participants": N_("participants"),
     "meeting_id": N_("meeting_id"),
+    "breakout_rooms": N_("breakout_rooms"),
+    "template": N_("template"),
+    "authentication": N_("authentication"),
+    "reminder": N_("reminder"),
 }
 
 

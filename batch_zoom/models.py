@@ -6,6 +6,8 @@ Everything here is immutable and free of I/O, so every other module can share it
 from __future__ import annotations
 
 import email.utils
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -88,6 +90,10 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "recurrence": ("recurrence", "repeat", "繰り返し", "定期"),
     "action": ("action", "操作", "アクション"),
     "participants": ("participants", "参加者", "受講者", "invitees", "attendees"),
+    "breakout_rooms": ("breakout_rooms", "breakout rooms", "ブレイクアウトルーム"),
+    "template": ("template", "template_id", "テンプレート"),
+    "authentication": ("authentication", "認証"),
+    "reminder": ("reminder", "リマインダー"),
     "meeting_id": ("meeting_id", "meeting id", "ミーティングID", "会議ID"),
     "join_url": ("join_url", "join url", "参加URL", "招待リンク", *LINK_HEADERS),
     "status": ("status", "状態", "ステータス"),
@@ -117,6 +123,20 @@ BOOLEAN_OPTIONS: tuple[str, ...] = (
     "host_video",
     "participant_video",
 )
+
+
+#: The key of a meeting row's cells under which the batch puts its Breakout rooms sheet rows.
+ROOMS_SHEET_CELL = "breakout_rooms (sheet)"
+
+#: Headers of a tracking field's column: ``tracking: Course code``, ``トラッキング: 科目コード``.
+TRACKING_HEADER = re.compile(r"^\s*(?:tracking|トラッキング)\s*[:：]\s*(.+?)\s*$", re.IGNORECASE)
+TRACKING_PREFIX = "tracking:"  # a tracking column's canonical name: "tracking:" + the field
+
+
+def tracking_name(header: str) -> str | None:
+    """The field a ``tracking: <name>`` header names, else None."""
+    match = TRACKING_HEADER.match(unicodedata.normalize("NFKC", header))
+    return " ".join(match.group(1).split()) if match else None
 
 
 def normalize_header(text: object) -> str:
@@ -201,6 +221,23 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class BreakoutRoom:
+    """One pre-assigned breakout room: its name and the people's email addresses."""
+
+    name: str
+    participants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoomEntry:
+    """One row of a Breakout rooms sheet: a person for a room, as written there."""
+
+    sheet_row: int
+    room: Any
+    email: Any
+
+
+@dataclass(frozen=True)
 class MeetingRequest:
     """A validated row: everything needed to create (or compare) one Zoom meeting."""
 
@@ -219,6 +256,12 @@ class MeetingRequest:
     action: Action = Action.SCHEDULE
     notes: tuple[str, ...] = ()  # what was assumed in reading the row (a year), for ``error``
     participants: tuple[Participant, ...] = ()  # registered with automatic approval
+    #: The account template (its id once ``run.lookups`` has read the host's templates, else
+    #: the cell as written), sent as ``template_id``.
+    template: str | None = None
+    #: Tracking fields as (field name, value), sent as ``tracking_fields``.
+    tracking: tuple[tuple[str, str], ...] = ()
+    reminder: int | None = None  # minutes before each event, for the .ics (never sent to Zoom)
 
     @property
     def registrants(self) -> tuple[Participant, ...]:
@@ -257,6 +300,11 @@ class MeetingRequest:
             body["recurrence"] = self.recurrence.to_zoom()
         if self.settings:
             body["settings"] = dict(self.settings)
+        if self.template is not None:
+            body["template_id"] = self.template
+        tracking = [{"field": name, "value": value} for name, value in self.tracking if value]
+        if tracking:
+            body["tracking_fields"] = tracking
         return body
 
 

@@ -16,6 +16,11 @@ differently: regenerate with batch_zoom's dependencies installed.
   per week (【第1週】) and a note row at the end.
 - ``timetable_en.csv``: ``Date | Start | End | Title | Time Zone`` with zones written as JST, Zoom's
   labels, a Windows name and a UTC offset, and a ``Week 2`` section row.
+- ``classes_settings.xlsx``: a university's spring classes using the settings institutions use
+  (issue 26): a ``template``, a ``tracking: Course code`` column, ``authentication`` (signed-in
+  or the school's domains), a ``reminder`` for the ``.ics``, a ``breakout_rooms`` cell, and a
+  ``Breakout rooms`` sheet in Zoom's pre-assignment CSV columns plus the class's topic. The
+  ``--sandbox`` try-out account has its templates (Lecture, Seminar) and tracking field.
 - ``meetings_era_ja.csv``: Japanese era and 年月日 dates (令和9年5月10日, R9.5.17,
   2027年5月11日(火), full-width digits) and a ``時間`` column that is read as the duration.
 """
@@ -265,6 +270,61 @@ def make_xlsx() -> bytes:
     return _deterministic_zip(buffer.getvalue())
 
 
+SETTINGS_HEADERS = [
+    "topic", "start_time", "duration", "timezone", "host", "template", "tracking: Course code",
+    "authentication", "reminder", "breakout_rooms",
+]  # fmt: skip
+SETTINGS_CLASSES: list[list[object]] = [
+    ["Calculus I", datetime(2027, 4, 12, 9, 0), 90, TOKYO, ALICE, "Lecture", "MATH101",
+     "u-tokyo.ac.jp, ms.u-tokyo.ac.jp", "15m", None],
+    ["Calculus I tutorial", datetime(2027, 4, 14, 13, 0), 60, TOKYO, ALICE, "Seminar", "MATH101",
+     "signed-in", "10m", None],
+    ["Mechanics", datetime(2027, 4, 13, 10, 40), 90, TOKYO, BOB, "Lecture", "PHYS201",
+     "signed-in", "1h", "Lab A: kato@u-tokyo.ac.jp, mori@u-tokyo.ac.jp; Lab B: sato@u-tokyo.ac.jp"],
+    ["Chemistry office hours", datetime(2027, 4, 15, 16, 0), 30, TOKYO, CAROL, None, "CHEM110",
+     None, None, None],
+]  # fmt: skip
+SETTINGS_ROOMS = [
+    ("Calculus I", "Group 1", "aoki@u-tokyo.ac.jp"),
+    ("Calculus I", "Group 1", "ito@u-tokyo.ac.jp"),
+    ("Calculus I", "Group 2", "ueda@u-tokyo.ac.jp"),
+    ("Calculus I", "Group 2", "endo@ms.u-tokyo.ac.jp"),
+    ("Calculus I tutorial", "Table 1", "aoki@u-tokyo.ac.jp"),
+    ("Calculus I tutorial", "Table 2", "ito@u-tokyo.ac.jp"),
+]
+
+
+def make_settings_xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Spring classes"
+    sheet.append(SETTINGS_HEADERS)
+    for values in SETTINGS_CLASSES:
+        sheet.append(values)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="E2EFDA")
+    for row in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
+        row[0].number_format = "yyyy-mm-dd hh:mm"
+    widths = {"A": 24, "B": 18, "C": 9, "D": 12, "E": 20, "F": 10, "G": 20, "H": 30, "I": 9}
+    for letter, width in {**widths, "J": 60}.items():
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    rooms = book.create_sheet("Breakout rooms")
+    rooms.append(["topic", "Pre-assign Room Name", "Email Address"])
+    for room in SETTINGS_ROOMS:
+        rooms.append(list(room))
+    for cell in rooms[1]:
+        cell.font = Font(bold=True)
+    for letter, width in {"A": 24, "B": 22, "C": 28}.items():
+        rooms.column_dimensions[letter].width = width
+    book.properties.creator = "Faculty office"
+    book.properties.created = FIXED_TIME
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _deterministic_zip(buffer.getvalue())
+
+
 def _deterministic_zip(data: bytes) -> bytes:
     """The same workbook with fixed zip entry dates and a fixed 'modified' property."""
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -307,6 +367,7 @@ def write_samples(folder: Path) -> None:
         csv_text(INVALID_HEADERS, INVALID_MEETINGS).encode("utf-8")
     )
     (folder / "timetable_ja.xlsx").write_bytes(make_timetable_xlsx())
+    (folder / "classes_settings.xlsx").write_bytes(make_settings_xlsx())
     (folder / "timetable_en.csv").write_bytes(csv_text(EN_HEADERS, EN_MEETINGS).encode("utf-8"))
     (folder / "meetings_era_ja.csv").write_bytes(
         csv_text(ERA_HEADERS, ERA_MEETINGS).encode("utf-8-sig")  # Excel's "CSV UTF-8"

@@ -26,6 +26,7 @@ from ..errors import OutputError
 from ..files import reason_of, write_atomically, write_failure
 from ..i18n import _
 from ..models import Recurrence
+from .alarm import add_reminder, reminders_of
 
 PRODUCT_ID = "-//batch_zoom//Zoom meetings//EN"
 UID_DOMAIN = "batch-zoom"
@@ -49,6 +50,7 @@ class CalendarEntry:
     join_url: str
     passcode: str = ""
     recurrence: Recurrence | None = None
+    reminder: int | None = None  # minutes before each occurrence: a VALARM (alarm.py)
 
 
 def uid_of(meeting_id: str) -> str:
@@ -116,6 +118,7 @@ def _event(entry: CalendarEntry, stamp: datetime) -> Event:
     event.add("URL", entry.join_url)
     event.add("DESCRIPTION", _description(entry))
     event.add("STATUS", "CONFIRMED")
+    add_reminder(event, entry.reminder, entry.topic)
     return event
 
 
@@ -190,6 +193,7 @@ def _fingerprint(event: Event) -> tuple[bytes, ...]:
             parts.append(value.dt.astimezone(UTC).isoformat().encode())
         else:
             parts.append(b"" if value is None else event.get(name).to_ical())
+    parts.append(reminders_of(event))  # a changed reminder is a change of the event
     return tuple(parts)
 
 

@@ -20,6 +20,17 @@ from ..i18n import _
 from ..models import MeetingRequest, parse_moment
 from ..zoom_forms import same_start, same_topic
 from .recurrence import confirms_series, series_starts
+from .settings import same_domains, same_rooms, same_tracking
+
+#: Settings compared by meaning, not as written (case, order).
+SAME_SETTING = {"breakout_room": same_rooms, "authentication_domains": same_domains}
+#: Settings whose change is said in a word, under the column that asks for them.
+_SETTING_FIELDS = {
+    "breakout_room": "breakout_rooms",
+    "meeting_authentication": "authentication",
+    "authentication_option": "authentication",
+    "authentication_domains": "authentication",
+}
 
 
 def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, Any]:
@@ -43,6 +54,10 @@ def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, An
     settings = _changed_settings(wanted.get("settings") or {}, meeting.get("settings") or {})
     if settings:
         patch["settings"] = settings
+    if "tracking_fields" in wanted and not same_tracking(
+        wanted["tracking_fields"], meeting.get("tracking_fields")
+    ):
+        patch["tracking_fields"] = wanted["tracking_fields"]
     if "recurrence" in wanted and not _same_recurrence(
         wanted["recurrence"], meeting.get("recurrence") or {}
     ):
@@ -83,9 +98,16 @@ def describe(patch: Mapping[str, Any], meeting: Mapping[str, Any]) -> str:
             parts.append(_moved(meeting, str(value), str(patch.get("timezone") or "")))
         elif name == "settings":
             old_settings = meeting.get("settings") or {}
-            parts.extend(_changed(key, old_settings.get(key), new) for key, new in value.items())
+            parts.extend(
+                _("{field} changed").format(field=field_label(_SETTING_FIELDS[key]))
+                if key in _SETTING_FIELDS
+                else _changed(key, old_settings.get(key), new)
+                for key, new in value.items()
+            )
         elif name == "password":
             parts.append(_("{field} changed").format(field=field_label("passcode")))
+        elif name == "tracking_fields":
+            parts.append(_("{field} changed").format(field=_("tracking fields")))
         elif name in ("agenda", "recurrence", "type"):
             # "type" is Zoom's kind of meeting (8: recurring with a fixed time)
             what = _("type") if name == "type" else field_label(name)
@@ -138,6 +160,9 @@ def _changed_settings(wanted: Mapping[str, Any], actual: Mapping[str, Any]) -> d
             continue  # Zoom turns it off under a waiting room: asking again changes nothing
         if key == "alternative_hosts":
             if _emails(value) != _emails(current):
+                changed[key] = value
+        elif key in SAME_SETTING:
+            if not SAME_SETTING[key](value, current):
                 changed[key] = value
         elif value != current:
             changed[key] = value

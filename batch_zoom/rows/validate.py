@@ -41,6 +41,17 @@ from ..models import (
 from .dates import DATE_ORDERS, DateRules, check_weekday, is_weekday, parse_date
 from .participants import parse_participants
 from .recurrence import parse_rule
+from .settings import (
+    ROOMS_SHEET_CELL,
+    TRACKING_PREFIX,
+    breakout_setting,
+    parse_authentication,
+    parse_breakout_rooms,
+    parse_reminder,
+    parse_template,
+    parse_tracking,
+    rooms_from_entries,
+)
 from .timing import (
     duration_to_end,
     parse_duration,
@@ -59,8 +70,11 @@ AUTO_RECORDING = ("none", "local", "cloud")
 
 #: Option fields a batch may give a default for (``RowDefaults.options``).
 DEFAULTABLE_FIELDS: frozenset[str] = frozenset(
-    (*BOOLEAN_OPTIONS, "auto_recording", "alternative_hosts", "duration", "agenda", "passcode")
-)
+    (
+        *BOOLEAN_OPTIONS, "auto_recording", "alternative_hosts", "duration", "agenda", "passcode",
+        "reminder",
+    )
+)  # fmt: skip
 
 _FIELD_ORDER = {name: index for index, name in enumerate(COLUMN_ALIASES)}
 
@@ -251,6 +265,20 @@ def validate_row(
     settings["alternative_hosts"] = problems.check(
         "alternative_hosts", cell("alternative_hosts"), _parse_alternative_hosts
     )
+    rooms = _breakout_rooms(row, cell, problems)
+    if rooms:
+        settings["breakout_room"] = breakout_setting(rooms)
+    sign_in: dict[str, Any] | None = problems.check(
+        "authentication", cell("authentication"), parse_authentication
+    )
+    settings.update(sign_in or {})
+    template = problems.check("template", cell("template"), parse_template)
+    tracking: list[tuple[str, str]] = []
+    for name, value in row.cells.items():
+        if name.startswith(TRACKING_PREFIX):
+            given: str | None = problems.check("tracking", _Raw(plain(value)), parse_tracking)
+            tracking.append((name.removeprefix(TRACKING_PREFIX), given or ""))
+    reminder = problems.check("reminder", cell("reminder"), parse_reminder)
     recurrence: Recurrence | None = None
     if start is not None:
         recurrence = problems.check("recurrence", cell("recurrence"), _parse_recurrence, start)
@@ -288,7 +316,30 @@ def validate_row(
         action=Action.SCHEDULE,
         notes=tuple(notes),
         participants=participants,
+        template=template,
+        tracking=tuple(tracking),
+        reminder=reminder,
     )
+
+
+def _breakout_rooms(
+    row: SheetRow, cell: Callable[[str], _Raw], problems: _Problems
+) -> tuple[Any, ...] | None:
+    """The rooms of the row's ``breakout_rooms`` cell, or of its rows in the Breakout rooms
+    sheet (``ROOMS_SHEET_CELL``); both at once is a mistake the user must settle."""
+    entries = row.get(ROOMS_SHEET_CELL)
+    if entries and not is_empty(row.get("breakout_rooms")):
+        problems.add(
+            "breakout_rooms",
+            _(
+                "{field} is given both in its cell and in the Breakout rooms sheet; "
+                "keep one of them"
+            ).format(field=field_label("breakout_rooms")),
+        )
+        return None
+    if entries:
+        return problems.check("breakout_rooms", _Raw(entries), rooms_from_entries)
+    return problems.check("breakout_rooms", cell("breakout_rooms"), parse_breakout_rooms)
 
 
 def refused_as_past(plan: MeetingRequest, now: datetime) -> InvalidRow | None:

@@ -45,9 +45,11 @@ from ..publish.participants import (
 )
 from ..publish.participants import SHEET_NAME as PARTICIPANTS_SHEET
 from ..publish.report import write_report
+from ..rows.settings import settings_summary
 from ..rows.validate import RowDefaults, refused_as_past, validate_rows
 from ..rows.zones import JAPAN_ZONES, written_in_japanese
 from ..sheet.read import Table, read_table
+from ..sheet.rooms import read_room_sheet, with_rooms
 from ..sheet.write import TableSheet, check_not_open, check_output_writable, write_output
 from ..zoom.auth import TokenProvider
 from ..zoom.client import ZoomClient
@@ -74,6 +76,7 @@ from .edits import (
     update,
 )
 from .journal import Journal, JournalState, MeetingRecord, read_state, skipped_lines_warning
+from .lookups import needs_lookups, settle_settings
 from .outcomes import (
     clock_warning,
     invalid,
@@ -182,9 +185,11 @@ def run_batch(
         refuse_past=False,
     )
 
+    rows, room_warnings = with_rooms(table.rows, read_room_sheet(table))
+
     def plan_rows(moment: datetime | None) -> list[RowPlan]:
         """The rows checked with ``moment`` as "now" (None: no check of starts in the past)."""
-        plans = validate_rows(pool.named_rows(table.rows), replace(defaults, now=moment))
+        plans = validate_rows(pool.named_rows(rows), replace(defaults, now=moment))
         if not settings.sandbox and _is_zooms_own(settings.api_url):
             sheet_rows = {row.number: row for row in table.rows}
             plans = [_not_from_the_sandbox(plan, sheet_rows[plan.row]) for plan in plans]
@@ -193,6 +198,7 @@ def run_batch(
     plans = plan_rows(defaults.now)
     report = BatchReport(results=[], table=table)
     report.warnings.extend(table.notes)
+    report.warnings.extend(room_warnings)
     report.default_zone, zone_warning = _default_zone(settings, table, plans, defaults.timezone)
     if zone_warning is not None:
         if notify is not None and not settings.dry_run:  # said before anything is sent
@@ -321,6 +327,8 @@ def _execute(
                 results, work = _sort(
                     plans, journal, undo=settings.undo, input_name=settings.input_path.name
                 )
+            if not settings.undo:  # templates, tracking fields, sign-in options (lookups.py)
+                plans = _settle_settings(session, work, pool, report, results, plans)
             # A host whose creates are done is listed for the receipt while others are sent.
             listed = None if settings.undo else ListedAfterWrites(session)
             if _first_host_first(settings, work, pool):
@@ -471,6 +479,60 @@ def _preflight(
         managed=work.managed,
         user_scope=reads_users(session.zoom.token_scopes) if user_scope is None else user_scope,
     )
+
+
+def _settle_settings(
+    session: Session,
+    work: _Work,
+    pool: HostPool,
+    report: BatchReport,
+    results: dict[int, RowResult],
+    plans: Sequence[RowPlan],
+) -> list[RowPlan]:
+    """What the rows ask of the account, read once and applied before any write: refused rows
+    become ``invalid``, the others carry the ids Zoom needs (``lookups``)."""
+    groups = (work.creates, work.unsettled, work.managed)
+    writing = [plan for group in groups for plan in group]
+    other_columns = report.table.other_columns()
+    if not needs_lookups(writing, other_columns):
+        return list(plans)
+    first_pool_host = pool.hosts[0] if pool.hosts else None
+
+    def host_of(plan: MeetingRequest) -> str:
+        return first_pool_host if plan.row in pool.rows and first_pool_host else plan.host
+
+    settled = settle_settings(
+        partial(session.call),
+        session.zoom,
+        writing,
+        host_of=lambda plan: (
+            first_pool_host if plan.row in pool.rows and first_pool_host else plan.host
+        ),
+        other_columns=other_columns,
+        run_tasks=session.run_tasks,
+    )
+    report.warnings.extend(settled.warnings)
+    for group in groups:
+        kept: list[MeetingRequest] = []
+        for plan in group:
+            # A row an earlier run left in flight may have its meeting on Zoom already: it is
+            # looked up whatever the account says now, never dropped as invalid here.
+            if plan.row in settled.refused and group is not work.unsettled:
+                results[plan.row] = RowResult(
+                    plan.row,
+                    Status.INVALID,
+                    plan.meeting_id,
+                    error=settled.refused[plan.row],
+                    host=plan.host,
+                    topic=plan.topic,
+                )
+            else:
+                kept.append(settled.plans.get(plan.row, plan))
+        group[:] = kept
+    return [
+        settled.plans.get(plan.row, plan) if isinstance(plan, MeetingRequest) else plan
+        for plan in plans
+    ]
 
 
 def _first_host_first(settings: Settings, work: _Work, pool: HostPool) -> bool:
@@ -846,6 +908,8 @@ def _plan_only(
                     "so expect this row to be deferred to a run after 00:00 UTC"
                 ).format(host=plan.host, limit=DAILY_WRITES_PER_HOST)
         if isinstance(plan, MeetingRequest):
+            sent = settings_summary(plan.settings, plan.template, plan.tracking, plan.reminder)
+            what = _("{plan} with {settings}").format(plan=what, settings=sent) if sent else what
             what = with_notes(plan, what)
         results[plan.row] = RowResult(
             plan.row, Status.PLANNED, meeting_id, error=what, host=plan.host, topic=plan.topic
@@ -924,6 +988,7 @@ def _publish_calendar(
                     join_url=result.join_url,
                     passcode=result.passcode or "",
                     recurrence=plan.recurrence,
+                    reminder=plan.reminder,
                 )
             )
     try:

@@ -12,11 +12,12 @@ client's bugs. Every join_url and start_url it makes points at ``join_host`` (by
 ``https://sandbox.zoom.invalid``): they are not real Zoom links.
 
 Layout: ``server.py`` (HTTP, ``ZoomSandbox``), ``state.py`` (account, tokens, meetings, limits),
-``users.py`` (the account's users), ``rules.py`` (what a meeting body may say, pure), ``schema.py``
-+ ``meeting_schemas.json`` (Zoom's own request schemas), ``faults.py`` (planted failures),
-``habits.py`` (what Zoom does unasked: tidied topics, starts without seconds, a listing that shows
-a new meeting late, a series shown at its next occurrence, refused moves; each a switch, each guess
-marked), ``__main__.py`` (``python -m``).
+``users.py`` (the account's users), ``account.py`` (templates, tracking fields, sign-in
+options, breakout-room limits: ``ZoomSandbox.account``), ``rules.py`` (what a meeting body may
+say, pure), ``schema.py`` + ``meeting_schemas.json`` (Zoom's own request schemas), ``faults.py``
+(planted failures), ``habits.py`` (what Zoom does unasked: tidied topics, starts without seconds,
+a listing that shows a new meeting late, a series shown at its next occurrence, refused moves;
+each a switch, each guess marked), ``__main__.py`` (``python -m``).
 """
 
 from .faults import Fault

@@ -26,9 +26,19 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
+from .account import AccountSettings
 from .faults import Fault, FaultBook
 from .habits import Habits
-from .state import ONE_MEETING, ONE_USER, USER_SETTINGS, USERS_MEETINGS, Reply, SandboxState, error
+from .state import (
+    ONE_MEETING,
+    ONE_USER,
+    USER_SETTINGS,
+    USER_TEMPLATES,
+    USERS_MEETINGS,
+    Reply,
+    SandboxState,
+    error,
+)
 
 MAX_BODY = 10 * 1024 * 1024
 OAUTH_PATH = "/oauth/token"
@@ -414,6 +424,12 @@ class ZoomSandbox:
         self._state.scopes = value
 
     @property
+    def account(self) -> AccountSettings:
+        """The account's templates, tracking fields and authentication options (account.py);
+        a test sets them before a run: ``sandbox.account.templates = [{"id", "name"}]``."""
+        return self._state.account
+
+    @property
     def habits(self) -> Habits:
         """What Zoom does unasked (``habits.py``): tidied topics, no seconds, a lagging list."""
         return self._state.habits
@@ -568,7 +584,12 @@ class ZoomSandbox:
 
     def _host_of(self, path: str) -> str | None:
         with self._state.lock:
-            users = USERS_MEETINGS.match(path) or ONE_USER.match(path) or USER_SETTINGS.match(path)
+            users = (
+                USERS_MEETINGS.match(path)
+                or ONE_USER.match(path)
+                or USER_SETTINGS.match(path)
+                or USER_TEMPLATES.match(path)
+            )
             if users:
                 return self._state.resolve_user(users.group(1))
             one = ONE_MEETING.match(path)

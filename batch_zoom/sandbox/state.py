@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfoNotFoundError
 
+from .account import AccountSettings
 from .habits import Habits
 from .registrants import (
     Refused,
@@ -60,6 +61,8 @@ USERS_MEETINGS = re.compile(r"^/v2/users/([^/]+)/meetings$")
 ONE_MEETING = re.compile(r"^/v2/meetings/([^/]+)$")
 ONE_USER = re.compile(r"^/v2/users/([^/]+)$")
 USER_SETTINGS = re.compile(r"^/v2/users/([^/]+)/settings$")
+USER_TEMPLATES = re.compile(r"^/v2/users/([^/]+)/meeting_templates$")
+TRACKING_FIELDS = re.compile(r"^/v2/(tracking_fields)$")
 REGISTRATION = re.compile(
     r"^/v2/meetings/([^/]+)/(batch_registrants|registrants|registrants/status)$"
 )
@@ -79,6 +82,8 @@ CATEGORY = {
     "delete": "light",
     "user": "light",
     "user_settings": "medium",
+    "templates": "medium",  # Meetings.json: List meeting templates, MEDIUM
+    "tracking_fields": "medium",  # Meetings.json: List tracking fields, MEDIUM
     # Meetings.json's labels for the registration calls (registrants.py):
     "batch_register": "heavy",
     "register": "light",
@@ -286,6 +291,7 @@ class SandboxState:
         self.page_tokens: dict[str, dict[str, Any]] = {}
         self.landing: list[tuple[datetime, dict[str, Any]]] = []  # made late: (visible at, meeting)
         self.registrants: dict[int, dict[str, Registrant]] = {}  # meeting id -> email -> person
+        self.account = AccountSettings()  # templates, tracking fields, authentication options
         self.habits = habits or Habits()  # what Zoom does unasked (habits.py); all off by default
         #: meeting id -> when it first shows in a listing (``Habits.listing_lag``; not saved)
         self.listed_from: dict[int, datetime] = {}
@@ -561,6 +567,12 @@ class SandboxState:
             users = USER_SETTINGS.match(path)
             operations = {"GET": "user_settings"}
         if users is None:
+            users = USER_TEMPLATES.match(path)
+            operations = {"GET": "templates"}
+        if users is None:
+            users = TRACKING_FIELDS.match(path)
+            operations = {"GET": "tracking_fields"}
+        if users is None:
             users = ONE_USER.match(path)
             operations = {"GET": "user"}
         if users is None:
@@ -630,7 +642,11 @@ class SandboxState:
             if scheduled_for is None:
                 return error(404, 1001, f"User does not exist: {request['schedule_for']}.")
             host = scheduled_for
-        refused = self._may_not_host(host) or self._passcode_refusal(host, request)
+        refused = (
+            self._may_not_host(host)
+            or self._passcode_refusal(host, request)
+            or self._account_refusal(request)
+        )
         if refused is not None:
             refused.host = host
             return refused
@@ -678,6 +694,23 @@ class SandboxState:
             return None
         return error(400, 300, f"Invalid passcode: {rule}.")
 
+    def _account_refusal(self, request: dict[str, Any]) -> Reply | None:
+        """Templates, tracking fields, authentication options, breakout rooms (account.py)."""
+        problems = self.account.problems(request)
+        return error(400, 300, problems[0]) if problems else None
+
+    def _templates(self, user_id: str, query: dict[str, str], body: bytes) -> Reply:
+        email = self.resolve_user(user_id)
+        if email is None:
+            return error(404, 1001, f"User does not exist: {user_id}.")
+        return Reply(200, self.account.template_listing(), host=email)
+
+    def _tracking_fields(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        listing = self.account.tracking_listing()
+        if listing is None:  # a guess: see account.py
+            return error(400, 300, "Tracking fields are not enabled for this account.")
+        return Reply(200, listing)
+
     # ---- users -------------------------------------------------------------------------------
     def _scope_refusal(self, *needed: str) -> Reply | None:
         granted = set(self.scopes.split())
@@ -704,6 +737,8 @@ class SandboxState:
         email = self.resolve_user(user_id)
         if email is None:
             return error(404, 1001, f"User does not exist: {user_id}.")
+        if query.get("option") == "meeting_authentication":
+            return Reply(200, self.account.auth_settings(), host=email)
         return Reply(200, self.user_record(email).settings(), host=email)
 
     def _location(self, meeting: dict[str, Any]) -> str:
@@ -1051,7 +1086,7 @@ class SandboxState:
                 refused.host = host
                 return refused
             new_host = found
-        refused = self._passcode_refusal(new_host, request)
+        refused = self._passcode_refusal(new_host, request) or self._account_refusal(request)
         if refused is not None:
             refused.host = host
             return refused

@@ -30,7 +30,9 @@ from ..models import (
     COLUMN_ALIASES,
     REQUIRED_FIELDS,
     STANDS_IN_FOR,
+    TRACKING_PREFIX,
     normalize_header,
+    tracking_name,
 )
 
 #: Normalized header text -> canonical field. Aliases are unique across fields by design.
@@ -107,6 +109,8 @@ def recognise(row: Sequence[Any], values: Callable[[int], Sequence[Any]] | None 
             ambiguous.append((index, _AMBIGUOUS[key]))
             continue
         canonical = ALIASES.get(key) if key else None
+        if canonical is None and text and (tracked := tracking_name(text)) is not None:
+            canonical = TRACKING_PREFIX + tracked  # ``tracking: Course code``: a tracking field
         # Two columns meaning the same field: the first one counts, the other is the user's.
         if canonical is not None and canonical not in positions:
             positions[canonical] = index
@@ -163,6 +167,8 @@ def _decide(
 
 
 def _word(name: str) -> str:
+    if name.startswith(TRACKING_PREFIX):
+        return _("tracking field {name}").format(name=quote(name.removeprefix(TRACKING_PREFIX)))
     return _(FIELD_WORDS[name]) if name in FIELD_WORDS else field_label(name)
 
 

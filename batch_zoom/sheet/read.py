@@ -94,6 +94,22 @@ class Table:
     _delimiter: str = field(default=",", repr=False, compare=False)
     _source: bytes = field(default=b"", repr=False, compare=False)
 
+    def other_columns(self) -> dict[str, dict[int, Any]]:
+        """The columns that are not ours, by header: row number -> cell as read (a column
+        whose header is an account's tracking field is known only once Zoom is asked)."""
+        ours = set(self._positions.values())
+        numbers = [row.number for row in self.rows]
+        columns: dict[str, dict[int, Any]] = {}
+        for index, header in enumerate(self.headers):
+            if index in ours or not header or header in columns:
+                continue
+            columns[header] = {
+                number: self._grid[number - 1][index]
+                for number in numbers
+                if index < len(self._grid[number - 1])
+            }
+        return columns
+
 
 # --------------------------------------------------------------------------------------------
 # Reading

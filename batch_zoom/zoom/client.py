@@ -68,6 +68,8 @@ CALLS = {
     "delete": LIGHT,
     "user": LIGHT,
     "user_settings": MEDIUM,
+    "templates": MEDIUM,  # Meetings.json: List meeting templates
+    "tracking_fields": MEDIUM,  # Meetings.json: List tracking fields
     "batch_register": HEAVY,
     "register": LIGHT,
     "list_registrants": MEDIUM,
@@ -199,6 +201,34 @@ class ZoomClient:
     def get_user_settings(self, user: str) -> dict[str, Any]:
         """``GET /users/{user}/settings``: the passcode policy is in ``schedule_meeting``."""
         return self._json(self._send("GET", f"/users/{_segment(user)}/settings", "user_settings"))
+
+    def list_templates(self, user: str) -> list[dict[str, Any]]:
+        """``GET /users/{user}/meeting_templates``: the templates the host may schedule with."""
+        answer = self._json(
+            self._send("GET", f"/users/{_segment(user)}/meeting_templates", "templates")
+        )
+        return [item for item in answer.get("templates") or [] if isinstance(item, dict)]
+
+    def list_tracking_fields(self) -> list[dict[str, Any]]:
+        """``GET /tracking_fields``: the account's tracking fields (``field``, ``required``,
+        ``recommended_values``)."""
+        answer = self._json(self._send("GET", "/tracking_fields", "tracking_fields"))
+        return [item for item in answer.get("tracking_fields") or [] if isinstance(item, dict)]
+
+    def get_authentication_options(self, user: str) -> list[dict[str, Any]]:
+        """``GET /users/{user}/settings?option=meeting_authentication``: the host's
+        ``authentication_options`` (``id``, ``type``), whose id a meeting's
+        ``authentication_option`` names."""
+        answer = self._json(
+            self._send(
+                "GET",
+                f"/users/{_segment(user)}/settings",
+                "user_settings",
+                params={"option": "meeting_authentication"},
+            )
+        )
+        options = answer.get("authentication_options") or []
+        return [item for item in options if isinstance(item, dict)]
 
     # -- registration -----------------------------------------------------------------------
 
