@@ -18,6 +18,7 @@ from conftest import Sleeps, meeting_rows, settings_for, write_csv
 from batch_zoom.cli import main
 from batch_zoom.errors import (
     ConnectionLost,
+    InputError,
     RateLimited,
     ServerError,
     UnreadableAnswer,
@@ -280,7 +281,7 @@ def test_a_japanese_sheet_on_a_computer_set_to_utc_is_warned_and_the_zone_named(
     assert "  rows without a time zone: UTC, this computer's zone\n" in out  # the column report
     assert (
         "batch_zoom: warning: the sheet is written in Japanese, but its 6 rows without a time "
-        "zone are read in UTC, this computer's zone: if they are times in Japan, run again with "
+        "zone would be read in UTC, this computer's zone: if they are times in Japan, give "
         "--timezone Asia/Tokyo" in err
     )
     assert main([str(path), "--dry-run", "--timezone", "Asia/Tokyo"]) == 0
@@ -312,23 +313,32 @@ def test_an_english_sheet_without_zones_names_the_zone_and_warns_of_nothing(
     assert "rows without a time zone" not in capsys.readouterr().out
 
 
-def test_the_japanese_sheet_warning_comes_before_anything_is_sent(
-    sandbox: ZoomSandbox, tmp_path: Path, sleeps: Sleeps
+def test_a_japanese_sheet_in_another_zone_is_asked_about_before_anything_is_sent(
+    zoom_env: ZoomSandbox,
+    tmp_path: Path,
+    sleeps: Sleeps,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    """A real run does not make a Japanese timetable's classes at this computer's hour (nine
+    hours late on a computer set to UTC): it stops before any request, and leaves nothing."""
     path = Path(shutil.copy(SAMPLES / "meetings_era_ja.csv", tmp_path))
-    settings = settings_for(sandbox, path, timezone="UTC", timezone_is_the_computers=True)
-    heard: list[tuple[int, str]] = []
-    report = run_batch(
-        settings,
-        sleep=sleeps,
-        clock=sleeps.clock,
-        notify=lambda line: heard.append((len(sandbox.requests), line)),
-    )
-    assert [(sent, line[:45]) for sent, line in heard] == [
-        (0, "warning: the sheet is written in Japanese, bu")
-    ]
-    assert report.default_zone == "rows without a time zone: UTC, this computer's zone"
-    assert len(sandbox.meetings()) == 6  # a warning: the run goes on as asked
+    settings = settings_for(zoom_env, path, timezone="UTC", timezone_is_the_computers=True)
+    with pytest.raises(InputError) as asked:
+        run_batch(settings, sleep=sleeps, clock=sleeps.clock)
+    assert str(asked.value).startswith("the sheet is written in Japanese, but its 6 rows")
+    assert str(asked.value).endswith("; nothing was sent")
+    assert "Asia/Tokyo" in asked.value.hint
+    assert zoom_env.requests == [] and zoom_env.meetings() == []
+    assert not settings.journal_path.exists() and not settings.output_path.exists()
+    # the command: one line and a hint, exit 2; with the zone given, the classes are made
+    monkeypatch.setenv("TZ", "UTC")
+    assert main([str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "nothing was sent" in err and "hint: give the zone of those rows" in err
+    assert zoom_env.meetings() == []
+    assert main([str(path), "--timezone", "Asia/Tokyo"]) == 0
+    assert len(zoom_env.meetings()) == 6
 
 
 # -- a stray far-away cell does not stop a sheet whose table is clear ---------------------------

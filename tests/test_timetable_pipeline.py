@@ -66,9 +66,18 @@ def test_the_japanese_school_timetable_schedules_every_class_at_its_instant(
     first = meetings[classes[0]["join_url"]]
     assert (first["topic"], first["start_time"]) == ("国語", "2027-04-12T00:00:00Z")  # 9:00 JST
 
-    # A second run of the output finds every class made and the section rows still skipped.
-    assert main([str(tmp_path / "timetable_ja_scheduled.xlsx")]) == 0
-    assert len(held(zoom_env)) == 45
+    # A second run of the output without the zone, on a computer set to UTC, would read every
+    # class nine hours late: it is asked about, and nothing is sent or changed.
+    output = tmp_path / "timetable_ja_scheduled.xlsx"
+    before = output.read_bytes()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TZ", "UTC")
+        assert main([str(output)]) == 2
+    assert "--timezone Asia/Tokyo" in capsys.readouterr().err
+    assert output.read_bytes() == before and held(zoom_env) == meetings
+    # With the zone, it finds every class made and the section rows still skipped.
+    assert main([str(output), "--timezone", "Asia/Tokyo"]) == 0
+    assert held(zoom_env) == meetings
 
 
 EN_EXPECTED = {

@@ -563,6 +563,40 @@ def test_a_token_that_does_not_come_at_once_is_said_on_the_page(
     assert len(sandbox.meetings()) == 1
 
 
+def test_a_japanese_sheet_with_the_zone_left_empty_on_a_utc_computer_is_asked_about(
+    sandbox: ZoomSandbox, tmp_path: Path
+) -> None:
+    """Issue 24: the plan warns, Schedule is refused before anything is sent, and the zone
+    typed into the field schedules the classes at Japan's hour."""
+    environment = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"), "TZ": "UTC"}
+    rows = "件名,開始日時,所要時間\n数学,2030-01-07 09:00,60\n英語,2030-01-07 11:00,60\n"
+    app = make_app(sandbox, tmp_path, environment=environment)
+    with TestClient(app, base_url=ORIGIN) as browser:  # type: ignore[arg-type]
+        browser.get(f"/login?token={TOKEN}")
+        page = browser.post(
+            "/sheet",
+            files={"sheet": ("時間割.csv", rows.encode())},
+            data={"timezone": ""},
+            headers=SAME,
+        ).text
+        assert 'placeholder="UTC"' in page  # an empty field is this computer's zone, shown
+        assert "the sheet is written in Japanese, but its 2 rows" in text_of(page)
+        browser.post("/schedule", headers=SAME)
+        done = wait_for_the_run(browser)
+        assert "nothing was sent" in text_of(done) and "Asia/Tokyo" in text_of(done)
+        assert sandbox.meetings() == []
+        browser.post(
+            "/sheet",
+            files={"sheet": ("時間割.csv", rows.encode())},
+            data={"timezone": "Asia/Tokyo"},
+            headers=SAME,
+        )
+        browser.post("/schedule", headers=SAME)
+        wait_for_the_run(browser)
+    starts = sorted(meeting["start_time"] for meeting in sandbox.meetings())
+    assert starts == ["2030-01-07T00:00:00Z", "2030-01-07T02:00:00Z"]  # 9:00 and 11:00 in Tokyo
+
+
 def test_the_command_serves_until_ctrl_c_and_logs_no_token(tmp_path: Path) -> None:
     """The real entry point in a subprocess: one line with the address, the page at it, the
     token nowhere else (no access log), and Ctrl-C ends it with status 0."""

@@ -22,7 +22,7 @@ import requests
 
 from ..cells import is_empty
 from ..config import Settings
-from ..errors import BatchZoomError, OutputError, ZoomUnreachable
+from ..errors import BatchZoomError, InputError, OutputError, ZoomUnreachable
 from ..i18n import _
 from ..models import (
     MEETING_STATUSES,
@@ -201,10 +201,18 @@ def run_batch(
     report.warnings.extend(room_warnings)
     report.default_zone, zone_warning = _default_zone(settings, table, plans, defaults.timezone)
     if zone_warning is not None:
-        if notify is not None and not settings.dry_run:  # said before anything is sent
-            notify(_("warning: {warning}").format(warning=zone_warning))
-        else:
-            report.warnings.append(zone_warning)
+        if not settings.dry_run and not settings.check:
+            # Made at the computer's hour, a Japanese timetable's classes would be nine hours
+            # late on Zoom and in every calendar: a guess this costly is asked, not taken.
+            raise InputError(
+                _("{warning}; nothing was sent").format(warning=zone_warning),
+                hint=_(
+                    "give the zone of those rows: Asia/Tokyo if they are times in Japan "
+                    "(--timezone Asia/Tokyo, or the page's time zone field), or this computer's "
+                    "zone if they really are in it; a timezone column does it row by row"
+                ),
+            )
+        report.warnings.append(zone_warning)
     check_not_open(settings.output_path)  # before any request: open in Excel, it is not ours
     if not settings.dry_run:
         # Before any request, not even for a token: a run must be able to write what it made.
@@ -427,9 +435,9 @@ def _default_zone(
     if not settings.timezone_is_the_computers or zone in JAPAN_ZONES or not japanese:
         return line, None
     return line, _(
-        "the sheet is written in Japanese, but its {count} rows without a time zone are read in "
-        "{zone}, this computer's zone: if they are times in Japan, run again with --timezone "
-        "Asia/Tokyo (or add a timezone column)"
+        "the sheet is written in Japanese, but its {count} rows without a time zone would be read "
+        "in {zone}, this computer's zone: if they are times in Japan, give --timezone Asia/Tokyo "
+        "(or add a timezone column)"
     ).format(count=len(without), zone=zone)
 
 

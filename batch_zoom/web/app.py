@@ -453,6 +453,8 @@ def _settings(
         output_path=output,
         sheet=options.get("worksheet") or None,
         timezone=timezone,
+        # an empty field is this computer's zone: a Japanese sheet read in another is asked about
+        timezone_is_the_computers=not options.get("timezone"),
         user=options.get("user") or "me",
         dry_run=dry_run,
         check=check and not dry_run,

@@ -35,6 +35,9 @@ TEXT = {
     "drop_here": N_("Drop a spreadsheet here, or choose one above."),
     "worksheet": N_("Worksheet (empty: the first with the needed columns)"),
     "timezone": N_("Time zone for rows without one"),
+    "timezone_empty": N_(
+        "Empty: this computer's zone, {zone}; for a timetable in Japan: Asia/Tokyo"
+    ),
     "hosts": N_("Host pool for rows without a host (emails, separated by commas)"),
     "default_host": N_("Host for rows without one (empty: the app owner)"),
     "date_order": N_("How to read a date like 03/04/2027"),
