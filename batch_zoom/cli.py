@@ -686,7 +686,10 @@ def _sandbox(settings: Settings) -> Iterator[Settings]:
     from .sandbox import ZoomSandbox
 
     credentials = Credentials("sandbox-account", "sandbox-client", secrets.token_urlsafe(16))
-    state = settings.output_path.with_name(settings.output_path.name + ".sandbox.json")
+    # The sandbox the schedule was made in: a --check of it reads that one (its findings go to
+    # INPUT_check, whose own sandbox would be empty and call every meeting missing).
+    schedule = settings.schedule_path or settings.output_path
+    state = schedule.with_name(schedule.name + ".sandbox.json")
     with ZoomSandbox(
         account_id=credentials.account_id,
         client_id=credentials.client_id,

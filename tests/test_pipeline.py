@@ -75,6 +75,16 @@ def test_sandbox_flag_needs_no_account_and_says_the_links_are_not_real(
     assert {row["join_url"] for row in rows} == {m["join_url"] for m in held}
     assert main([str(sample), "--sandbox"]) == 0  # a re-run finds them all
     assert {row["status"] for row in read_csv(tmp_path / "meetings_sandbox.csv")} == {"exists"}
+    # --check reads the sandbox the schedule was made in, not an empty one of its own
+    assert main([str(sample), "--sandbox", "--check"]) == 0
+    assert {row["status"] for row in read_csv(tmp_path / "meetings_check.csv")} == {"exists"}
+    capsys.readouterr()
+    assert main([str(tmp_path / "meetings_sandbox.csv"), "--sandbox", "--check"]) == 0
+    assert "missing" not in capsys.readouterr().out  # it said so of every row
+    checked = read_csv(tmp_path / "meetings_sandbox_check.csv")
+    assert {row["status"] for row in checked} == {"planned"}
+    assert all(row["error"].startswith("in line with Zoom") for row in checked)
+    assert not list(tmp_path.glob("*_check.csv.sandbox.json"))  # no empty sandbox of its own
 
 
 def test_dry_run_sends_nothing_not_even_for_a_token(zoom_env: ZoomSandbox, tmp_path: Path) -> None:
