@@ -33,6 +33,8 @@ FIELD_LABELS: dict[str, str] = {
     "action": N_("action"),
     "participants": N_("participants"),
     "meeting_id": N_("meeting_id"),
+    "kind": N_("kind"),
+    "panelists": N_("panelists"),
 }
 
 
