@@ -150,6 +150,8 @@ class Kind:
         return frozenset({self.single_type, self.recurring_type, self.no_fixed_time_type})
 
 
+#: The kinds' words in messages ("a webinar cannot become a meeting"), for the catalog.
+KIND_WORDS = (N_("meeting"), N_("webinar"))
 MEETING = Kind("meeting", "meetings", 2, 8, 3)
 WEBINAR = Kind("webinar", "webinars", 5, 9, 6)
 KINDS: tuple[Kind, ...] = (MEETING, WEBINAR)
@@ -391,6 +393,8 @@ class RegistrationResult:
     join_url: str = ""
     registrant_id: str = ""
     error: str = ""
+    #: a webinar's people: "attendee" (registered) or "panelist"; "" for a meeting's
+    role: str = ""
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import ConnectionLost, NotFound, ZoomError
 from ..i18n import _
-from ..models import MeetingRequest, meeting_identity, parse_moment
+from ..models import WEBINAR, MeetingRequest, meeting_identity, parse_moment
 from ..rows.hosts import DAILY_WRITES_PER_HOST as DAILY_WRITES
 from ..rows.hosts import (
     Booking,
@@ -37,6 +37,7 @@ from ..rows.hosts import (
     no_host_reason,
     own_meetings,
     passcode_problem,
+    webinar_refusal,
 )
 from ..zoom.client import ZoomClient
 from ..zoom.retry import Operation
@@ -268,6 +269,11 @@ def check_rows(plans: Sequence[MeetingRequest], found: Preflight) -> None:
         if refusal is not None:
             found.refused[plan.row] = _("row {row}: {reason}").format(row=plan.row, reason=refusal)
             continue
+        if plan.kind == WEBINAR and (
+            refusal := webinar_refusal(profile, len(plan.registrants))
+        ):  # the settings say so before anything is sent (issue 25)
+            found.refused[plan.row] = _("row {row}: {reason}").format(row=plan.row, reason=refusal)
+            continue
         if plan.passcode and (rule := passcode_problem(plan.passcode, profile.passcode_policy)):
             found.refused[plan.row] = _("row {row}: passcode {value}: {rule}").format(
                 row=plan.row, value=plan.passcode, rule=rule
@@ -422,7 +428,8 @@ def run_preflight(
     """
     found = Preflight()
     hosts = [plan.host for plan in named] + list(pool if pool_plans else [])
-    policy_for = [plan.host for plan in named if plan.passcode]
+    # settings: the passcode policy, and a webinar host's Webinar add-on
+    policy_for = [plan.host for plan in named if plan.passcode or plan.kind == WEBINAR]
     if any(plan.passcode for plan in pool_plans):
         policy_for += list(pool)
     look_up_and_list(
