@@ -16,7 +16,16 @@ from typing import Any
 
 from ..errors import ConnectionLost, DailyLimitReached, NotFound, ZoomError
 from ..i18n import _
-from ..models import KINDS, MEETING, CancelRequest, Kind, MeetingRequest, RowResult, Status
+from ..models import (
+    KINDS,
+    MEETING,
+    CancelRequest,
+    InvalidRow,
+    Kind,
+    MeetingRequest,
+    RowResult,
+    Status,
+)
 from ..rows.changes import changes, describe
 from ..rows.recurrence import confirms_series, shows_row
 from ..zoom.retry import Operation, Verdict, decide
@@ -167,7 +176,8 @@ def _kind_changed(
         "kind: this row's {held} {meeting_id} cannot become a {wanted} (Zoom cannot turn one "
         "into the other); mark this row cancel and add a new row for the {wanted}"
     ).format(held=_(held_as.name), meeting_id=meeting_id, wanted=_(plan.kind.name))
-    return as_held(plan, Status.INVALID, error, meeting_id, meeting)
+    message = InvalidRow(plan.row, (error,)).message
+    return as_held(plan, Status.INVALID, message, meeting_id, meeting)
 
 
 def _moved_host(plan: MeetingRequest, meeting: dict[str, object]) -> bool:

@@ -1,0 +1,277 @@
+"""Webinars from the same sheet (issue 25), end to end against the sandbox over real HTTP.
+
+One sheet of meetings and webinars (panelists, attendees, a recurring webinar, a host without the
+Webinar add-on) schedules in one run: each row once and of its kind, panelists and attendees with
+their own links in the Participants sheet, an event per webinar in the .ics, the receipt counting
+both kinds, exit 1 only for the unlicensed host's row. Re-runs without the journal or to another
+output create nothing; edits, panelist changes and cancels work from the ``_scheduled`` file.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from batch_zoom.cli import main
+from batch_zoom.models import MEETING, WEBINAR, SheetRow
+from batch_zoom.rows.validate import RowDefaults, validate_row
+from batch_zoom.sandbox import ZoomSandbox
+from tests.conftest import point_environment_at
+
+HOST = "trainer@example.com"
+PLAIN = "plain@example.com"  # no Webinar add-on
+ZONE = "Asia/Tokyo"
+HEADERS = [
+    "topic", "start_time", "duration", "timezone", "host", "kind", "recurrence",
+    "panelists", "participants", "action",
+]  # fmt: skip
+ROWS = [
+    ["Team sync", "2031-05-01 10:00", "30", ZONE, HOST, "", "", "", ""],
+    [
+        "Launch webinar", "2031-05-02 10:00", "60", ZONE, HOST, "webinar", "",
+        "Ann Lee <ann@example.org>; bo@example.org", "p1@example.net, p2@example.net",
+    ],
+    [
+        "Weekly clinic", "2031-05-07 18:00", "45", ZONE, HOST, "ウェビナー", "weekly x4",
+        "", "p3@example.net",
+    ],
+    ["Unlicensed webinar", "2031-05-03 10:00", "60", ZONE, PLAIN, "webinar", "", "", ""],
+]  # fmt: skip
+
+
+@pytest.fixture
+def zoom(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[ZoomSandbox]:
+    users = [HOST, {"email": PLAIN, "webinar": False}]
+    with ZoomSandbox(plan=None, users=users) as sandbox:
+        point_environment_at(monkeypatch, sandbox, tmp_path)
+        yield sandbox
+
+
+def run(*args: str | Path) -> int:
+    return main([str(arg) for arg in args] + ["--timezone", ZONE, "--quiet"])
+
+
+def write_sheet(path: Path, rows: list[list[str]] = ROWS) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(HEADERS)
+        writer.writerows(row + [""] for row in rows)  # action: empty, schedule
+    return path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8-sig") as source:
+        return list(csv.DictReader(source))
+
+
+def edit_csv(path: Path, row: int, **cells: str) -> None:
+    with path.open(newline="", encoding="utf-8-sig") as source:
+        grid = list(csv.reader(source))
+    for name, value in cells.items():
+        grid[row + 1][grid[0].index(name)] = value
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(grid)
+
+
+def creates(zoom: ZoomSandbox, since: int = 0) -> list[str]:
+    return [
+        record.path
+        for record in zoom.requests[since:]
+        if record.method == "POST" and record.path.endswith(("/meetings", "/webinars"))
+    ]
+
+
+def test_one_sheet_of_meetings_and_webinars_schedules_in_one_run(
+    zoom: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_sheet(tmp_path / "events.csv")
+    assert main([str(source), "--timezone", ZONE]) == 1  # only the unlicensed host's row
+    out = capsys.readouterr()
+    rows = read_csv(tmp_path / "events_scheduled.csv")
+    assert [row["status"] for row in rows] == ["created", "created", "created", "invalid"]
+    assert rows[3]["error"] == f"row 5: host {PLAIN} has no Zoom Webinar licence"
+    # nothing was sent for the unlicensed row: refused before any create
+    assert not [path for path in creates(zoom) if PLAIN in path]
+    meetings, webinars = zoom.meetings(), zoom.webinars()
+    assert [m["topic"] for m in meetings] == ["Team sync"] and meetings[0]["type"] == 2
+    by_topic = {w["topic"]: w for w in webinars}
+    assert sorted(by_topic) == ["Launch webinar", "Weekly clinic"]
+    assert by_topic["Launch webinar"]["type"] == 5 and by_topic["Weekly clinic"]["type"] == 9
+    assert rows[1]["meeting_id"] == str(by_topic["Launch webinar"]["id"])
+    assert rows[1]["join_url"] == by_topic["Launch webinar"]["join_url"]
+    assert "verified on Zoom: 3 rows, 1 meetings, 2 webinars, 0 duplicates" in out.out
+
+    people = read_csv(tmp_path / "events_scheduled_participants.csv")
+    roles = {(p["email"], p["role"], p["status"]) for p in people}
+    assert roles == {
+        ("p1@example.net", "attendee", "registered"),
+        ("p2@example.net", "attendee", "registered"),
+        ("p3@example.net", "attendee", "registered"),
+        ("ann@example.org", "panelist", "registered"),
+        ("bo@example.org", "panelist", "registered"),
+    }
+    launch = str(by_topic["Launch webinar"]["id"])
+    panel = {p["email"]: p["join_url"] for p in zoom.panelists(launch)}
+    for person in people:
+        assert person["join_url"], person
+        if person["role"] == "panelist":
+            assert person["join_url"] == panel[person["email"]]
+    assert len({person["join_url"] for person in people}) == 5  # each their own link
+    # the recurring webinar's attendee was registered one call at a time, not in a batch
+    clinic = str(by_topic["Weekly clinic"]["id"])
+    assert zoom.count("POST", f"/webinars/{clinic}/registrants") == 1
+    assert zoom.count("POST", f"/webinars/{clinic}/batch_registrants") == 0
+
+    calendar = (tmp_path / "events_scheduled.ics").read_text(encoding="utf-8")
+    assert calendar.count("BEGIN:VEVENT") == 3
+    assert "Launch webinar" in calendar and "Weekly clinic" in calendar
+
+
+def test_a_rerun_without_the_journal_or_to_another_output_creates_nothing(
+    zoom: ZoomSandbox, tmp_path: Path
+) -> None:
+    source = write_sheet(tmp_path / "events.csv", ROWS[:3])
+    assert run(source) == 0
+    made = {str(w["id"]) for w in zoom.webinars()} | {str(m["id"]) for m in zoom.meetings()}
+    (tmp_path / "events_scheduled.csv.journal").unlink()
+    mark = len(zoom.requests)
+    assert run(source) == 0
+    assert creates(zoom, mark) == []
+    assert [row["status"] for row in read_csv(tmp_path / "events_scheduled.csv")] == ["exists"] * 3
+    mark = len(zoom.requests)
+    assert run(source, "-o", tmp_path / "copy.csv") == 0
+    assert creates(zoom, mark) == []
+    copy = read_csv(tmp_path / "copy.csv")
+    assert [row["status"] for row in copy] == ["exists"] * 3
+    assert {row["meeting_id"] for row in copy} == made
+    assert len(zoom.webinars()) == 2 and len(zoom.meetings()) == 1
+    # nobody registered or added twice
+    launch = next(w for w in zoom.webinars() if w["topic"] == "Launch webinar")
+    assert len(zoom.panelists(launch["id"])) == 2
+    assert len(zoom.registrants(launch["id"])) == 2
+
+
+def test_a_webinar_is_edited_its_panelists_changed_and_it_is_cancelled_from_the_output(
+    zoom: ZoomSandbox, tmp_path: Path
+) -> None:
+    source = write_sheet(tmp_path / "events.csv", ROWS[:2])
+    assert run(source) == 0
+    output = tmp_path / "events_scheduled.csv"
+    webinar_id = read_csv(output)[1]["meeting_id"]
+    edit_csv(
+        output,
+        1,
+        start_time="2031-05-02 11:30",
+        panelists="bo@example.org; Cy Cole <cy@example.org>",
+    )
+    mark = len(zoom.requests)
+    assert run(output) == 0
+    patches = [r for r in zoom.requests[mark:] if r.method == "PATCH"]
+    assert [r.path for r in patches] == [f"/v2/webinars/{webinar_id}"]
+    webinar = zoom.webinars()[0]
+    assert webinar["start_time"] == "2031-05-02T02:30:00Z"
+    assert sorted(p["email"] for p in zoom.panelists(webinar_id)) == [
+        "bo@example.org",
+        "cy@example.org",
+    ]
+    rows = read_csv(output)
+    assert rows[1]["status"] == "updated"
+    people = read_csv(tmp_path / "events_scheduled_participants.csv")
+    panel = {p["email"]: p["status"] for p in people if p["role"] == "panelist"}
+    assert panel == {"bo@example.org": "exists", "cy@example.org": "registered",
+                     "ann@example.org": "cancelled"}  # fmt: skip
+
+    edit_csv(output, 1, action="cancel")
+    assert run(output) == 0
+    assert zoom.webinars() == []
+    assert [m["topic"] for m in zoom.meetings()] == ["Team sync"]
+    assert read_csv(output)[1]["status"] == "cancelled"
+
+
+def test_undo_deletes_the_webinars_and_meetings_the_file_lists(
+    zoom: ZoomSandbox, tmp_path: Path
+) -> None:
+    source = write_sheet(tmp_path / "events.csv", ROWS[:3])
+    assert run(source) == 0
+    assert run(tmp_path / "events_scheduled.csv", "--undo", "--yes") == 0
+    assert zoom.webinars() == [] and zoom.meetings() == []
+
+
+def test_changing_kind_on_a_row_that_has_a_meeting_is_refused(
+    zoom: ZoomSandbox, tmp_path: Path
+) -> None:
+    source = write_sheet(tmp_path / "events.csv", ROWS[:1])
+    assert run(source) == 0
+    output = tmp_path / "events_scheduled.csv"
+    meeting_id = read_csv(output)[0]["meeting_id"]
+    edit_csv(output, 0, kind="webinar")
+    mark = len(zoom.requests)
+    assert run(output) == 1
+    row = read_csv(output)[0]
+    assert row["status"] == "invalid"
+    assert row["meeting_id"] == meeting_id and row["join_url"]
+    assert row["error"].startswith(f"row 2: kind: this row's meeting {meeting_id} cannot become")
+    assert "add a new row for the webinar" in row["error"]
+    writes = [r for r in zoom.requests[mark:] if r.method in ("POST", "PATCH", "DELETE")]
+    assert [r for r in writes if r.path.startswith("/v2/")] == []
+    assert [str(m["id"]) for m in zoom.meetings()] == [meeting_id] and zoom.webinars() == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [("", MEETING), ("Meeting", MEETING), ("会議", MEETING), ("ミーティング", MEETING),
+     ("webinar", WEBINAR), ("ウェビナー", WEBINAR), ("ｳｪﾋﾞﾅｰ", WEBINAR)],
+)  # fmt: skip
+def test_kind_words(cell: str, kind: Any) -> None:
+    row = SheetRow(
+        7, {"topic": "T", "start_time": "2031-05-02 10:00", "duration": 30, "kind": cell}
+    )
+    plan = validate_row(row, RowDefaults(timezone=ZONE))
+    assert getattr(plan, "kind", None) == kind
+
+
+def test_an_unknown_kind_is_that_rows_error_naming_the_values() -> None:
+    row = SheetRow(
+        7, {"topic": "T", "start_time": "2031-05-02 10:00", "duration": 30, "kind": "seminar"}
+    )
+    plan = validate_row(row, RowDefaults(timezone=ZONE))
+    assert plan.message == 'row 7: kind "seminar" is not meeting or webinar'  # type: ignore[union-attr]
+
+
+def test_meeting_options_and_panelists_in_the_wrong_kind_are_the_rows_error() -> None:
+    webinar = SheetRow(
+        7,
+        {"topic": "T", "start_time": "2031-05-02 10:00", "duration": 30, "kind": "webinar",
+         "waiting_room": "yes"},
+    )  # fmt: skip
+    problem = validate_row(webinar, RowDefaults(timezone=ZONE)).message  # type: ignore[union-attr]
+    assert "waiting_room is a meeting option" in problem
+    meeting = SheetRow(
+        8, {"topic": "T", "start_time": "2031-05-02 10:00", "duration": 30, "panelists": "a@b.org"}
+    )
+    problem = validate_row(meeting, RowDefaults(timezone=ZONE)).message  # type: ignore[union-attr]
+    assert problem == "row 8: panelists are for a webinar: this row is a meeting"
+
+
+def test_the_webinar_request_is_schema_true() -> None:
+    from openapi_schema_validator import OAS30WriteValidator
+
+    from batch_zoom.sandbox.schema import raw_schemas
+
+    row = SheetRow(
+        7,
+        {"topic": "T", "start_time": "2031-05-02 10:00", "duration": 30, "kind": "webinar",
+         "recurrence": "weekly x3", "participants": "a@b.org", "passcode": "abc123",
+         "auto_recording": "cloud", "host_video": "yes", "alternative_hosts": "x@y.org"},
+    )  # fmt: skip
+    plan = validate_row(row, RowDefaults(timezone=ZONE))
+    body = plan.create_body()  # type: ignore[union-attr]
+    assert body["type"] == 9
+    errors = list(OAS30WriteValidator(raw_schemas()["webinarCreate"]).iter_errors(body))
+    assert errors == []
+    settings = set(raw_schemas()["webinarCreate"]["properties"]["settings"]["properties"])
+    assert set(body["settings"]) <= settings
