@@ -275,3 +275,26 @@ def test_the_webinar_request_is_schema_true() -> None:
     assert errors == []
     settings = set(raw_schemas()["webinarCreate"]["properties"]["settings"]["properties"])
     assert set(body["settings"]) <= settings
+
+
+def test_the_webinar_sample_schedules_against_the_sandbox(
+    zoom_env: ZoomSandbox, tmp_path: Path
+) -> None:
+    zoom = zoom_env  # any address is a user with the Webinar add-on, as with --sandbox
+    from openpyxl import load_workbook
+
+    sample = Path(__file__).resolve().parents[1] / "samples" / "webinars.xlsx"
+    source = tmp_path / "webinars.xlsx"
+    source.write_bytes(sample.read_bytes())
+    assert main([str(source), "--quiet"]) == 0
+    book = load_workbook(tmp_path / "webinars_scheduled.xlsx")
+    grid = list(book["February"].iter_rows(values_only=True))
+    status = grid[0].index("status")
+    assert [row[status] for row in grid[1:]] == ["created"] * 4
+    assert sorted(w["topic"] for w in zoom.webinars()) == [
+        "Product launch webinar",
+        "Weekly customer clinic",
+    ]
+    people = list(book["Participants"].iter_rows(values_only=True))
+    role = people[0].index("role")
+    assert sorted(row[role] for row in people[1:]) == ["attendee"] * 5 + ["panelist"] * 3
