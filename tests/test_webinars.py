@@ -298,3 +298,67 @@ def test_the_webinar_sample_schedules_against_the_sandbox(
     people = list(book["Participants"].iter_rows(values_only=True))
     role = people[0].index("role")
     assert sorted(row[role] for row in people[1:]) == ["attendee"] * 5 + ["panelist"] * 3
+
+
+def test_a_webinar_create_of_unknown_outcome_is_found_not_made_twice(
+    zoom: ZoomSandbox, tmp_path: Path
+) -> None:
+    from batch_zoom.sandbox.faults import Fault
+
+    zoom.inject(Fault("drop_after", "POST", "/webinars"))  # made, the answer lost
+    zoom.inject(Fault("error_after", "POST", "/webinars", status=502, after=1))
+    source = write_sheet(tmp_path / "events.csv", ROWS[1:3])
+    assert run(source) == 0
+    assert sorted(w["topic"] for w in zoom.webinars()) == ["Launch webinar", "Weekly clinic"]
+    assert zoom.count("POST", f"/users/{HOST}/webinars") == 2  # none sent again
+    rows = read_csv(tmp_path / "events_scheduled.csv")
+    assert [row["status"] for row in rows] == ["created", "created"]
+    assert {row["meeting_id"] for row in rows} == {str(w["id"]) for w in zoom.webinars()}
+
+
+def test_a_webinar_listing_with_items_that_are_not_webinars_proves_nothing_absent(
+    zoom: ZoomSandbox, tmp_path: Path
+) -> None:
+    from batch_zoom.sandbox.faults import Fault
+
+    zoom.inject(Fault("junk_items", "GET", "/webinars", items=(1, "x"), times=10))
+    source = write_sheet(tmp_path / "events.csv", ROWS[1:2])
+    assert run(source) == 1
+    assert zoom.webinars() == []  # nothing created blind
+    assert read_csv(tmp_path / "events_scheduled.csv")[0]["status"] == "failed"
+
+
+def test_webinars_and_meetings_share_the_hosts_daily_limit(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    with ZoomSandbox(plan=None, users=[HOST], daily_limit=2) as zoom:
+        point_environment_at(monkeypatch, zoom, tmp_path)
+        source = write_sheet(tmp_path / "events.csv", ROWS[:3])
+        assert run(source) == 1
+        rows = read_csv(tmp_path / "events_scheduled.csv")
+        assert [row["status"] for row in rows] == ["created", "created", "deferred"]
+        assert zoom.daily_used(HOST) == 2
+
+
+def test_more_participants_than_the_webinar_seats_is_the_rows_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ZoomSandbox(plan=None, users=[{"email": HOST, "webinar": 1}]) as zoom:
+        point_environment_at(monkeypatch, zoom, tmp_path)
+        source = write_sheet(tmp_path / "events.csv", ROWS[1:2])
+        assert run(source) == 1
+        row = read_csv(tmp_path / "events_scheduled.csv")[0]
+        assert row["status"] == "invalid"
+        assert row["error"] == (
+            f"row 2: participants: 2 people, but {HOST}'s Zoom Webinar licence seats 1"
+        )
+        assert zoom.webinars() == [] and zoom.count("POST") == 1  # the token only
+
+
+def test_check_reads_webinars_where_they_are(zoom: ZoomSandbox, tmp_path: Path) -> None:
+    source = write_sheet(tmp_path / "events.csv", ROWS[:3])
+    assert run(source) == 0
+    (tmp_path / "events_scheduled.csv.journal").unlink()
+    assert run(source, "--check", "-o", tmp_path / "checked.csv") == 0
+    rows = read_csv(tmp_path / "checked_check.csv")
+    on_zoom = {str(w["id"]) for w in zoom.webinars()} | {str(m["id"]) for m in zoom.meetings()}
+    assert {row["meeting_id"] for row in rows} == on_zoom
+    assert all(row["error"].startswith("already on Zoom as meeting") for row in rows), rows
