@@ -362,3 +362,55 @@ def test_check_reads_webinars_where_they_are(zoom: ZoomSandbox, tmp_path: Path) 
     on_zoom = {str(w["id"]) for w in zoom.webinars()} | {str(m["id"]) for m in zoom.meetings()}
     assert {row["meeting_id"] for row in rows} == on_zoom
     assert all(row["error"].startswith("already on Zoom as meeting") for row in rows), rows
+
+
+def test_a_second_copy_of_a_webinar_on_zoom_is_a_duplicate_in_the_receipt(
+    zoom: ZoomSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import requests
+
+    from tests.conftest import sandbox_token
+
+    source = write_sheet(tmp_path / "events.csv", ROWS[1:2])
+    assert run(source) == 0
+    webinar = zoom.webinars()[0]
+    zoom.advance(1)  # another tool makes the same webinar a second later
+    body = {key: webinar[key] for key in ("topic", "start_time", "duration", "timezone")}
+    answer = requests.post(
+        f"{zoom.api_url}/users/{HOST}/webinars",
+        json={**body, "type": 5},
+        headers={"Authorization": f"Bearer {sandbox_token(zoom)}"},
+        timeout=5,
+    )
+    assert answer.status_code == 201
+    copy = str(answer.json()["id"])
+    capsys.readouterr()
+    assert main([str(source), "--timezone", ZONE]) == 1
+    out = capsys.readouterr().out
+    assert "verified on Zoom: 1 rows, 0 meetings, 2 webinars, 1 duplicates" in out
+    assert copy in read_csv(tmp_path / "events_scheduled.csv")[0]["error"]
+    assert len(zoom.webinars()) == 2  # not this output's to delete
+
+
+def test_a_cancel_row_without_an_id_finds_its_webinar_by_its_cells(
+    zoom: ZoomSandbox, tmp_path: Path
+) -> None:
+    source = write_sheet(tmp_path / "events.csv", ROWS[:2])
+    assert run(source) == 0
+    copy = write_sheet(tmp_path / "colleague.csv", ROWS[:2])  # a copy of the sheet, no ids
+    edit_csv(copy, 1, action="cancel")
+    assert run(copy, "-o", tmp_path / "colleague_out.csv") == 0
+    assert zoom.webinars() == [] and [m["topic"] for m in zoom.meetings()] == ["Team sync"]
+    assert read_csv(tmp_path / "colleague_out.csv")[1]["status"] == "cancelled"
+
+
+def test_without_the_user_scope_zooms_own_refusal_names_the_missing_webinar_plan(
+    zoom: ZoomSandbox, tmp_path: Path
+) -> None:
+    zoom.scopes = "meeting:read:admin meeting:write:admin"  # hosts cannot be looked up first
+    source = write_sheet(tmp_path / "events.csv", ROWS[3:4])
+    assert run(source) == 1
+    row = read_csv(tmp_path / "events_scheduled.csv")[0]
+    assert row["status"] == "failed"
+    assert "Webinar plan is missing" in row["error"]
+    assert zoom.webinars() == []
