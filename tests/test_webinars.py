@@ -404,13 +404,14 @@ def test_a_cancel_row_without_an_id_finds_its_webinar_by_its_cells(
     assert read_csv(tmp_path / "colleague_out.csv")[1]["status"] == "cancelled"
 
 
-def test_without_the_user_scope_zooms_own_refusal_names_the_missing_webinar_plan(
+def test_without_the_user_scope_zooms_refusal_makes_the_unlicensed_row_invalid(
     zoom: ZoomSandbox, tmp_path: Path
 ) -> None:
     zoom.scopes = "meeting:read:admin meeting:write:admin"  # hosts cannot be looked up first
     source = write_sheet(tmp_path / "events.csv", ROWS[3:4])
     assert run(source) == 1
     row = read_csv(tmp_path / "events_scheduled.csv")[0]
-    assert row["status"] == "failed"
+    assert row["status"] == "invalid"
+    assert row["error"].startswith(f"row 2: host {PLAIN} has no Zoom Webinar licence (")
     assert "Webinar plan is missing" in row["error"]
     assert zoom.webinars() == []

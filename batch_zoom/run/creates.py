@@ -22,6 +22,7 @@ is completed with ``GET /meetings/{id}``.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -31,7 +32,16 @@ from typing import Any
 
 from ..errors import ConnectionLost, DailyLimitReached, ZoomError
 from ..i18n import _
-from ..models import MEETING, WEBINAR, Kind, MeetingRequest, Status, meeting_identity, parse_moment
+from ..models import (
+    MEETING,
+    WEBINAR,
+    InvalidRow,
+    Kind,
+    MeetingRequest,
+    Status,
+    meeting_identity,
+    parse_moment,
+)
 from ..rows.recurrence import confirms_series, shows_row
 from ..rows.validate import refused_as_past
 from ..zoom.retry import Operation, Verdict, backoff, decide, send_again_after_lookup
@@ -194,12 +204,27 @@ def create(
         session.journal.record("not_sent", id=plan.identity)
         if isinstance(error, DailyLimitReached):
             session.settle(problem(plan, Status.DEFERRED, session.spend_host(plan.host, error)))
+        elif plan.kind == WEBINAR and no_webinar_plan(error):
+            why = _("host {host} has no Zoom Webinar licence (Zoom: {reason})").format(
+                host=plan.host, reason=reason(error)
+            )
+            session.settle(problem(plan, Status.INVALID, InvalidRow(plan.row, (why,)).message))
         else:
             session.settle(problem(plan, Status.FAILED, failure(error, verdict)))
         return
     record, note = complete(session, record_of(meeting, plan.host), plan.kind)
     remember(session, plan, record)
     session.settle(made(plan, _unless_unlinked(Status.CREATED, record), record, note))
+
+
+#: Zoom's refusal of a webinar for a host without the Webinar add-on: Meetings.json's words
+#: ("Webinar plan is missing...", code 200) and those users quote ("Subscription plan for
+#: webinar is missing").
+NO_WEBINAR_PLAN = re.compile(r"webinar plan is missing|subscription plan for webinar", re.I)
+
+
+def no_webinar_plan(error: BaseException) -> bool:
+    return isinstance(error, ZoomError) and bool(NO_WEBINAR_PLAN.search(error.message or ""))
 
 
 def complete(
