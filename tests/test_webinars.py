@@ -415,3 +415,29 @@ def test_without_the_user_scope_zooms_refusal_makes_the_unlicensed_row_invalid(
     assert row["error"].startswith(f"row 2: host {PLAIN} has no Zoom Webinar licence (")
     assert "Webinar plan is missing" in row["error"]
     assert zoom.webinars() == []
+
+
+def test_a_pool_gives_a_webinar_only_a_host_with_the_addon(
+    zoom: ZoomSandbox, tmp_path: Path
+) -> None:
+    rows = [
+        ["Launch webinar", "2031-05-02 10:00", "60", ZONE, "", "webinar", "", "", ""],
+        ["Second webinar", "2031-05-02 10:00", "60", ZONE, "", "webinar", "", "", ""],
+        ["Sync", "2031-05-02 10:00", "30", ZONE, "", "", "", "", ""],
+    ]
+    source = write_sheet(tmp_path / "events.csv", rows)
+    assert run(source, "--hosts", f"{PLAIN},{HOST}") == 1
+    out = read_csv(tmp_path / "events_scheduled.csv")
+    assert [row["status"] for row in out] == ["created", "invalid", "created"]
+    assert out[0]["host"] == HOST and out[2]["host"] == PLAIN
+    assert "no host of the pool" in out[1]["error"]  # the one licensed host is busy then
+    assert [w["host_email"] for w in zoom.webinars()] == [HOST]
+
+
+def test_a_pool_without_a_licensed_host_says_so(zoom: ZoomSandbox, tmp_path: Path) -> None:
+    rows = [["Launch webinar", "2031-05-02 10:00", "60", ZONE, "", "webinar", "", "", ""]]
+    source = write_sheet(tmp_path / "events.csv", rows)
+    assert run(source, "--hosts", PLAIN) == 1
+    row = read_csv(tmp_path / "events_scheduled.csv")[0]
+    assert row["error"] == f"row 2: host: no host of the pool ({PLAIN}) has a Zoom Webinar licence"
+    assert zoom.webinars() == []
