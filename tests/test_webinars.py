@@ -441,3 +441,53 @@ def test_a_pool_without_a_licensed_host_says_so(zoom: ZoomSandbox, tmp_path: Pat
     row = read_csv(tmp_path / "events_scheduled.csv")[0]
     assert row["error"] == f"row 2: host: no host of the pool ({PLAIN}) has a Zoom Webinar licence"
     assert zoom.webinars() == []
+
+
+def test_attendees_taken_off_a_webinar_row_are_cancelled(zoom: ZoomSandbox, tmp_path: Path) -> None:
+    source = write_sheet(tmp_path / "events.csv", ROWS[1:2])
+    assert run(source) == 0
+    output = tmp_path / "events_scheduled.csv"
+    webinar_id = read_csv(output)[0]["meeting_id"]
+    edit_csv(output, 0, participants="p2@example.net")
+    assert run(output) == 0
+    assert [p["email"] for p in zoom.registrants(webinar_id)] == ["p2@example.net"]
+    assert [p["email"] for p in zoom.registrants(webinar_id, "denied")] == ["p1@example.net"]
+    people = read_csv(tmp_path / "events_scheduled_participants.csv")
+    attendees = {p["email"]: p["status"] for p in people if p["role"] == "attendee"}
+    assert attendees == {"p2@example.net": "exists", "p1@example.net": "cancelled"}
+
+
+def test_a_dry_run_plans_webinars_panelists_and_attendees_without_a_request(
+    zoom: ZoomSandbox, tmp_path: Path
+) -> None:
+    source = write_sheet(tmp_path / "events.csv", ROWS[1:2])
+    assert run(source, "--dry-run") == 0
+    assert zoom.requests == []
+    people = read_csv(tmp_path / "events_scheduled_participants.csv")
+    assert sorted((p["role"], p["status"]) for p in people) == [
+        ("attendee", "planned"),
+        ("attendee", "planned"),
+        ("panelist", "planned"),
+        ("panelist", "planned"),
+    ]
+
+
+def test_the_sandbox_keeps_webinars_and_panelists_in_its_state_file(tmp_path: Path) -> None:
+    import requests
+
+    from tests.conftest import sandbox_token
+
+    state = tmp_path / "sandbox.json"
+    with ZoomSandbox(plan=None, state_path=state) as first:
+        auth = {"Authorization": f"Bearer {sandbox_token(first)}"}
+        body = {"topic": "Kept", "type": 5, "start_time": "2031-05-02T10:00:00Z", "duration": 30}
+        made = requests.post(
+            f"{first.api_url}/users/{HOST}/webinars", json=body, headers=auth, timeout=5
+        ).json()
+        panel = {"panelists": [{"email": "ann@example.org", "name": "Ann"}]}
+        requests.post(
+            f"{first.api_url}/webinars/{made['id']}/panelists", json=panel, headers=auth, timeout=5
+        )
+    with ZoomSandbox(plan=None, state_path=state) as second:
+        assert [w["topic"] for w in second.webinars()] == ["Kept"]
+        assert [p["email"] for p in second.panelists(made["id"])] == ["ann@example.org"]
