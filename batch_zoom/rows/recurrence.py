@@ -40,7 +40,6 @@ from ..i18n import N_, _
 from ..models import MeetingRequest, Recurrence, meeting_identity, parse_moment
 
 DAILY, WEEKLY, MONTHLY = 1, 2, 3
-RECURRING_FIXED = 8  # Zoom's meeting type of a recurring meeting with a fixed time
 
 # Zoom's limits, from the meetingCreate request schema in Meetings.json
 # (paths["/users/{userId}/meetings"].post.requestBody, property "recurrence"):
