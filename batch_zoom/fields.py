@@ -37,6 +37,8 @@ FIELD_LABELS: dict[str, str] = {
     "template": N_("template"),
     "authentication": N_("authentication"),
     "reminder": N_("reminder"),
+    "kind": N_("kind"),
+    "panelists": N_("panelists"),
 }
 
 

@@ -94,6 +94,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "template": ("template", "template_id", "テンプレート"),
     "authentication": ("authentication", "認証"),
     "reminder": ("reminder", "リマインダー"),
+    "kind": ("kind", "種類", "形式", "event type"),
+    "panelists": ("panelists", "パネリスト"),
     "meeting_id": ("meeting_id", "meeting id", "ミーティングID", "会議ID"),
     "join_url": ("join_url", "join url", "参加URL", "招待リンク", *LINK_HEADERS),
     "status": ("status", "状態", "ステータス"),
@@ -142,6 +144,45 @@ def tracking_name(header: str) -> str | None:
 def normalize_header(text: object) -> str:
     """The form in which headers are compared: no case, spaces, underscores or full-width spaces."""
     return "".join(str(text).split()).replace("_", "").replace("\u3000", "").casefold()
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a row schedules on Zoom: a meeting or a webinar (issue 25).
+
+    The one path that finds, creates, audits and edits takes it as a parameter instead of being
+    copied for webinars: Zoom's paths (``/users/{id}/<collection>``, ``/<collection>/{id}``),
+    the listing's key (``collection``), the type numbers, and the receipt's word all come from
+    here. Zoom cannot turn one kind into the other.
+    """
+
+    name: str  # the sheet's word: "meeting" or "webinar"
+    collection: str  # Zoom's path segment and listing key: "meetings" or "webinars"
+    single_type: int  # a scheduled one: 2 or 5
+    recurring_type: int  # a series with a fixed time: 8 or 9
+    no_fixed_time_type: int  # a series with no fixed time: 3 or 6
+
+    def type_for(self, recurring: bool) -> int:
+        return self.recurring_type if recurring else self.single_type
+
+    @property
+    def types(self) -> frozenset[int]:
+        return frozenset({self.single_type, self.recurring_type, self.no_fixed_time_type})
+
+
+#: The kinds' words in messages ("a webinar cannot become a meeting"), for the catalog.
+KIND_WORDS = (N_("meeting"), N_("webinar"))
+MEETING = Kind("meeting", "meetings", 2, 8, 3)
+WEBINAR = Kind("webinar", "webinars", 5, 9, 6)
+KINDS: tuple[Kind, ...] = (MEETING, WEBINAR)
+
+
+def kind_of_type(zoom_type: object) -> Kind | None:
+    """The kind a Zoom ``type`` number belongs to (None when it is none of them)."""
+    for kind in KINDS:
+        if zoom_type in kind.types:
+            return kind
+    return None
 
 
 class Action(StrEnum):
@@ -262,6 +303,8 @@ class MeetingRequest:
     #: Tracking fields as (field name, value), sent as ``tracking_fields``.
     tracking: tuple[tuple[str, str], ...] = ()
     reminder: int | None = None  # minutes before each event, for the .ics (never sent to Zoom)
+    kind: Kind = MEETING
+    panelists: tuple[Participant, ...] = ()  # a webinar's speakers, each with their own link
 
     @property
     def registrants(self) -> tuple[Participant, ...]:
@@ -275,7 +318,7 @@ class MeetingRequest:
         Computed once here and used everywhere, so a row is recognised the same way by the
         journal, by the look-up that settles an unknown outcome, and in the output.
         """
-        return meeting_identity(self.host, self.topic, self.start, self.duration)
+        return meeting_identity(self.host, self.topic, self.start, self.duration, self.kind)
 
     def start_time_field(self) -> str:
         """``start_time`` as sent: UTC with Z for a pinned instant, else local wall time."""
@@ -284,10 +327,10 @@ class MeetingRequest:
         return self.start.astimezone(ZoneInfo(self.timezone)).strftime("%Y-%m-%dT%H:%M:%S")
 
     def create_body(self) -> dict[str, Any]:
-        """The JSON body of ``POST /users/{host}/meetings``."""
+        """The JSON body of ``POST /users/{host}/meetings`` (or ``/webinars``, by ``kind``)."""
         body: dict[str, Any] = {
             "topic": self.topic,
-            "type": 8 if self.recurrence else 2,
+            "type": self.kind.type_for(self.recurrence is not None),
             "start_time": self.start_time_field(),
             "timezone": self.timezone,
             "duration": self.duration,
@@ -322,9 +365,13 @@ def parse_moment(text: str) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def meeting_identity(host: str, topic: str, start: datetime, duration: int) -> str:
-    """The row's identity compared the way Zoom keeps a meeting (``zoom_forms``)."""
-    return identity_key(host, topic, start, duration)
+def meeting_identity(
+    host: str, topic: str, start: datetime, duration: int, kind: Kind = MEETING
+) -> str:
+    """The row's identity compared the way Zoom keeps a meeting (``zoom_forms``). A webinar's
+    begins ``webinar|``: never the same as a meeting's (a meeting's is as it always was)."""
+    key = identity_key(host, topic, start, duration)
+    return key if kind == MEETING else f"{kind.name}|{key}"
 
 
 @dataclass(frozen=True)
@@ -398,6 +445,8 @@ class RegistrationResult:
     join_url: str = ""
     registrant_id: str = ""
     error: str = ""
+    #: a webinar's people: "attendee" (registered) or "panelist"; "" for a meeting's
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -412,6 +461,7 @@ class CancelRequest:
     #: the meeting the row's cells describe (with its series), when they are valid: how the
     #: row's meeting is found on Zoom when neither the sheet nor the journal names it
     described: MeetingRequest | None = field(default=None, compare=False)
+    kind: Kind = MEETING
 
 
 @dataclass(frozen=True)

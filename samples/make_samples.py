@@ -21,6 +21,9 @@ differently: regenerate with batch_zoom's dependencies installed.
   or the school's domains), a ``reminder`` for the ``.ics``, a ``breakout_rooms`` cell, and a
   ``Breakout rooms`` sheet in Zoom's pre-assignment CSV columns plus the class's topic. The
   ``--sandbox`` try-out account has its templates (Lecture, Seminar) and tracking field.
+- ``webinars.xlsx``: meetings and webinars in one sheet (issue 25): a ``kind`` column (meeting,
+  webinar, ウェビナー, or empty for a meeting), a webinar with ``panelists`` and attendees in
+  ``participants``, and a recurring webinar.
 - ``meetings_era_ja.csv``: Japanese era and 年月日 dates (令和9年5月10日, R9.5.17,
   2027年5月11日(火), full-width digits) and a ``時間`` column that is read as the duration.
 """
@@ -166,6 +169,60 @@ ERA_MEETINGS = [
     ("学年打ち合わせ", "2027年5月14日 9時30分", "30", ALICE, "時・分"),
 ]
 # fmt: on
+
+
+WEBINAR_HEADERS = [
+    "topic", "start_time", "duration", "timezone", "host", "kind", "recurrence", "panelists",
+    "participants", "agenda",
+]  # fmt: skip
+WEBINARS = [
+    (
+        "Trainers' briefing", datetime(2027, 2, 1, 9, 0), 30, "Asia/Tokyo", "alice@example.com",
+        "meeting", "", "", "", "Who runs which session",
+    ),
+    (
+        "Product launch webinar", datetime(2027, 2, 3, 14, 0), 90, "Asia/Tokyo",
+        "alice@example.com", "webinar", "",
+        "Ann Lee <ann@example.org>; Bo Tanaka <bo@example.org>",
+        "Carol Diaz <carol@example.net>\nDan Wu <dan@example.net>\neve@example.net",
+        "Live demo and Q&A",
+    ),
+    (
+        "Weekly customer clinic", datetime(2027, 2, 4, 18, 0), 45, "Asia/Tokyo",
+        "bob@example.com", "ウェビナー", "weekly x6", "Bo Tanaka <bo@example.org>",
+        "frank@example.net, grace@example.net", "Bring your questions",
+    ),
+    (
+        "Team retrospective", datetime(2027, 2, 5, 16, 0), 60, "Asia/Tokyo", "bob@example.com",
+        "", "", "", "", "",
+    ),
+]  # fmt: skip
+
+
+def make_webinars_xlsx() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "February"
+    sheet.append(WEBINAR_HEADERS)
+    for event in WEBINARS:
+        sheet.append(list(event))
+    for cell in sheet[1]:
+        cell.font = Font(name="Calibri", bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for row in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
+        row[0].number_format = "yyyy-mm-dd hh:mm"
+    for row in sheet.iter_rows(min_row=2, min_col=8, max_col=9):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = {"A": 28, "B": 18, "C": 10, "D": 14, "E": 20, "F": 12, "G": 12, "H": 40, "I": 36}
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    book.properties.creator = "Training centre office"
+    book.properties.created = FIXED_TIME
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _deterministic_zip(buffer.getvalue())
 
 
 def timetable_rows() -> list[list[object]]:
@@ -368,6 +425,7 @@ def write_samples(folder: Path) -> None:
     )
     (folder / "timetable_ja.xlsx").write_bytes(make_timetable_xlsx())
     (folder / "classes_settings.xlsx").write_bytes(make_settings_xlsx())
+    (folder / "webinars.xlsx").write_bytes(make_webinars_xlsx())
     (folder / "timetable_en.csv").write_bytes(csv_text(EN_HEADERS, EN_MEETINGS).encode("utf-8"))
     (folder / "meetings_era_ja.csv").write_bytes(
         csv_text(ERA_HEADERS, ERA_MEETINGS).encode("utf-8-sig")  # Excel's "CSV UTF-8"

@@ -30,10 +30,21 @@ PARTICIPANT_COLUMNS = (
     "error",
 )
 SHEET_NAME = "Participants"
+#: Added after ``PARTICIPANT_COLUMNS`` when the batch has webinars: ``attendee`` or ``panelist``
+#: (empty for a meeting's participant), so a batch of meetings reads as it always did.
+ROLE_COLUMN = "role"
+
+
+def participant_columns(registrations: Sequence[RegistrationResult]) -> tuple[str, ...]:
+    """The table's columns: ``PARTICIPANT_COLUMNS``, and ``role`` when a webinar has people."""
+    if any(person.role for person in registrations):
+        return (*PARTICIPANT_COLUMNS, ROLE_COLUMN)
+    return PARTICIPANT_COLUMNS
 
 
 def participant_rows(registrations: Sequence[RegistrationResult]) -> list[tuple[str, ...]]:
-    """The rows of the table, in sheet order, under ``PARTICIPANT_COLUMNS``."""
+    """The rows of the table, in sheet order, under ``participant_columns``."""
+    with_role = len(participant_columns(registrations)) > len(PARTICIPANT_COLUMNS)
     rows: list[tuple[str, ...]] = []
     for person in registrations:
         local = person.start.astimezone(ZoneInfo(person.timezone))
@@ -48,6 +59,7 @@ def participant_rows(registrations: Sequence[RegistrationResult]) -> list[tuple[
                 person.meeting_id,
                 person.status.value,
                 person.error,
+                *((person.role,) if with_role else ()),
             )
         )
     return rows
@@ -61,7 +73,7 @@ def write_participants_csv(path: Path, registrations: Sequence[RegistrationResul
     """Write the table as CSV (UTF-8 with BOM). Raises ``OutputError``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(PARTICIPANT_COLUMNS)
+    writer.writerow(participant_columns(registrations))
     for row in participant_rows(registrations):
         writer.writerow([_csv_safe(value) for value in row])
     try:

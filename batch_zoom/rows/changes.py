@@ -61,7 +61,7 @@ def changes(request: MeetingRequest, meeting: Mapping[str, Any]) -> dict[str, An
     if "recurrence" in wanted and not _same_recurrence(
         wanted["recurrence"], meeting.get("recurrence") or {}
     ):
-        patch["type"] = 8
+        patch["type"] = request.kind.recurring_type
         patch["recurrence"] = wanted["recurrence"]
     return patch
 

@@ -33,6 +33,9 @@ class HostProfile:
     licence: int | None = None  # Zoom's user ``type``: 1 Basic, 2 Licensed
     status: str = "active"  # active, inactive, pending
     passcode_policy: Mapping[str, Any] = field(default_factory=dict)
+    #: the Webinar add-on's seats (settings ``feature.webinar``, ``webinar_capacity``): 0 when
+    #: the host has none; None when the settings were not read or did not say
+    webinar_seats: int | None = None
 
     @classmethod
     def from_zoom(
@@ -50,7 +53,34 @@ class HostProfile:
             licence=licence if isinstance(licence, int) else None,
             status=str(user.get("status") or "active"),
             passcode_policy=dict(policy) if isinstance(policy, Mapping) else {},
+            webinar_seats=_webinar_seats((settings or {}).get("feature")),
         )
+
+
+def _webinar_seats(feature: Any) -> int | None:
+    """Seats of the host's Webinar add-on from the settings' ``feature``: 0 without it."""
+    if not isinstance(feature, Mapping) or not isinstance(feature.get("webinar"), bool):
+        return None
+    if not feature["webinar"]:
+        return 0
+    seats = feature.get("webinar_capacity")
+    if isinstance(seats, bool) or not isinstance(seats, int | str):
+        return None  # has the add-on, capacity not said: no limit checked here
+    try:
+        return int(seats) or None
+    except ValueError:
+        return None
+
+
+def webinar_refusal(profile: HostProfile, attendees: int) -> str | None:
+    """Why this host cannot hold a webinar with ``attendees`` registrants, or None."""
+    if profile.webinar_seats == 0:
+        return _("host {host} has no Zoom Webinar licence").format(host=profile.host)
+    if profile.webinar_seats is not None and attendees > profile.webinar_seats:
+        return _(
+            "participants: {count} people, but {host}'s Zoom Webinar licence seats {seats}"
+        ).format(count=attendees, host=profile.host, seats=profile.webinar_seats)
+    return None
 
 
 def host_refusal(profile: HostProfile) -> str | None:

@@ -40,7 +40,6 @@ from ..i18n import N_, _
 from ..models import MeetingRequest, Recurrence, meeting_identity, parse_moment
 
 DAILY, WEEKLY, MONTHLY = 1, 2, 3
-RECURRING_FIXED = 8  # Zoom's meeting type of a recurring meeting with a fixed time
 
 # Zoom's limits, from the meetingCreate request schema in Meetings.json
 # (paths["/users/{userId}/meetings"].post.requestBody, property "recurrence"):
@@ -481,11 +480,11 @@ def shows_row(plan: MeetingRequest, meeting: Mapping[str, Any], host: str) -> bo
     if start is None:
         return False
     topic = str(meeting.get("topic") or "")
-    if meeting_identity(host, topic, start, duration) == plan.identity:
+    if meeting_identity(host, topic, start, duration, plan.kind) == plan.identity:
         return True
-    if plan.recurrence is None or meeting.get("type") not in (None, RECURRING_FIXED):
+    if plan.recurrence is None or meeting.get("type") not in (None, plan.kind.recurring_type):
         return False
-    if meeting_identity(host, topic, plan.start, duration) != plan.identity:
+    if meeting_identity(host, topic, plan.start, duration, plan.kind) != plan.identity:
         return False
     return start in series_starts(plan.start, plan.timezone, plan.recurrence)
 

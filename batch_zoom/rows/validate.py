@@ -29,10 +29,14 @@ from ..i18n import _
 from ..models import (
     BOOLEAN_OPTIONS,
     COLUMN_ALIASES,
+    MEETING,
+    WEBINAR,
     Action,
     CancelRequest,
     InvalidRow,
+    Kind,
     MeetingRequest,
+    Participant,
     Recurrence,
     SheetRow,
     SkippedRow,
@@ -85,6 +89,13 @@ _RECORDING_WORDS = {
     "なし": "none", "無し": "none", "ローカル": "local", "クラウド": "cloud",
 }  # fmt: skip
 _SCHEDULE_WORDS = frozenset({"schedule", "keep"})
+_KIND_WORDS = {
+    "meeting": MEETING, "ミーティング": MEETING, "会議": MEETING,
+    "webinar": WEBINAR, "ウェビナー": WEBINAR,
+}  # fmt: skip
+#: Meeting options Zoom's webinar has no setting for (webinarCreate's ``settings``): on a webinar
+#: row, a cell that sets one is that row's error; a batch default for one does not apply.
+_MEETING_ONLY_OPTIONS = ("waiting_room", "join_before_host", "mute_upon_entry", "participant_video")
 _CANCEL_WORDS = frozenset({"cancel", "delete", "中止", "削除", "キャンセル"})
 
 _EMAIL = re.compile(
@@ -198,6 +209,7 @@ def validate_row(
     cell = _cells_with_defaults(row, defaults)
 
     action = problems.check("action", cell("action"), _parse_action)
+    kind = problems.check("kind", cell("kind"), _parse_kind) or MEETING
     meeting_id = problems.check("meeting_id", cell("meeting_id"), _parse_meeting_id)
     meeting_id_bad = problems.has("meeting_id")
 
@@ -218,7 +230,7 @@ def validate_row(
     if action is Action.CANCEL:
         identity = None
         if topic is not None and host is not None and start is not None and duration is not None:
-            identity = meeting_identity(host, topic, start, duration)
+            identity = meeting_identity(host, topic, start, duration, kind)
         if meeting_id_bad:
             return InvalidRow(
                 row=row.number, problems=tuple(problems.messages(["meeting_id"])), **written
@@ -244,6 +256,7 @@ def validate_row(
                 duration=duration,
                 recurrence=rule,
                 action=Action.CANCEL,
+                kind=kind,
             )
         return CancelRequest(
             row=row.number,
@@ -252,12 +265,17 @@ def validate_row(
             host=host,
             topic=topic,
             described=described,
+            kind=kind,
         )
 
     agenda = problems.check("agenda", cell("agenda"), _parse_agenda)
     passcode = problems.check("passcode", cell("passcode"), _parse_passcode)
     settings: dict[str, Any] = {}
     for name in BOOLEAN_OPTIONS:
+        if kind == WEBINAR and name in _MEETING_ONLY_OPTIONS:
+            if not is_empty(plain(row.get(name))):
+                problems.add(name, _not_for_webinars(name))
+            continue
         settings[name] = problems.check(name, cell(name), _parse_yes_no)
     settings["auto_recording"] = problems.check(
         "auto_recording", cell("auto_recording"), _parse_auto_recording
@@ -286,6 +304,11 @@ def validate_row(
         problems.check("recurrence", cell("recurrence"), _check_recurrence_words)
 
     participants = problems.check("participants", cell("participants"), parse_participants) or ()
+    panelists: tuple[Participant, ...] = ()
+    if kind == WEBINAR:
+        panelists = problems.check("panelists", cell("panelists"), parse_participants) or ()
+    elif not is_empty(plain(row.get("panelists"))):
+        problems.add("panelists", _("panelists are for a webinar: this row is a meeting"))
     if participants:  # a registration meeting, every registrant approved at once
         settings["approval_type"] = 0
         settings["registrants_confirmation_email"] = defaults.registrant_emails
@@ -319,6 +342,8 @@ def validate_row(
         template=template,
         tracking=tuple(tracking),
         reminder=reminder,
+        kind=kind,
+        panelists=panelists,
     )
 
 
@@ -686,6 +711,23 @@ def _parse_meeting_id(value: Any) -> str | None:
             )
         )
     return digits.lstrip("0")
+
+
+def _parse_kind(value: Any) -> Kind:
+    if is_empty(value):
+        return MEETING
+    word = unicodedata.normalize("NFKC", cell_text(value)).strip().casefold()
+    if word in _KIND_WORDS:
+        return _KIND_WORDS[word]
+    raise ValueError(
+        _("{field} {value} is not meeting or webinar").format(field="{field}", value=quote(value))
+    )
+
+
+def _not_for_webinars(name: str) -> str:
+    return _("{field} is a meeting option: Zoom has no such setting for a webinar").format(
+        field=field_label(name)
+    )
 
 
 def _parse_action(value: Any) -> Action:

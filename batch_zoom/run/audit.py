@@ -33,9 +33,10 @@ from typing import Any
 
 from ..errors import ConnectionLost, NotFound, ZoomError
 from ..i18n import _
-from ..models import MeetingRequest, RowPlan, RowResult, Status
+from ..models import MEETING, WEBINAR, Kind, MeetingRequest, RowPlan, RowResult, Status
 from ..zoom.retry import Operation
 from .creates import (
+    by_kind,
     matches_by_identity,
     not_understood,
     remember,
@@ -88,6 +89,7 @@ class Duplicate:
 class Receipt:
     rows: int = 0  # rows checked: those that end with a meeting
     meetings: int = 0  # meetings Zoom holds for the verified ones, duplicates included
+    webinars: int = 0  # webinars Zoom holds for the verified ones, duplicates included
     duplicates: list[Duplicate] = field(default_factory=list)
     problems: dict[int, str] = field(default_factory=dict)  # row -> what does not match
     #: row -> why Zoom could not confirm it (a listing that failed or could not be read whole,
@@ -113,9 +115,17 @@ class Receipt:
         seen = self.rows - sum(1 for row in self.unverified if row not in self.unseen_rows)
         parts: list[str] = []
         if seen > 0 or not self.unverified:
-            text = _(
-                "verified on Zoom: {rows} rows, {meetings} meetings, {duplicates} duplicates"
-            ).format(rows=seen, meetings=self.meetings, duplicates=found)
+            if self.webinars:  # named only when there are webinars: meeting runs read as before
+                text = _(
+                    "verified on Zoom: {rows} rows, {meetings} meetings, {webinars} webinars, "
+                    "{duplicates} duplicates"
+                ).format(
+                    rows=seen, meetings=self.meetings, webinars=self.webinars, duplicates=found
+                )
+            else:
+                text = _(
+                    "verified on Zoom: {rows} rows, {meetings} meetings, {duplicates} duplicates"
+                ).format(rows=seen, meetings=self.meetings, duplicates=found)
             if removed:
                 text += _(" ({removed} removed)").format(removed=removed)
             if self.problems:
@@ -155,24 +165,24 @@ class ListedAfterWrites:
 
     def __init__(self, session: Session) -> None:
         self._session = session
-        self._listings: dict[str, Listing] = {}
+        self._listings: dict[tuple[str, str], Listing] = {}
         self._pending: list[Background] = []
         self._lock = threading.Lock()
 
-    def take(self, host: str) -> None:
+    def take(self, host: str, kind: Kind = MEETING) -> None:
         def list_it() -> None:
             try:
-                listing = self._session.listing(host, fresh=True)
+                listing = self._session.listing(host, fresh=True, kind=kind)
             except (ZoomError, ConnectionLost):
                 return
             with self._lock:
-                self._listings[host.casefold()] = listing
+                self._listings[(kind.name, host.casefold())] = listing
 
         with self._lock:
             self._pending.append(Background(list_it, "batch_zoom-receipt"))
 
-    def taken(self) -> dict[str, Listing]:
-        """Every listing taken so far (casefolded host), once none is still on its way."""
+    def taken(self) -> dict[tuple[str, str], Listing]:
+        """Every listing taken so far (by kind and casefolded host), once none is on its way."""
         with self._lock:
             pending = list(self._pending)
         for listing in pending:
@@ -197,7 +207,9 @@ def rows_not_seen(
             continue
         if plan.identity in in_flight:
             unseen[plan.row] = _("{host}: a create's outcome is unknown").format(host=plan.host)
-        elif (failed := session.listing_failure(plan.host)) is not None and not isinstance(
+        elif (
+            failed := session.listing_failure(plan.host, plan.kind)
+        ) is not None and not isinstance(
             failed, NotFound
         ):  # a host Zoom says does not exist holds nothing: that is known
             unseen[plan.row] = _("{host}: {reason}").format(host=plan.host, reason=reason(failed))
@@ -209,7 +221,7 @@ def audit(
     rows: list[tuple[MeetingRequest, RowResult]],
     *,
     remove_duplicates: bool = False,
-    listed: Mapping[str, Listing] | None = None,
+    listed: Mapping[tuple[str, str], Listing] | None = None,
     unseen: Mapping[int, str] | None = None,
 ) -> Receipt:
     """Check ``rows`` against what Zoom holds now; settle duplicates when asked.
@@ -227,16 +239,33 @@ def audit(
     for row, why in (unseen or {}).items():
         receipt.unverified[row] = why
         receipt.unseen_rows.add(row)
+    results = {plan.row: result for plan, result in rows}
+    for kind, plans in by_kind(plan for plan, _result in rows).items():
+        kind_rows = [(plan, results[plan.row]) for plan in plans]
+        _audit_kind(session, receipt, kind, kind_rows, remove_duplicates, listed or {})
+    receipt.duplicates.sort(key=lambda duplicate: duplicate.row)
+    return receipt
+
+
+def _audit_kind(
+    session: Session,
+    receipt: Receipt,
+    kind: Kind,
+    rows: list[tuple[MeetingRequest, RowResult]],
+    remove_duplicates: bool,
+    listed: Mapping[tuple[str, str], Listing],
+) -> None:
+    """``audit`` of the rows of one kind: each host's meetings, or each host's webinars."""
     by_host: dict[str, list[tuple[MeetingRequest, RowResult]]] = {}
     for plan, result in rows:
         by_host.setdefault(plan.host.casefold(), []).append((plan, result))
     hosts = {key: host_rows[0][0].host for key, host_rows in by_host.items()}
     listings: dict[str, Listing] = {
-        host: listed[key] for key, host in hosts.items() if listed and key in listed
+        host: listed[(kind.name, key)] for key, host in hosts.items() if (kind.name, key) in listed
     }
     unlisted = [host for host in hosts.values() if host not in listings]
-    listings.update(session.list_hosts(unlisted, fresh=True))  # after every write
-    lagging = _wait_out_lag(session, by_host, hosts, listings)
+    listings.update(session.list_hosts(unlisted, fresh=True, kind=kind))  # after every write
+    lagging = _wait_out_lag(session, by_host, hosts, listings, kind)
     named = {result.meeting_id for _plan, result in rows}
     for key, host_rows in by_host.items():
         host = hosts[key]
@@ -248,7 +277,7 @@ def audit(
             continue
         unread = not_understood(listing)
         by_id = {str(item.get("id")): item for item in listing if isinstance(item, dict)}
-        found = matches_by_identity(listing, host)
+        found = matches_by_identity(listing, host, kind)
         for plan, result in host_rows:
             meeting_id = str(result.meeting_id)
             held = by_id.get(meeting_id)
@@ -290,9 +319,10 @@ def audit(
                     _settle_duplicate(session, receipt, plan, held, same, remove_duplicates)
                 )
             if plan.row not in receipt.unverified:  # counted only where Zoom was read whole
-                receipt.meetings += (held is not None) + len(same)
-    receipt.duplicates.sort(key=lambda duplicate: duplicate.row)
-    return receipt
+                if kind == WEBINAR:
+                    receipt.webinars += (held is not None) + len(same)
+                else:
+                    receipt.meetings += (held is not None) + len(same)
 
 
 def _unread(host: str, count: int) -> str:
@@ -310,6 +340,7 @@ def _wait_out_lag(
     by_host: Mapping[str, list[tuple[MeetingRequest, RowResult]]],
     hosts: Mapping[str, str],
     listings: dict[str, Listing],
+    kind: Kind = MEETING,
 ) -> set[str]:
     """Named meetings a listing does not show are read (``GET /meetings/{id}``) until one is
     found held: then Zoom's listing lags, and the host is listed again after short waits, at
@@ -326,7 +357,7 @@ def _wait_out_lag(
         listed_ids = {str(item.get("id")) for item in listing if isinstance(item, dict)}
         missing = [str(r.meeting_id) for _p, r in host_rows if str(r.meeting_id) not in listed_ids]
         for index, meeting_id in enumerate(missing):
-            if _held(session, meeting_id):
+            if _held(session, meeting_id, kind):
                 held.add(meeting_id)
                 lagging[hosts[key]] = set(missing[index:])
                 break
@@ -337,7 +368,7 @@ def _wait_out_lag(
         session.sleep(pause)
         waited += pause
         pause *= 2
-        again = session.list_hosts(list(lagging), fresh=True)
+        again = session.list_hosts(list(lagging), fresh=True, kind=kind)
         for host, listing in again.items():
             if not isinstance(listing, list):
                 continue
@@ -347,13 +378,15 @@ def _wait_out_lag(
             if not lagging[host]:
                 del lagging[host]
     left = {meeting_id for ids in lagging.values() for meeting_id in ids}
-    return {meeting_id for meeting_id in left if meeting_id in held or _held(session, meeting_id)}
+    return {
+        meeting_id for meeting_id in left if meeting_id in held or _held(session, meeting_id, kind)
+    }
 
 
-def _held(session: Session, meeting_id: str) -> bool:
+def _held(session: Session, meeting_id: str, kind: Kind = MEETING) -> bool:
     """Zoom holds the meeting (a GET); False when it says it does not, or cannot be asked."""
     try:
-        return session.get(meeting_id) is not None
+        return session.get(meeting_id, kind) is not None
     except (ZoomError, ConnectionLost):
         return False
 
@@ -397,7 +430,7 @@ def _settle_duplicate(
     removed: tuple[str, ...] = ()
     if remove:
         if kept_id != named_id:
-            switched = not _has_registrants(session, named_id) and _switch(
+            switched = not _has_registrants(session, named_id, plan.kind) and _switch(
                 session, receipt, plan, kept
             )
         deletable = [
@@ -405,9 +438,9 @@ def _settle_duplicate(
             for meeting_id in others
             if meeting_id in ours
             and (meeting_id != named_id or switched)
-            and not _has_registrants(session, meeting_id)
+            and not _has_registrants(session, meeting_id, plan.kind)
         ]
-        removed = _remove(session, deletable)
+        removed = _remove(session, deletable, plan.kind)
     foreign = tuple(meeting_id for meeting_id in others if meeting_id not in ours)
     return Duplicate(plan.row, kept_id, others, removed, named_id, switched, foreign)
 
@@ -423,29 +456,29 @@ def _made_here(session: Session, plan: MeetingRequest, meeting_id: str) -> bool:
     return meeting_id not in known and plan.identity in state.lost_sends
 
 
-def _has_registrants(session: Session, meeting_id: str) -> bool:
+def _has_registrants(session: Session, meeting_id: str, kind: Kind = MEETING) -> bool:
     """True unless Zoom says nobody registered (registration off, or an empty list); a question
     Zoom does not answer counts as "someone may have": never delete on a guess."""
     try:
-        meeting = session.get(meeting_id)
+        meeting = session.get(meeting_id, kind)
         if meeting is None:
             return False
         if (meeting.get("settings") or {}).get("approval_type", 2) == NO_REGISTRATION:
             return False
-        people = session.call(partial(_first_registrant, session, meeting_id), Operation.READ)
+        people = session.call(partial(_first_registrant, session, meeting_id, kind), Operation.READ)
     except (ZoomError, ConnectionLost):
         return True
     return bool(people)
 
 
-def _first_registrant(session: Session, meeting_id: str) -> list[dict[str, Any]]:
-    return list(itertools.islice(session.zoom.list_registrants(meeting_id), 1))
+def _first_registrant(session: Session, meeting_id: str, kind: Kind) -> list[dict[str, Any]]:
+    return list(itertools.islice(session.zoom.list_registrants(meeting_id, kind), 1))
 
 
 def _switch(session: Session, receipt: Receipt, plan: MeetingRequest, kept: dict[str, Any]) -> bool:
     """The output (and the journal) name ``kept`` from now on; False if it cannot be read."""
     try:
-        meeting = session.get(str(kept.get("id")))
+        meeting = session.get(str(kept.get("id")), plan.kind)
     except (ZoomError, ConnectionLost):
         return False
     if not meeting or not meeting.get("join_url"):
@@ -461,7 +494,7 @@ def _refresh(session: Session, receipt: Receipt, plan: MeetingRequest, result: R
     meeting, and let the output and the journal show what Zoom holds now."""
     meeting_id = str(result.meeting_id)
     try:
-        meeting = session.get(meeting_id)
+        meeting = session.get(meeting_id, plan.kind)
     except (ZoomError, ConnectionLost):
         meeting = None
     if not meeting or not meeting.get("join_url"):
@@ -480,20 +513,22 @@ def _same_meeting(session: Session, plan: MeetingRequest, meeting_id: str) -> bo
     if plan.recurrence is None:
         return True
     try:
-        meeting = session.get(meeting_id)
+        meeting = session.get(meeting_id, plan.kind)
     except (ZoomError, ConnectionLost):
         return False  # unknown: never call it a duplicate, never delete it
     return meeting is not None and same_series(plan, meeting)
 
 
-def _remove(session: Session, meeting_ids: Iterable[str]) -> tuple[str, ...]:
+def _remove(session: Session, meeting_ids: Iterable[str], kind: Kind = MEETING) -> tuple[str, ...]:
     """Delete duplicates the output does not name; the ids that are gone afterwards."""
     removed = []
     for meeting_id in meeting_ids:
         session.journal.record("deleting", meeting_id=meeting_id, duplicate=True)
         try:
             with contextlib.suppress(NotFound):  # already gone: just as good
-                session.call(partial(session.zoom.delete_meeting, meeting_id), Operation.DELETE)
+                session.call(
+                    partial(session.zoom.delete_meeting, meeting_id, kind), Operation.DELETE
+                )
         except (ZoomError, ConnectionLost):
             continue
         session.journal.record("deleted", meeting_id=meeting_id, duplicate=True)

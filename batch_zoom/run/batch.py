@@ -37,13 +37,13 @@ from ..models import (
     Status,
 )
 from ..publish.calendar import CalendarEntry, write_calendar
+from ..publish.participants import SHEET_NAME as PARTICIPANTS_SHEET
 from ..publish.participants import (
-    PARTICIPANT_COLUMNS,
+    participant_columns,
     participant_rows,
     participants_csv_path,
     write_participants_csv,
 )
-from ..publish.participants import SHEET_NAME as PARTICIPANTS_SHEET
 from ..publish.report import write_report
 from ..rows.settings import settings_summary
 from ..rows.validate import RowDefaults, refused_as_past, validate_rows
@@ -87,6 +87,7 @@ from .outcomes import (
     with_notes,
     would_cancel,
 )
+from .panelists import panel_work, planned_panelists, settle_panels
 from .pool import HostPool
 from .preflight import LOOK_UP_BUDGET, Preflight, reads_users, run_preflight
 from .registrants import planned, register_all, registration_work, settled_from_journal
@@ -234,7 +235,10 @@ def run_batch(
             person
             for plan in plans
             if isinstance(plan, MeetingRequest) and not settings.undo
-            for person in planned(plan, results[plan.row].meeting_id)
+            for person in [
+                *planned(plan, results[plan.row].meeting_id),
+                *planned_panelists(plan, results[plan.row].meeting_id),
+            ]
         ]
     elif settings.check:
         results = check_only(
@@ -294,7 +298,13 @@ def _execute(
             settled_from_journal(item, journal.state)
             for item in registration_work(_meetings(plans), results, journal.state)
         ]
-        if not work.size and not to_verify and all(people is not None for people in known):
+        panels = panel_work(_meetings(plans), results, journal.state)
+        if (
+            not work.size
+            and not to_verify
+            and not panels
+            and all(people is not None for people in known)
+        ):
             # nothing to send: not even a token is fetched
             report.registrations = [person for people in known if people for person in people]
             return results
@@ -377,7 +387,7 @@ def _execute(
                 made_now = {**results, **session.results}
                 report.registrations = register_all(
                     session, registration_work(_meetings(plans), made_now, journal.state)
-                )
+                ) + settle_panels(session, panel_work(_meetings(plans), made_now, journal.state))
             if not settings.undo and not session.stop.is_set():
                 # The receipt: after every write, Zoom says what it holds for this batch.
                 settled = {**results, **session.results}
@@ -946,7 +956,8 @@ def _write(settings: Settings, report: BatchReport) -> None:
     as_csv = settings.output_path.suffix.lower() == ".csv"
     extra = None
     if people and not as_csv:
-        extra = TableSheet(PARTICIPANTS_SHEET, PARTICIPANT_COLUMNS, people)
+        columns = participant_columns(report.registrations)
+        extra = TableSheet(PARTICIPANTS_SHEET, columns, people)
     try:
         report.output_path = write_output(
             report.table, report.results, settings.output_path, extra=extra

@@ -20,8 +20,10 @@ from ..config import Settings
 from ..errors import ConnectionLost, NotFound, ZoomError, ZoomUnreachable
 from ..i18n import _
 from ..models import (
+    MEETING,
     CancelRequest,
     InvalidRow,
+    Kind,
     MeetingRequest,
     RowPlan,
     RowResult,
@@ -107,7 +109,7 @@ def check_only(
             if isinstance(plan, CancelRequest) or settings.undo:
                 cancel = plan if isinstance(plan, CancelRequest) else as_cancel(plan, None)
                 meeting_id = meeting_of(cancel, state)
-                what = _cancel_note(call, client, meeting_id, state.deleted)
+                what = _cancel_note(call, client, meeting_id, state.deleted, cancel.kind)
                 if meeting_id is None and not settings.undo and cancel.described is not None:
                     what = would_cancel(None, look_up=True)
                 results[plan.row] = RowResult(
@@ -145,7 +147,7 @@ def _check_row(
         plan = replace(plan, host=host)
     if plan.meeting_id:
         try:
-            meeting = call(partial(client.get_meeting, plan.meeting_id), Operation.READ)
+            meeting = call(partial(client.get_meeting, plan.meeting_id, plan.kind), Operation.READ)
         except NotFound:
             return RowResult(
                 plan.row,
@@ -173,8 +175,19 @@ def _check_row(
     record = created.get(plan.identity)
     if record is not None:
         return made(plan, Status.EXISTS, record)
-    listing = listings.get(plan.host.casefold(), [])
-    on_zoom = index_listing(listing, plan.host).get(plan.identity)
+    if plan.kind == MEETING:
+        listing = listings.get(plan.host.casefold(), [])
+    else:  # the host's webinars: read once per host, kept beside the preflight's meetings
+        key = f"{plan.kind.name}|{plan.host.casefold()}"
+        if key not in listings:
+            try:
+                listings[key] = call(
+                    lambda: list(client.list_meetings(plan.host, kind=plan.kind)), Operation.READ
+                )
+            except (ZoomError, ConnectionLost) as error:
+                return RowResult(plan.row, Status.FAILED, error=reason(error), topic=plan.topic)
+        listing = listings[key]
+    on_zoom = index_listing(listing, plan.host, plan.kind).get(plan.identity)
     if on_zoom is None:
         on_zoom = next(iter(series_listed(listing, plan, plan.host)), None)
     if on_zoom is not None:
@@ -195,13 +208,17 @@ def _check_row(
 
 
 def _cancel_note(
-    call: Call, client: ZoomClient, meeting_id: str | None, deleted: Collection[str]
+    call: Call,
+    client: ZoomClient,
+    meeting_id: str | None,
+    deleted: Collection[str],
+    kind: Kind = MEETING,
 ) -> str:
     """What a real run would do with a cancel row, after a look at Zoom: as it would look."""
     if meeting_id is None or meeting_id in deleted:
         return would_cancel(meeting_id, deleted)
     try:
-        call(partial(client.get_meeting, meeting_id), Operation.READ)
+        call(partial(client.get_meeting, meeting_id, kind), Operation.READ)
     except NotFound:
         return _("the meeting was already gone from Zoom")
     except (ZoomError, ConnectionLost):

@@ -22,6 +22,7 @@ is completed with ``GET /meetings/{id}``.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -31,7 +32,16 @@ from typing import Any
 
 from ..errors import ConnectionLost, DailyLimitReached, ZoomError
 from ..i18n import _
-from ..models import MeetingRequest, Status, meeting_identity, parse_moment
+from ..models import (
+    MEETING,
+    WEBINAR,
+    InvalidRow,
+    Kind,
+    MeetingRequest,
+    Status,
+    meeting_identity,
+    parse_moment,
+)
 from ..rows.recurrence import confirms_series, shows_row
 from ..rows.validate import refused_as_past
 from ..zoom.retry import Operation, Verdict, backoff, decide, send_again_after_lookup
@@ -39,14 +49,18 @@ from .journal import MeetingRecord
 from .outcomes import failure, invalid, made, pending_unknown, problem, reason, record_of
 from .session import Session
 
-RECURRING_FIXED = 8  # Zoom's meeting type of a recurring meeting with a fixed time
-NO_FIXED_TIME = 3  # Zoom's meeting type of a recurring meeting with no fixed time
+#: Zoom's types of a series with no fixed time (a meeting's 3, a webinar's 6): no start
+NO_FIXED_TIME = frozenset({MEETING.no_fixed_time_type, WEBINAR.no_fixed_time_type})
+
+
+#: Told of a host (and the kind of its rows) whose creates are all answered.
+HostDone = Callable[[str, Kind], None]
 
 
 def create_all(
     session: Session,
     plans: list[MeetingRequest],
-    on_host_done: Callable[[str], None] | None = None,
+    on_host_done: HostDone | None = None,
     sent: threading.Event | None = None,
 ) -> None:
     """Create ``plans``, settling each row once, whatever Zoom does.
@@ -66,7 +80,7 @@ def create_all(
 def _create_all(
     session: Session,
     plans: list[MeetingRequest],
-    on_host_done: Callable[[str], None] | None,
+    on_host_done: HostDone | None,
     sent: threading.Event | None,
 ) -> None:
     pending, round_number, waited = _not_past(session, find_before_create(session, plans)), 0, 0.0
@@ -133,9 +147,9 @@ def _host_by_host(
     plans: list[MeetingRequest],
     unknown: list[MeetingRequest],
     answers: dict[int, BaseException],
-    on_host_done: Callable[[str], None],
+    on_host_done: HostDone,
 ) -> list[Callable[[], None]]:
-    """The creates grouped by host; a host's last answer tells ``on_host_done``."""
+    """The creates grouped by host (and kind); a host's last answer tells ``on_host_done``."""
     by_host = _by_host(plans)
     left = {key: len(host_plans) for key, host_plans in by_host.items()}
     lock = threading.Lock()
@@ -144,14 +158,14 @@ def _host_by_host(
         try:
             create(session, plan, unknown, answers)
         finally:
-            key = plan.host.casefold()
+            key = _host_key(plan)
             with lock:
                 left[key] -= 1
-                done = left[key] == 0 and not any(p.host.casefold() == key for p in unknown)
+                done = left[key] == 0 and not any(_host_key(p) == key for p in unknown)
             # only a host with a meeting made to check (a host whose creates all failed has
             # nothing for the receipt, and listing it could wait out a 429's Retry-After)
             if done and not session.stop.is_set() and _made_any(session, by_host[key]):
-                on_host_done(by_host[key][0].host)
+                on_host_done(by_host[key][0].host, plan.kind)
 
     return [partial(one, plan) for host_plans in by_host.values() for plan in host_plans]
 
@@ -177,7 +191,8 @@ def create(
     session.journal.record("sending", id=plan.identity, host=plan.host, row=plan.row)
     try:
         meeting = session.call(
-            partial(session.zoom.create_meeting, plan.host, plan.create_body()), Operation.CREATE
+            partial(session.zoom.create_meeting, plan.host, plan.create_body(), plan.kind),
+            Operation.CREATE,
         )
     except (ZoomError, ConnectionLost) as error:
         verdict = decide(error, Operation.CREATE, 1).verdict
@@ -189,15 +204,32 @@ def create(
         session.journal.record("not_sent", id=plan.identity)
         if isinstance(error, DailyLimitReached):
             session.settle(problem(plan, Status.DEFERRED, session.spend_host(plan.host, error)))
+        elif plan.kind == WEBINAR and no_webinar_plan(error):
+            why = _("host {host} has no Zoom Webinar licence (Zoom: {reason})").format(
+                host=plan.host, reason=reason(error)
+            )
+            session.settle(problem(plan, Status.INVALID, InvalidRow(plan.row, (why,)).message))
         else:
             session.settle(problem(plan, Status.FAILED, failure(error, verdict)))
         return
-    record, note = complete(session, record_of(meeting, plan.host))
+    record, note = complete(session, record_of(meeting, plan.host), plan.kind)
     remember(session, plan, record)
     session.settle(made(plan, _unless_unlinked(Status.CREATED, record), record, note))
 
 
-def complete(session: Session, record: MeetingRecord) -> tuple[MeetingRecord, str]:
+#: Zoom's refusal of a webinar for a host without the Webinar add-on: Meetings.json's words
+#: ("Webinar plan is missing...", code 200) and those users quote ("Subscription plan for
+#: webinar is missing").
+NO_WEBINAR_PLAN = re.compile(r"webinar plan is missing|subscription plan for webinar", re.I)
+
+
+def no_webinar_plan(error: BaseException) -> bool:
+    return isinstance(error, ZoomError) and bool(NO_WEBINAR_PLAN.search(error.message or ""))
+
+
+def complete(
+    session: Session, record: MeetingRecord, kind: Kind = MEETING
+) -> tuple[MeetingRecord, str]:
     """A meeting known without its join link, completed with ``GET /meetings/{id}``.
 
     Returns the record and, when the link could still not be had, a note saying a re-run will
@@ -207,7 +239,7 @@ def complete(session: Session, record: MeetingRecord) -> tuple[MeetingRecord, st
     if record.join_url:
         return record, ""
     try:
-        meeting = session.get(record.meeting_id)
+        meeting = session.get(record.meeting_id, kind)
     except (ZoomError, ConnectionLost) as error:
         why = reason(error)
     else:
@@ -227,7 +259,7 @@ def _unless_unlinked(status: Status, record: MeetingRecord) -> Status:
 
 def complete_link(session: Session, plan: MeetingRequest, record: MeetingRecord) -> None:
     """A row an earlier run made without reading its join link: fetch the link now."""
-    completed, note = complete(session, record)
+    completed, note = complete(session, record, plan.kind)
     if completed.join_url:
         remember(session, plan, completed)
     session.settle(made(plan, _unless_unlinked(Status.EXISTS, completed), completed, note))
@@ -279,10 +311,25 @@ def _look(
     (in ``unproven`` too, with the reason, when the listing could not prove them absent)."""
     if wait > 0:
         session.sleep(wait)
+    not_found: list[MeetingRequest] = []
+    for kind, plans_of_kind in by_kind(plans).items():
+        not_found += _look_at(session, plans_of_kind, kind, adopted, known_ids, unproven)
+    return not_found
+
+
+def _look_at(
+    session: Session,
+    plans: list[MeetingRequest],
+    kind: Kind,
+    adopted: Status,
+    known_ids: set[str],
+    unproven: dict[int, str],
+) -> list[MeetingRequest]:
+    """``_look`` at the rows of one kind: each host's meetings, or each host's webinars."""
     by_host: dict[str, list[MeetingRequest]] = {}
     for plan in plans:
         by_host.setdefault(plan.host, []).append(plan)
-    listings = session.list_hosts(by_host, fresh=True)
+    listings = session.list_hosts(by_host, fresh=True, kind=kind)
     not_found: list[MeetingRequest] = []
     for host, host_plans in by_host.items():
         listing = listings.get(host)
@@ -303,13 +350,13 @@ def _look(
                     )
                 )
             continue
-        found = index_listing(listing, host)
+        found = index_listing(listing, host, kind)
         unread = not_understood(listing)
         for plan in host_plans:
             unproven.pop(plan.row, None)
             meeting = found.get(plan.identity)
             if meeting is not None and str(meeting.get("id")) not in known_ids:
-                record, note = complete(session, record_of(meeting, host))
+                record, note = complete(session, record_of(meeting, host), kind)
                 known_ids.add(record.meeting_id)
                 remember(session, plan, record, adopted=True)
                 session.settle(made(plan, _unless_unlinked(adopted, record), record, note))
@@ -338,6 +385,11 @@ def find_before_create(
     of the same sheet a moment ago, killed, its journal gone) and others are not, those others
     are looked for again after ``listing_lag`` seconds before any is created.
     """
+    kinds = by_kind(plans)
+    if len(kinds) > 1:  # the same path for each kind: a host's meetings, then its webinars
+        found_all = [find_before_create(session, group, fresh=fresh) for group in kinds.values()]
+        return sorted((plan for group in found_all for plan in group), key=lambda p: p.row)
+    kind = plans[0].kind if plans else MEETING
     claimed = {record.meeting_id for record in session.journal.state.created.values()}
     to_create: list[MeetingRequest] = []
     matched: list[tuple[MeetingRequest, list[dict[str, Any]]]] = []
@@ -345,7 +397,7 @@ def find_before_create(
     # All hosts at once, under one waiting budget: a failing listing endpoint must not cost
     # ten minutes per host, one host after another.
     listings = session.list_hosts(
-        (host_plans[0].host for host_plans in by_host.values()), fresh=fresh
+        (host_plans[0].host for host_plans in by_host.values()), fresh=fresh, kind=kind
     )
     for host_plans in by_host.values():
         host = host_plans[0].host
@@ -356,7 +408,7 @@ def find_before_create(
             for plan in host_plans:
                 session.settle(problem(plan, Status.FAILED, _unlisted(listing)))
             continue
-        found = matches_by_identity(listing, host)
+        found = matches_by_identity(listing, host, kind)
         unread = not_understood(listing)
         for plan in host_plans:
             candidates = [
@@ -411,7 +463,7 @@ def _adopt(
     while candidates:
         listed, candidates = candidates[0], candidates[1:]
         try:
-            meeting = session.get(str(listed.get("id")))
+            meeting = session.get(str(listed.get("id")), plan.kind)
         except (ZoomError, ConnectionLost) as error:
             session.settle(problem(plan, Status.FAILED, _unlisted(error)))
             return
@@ -459,11 +511,24 @@ def _unread_listing(host: str, count: int) -> str:
     ).format(host=host, count=count)
 
 
-def _by_host(plans: Iterable[MeetingRequest]) -> dict[str, list[MeetingRequest]]:
-    by_host: dict[str, list[MeetingRequest]] = {}
+def _by_host(plans: Iterable[MeetingRequest]) -> dict[tuple[str, str], list[MeetingRequest]]:
+    """Rows by what is listed for them: a host's meetings, or a host's webinars."""
+    by_host: dict[tuple[str, str], list[MeetingRequest]] = {}
     for plan in plans:
-        by_host.setdefault(plan.host.casefold(), []).append(plan)
+        by_host.setdefault(_host_key(plan), []).append(plan)
     return by_host
+
+
+def _host_key(plan: MeetingRequest) -> tuple[str, str]:
+    return (plan.kind.name, plan.host.casefold())
+
+
+def by_kind(plans: Iterable[MeetingRequest]) -> dict[Kind, list[MeetingRequest]]:
+    """Rows by kind, meetings first: each kind goes through the same path with its own paths."""
+    grouped: dict[Kind, list[MeetingRequest]] = {}
+    for plan in sorted(plans, key=lambda plan: plan.kind != MEETING):
+        grouped.setdefault(plan.kind, []).append(plan)
+    return grouped
 
 
 def series_listed(
@@ -484,10 +549,10 @@ def series_listed(
 
 def same_kind(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
     """A recurring row matches only a recurring meeting, a single one only a single one."""
-    kind = meeting.get("type")
-    if kind is None:
+    zoom_type = meeting.get("type")
+    if zoom_type is None:
         return True  # the listing did not say: the GET that follows checks the series
-    return (kind == RECURRING_FIXED) == (plan.recurrence is not None)
+    return (zoom_type == plan.kind.recurring_type) == (plan.recurrence is not None)
 
 
 def same_series(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
@@ -509,9 +574,10 @@ def same_series(plan: MeetingRequest, meeting: dict[str, Any]) -> bool:
 
 
 def matches_by_identity(
-    listing: Iterable[dict[str, Any]], host: str
+    listing: Iterable[dict[str, Any]], host: str, kind: Kind = MEETING
 ) -> dict[str, list[dict[str, Any]]]:
-    """Zoom's listing of ``host`` grouped by the identity the rows have, oldest first.
+    """Zoom's listing of ``host`` (its meetings or, by ``kind``, its webinars) grouped by the
+    identity the rows have, oldest first.
 
     Malformed items (no start, a duration that is not a number, not an object) are skipped.
     """
@@ -526,7 +592,7 @@ def matches_by_identity(
             continue
         if start is None:
             continue
-        identity = meeting_identity(host, str(meeting.get("topic") or ""), start, duration)
+        identity = meeting_identity(host, str(meeting.get("topic") or ""), start, duration, kind)
         found.setdefault(identity, []).append(meeting)
     for meetings in found.values():
         meetings.sort(key=lambda meeting: str(meeting.get("created_at") or ""))
@@ -542,7 +608,7 @@ def not_understood(listing: Iterable[Any]) -> int:
         if not isinstance(meeting, dict):
             count += 1
             continue
-        if meeting.get("type") == NO_FIXED_TIME and "start_time" not in meeting:
+        if meeting.get("type") in NO_FIXED_TIME and "start_time" not in meeting:
             continue
         start = parse_moment(str(meeting.get("start_time") or ""))
         duration = meeting.get("duration")
@@ -556,12 +622,13 @@ def not_understood(listing: Iterable[Any]) -> int:
     return count
 
 
-def index_listing(listing: Iterable[dict[str, Any]], host: str) -> dict[str, dict[str, Any]]:
+def index_listing(
+    listing: Iterable[dict[str, Any]], host: str, kind: Kind = MEETING
+) -> dict[str, dict[str, Any]]:
     """Zoom's listing of ``host`` keyed by the same identity the rows have."""
     # The oldest wins: it is the one a lost answer made.
-    return {
-        identity: meetings[0] for identity, meetings in matches_by_identity(listing, host).items()
-    }
+    found = matches_by_identity(listing, host, kind)
+    return {identity: meetings[0] for identity, meetings in found.items()}
 
 
 def remember(
@@ -579,6 +646,8 @@ def remember(
         for name, flag in (("adopted", adopted), ("found", found), ("refreshed", refreshed))
         if flag
     }
+    if plan.kind != MEETING:  # a meeting's record reads as it always did
+        extra["kind"] = plan.kind.name
     session.journal.record(
         "created",
         id=plan.identity,

@@ -16,7 +16,16 @@ from typing import Any
 
 from ..errors import ConnectionLost, DailyLimitReached, NotFound, ZoomError
 from ..i18n import _
-from ..models import CancelRequest, MeetingRequest, RowResult, Status
+from ..models import (
+    KINDS,
+    MEETING,
+    CancelRequest,
+    InvalidRow,
+    Kind,
+    MeetingRequest,
+    RowResult,
+    Status,
+)
 from ..rows.changes import changes, describe
 from ..rows.recurrence import confirms_series, shows_row
 from ..zoom.retry import Operation, Verdict, decide
@@ -63,7 +72,10 @@ def update(session: Session, plan: MeetingRequest) -> None:
     meeting: dict[str, Any] | None = None  # the meeting as Zoom last showed it
     moved_from: str | None = None
     try:
-        meeting = session.get(meeting_id)
+        meeting = session.get(meeting_id, plan.kind)
+        if meeting is None and (other := _as_other_kind(session, meeting_id, plan.kind)):
+            session.settle(_kind_changed(plan, meeting_id, *other))
+            return
         for _attempt in range(MAX_UPDATE_TRIES):
             if meeting is None:
                 _missing(session, plan)
@@ -87,12 +99,13 @@ def update(session: Session, plan: MeetingRequest) -> None:
             journal.record("updating", meeting_id=meeting_id, fields=sorted(patch))
             try:
                 session.call(
-                    partial(session.zoom.update_meeting, meeting_id, patch), Operation.UPDATE
+                    partial(session.zoom.update_meeting, meeting_id, patch, plan.kind),
+                    Operation.UPDATE,
                 )
             except (ZoomError, ConnectionLost) as error:
                 if decide(error, Operation.UPDATE, 1).verdict is not Verdict.RECONCILE:
                     raise
-                meeting = session.get(meeting_id)  # did it apply? look before repeating
+                meeting = session.get(meeting_id, plan.kind)  # did it apply? look again
                 continue
             journal.record("updated", meeting_id=meeting_id)
             moved = {key: value for key, value in patch.items() if key != "schedule_for"}
@@ -104,7 +117,7 @@ def update(session: Session, plan: MeetingRequest) -> None:
             note = _("; ").join(notes)
             changed = {**meeting, **patch}
             if "password" in patch:  # the join link carries the passcode: read the new one
-                changed = session.get(meeting_id) or changed
+                changed = session.get(meeting_id, plan.kind) or changed
             session.settle(made(plan, Status.UPDATED, record_of(changed, plan.host), note))
             return
         session.settle(
@@ -150,6 +163,32 @@ def as_held(
     if "@" in held_by and held_by.casefold() != plan.host.casefold():
         result = replace(result, host=held_by, assigned_host=held_by)
     return result
+
+
+def _as_other_kind(
+    session: Session, meeting_id: str, kind: Kind
+) -> tuple[Kind, dict[str, Any]] | None:
+    """The row's id is not a ``kind`` on Zoom: is it one of the other kind? (Zoom keeps one id
+    space: a meeting's id under ``/webinars/`` is "does not exist".)"""
+    for other in KINDS:
+        if other != kind:
+            found = session.get(meeting_id, other)
+            if found is not None:
+                return other, found
+    return None
+
+
+def _kind_changed(
+    plan: MeetingRequest, meeting_id: str, held_as: Kind, meeting: dict[str, Any]
+) -> RowResult:
+    """A row whose kind now says webinar for a meeting (or the reverse): refused, the output
+    still shows what Zoom holds."""
+    error = _(
+        "kind: this row's {held} {meeting_id} cannot become a {wanted} (Zoom cannot turn one "
+        "into the other); mark this row cancel and add a new row for the {wanted}"
+    ).format(held=_(held_as.name), meeting_id=meeting_id, wanted=_(plan.kind.name))
+    message = InvalidRow(plan.row, (error,)).message
+    return as_held(plan, Status.INVALID, message, meeting_id, meeting)
 
 
 def _moved_host(plan: MeetingRequest, meeting: dict[str, object]) -> bool:
@@ -205,8 +244,11 @@ def cancel(session: Session, plan: CancelRequest, *, look_up: bool = True) -> No
         session.settle(replace(done, error=_("already cancelled by an earlier run")))
         return
     meeting: dict[str, Any] | None = None
+    kind = plan.kind
     try:
-        meeting = session.get(meeting_id)
+        meeting = session.get(meeting_id, kind)
+        if meeting is None and (other := _as_other_kind(session, meeting_id, kind)):
+            kind, meeting = other  # the id names one thing on Zoom: the row's, whatever kind
         if meeting is None:  # look before deleting
             session.journal.record(
                 "deleted", meeting_id=meeting_id, seen_gone=True, **_identity_of(plan)
@@ -215,7 +257,7 @@ def cancel(session: Session, plan: CancelRequest, *, look_up: bool = True) -> No
             return
         session.journal.record("deleting", meeting_id=meeting_id, **_identity_of(plan))
         with contextlib.suppress(NotFound):  # a repeated DELETE whose first attempt acted
-            session.call(partial(session.zoom.delete_meeting, meeting_id), Operation.DELETE)
+            session.call(partial(session.zoom.delete_meeting, meeting_id, kind), Operation.DELETE)
         session.journal.record("deleted", meeting_id=meeting_id, **_identity_of(plan))
         session.settle(replace(done, error=note))
     except (ZoomError, ConnectionLost) as error:
@@ -233,7 +275,9 @@ def hosts_to_look_up(cancels: Iterable[CancelRequest], state: JournalState) -> s
     return {
         plan.described.host
         for plan in cancels
-        if plan.described is not None and meeting_of(plan, state) is None
+        if plan.described is not None
+        and meeting_of(plan, state) is None
+        and plan.kind == plan.described.kind == MEETING
     }
 
 
@@ -257,10 +301,12 @@ def find_to_cancel(session: Session, plan: CancelRequest) -> str | RowResult:
     state = session.journal.state
     others = {record.meeting_id for record in state.created.values()} | state.deleted
     try:
-        listing = session.listing(host)
+        listing = session.listing(host, kind=described.kind)
         found = [
             meeting
-            for meeting in matches_by_identity(listing, host).get(described.identity, [])
+            for meeting in matches_by_identity(listing, host, described.kind).get(
+                described.identity, []
+            )
             or series_listed(listing, described, host)
             if str(meeting.get("id")) not in others and same_kind(described, meeting)
         ]
@@ -274,7 +320,7 @@ def find_to_cancel(session: Session, plan: CancelRequest) -> str | RowResult:
                     "the row"
                 ).format(count=len(found), ids=ids),
             )
-        meeting = session.get(str(found[0].get("id"))) if found else None
+        meeting = session.get(str(found[0].get("id")), described.kind) if found else None
     except (ZoomError, ConnectionLost) as error:
         return replace(
             unknown,
@@ -312,7 +358,7 @@ def find_to_cancel(session: Session, plan: CancelRequest) -> str | RowResult:
 def as_cancel(plan: MeetingRequest, record: MeetingRecord | None) -> CancelRequest:
     """``--undo`` treats every scheduled row as a cancel row."""
     meeting_id = plan.meeting_id or (record.meeting_id if record else None)
-    return CancelRequest(plan.row, meeting_id, plan.identity, plan.host, plan.topic)
+    return CancelRequest(plan.row, meeting_id, plan.identity, plan.host, plan.topic, kind=plan.kind)
 
 
 def meeting_of(plan: CancelRequest, state: JournalState) -> str | None:

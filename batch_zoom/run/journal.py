@@ -59,6 +59,7 @@ PRIVATE = 0o600  # join links with passcodes: for the owner's eyes only
 _EVENTS = frozenset(
     {"sending", "created", "not_sent", "updating", "updated", "deleting", "deleted"}
     | {"registering", "registered", "not_registered", "unregistered"}
+    | {"panelist_added", "panelist_removed"}
 )
 _TEXT_FIELDS = ("id", "join_url", "passcode", "host", "email", "registrant_id")
 _LIST_FIELDS = ("fields", "emails")  # lists of text
@@ -100,6 +101,9 @@ class JournalState:
     # meeting id -> address key -> the registration this batch made (or adopted)
     registrations: dict[str, dict[str, RegistrationRecord]] = field(default_factory=dict)
     registering: dict[str, set[str]] = field(default_factory=dict)  # meeting id -> in flight
+    #: webinar id -> address key -> a panelist this batch added (``registrant_id``: Zoom's
+    #: panelist id): only these are removed when the cell no longer names them
+    panelists: dict[str, dict[str, RegistrationRecord]] = field(default_factory=dict)
     malformed_lines: list[int] = field(default_factory=list)  # line numbers skipped as unreadable
     #: meeting id -> identity of the row this journal's own create made it for (never one it
     #: only adopted or found): what ``--remove-duplicates`` may delete as surely its own
@@ -165,10 +169,22 @@ class JournalState:
             self.updating.pop(meeting_id, None)
         elif kind in ("registering", "registered", "not_registered", "unregistered"):
             self._apply_registration(kind, meeting_id, event)
+        elif kind in ("panelist_added", "panelist_removed"):
+            email = str(event.get("email") or "")
+            panelists = self.panelists.setdefault(meeting_id, {})
+            if kind == "panelist_added":
+                panelists[email.casefold()] = RegistrationRecord(
+                    email=email,
+                    registrant_id=str(event.get("registrant_id") or ""),
+                    join_url=str(event.get("join_url") or ""),
+                )
+            else:
+                panelists.pop(email.casefold(), None)
         elif kind == "deleted":
             self.deleted.add(meeting_id)
             self.registrations.pop(meeting_id, None)
             self.registering.pop(meeting_id, None)
+            self.panelists.pop(meeting_id, None)
             self.updating.pop(meeting_id, None)
             if identity:
                 self.cancelled[identity] = meeting_id
@@ -199,7 +215,10 @@ class JournalState:
 def canonical_identity(identity: str) -> str:
     """An identity as this version computes it (``zoom_forms``): a journal written before
     topics and starts were compared as Zoom keeps them (``Math  101`` at ``10:00:30``) still
-    names its rows. Anything that is not ``host|topic|start|duration`` is kept as it is."""
+    names its rows. Anything that is not ``host|topic|start|duration`` is kept as it is; a
+    webinar's (``webinar|host|...``) keeps its prefix."""
+    if identity.startswith("webinar|"):
+        return "webinar|" + canonical_identity(identity.removeprefix("webinar|"))
     host, _sep, rest = identity.partition("|")
     rest, _sep, duration = rest.rpartition("|")
     topic, _sep, start = rest.rpartition("|")

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import ConnectionLost, NotFound, ZoomError
 from ..i18n import _
-from ..models import MeetingRequest, meeting_identity, parse_moment
+from ..models import WEBINAR, MeetingRequest, meeting_identity, parse_moment
 from ..rows.hosts import DAILY_WRITES_PER_HOST as DAILY_WRITES
 from ..rows.hosts import (
     Booking,
@@ -37,6 +37,7 @@ from ..rows.hosts import (
     no_host_reason,
     own_meetings,
     passcode_problem,
+    webinar_refusal,
 )
 from ..zoom.client import ZoomClient
 from ..zoom.retry import Operation
@@ -268,6 +269,11 @@ def check_rows(plans: Sequence[MeetingRequest], found: Preflight) -> None:
         if refusal is not None:
             found.refused[plan.row] = _("row {row}: {reason}").format(row=plan.row, reason=refusal)
             continue
+        if plan.kind == WEBINAR and (
+            refusal := webinar_refusal(profile, len(plan.registrants))
+        ):  # the settings say so before anything is sent (issue 25)
+            found.refused[plan.row] = _("row {row}: {reason}").format(row=plan.row, reason=refusal)
+            continue
         if plan.passcode and (rule := passcode_problem(plan.passcode, profile.passcode_policy)):
             found.refused[plan.row] = _("row {row}: passcode {value}: {rule}").format(
                 row=plan.row, value=plan.passcode, rule=rule
@@ -323,15 +329,35 @@ def choose_hosts(
         busy[key].extend(bookings_of(plan))
     left = {host.casefold(): DAILY_WRITES - writes[host.casefold()] for host in usable}
     by_row = {plan.row: plan for plan in open_rows}
-    for row, chosen in assign_hosts(open_rows, usable, busy, left).items():
-        if chosen is None:
-            found.refused[row] = no_host_reason(by_row[row], usable or list(pool))
+    meetings = [plan for plan in open_rows if plan.kind != WEBINAR]
+    assigned = assign_hosts(meetings, usable, busy, left)
+    for row, chosen in assigned.items():  # the webinars are placed around the meetings
+        if chosen is not None:
+            busy.setdefault(chosen.casefold(), []).extend(bookings_of(by_row[row]))
+            left[chosen.casefold()] -= 1
+    # a webinar goes only to a host with the Webinar add-on (or whose settings did not say)
+    licensed = [host for host in usable if _seats(found, host) != 0]
+    webinars = [plan for plan in open_rows if plan.kind == WEBINAR]
+    assigned.update(assign_hosts(webinars, licensed, busy, left))
+    for row, chosen in assigned.items():
+        if chosen is None and by_row[row].kind == WEBINAR and not licensed:
+            found.refused[row] = _(
+                "row {row}: host: no host of the pool ({pool}) has a Zoom Webinar licence"
+            ).format(row=row, pool=_(", ").join(pool))
+        elif chosen is None:
+            hosts = licensed if by_row[row].kind == WEBINAR else usable
+            found.refused[row] = no_host_reason(by_row[row], hosts or list(pool))
         else:
             found.assigned[row] = chosen
 
 
+def _seats(found: Preflight, host: str) -> int | None:
+    profile = found.profiles.get(host.casefold())
+    return None if profile is None else profile.webinar_seats
+
+
 def _identity(plan: MeetingRequest, host: str) -> str:
-    return meeting_identity(host, plan.topic, plan.start, plan.duration)
+    return meeting_identity(host, plan.topic, plan.start, plan.duration, plan.kind)
 
 
 def _listed(plan: MeetingRequest, host: str, found: Preflight) -> bool:
@@ -422,8 +448,9 @@ def run_preflight(
     """
     found = Preflight()
     hosts = [plan.host for plan in named] + list(pool if pool_plans else [])
-    policy_for = [plan.host for plan in named if plan.passcode]
-    if any(plan.passcode for plan in pool_plans):
+    # settings: the passcode policy, and a webinar host's Webinar add-on
+    policy_for = [plan.host for plan in named if plan.passcode or plan.kind == WEBINAR]
+    if any(plan.passcode or plan.kind == WEBINAR for plan in pool_plans):
         policy_for += list(pool)
     look_up_and_list(
         call,

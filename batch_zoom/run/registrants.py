@@ -28,6 +28,8 @@ from ..errors import ConnectionLost, ZoomError
 from ..i18n import _
 from ..models import (
     MEETING_STATUSES,
+    WEBINAR,
+    Kind,
     MeetingRequest,
     Participant,
     RegistrationResult,
@@ -102,7 +104,7 @@ def _settle_meeting(
     wanted = {person.key: person for person in plan.registrants}
     try:
         if in_flight or (not item.fresh and meeting_id not in state.registrations):
-            on_zoom = _look_up(session, meeting_id)
+            on_zoom = _look_up(session, meeting_id, plan.kind)
             _adopt(session, meeting_id, wanted, on_zoom)
             registered = {key: record for key, record in on_zoom.items()}
         else:
@@ -128,8 +130,10 @@ def _settle_meeting(
     settled[meeting_id] = results
 
 
-def _look_up(session: Session, meeting_id: str) -> dict[str, RegistrationRecord]:
-    listing = session.call(lambda: list(session.zoom.list_registrants(meeting_id)), Operation.READ)
+def _look_up(session: Session, meeting_id: str, kind: Kind) -> dict[str, RegistrationRecord]:
+    listing = session.call(
+        lambda: list(session.zoom.list_registrants(meeting_id, kind)), Operation.READ
+    )
     found: dict[str, RegistrationRecord] = {}
     for item in listing:
         email = str(item.get("email") or "")
@@ -165,8 +169,8 @@ def _register(
     if plan.recurrence is None:
         send = partial(_send_batch, session, meeting_id, plan)
         groups = [people[start : start + BATCH_SIZE] for start in range(0, len(people), BATCH_SIZE)]
-    else:  # Zoom registers people for a recurring meeting one call at a time
-        send = partial(_send_each, session, meeting_id)
+    else:  # Zoom registers people for a recurring meeting (or webinar) one call at a time
+        send = partial(_send_each, session, meeting_id, plan.kind)
         groups = [[person] for person in people]
     results: list[RegistrationResult] = []
     for group in groups:
@@ -201,7 +205,7 @@ def _register_group(
                     _failed(plan, meeting_id, person, failure(error, verdict)) for person in pending
                 ]
             try:  # the outcome is unknown: ask Zoom whom it registered
-                on_zoom = _look_up(session, meeting_id)
+                on_zoom = _look_up(session, meeting_id, plan.kind)
             except (ZoomError, ConnectionLost):
                 on_zoom = {}
             wanted = {person.key: person for person in pending}
@@ -243,7 +247,13 @@ def _send_batch(
     body = [_zoom_person(person) for person in people]
     confirmation = bool(plan.settings.get("registrants_confirmation_email", False))
     answer = session.call(
-        partial(session.zoom.add_registrants, meeting_id, body, confirmation_email=confirmation),
+        partial(
+            session.zoom.add_registrants,
+            meeting_id,
+            body,
+            confirmation_email=confirmation,
+            kind=plan.kind,
+        ),
         Operation.REGISTER,
     )
     return [
@@ -258,12 +268,12 @@ def _send_batch(
 
 
 def _send_each(
-    session: Session, meeting_id: str, people: list[Participant]
+    session: Session, meeting_id: str, kind: Kind, people: list[Participant]
 ) -> list[RegistrationRecord]:
     records = []
     for person in people:
         answer = session.call(
-            partial(session.zoom.add_registrant, meeting_id, _zoom_person(person)),
+            partial(session.zoom.add_registrant, meeting_id, _zoom_person(person), kind),
             Operation.REGISTER,
         )
         records.append(
@@ -290,7 +300,8 @@ def _cancel(
         ]
         try:
             session.call(
-                partial(session.zoom.cancel_registrants, meeting_id, targets), Operation.UNREGISTER
+                partial(session.zoom.cancel_registrants, meeting_id, targets, plan.kind),
+                Operation.UNREGISTER,
             )
         except (ZoomError, ConnectionLost) as error:
             message = _("could not cancel this registration: {reason}").format(
@@ -354,6 +365,7 @@ def _result(
         join_url=record.join_url if record else "",
         registrant_id=record.registrant_id if record else "",
         error=note,
+        role="attendee" if plan.kind == WEBINAR else "",
     )
 
 

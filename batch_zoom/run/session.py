@@ -16,7 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from ..config import Settings
 from ..errors import ConnectionLost, DailyLimitReached, NotFound, ZoomError
-from ..models import RowResult
+from ..models import MEETING, Kind, RowResult
 from ..zoom.client import ZoomClient
 from ..zoom.retry import Operation, call_with_retries
 from .journal import Journal
@@ -125,13 +125,13 @@ class Session:
         self.stop_requested = stop_requested or threading.Event()
         self.interrupted = False
         self._spent_hosts: dict[str, datetime] = {}  # host -> when its daily quota comes back
-        #: host (casefolded) -> Zoom's listing of its scheduled meetings, as last taken in this
-        #: run: taken before the host's first create, so checks of a host's whole schedule
-        #: (double booking) can read it without another request.
-        self.listings: dict[str, list[dict[str, Any]]] = {}
-        #: host (casefolded) -> why its last listing failed, so a second look in the same run
-        #: (find-before-create after the preflight) does not spend a second waiting budget
-        self._listing_failed: dict[str, ZoomError | ConnectionLost] = {}
+        #: (kind, host casefolded) -> Zoom's listing of the host's scheduled meetings (or
+        #: webinars), as last taken in this run: taken before the host's first create, so checks
+        #: of a host's whole schedule (double booking) can read it without another request.
+        self.listings: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        #: (kind, host casefolded) -> why its last listing failed, so a second look in the same
+        #: run (find-before-create after the preflight) does not spend a second waiting budget
+        self._listing_failed: dict[tuple[str, str], ZoomError | ConnectionLost] = {}
         self._lock = threading.Lock()
 
     # -- rows -------------------------------------------------------------------------------
@@ -174,9 +174,15 @@ class Session:
             self.progress.waiting(error, seconds)
 
     def list_hosts(
-        self, hosts: Iterable[str], *, fresh: bool = False, deadline: float | None = None
+        self,
+        hosts: Iterable[str],
+        *,
+        fresh: bool = False,
+        deadline: float | None = None,
+        kind: Kind = MEETING,
     ) -> dict[str, Listing]:
-        """``listing`` of every host, taken in parallel under one shared waiting budget.
+        """``listing`` of every host (its meetings, or its webinars), taken in parallel under one
+        shared waiting budget.
 
         A failing listing endpoint costs the batch one budget (``max_wait``) in all, spent by
         every host at once, not one budget per host one after another (8 hosts were 80 minutes).
@@ -192,7 +198,7 @@ class Session:
 
         def list_one(host: str) -> None:
             try:
-                found = self.listing(host, fresh=fresh, remaining=remaining)
+                found = self.listing(host, fresh=fresh, remaining=remaining, kind=kind)
             except (ZoomError, ConnectionLost) as error:
                 listings[host] = error
                 return
@@ -202,16 +208,16 @@ class Session:
         self.run_tasks([partial(list_one, host) for host in unique])
         return listings
 
-    def listing_failure(self, host: str) -> ZoomError | ConnectionLost | None:
+    def listing_failure(self, host: str, kind: Kind = MEETING) -> ZoomError | ConnectionLost | None:
         """Why ``host``'s last listing in this run failed; None if it did not (or none was)."""
         with self._lock:
-            return self._listing_failed.get(host.casefold())
+            return self._listing_failed.get((kind.name, host.casefold()))
 
-    def get(self, meeting_id: str) -> dict[str, Any] | None:
-        """The meeting, or None when Zoom says it does not exist (3001)."""
+    def get(self, meeting_id: str, kind: Kind = MEETING) -> dict[str, Any] | None:
+        """The meeting (or webinar), or None when Zoom says it does not exist (3001)."""
         try:
             meeting: dict[str, Any] = self.call(
-                partial(self.zoom.get_meeting, meeting_id), Operation.READ
+                partial(self.zoom.get_meeting, meeting_id, kind), Operation.READ
             )
         except NotFound:
             return None
@@ -223,13 +229,14 @@ class Session:
         *,
         fresh: bool = False,
         remaining: Callable[[], float] | None = None,
+        kind: Kind = MEETING,
     ) -> list[dict[str, Any]]:
         """Every scheduled meeting of ``host`` (all pages); the one already taken unless ``fresh``.
 
         Raises ZoomError or ConnectionLost when Zoom cannot be asked, after retries (within
         ``remaining``, when a budget is shared with other hosts: ``list_hosts``).
         """
-        key = host.casefold()
+        key = (kind.name, host.casefold())
         if not fresh:
             with self._lock:
                 known = self.listings.get(key)
@@ -240,7 +247,7 @@ class Session:
                 raise failed
         try:
             meetings: list[dict[str, Any]] = self.call(
-                partial(_list_all, self.zoom, host), Operation.READ, remaining=remaining
+                partial(_list_all, self.zoom, host, kind), Operation.READ, remaining=remaining
             )
         except (ZoomError, ConnectionLost) as error:
             with self._lock:
@@ -350,8 +357,8 @@ class Listed(list[dict[str, Any]]):
     skipped: int = 0
 
 
-def _list_all(client: ZoomClient, host: str) -> Listed:
+def _list_all(client: ZoomClient, host: str, kind: Kind = MEETING) -> Listed:
     skipped: list[int] = []
-    listed = Listed(client.list_meetings(host, on_skipped=skipped.append))
+    listed = Listed(client.list_meetings(host, on_skipped=skipped.append, kind=kind))
     listed.skipped = sum(skipped)
     return listed

@@ -75,15 +75,29 @@ class Registrant:
         return self.listed()
 
 
+WEBINAR_TYPES = (5, 6, 9)
+
+
 def check_enabled(meeting: dict[str, Any], meeting_id: str) -> None:
     if (meeting.get("settings") or {}).get("approval_type", 2) not in (0, 1):
+        if meeting.get("type") in WEBINAR_TYPES:  # Meetings.json: webinar batch_registrants 400
+            raise Refused(
+                400, 3000, f"Registration has not been enabled for this webinar: {meeting_id}."
+            )
         raise Refused(
             400, 404, f"Registration has not been enabled for this meeting: {meeting_id}."
         )
 
 
 def check_batch(meeting: dict[str, Any], meeting_id: str, request: dict[str, Any]) -> list[dict]:
-    if meeting.get("type") != 2:
+    if meeting.get("type") in WEBINAR_TYPES and meeting.get("type") != 5:
+        raise Refused(
+            400,
+            300,
+            "This API can only be used for scheduled webinars (type 5). Batch registration is "
+            "not supported for other webinar types.",
+        )
+    if meeting.get("type") not in (2, 5):
         raise Refused(
             400,
             303,

@@ -28,6 +28,9 @@ SCHEDULED_TYPES = frozenset({2, 8, 10})
 RECURRING_FIXED = 8
 RECURRING_NO_TIME = 3
 INSTANT = 1
+#: Webinar types (Meetings.json, webinarCreate): 5 scheduled, 6 recurring with no fixed time,
+#: 9 recurring with a fixed time; each follows the rules of the meeting type it stands beside.
+WEBINAR_TYPES = {5: 2, 6: RECURRING_NO_TIME, 9: RECURRING_FIXED}
 
 
 class Invalid(Exception):
@@ -94,8 +97,9 @@ def check_meeting(
     current: MeetingTimes | None = None,
     user_timezone: str = USER_TIMEZONE,
 ) -> MeetingTimes:
-    """Check a create (``meetingCreate``) or update (``meetingUpdate``) body against Zoom's schema
-    and the rules the schema cannot say; return the meeting's resulting times.
+    """Check a create (``meetingCreate``, ``webinarCreate``) or update (``meetingUpdate``,
+    ``webinarUpdate``) body against Zoom's schema and the rules the schema cannot say; return the
+    meeting's (or webinar's) resulting times, with the type as declared (5, 6, 9 for a webinar).
 
     ``current`` is the stored meeting for an update; fields the body leaves out keep its values.
     ``user_timezone`` is the host's own zone: a local start_time without ``timezone`` is read in it.
@@ -106,7 +110,10 @@ def check_meeting(
     if isinstance(password, str) and password and not PASSWORD.match(password):
         bad.append("password")
 
-    meeting_type: int = body.get("type", current.type if current else 2)
+    webinar = operation.startswith("webinar")
+    declared: int = body.get("type", current.type if current else (5 if webinar else 2))
+    # a webinar's type means what the meeting type beside it means (the schema checked it)
+    meeting_type = WEBINAR_TYPES.get(declared, declared) if webinar else declared
 
     timezone_name = current.timezone if current else user_timezone
     if body.get("timezone") and isinstance(body["timezone"], str):
@@ -130,7 +137,7 @@ def check_meeting(
     duration: int = body.get("duration", current.duration if current else 60)
     if meeting_type in (INSTANT, RECURRING_NO_TIME):
         start = None if meeting_type == RECURRING_NO_TIME else now
-    elif start is None or (operation == "meetingCreate" and start < now):
+    elif start is None or (operation.endswith("Create") and start < now):
         # Meetings.json: "If start_time is not specified or is set to a past value, it defaults
         # to the current time."
         start = now.replace(microsecond=0)
@@ -154,7 +161,12 @@ def check_meeting(
         raise Invalid(list(dict.fromkeys(bad)))
     if occurrences:
         start = occurrences[0]
-    return MeetingTimes(meeting_type, timezone_name, start, duration, recurrence, occurrences)
+    return MeetingTimes(declared, timezone_name, start, duration, recurrence, occurrences)
+
+
+def as_meeting_type(kind: int) -> int:
+    """The meeting type whose rules a stored meeting's or webinar's type follows."""
+    return WEBINAR_TYPES.get(kind, kind)
 
 
 def _zoom_weekday(day: date) -> int:

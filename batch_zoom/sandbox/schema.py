@@ -1,4 +1,5 @@
-"""Zoom's own request-body schemas (meeting_schemas.json), checked with jsonschema.
+"""Zoom's own request-body schemas (meeting_schemas.json, webinar_schemas.json), checked with
+jsonschema. Both are extracts of Zoom's Meetings API OpenAPI file (SOURCE.md beside them).
 
 The schemas are OpenAPI 3.0 Schema Objects, not plain JSON Schema. Differences handled here:
 - ``nullable: true`` becomes "or null" (none in the current extract; kept for a future re-extract);
@@ -19,7 +20,7 @@ from typing import Any
 
 from jsonschema import Draft7Validator
 
-SCHEMA_FILE = "meeting_schemas.json"
+SCHEMA_FILES = ("meeting_schemas.json", "webinar_schemas.json")
 WEEKLY_DAYS_PATTERN = r"^[1-7](,[1-7])*$"
 
 
@@ -48,15 +49,21 @@ def _relax_weekly_days(schema: dict[str, Any]) -> None:
 
 @cache
 def raw_schemas() -> dict[str, Any]:
-    """The file as shipped: ``meetingCreate``, ``meetingUpdate`` and ``_source``."""
-    text = resources.files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    loaded: dict[str, Any] = json.loads(text)
+    """The files as shipped, by operation: ``meetingCreate``, ``meetingUpdate``,
+    ``webinarCreate``, ``webinarUpdate``, ``webinarPanelistCreate``, ``addBatchWebinarRegistrants``,
+    ``webinarRegistrantCreate`` (each file's ``_source`` under ``_source.<file name>``)."""
+    loaded: dict[str, Any] = {"_source": {}}
+    for name in SCHEMA_FILES:
+        text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+        extract: dict[str, Any] = json.loads(text)
+        loaded["_source"][name] = extract.pop("_source")
+        loaded.update(extract)
     return loaded
 
 
 @cache
 def validator(operation: str) -> Draft7Validator:
-    """A validator for ``meetingCreate`` or ``meetingUpdate``."""
+    """A validator for one of the operations of ``raw_schemas``."""
     schema = _openapi_to_jsonschema(copy.deepcopy(raw_schemas()[operation]))
     _relax_weekly_days(schema)
     Draft7Validator.check_schema(schema)

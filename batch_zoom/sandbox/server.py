@@ -32,13 +32,16 @@ from .habits import Habits
 from .state import (
     ONE_MEETING,
     ONE_USER,
+    ONE_WEBINAR,
     USER_SETTINGS,
     USER_TEMPLATES,
     USERS_MEETINGS,
+    USERS_WEBINARS,
     Reply,
     SandboxState,
     error,
 )
+from .webinars import is_webinar
 
 MAX_BODY = 10 * 1024 * 1024
 OAUTH_PATH = "/oauth/token"
@@ -244,8 +247,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "strip_after":
             return _stripped(acted, fault.fields), "answer"
         if fault.kind == "junk_items":
-            if isinstance(acted.body, dict) and isinstance(acted.body.get("meetings"), list):
-                acted.body["meetings"] = list(fault.items) + acted.body["meetings"]
+            for key in ("meetings", "webinars"):
+                if isinstance(acted.body, dict) and isinstance(acted.body.get(key), list):
+                    acted.body[key] = list(fault.items) + acted.body[key]
             return acted, "answer"
         time.sleep(fault.delay)  # "delay": acted, answer late
         return acted, "answer"
@@ -310,13 +314,14 @@ def _stripped(reply: Reply, fields: tuple[str, ...]) -> Reply:
     if not isinstance(reply.body, dict):
         return reply
     body = {key: value for key, value in reply.body.items() if key not in fields}
-    if isinstance(body.get("meetings"), list):
-        body["meetings"] = [
-            {key: value for key, value in item.items() if key not in fields}
-            if isinstance(item, dict)
-            else item
-            for item in body["meetings"]
-        ]
+    for listed in ("meetings", "webinars"):
+        if isinstance(body.get(listed), list):
+            body[listed] = [
+                {key: value for key, value in item.items() if key not in fields}
+                if isinstance(item, dict)
+                else item
+                for item in body[listed]
+            ]
     return Reply(reply.status, body, dict(reply.headers), reply.host)
 
 
@@ -513,15 +518,29 @@ class ZoomSandbox:
         """Deep copies of the stored meetings (with start_url), optionally of one host only.
 
         A meeting a ``late`` fault is still making is not among them until its time has come.
+        Webinars are not meetings: ``webinars`` gives them.
         """
+        return self._stored(host, webinars=False)
+
+    def webinars(self, host: str | None = None) -> list[dict[str, Any]]:
+        """Deep copies of the stored webinars, as ``meetings`` gives the meetings."""
+        return self._stored(host, webinars=True)
+
+    def _stored(self, host: str | None, *, webinars: bool) -> list[dict[str, Any]]:
         with self._state.lock:
             self._state.land()
             wanted = None if host is None else self._state.resolve_user(host) or host.lower()
             return [
                 copy.deepcopy(m)
                 for m in self._state.meetings.values()
-                if wanted is None or m["host_email"] == wanted
+                if (wanted is None or m["host_email"] == wanted) and is_webinar(m) == webinars
             ]
+
+    def panelists(self, webinar_id: int | str) -> list[dict[str, Any]]:
+        """A webinar's panelists, each with ``id``, ``email``, ``name`` and ``join_url``."""
+        with self._state.lock:
+            people = self._state.panelists.get(int(webinar_id), {})
+            return [panelist.listed() for panelist in people.values()]
 
     @property
     def requests(self) -> list[RequestRecord]:
@@ -586,6 +605,7 @@ class ZoomSandbox:
         with self._state.lock:
             users = (
                 USERS_MEETINGS.match(path)
+                or USERS_WEBINARS.match(path)
                 or ONE_USER.match(path)
                 or USER_SETTINGS.match(path)
                 or USER_TEMPLATES.match(path)
@@ -593,7 +613,10 @@ class ZoomSandbox:
             if users:
                 return self._state.resolve_user(users.group(1))
             one = ONE_MEETING.match(path)
-            if one:
-                meeting = self._state._find_meeting(one.group(1))
+            webinar = ONE_WEBINAR.match(path)
+            if one or webinar:
+                found = one or webinar
+                assert found is not None
+                meeting = self._state._find_meeting(found.group(1), webinar is not None)
                 return meeting["host_email"] if meeting else None
             return None

@@ -48,6 +48,7 @@ from .rules import (
     RECURRING_NO_TIME,
     Invalid,
     MeetingTimes,
+    as_meeting_type,
     check_meeting,
     format_utc,
     parse_start,
@@ -55,6 +56,14 @@ from .rules import (
     zone,
 )
 from .users import USER_SCOPES, SandboxUser, users_from
+from .webinars import (
+    Panelist,
+    add_panelists,
+    is_webinar,
+    no_plan,
+    remove_panelist,
+)
+from .webinars import restored as restored_panelist
 
 EMAIL = re.compile(r"^[^@\s/]+@[^@\s/]+\.[^@\s/]+$")
 USERS_MEETINGS = re.compile(r"^/v2/users/([^/]+)/meetings$")
@@ -66,6 +75,13 @@ TRACKING_FIELDS = re.compile(r"^/v2/(tracking_fields)$")
 REGISTRATION = re.compile(
     r"^/v2/meetings/([^/]+)/(batch_registrants|registrants|registrants/status)$"
 )
+USERS_WEBINARS = re.compile(r"^/v2/users/([^/]+)/webinars$")
+ONE_WEBINAR = re.compile(r"^/v2/webinars/([^/]+)$")
+WEBINAR_REGISTRATION = re.compile(
+    r"^/v2/webinars/([^/]+)/(batch_registrants|registrants|registrants/status)$"
+)
+PANELISTS = re.compile(r"^/v2/webinars/([^/]+)/panelists$")
+ONE_PANELIST = re.compile(r"^/v2/webinars/([^/]+/panelists/[^/]+)$")
 REGISTRATION_OPERATIONS = {
     "batch_registrants": {"POST": "batch_register"},
     "registrants": {"GET": "list_registrants", "POST": "register"},
@@ -89,6 +105,19 @@ CATEGORY = {
     "register": "light",
     "list_registrants": "medium",
     "registrant_status": "medium",
+    # webinars: metered as the meeting call beside each (Meetings.json gives no other label)
+    "webinar_create": "medium",
+    "webinar_list": "medium",
+    "webinar_get": "light",
+    "webinar_update": "light",
+    "webinar_delete": "light",
+    "webinar_batch_register": "heavy",
+    "webinar_register": "light",
+    "webinar_list_registrants": "medium",
+    "webinar_registrant_status": "medium",
+    "add_panelists": "medium",
+    "list_panelists": "medium",
+    "delete_panelist": "light",
 }
 CATEGORIES = ("light", "medium", "heavy")
 # Requests per second per category and plan (NOTES.md, "Rate limits"); Business covers Business+.
@@ -101,6 +130,7 @@ PLANS: dict[str, dict[str, int]] = {
 # them on 429s; whether successful answers carry them is not guaranteed (NOTES.md), so all three.
 HEADER_MODES = ("all", "refusals", "none")
 LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
+WEBINAR_LIST_TYPES = ("scheduled", "past")  # Meetings.json: GET /users/{userId}/webinars
 PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX = 30, 300
 PAGE_TOKEN_LIFE = timedelta(minutes=15)
 # Zoom: a meeting stays listed under type=scheduled until it expires, 30 days after its (last)
@@ -267,7 +297,11 @@ class SandboxState:
         self.qps = qps
         self.rate_limits = dict(rate_limits) if rate_limits else None
         self.plan = plan
-        self.categories = {**CATEGORY, "create": create_category}
+        self.categories = {
+            **CATEGORY,
+            "create": create_category,
+            "webinar_create": create_category,
+        }
         self.header_mode = rate_headers
         self.daily_limit = daily_limit
         self.daily_limit_style = daily_limit_style
@@ -292,6 +326,7 @@ class SandboxState:
         self.landing: list[tuple[datetime, dict[str, Any]]] = []  # made late: (visible at, meeting)
         self.registrants: dict[int, dict[str, Registrant]] = {}  # meeting id -> email -> person
         self.account = AccountSettings()  # templates, tracking fields, authentication options
+        self.panelists: dict[int, dict[str, Panelist]] = {}  # webinar id -> email -> panelist
         self.habits = habits or Habits()  # what Zoom does unasked (habits.py); all off by default
         #: meeting id -> when it first shows in a listing (``Habits.listing_lag``; not saved)
         self.listed_from: dict[int, datetime] = {}
@@ -336,6 +371,10 @@ class SandboxState:
             int(meeting_id): {person["email"].casefold(): restored(person) for person in people}
             for meeting_id, people in saved.get("registrants", {}).items()
         }
+        self.panelists = {
+            int(webinar_id): {p["email"].casefold(): restored_panelist(p) for p in people}
+            for webinar_id, people in saved.get("panelists", {}).items()
+        }
         for value, token in saved.get("tokens", {}).items():
             self.tokens[value] = IssuedToken(
                 parse_utc(token["expires_at"]), token["revoked"], token["expired"]
@@ -353,6 +392,10 @@ class SandboxState:
             "registrants": {
                 str(meeting_id): [person.saved() for person in people.values()]
                 for meeting_id, people in self.registrants.items()
+            },
+            "panelists": {
+                str(webinar_id): [panelist.listed() for panelist in people.values()]
+                for webinar_id, people in self.panelists.items()
             },
             "tokens": {
                 value: {
@@ -564,6 +607,28 @@ class SandboxState:
             users = ONE_MEETING.match(path)
             operations = {"GET": "get", "PATCH": "update", "DELETE": "delete"}
         if users is None:
+            users = USERS_WEBINARS.match(path)
+            operations = {"GET": "webinar_list", "POST": "webinar_create"}
+        if users is None:
+            users = ONE_WEBINAR.match(path)
+            operations = {
+                "GET": "webinar_get",
+                "PATCH": "webinar_update",
+                "DELETE": "webinar_delete",
+            }
+        if users is None and (registration := WEBINAR_REGISTRATION.match(path)):
+            users = registration
+            operations = {
+                method: f"webinar_{name}"
+                for method, name in REGISTRATION_OPERATIONS[registration.group(2)].items()
+            }
+        if users is None:
+            users = PANELISTS.match(path)
+            operations = {"GET": "list_panelists", "POST": "add_panelists"}
+        if users is None:
+            users = ONE_PANELIST.match(path)
+            operations = {"DELETE": "delete_panelist"}
+        if users is None:
             users = USER_SETTINGS.match(path)
             operations = {"GET": "user_settings"}
         if users is None:
@@ -612,11 +677,106 @@ class SandboxState:
             return None
         return parsed if isinstance(parsed, dict) else None
 
-    def _find_meeting(self, argument: str) -> dict[str, Any] | None:
+    def _find_meeting(self, argument: str, webinar: bool = False) -> dict[str, Any] | None:
+        """The meeting (or, with ``webinar``, the webinar) of a path's id: a webinar's id under
+        ``/meetings/`` is not found, as a meeting's under ``/webinars/`` is not."""
         try:
-            return self.meetings.get(int(argument))
+            found = self.meetings.get(int(argument))
         except ValueError:
             return None
+        return found if found is not None and is_webinar(found) == webinar else None
+
+    @staticmethod
+    def _missing(argument: str, webinar: bool) -> Reply:
+        noun = "Webinar" if webinar else "Meeting"
+        return error(404, 3001, f"{noun} does not exist: {argument}.")
+
+    def _no_webinar_plan(self, host: str) -> Reply | None:
+        """A host without the Webinar add-on may have no webinar (webinars.py)."""
+        if self.user_record(host).webinar_capacity > 0:
+            return None
+        refused = no_plan(host)
+        return error(refused.status, refused.code, refused.message)
+
+    # ---- webinars: the meeting code, given the kind (webinars.py) ----------------------------
+    def _webinar_create(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        return self._create(argument, query, body, webinar=True)
+
+    def _webinar_list(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        return self._list(argument, query, body, webinar=True)
+
+    def _webinar_get(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        return self._get(argument, query, body, webinar=True)
+
+    def _webinar_update(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        return self._update(argument, query, body, webinar=True)
+
+    def _webinar_delete(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        return self._delete(argument, query, body, webinar=True)
+
+    def _webinar_batch_register(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        return self._batch_register(argument, query, body, webinar=True)
+
+    def _webinar_register(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        return self._register(argument, query, body, webinar=True)
+
+    def _webinar_list_registrants(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        return self._list_registrants(argument, query, body, webinar=True)
+
+    def _webinar_registrant_status(
+        self, argument: str, query: dict[str, str], body: bytes
+    ) -> Reply:
+        return self._registrant_status(argument, query, body, webinar=True)
+
+    def _panelist_target(self, argument: str) -> dict[str, Any] | Reply:
+        webinar = self._find_meeting(argument, webinar=True)
+        if webinar is None:
+            return self._missing(argument, True)
+        refused = self._no_webinar_plan(webinar["host_email"])
+        if refused is not None:
+            refused.host = webinar["host_email"]
+            return refused
+        return webinar
+
+    def _add_panelists(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        webinar = self._panelist_target(argument)
+        if isinstance(webinar, Reply):
+            return webinar
+        request = self._json_object(body)
+        if request is None:
+            return error(400, 300, "Request Body should be a valid JSON object.")
+        try:
+            add_panelists(
+                self.panelists.setdefault(webinar["id"], {}),
+                request,
+                webinar_id=webinar["id"],
+                join_host=self.join_host,
+            )
+        except Refused as refused:
+            return error(refused.status, refused.code, refused.message)
+        self.save()
+        answer = {"id": str(webinar["id"]), "updated_at": format_utc(self.now())}
+        return Reply(201, answer, host=webinar["host_email"])
+
+    def _list_panelists(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        webinar = self._panelist_target(argument)
+        if isinstance(webinar, Reply):
+            return webinar
+        people = [p.listed() for p in self.panelists.get(webinar["id"], {}).values()]
+        answer = {"total_records": len(people), "panelists": people}
+        return Reply(200, answer, host=webinar["host_email"])
+
+    def _delete_panelist(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+        webinar_id, _, panelist_id = argument.partition("/panelists/")
+        webinar = self._panelist_target(webinar_id)
+        if isinstance(webinar, Reply):
+            return webinar
+        try:
+            remove_panelist(self.panelists.setdefault(webinar["id"], {}), panelist_id)
+        except Refused as refused:
+            return error(refused.status, refused.code, refused.message)
+        self.save()
+        return Reply(204, None, host=webinar["host_email"])
 
     def _admit_write(self, host: str, category: str, body: bytes) -> dict[str, Any] | Reply:
         """A create or an update: the host's daily quota first, then a JSON object body."""
@@ -630,10 +790,13 @@ class SandboxState:
         return refused
 
     # ---- create ------------------------------------------------------------------------------
-    def _create(self, user_id: str, query: dict[str, str], body: bytes) -> Reply:
+    def _create(
+        self, user_id: str, query: dict[str, str], body: bytes, *, webinar: bool = False
+    ) -> Reply:
         host = self.resolve_user(user_id)
         if host is None:
             return error(404, 1001, f"User does not exist: {user_id}.")
+        # Webinar creates count against the same daily per-host quota as meetings (issue 25).
         request = self._admit_write(host, self.categories["create"], body)
         if isinstance(request, Reply):
             return request
@@ -647,13 +810,18 @@ class SandboxState:
             or self._passcode_refusal(host, request)
             or self._account_refusal(request)
         )
+        if refused is None and webinar:
+            refused = self._no_webinar_plan(host)
         if refused is not None:
             refused.host = host
             return refused
         now = self.now()
         try:
             times = check_meeting(
-                "meetingCreate", request, now, user_timezone=self.user_record(host).timezone
+                "webinarCreate" if webinar else "meetingCreate",
+                request,
+                now,
+                user_timezone=self.user_record(host).timezone,
             )
         except Invalid as refused_body:
             reply = validation_failed(refused_body.fields)
@@ -791,7 +959,7 @@ class SandboxState:
             meeting.pop(key, None)
         if times.start is not None:
             meeting["start_time"] = format_utc(self.habits.stored_start(times.start))
-        if times.type == RECURRING_FIXED and times.recurrence is not None:
+        if as_meeting_type(times.type) == RECURRING_FIXED and times.recurrence is not None:
             meeting["recurrence"] = copy.deepcopy(times.recurrence)
             meeting["occurrences"] = [
                 {
@@ -838,7 +1006,7 @@ class SandboxState:
     def _ends_at(self, meeting: dict[str, Any]) -> datetime | None:
         times = self._times_of(meeting)
         last = times.occurrences[-1] if times.occurrences else times.start
-        if meeting["type"] == RECURRING_NO_TIME or last is None:
+        if as_meeting_type(meeting["type"]) == RECURRING_NO_TIME or last is None:
             return None
         return last + timedelta(minutes=times.duration)
 
@@ -846,7 +1014,7 @@ class SandboxState:
         if meeting["type"] == INSTANT:
             return False  # "This API does not return information about instant meetings."
         ends = self._ends_at(meeting)
-        if meeting["type"] == RECURRING_NO_TIME:
+        if as_meeting_type(meeting["type"]) == RECURRING_NO_TIME:
             expired = parse_utc(meeting["created_at"]) + NO_FIXED_TIME_LIFE <= now
             return not expired and list_type != "previous_meetings" and list_type != "live"
         assert ends is not None
@@ -860,14 +1028,16 @@ class SandboxState:
             return ends <= now
         return False  # live: the sandbox never starts a meeting
 
-    def _list(self, user_id: str, query: dict[str, str], body: bytes) -> Reply:
+    def _list(
+        self, user_id: str, query: dict[str, str], body: bytes, *, webinar: bool = False
+    ) -> Reply:
         host = self.resolve_user(user_id)
         if host is None:
             return error(404, 1001, f"User does not exist: {user_id}.")
         now = self.now()
         self.page_tokens = {k: v for k, v in self.page_tokens.items() if v["expires_at"] > now}
         list_type = query.get("type") or "scheduled"
-        if list_type not in LIST_TYPES:
+        if list_type not in (WEBINAR_LIST_TYPES if webinar else LIST_TYPES):
             reply = validation_failed(["type"])
             reply.host = host
             return reply
@@ -886,12 +1056,23 @@ class SandboxState:
         token_text = query.get("next_page_token")
         if token_text:
             page = self.page_tokens.get(token_text)
-            if page is None or page["host"] != host or page["type"] != list_type:
+            if (
+                page is None
+                or page["host"] != host
+                or page["type"] != list_type
+                or page.get("webinars", False) != webinar
+            ):
                 reply = error(400, 300, "The next page token is invalid or expired.")
                 reply.host = host
                 return reply
             offset = page["offset"]
-        listed = [m for m in self.meetings.values() if m["host_email"] == host]
+        listed = [
+            m
+            for m in self.meetings.values()
+            if m["host_email"] == host and is_webinar(m) == webinar
+        ]
+        if list_type == "past":  # webinars: "past" is Zoom's word for what is over
+            list_type = "previous_meetings"
         listed = [m for m in listed if self._listed(m, list_type, now)]
         listed = [m for m in listed if self.listed_from.get(m["id"], now) <= now]  # lagging
         window = self._list_window(query, host)
@@ -907,7 +1088,8 @@ class SandboxState:
             next_token = _token(string.ascii_letters + string.digits, 35)
             self.page_tokens[next_token] = {
                 "host": host,
-                "type": list_type,
+                "type": query.get("type") or "scheduled",
+                "webinars": webinar,
                 "offset": offset + page_size,
                 "expires_at": now + PAGE_TOKEN_LIFE,
             }
@@ -915,7 +1097,7 @@ class SandboxState:
             "page_size": page_size,
             "total_records": len(listed),
             "next_page_token": next_token,
-            "meetings": items,
+            "webinars" if webinar else "meetings": items,
         }
         return Reply(200, body_out, host=host)
 
@@ -989,10 +1171,12 @@ class SandboxState:
         reply.host = meeting["host_email"]
         return reply
 
-    def _get(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
-        meeting = self._find_meeting(argument)
+    def _get(
+        self, argument: str, query: dict[str, str], body: bytes, *, webinar: bool = False
+    ) -> Reply:
+        meeting = self._find_meeting(argument, webinar)
         if meeting is None:
-            return error(404, 3001, f"Meeting does not exist: {argument}.")
+            return self._missing(argument, webinar)
         shown = copy.deepcopy(meeting)
         if not query.get("occurrence_id"):
             previous = query.get("show_previous_occurrences", "").lower() == "true"
@@ -1042,7 +1226,10 @@ class SandboxState:
         """A series as Zoom shows it under ``Habits.series_at_next_occurrence``: at its next
         occurrence (neither deleted nor over), and without the occurrences that are over unless
         ``previous``. Any other meeting, or the habit off, as stored."""
-        if not self.habits.series_at_next_occurrence or meeting.get("type") != RECURRING_FIXED:
+        if (
+            not self.habits.series_at_next_occurrence
+            or as_meeting_type(meeting.get("type", 0)) != RECURRING_FIXED
+        ):
             return meeting
         available = [o for o in meeting.get("occurrences", []) if o["status"] != "deleted"]
         if not available:
@@ -1056,10 +1243,12 @@ class SandboxState:
             shown["occurrences"] = [o for o in shown["occurrences"] if o["occurrence_id"] in kept]
         return shown
 
-    def _update(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
-        meeting = self._find_meeting(argument)
+    def _update(
+        self, argument: str, query: dict[str, str], body: bytes, *, webinar: bool = False
+    ) -> Reply:
+        meeting = self._find_meeting(argument, webinar)
         if meeting is None:
-            return error(404, 3001, f"Meeting does not exist: {argument}.")
+            return self._missing(argument, webinar)
         host = meeting["host_email"]
         request = self._admit_write(host, self.categories["update"], body)
         if isinstance(request, Reply):
@@ -1091,7 +1280,8 @@ class SandboxState:
             refused.host = host
             return refused
         try:
-            times = check_meeting("meetingUpdate", request, self.now(), self._times_of(meeting))
+            operation = "webinarUpdate" if webinar else "meetingUpdate"
+            times = check_meeting(operation, request, self.now(), self._times_of(meeting))
         except Invalid as refused_body:
             reply = validation_failed(refused_body.fields)
             reply.host = host
@@ -1115,10 +1305,12 @@ class SandboxState:
         self.save()
         return Reply(204, None, host=host)
 
-    def _delete(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
-        meeting = self._find_meeting(argument)
+    def _delete(
+        self, argument: str, query: dict[str, str], body: bytes, *, webinar: bool = False
+    ) -> Reply:
+        meeting = self._find_meeting(argument, webinar)
         if meeting is None:
-            return error(404, 3001, f"Meeting does not exist: {argument}.")
+            return self._missing(argument, webinar)
         if query.get("occurrence_id"):
             occurrence = self._occurrence(meeting, query)
             if isinstance(occurrence, Reply):
@@ -1128,14 +1320,18 @@ class SandboxState:
             return Reply(204, None, host=meeting["host_email"])
         del self.meetings[meeting["id"]]
         self.registrants.pop(meeting["id"], None)
+        self.panelists.pop(meeting["id"], None)
         self.save()
         return Reply(204, None, host=meeting["host_email"])
 
     # ---- registration (registrants.py holds the rules) -----------------------------------------
-    def _registration_target(self, argument: str) -> dict[str, Any]:
-        meeting = self._find_meeting(argument)
+    def _registration_target(self, argument: str, webinar: bool = False) -> dict[str, Any]:
+        meeting = self._find_meeting(argument, webinar)
         if meeting is None:
-            raise Refused(404, 3001, f"Meeting does not exist: {argument}.")
+            missing = self._missing(argument, webinar).body
+            raise Refused(404, 3001, missing["message"])
+        if webinar and self.user_record(meeting["host_email"]).webinar_capacity <= 0:
+            raise no_plan(meeting["host_email"])
         ends = self._ends_at(meeting)
         if ends is not None and ends < self.now():
             raise Refused(
@@ -1146,16 +1342,18 @@ class SandboxState:
             )
         return meeting
 
-    def _registration(self, argument: str, act: Any) -> Reply:
+    def _registration(self, argument: str, act: Any, webinar: bool = False) -> Reply:
         try:
-            meeting = self._registration_target(argument)
+            meeting = self._registration_target(argument, webinar)
             reply: Reply = act(meeting, self.registrants.setdefault(meeting["id"], {}))
         except Refused as refused:
             return error(refused.status, refused.code, refused.message)
         reply.host = meeting["host_email"]
         return reply
 
-    def _batch_register(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+    def _batch_register(
+        self, argument: str, query: dict[str, str], body: bytes, *, webinar: bool = False
+    ) -> Reply:
         def act(meeting: dict[str, Any], people: dict[str, Registrant]) -> Reply:
             request = self._json_object(body)
             if request is None:
@@ -1168,7 +1366,7 @@ class SandboxState:
                     join_host=self.join_host,
                     created_at=format_utc(self.now()),
                 )
-                for person in check_batch(meeting, argument, request)
+                for person in self._admitted(meeting, check_batch(meeting, argument, request))
             ]
             self.save()
             return Reply(
@@ -1181,15 +1379,18 @@ class SandboxState:
                 },
             )
 
-        return self._registration(argument, act)
+        return self._registration(argument, act, webinar)
 
-    def _register(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+    def _register(
+        self, argument: str, query: dict[str, str], body: bytes, *, webinar: bool = False
+    ) -> Reply:
         def act(meeting: dict[str, Any], people: dict[str, Registrant]) -> Reply:
             check_enabled(meeting, argument)
             request = self._json_object(body)
             if request is None:
                 raise Refused(400, 300, "Request Body should be a valid JSON object.")
             check_person(request)
+            self._admitted(meeting, [request])
             person = register(
                 people,
                 request,
@@ -1210,9 +1411,28 @@ class SandboxState:
                 answer["occurrences"] = copy.deepcopy(meeting["occurrences"])
             return Reply(201, answer)
 
-        return self._registration(argument, act)
+        return self._registration(argument, act, webinar)
 
-    def _list_registrants(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+    def _admitted(self, meeting: dict[str, Any], people: list[Any]) -> list[Any]:
+        """``people`` when a webinar has seats for the new ones among them (Meetings.json: 400
+        code 3043 "Webinar has reached maximum attendee capacity."); a meeting has no cap here."""
+        if not is_webinar(meeting):
+            return people
+        held = self.registrants.get(meeting["id"], {})
+        new = {
+            str(person.get("email", "")).casefold()
+            for person in people
+            if str(person.get("email", "")).casefold() not in held
+            or held[str(person.get("email", "")).casefold()].status != "approved"
+        }
+        seated = sum(1 for person in held.values() if person.status == "approved")
+        if seated + len(new) > self.user_record(meeting["host_email"]).webinar_capacity:
+            raise Refused(400, 3043, "Webinar has reached maximum attendee capacity.")
+        return people
+
+    def _list_registrants(
+        self, argument: str, query: dict[str, str], body: bytes, *, webinar: bool = False
+    ) -> Reply:
         def act(meeting: dict[str, Any], people: dict[str, Registrant]) -> Reply:
             check_enabled(meeting, argument)
             everyone = listed(people, query.get("status") or "approved")
@@ -1247,9 +1467,11 @@ class SandboxState:
                 },
             )
 
-        return self._registration(argument, act)
+        return self._registration(argument, act, webinar)
 
-    def _registrant_status(self, argument: str, query: dict[str, str], body: bytes) -> Reply:
+    def _registrant_status(
+        self, argument: str, query: dict[str, str], body: bytes, *, webinar: bool = False
+    ) -> Reply:
         def act(meeting: dict[str, Any], people: dict[str, Registrant]) -> Reply:
             check_enabled(meeting, argument)
             request = self._json_object(body)
@@ -1259,4 +1481,4 @@ class SandboxState:
             self.save()
             return Reply(204, None)
 
-        return self._registration(argument, act)
+        return self._registration(argument, act, webinar)

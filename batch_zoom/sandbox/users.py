@@ -8,6 +8,11 @@ code. What is a guess, because it could not be checked against the live API:
   hosting and scheduling"), the code NOTES.md gives for a user who may not host;
 - the answer to a passcode that breaks the host's policy: 400 code 300 naming the rule;
 - the missing-scope answer: 400 code 4711 "Invalid access token, does not contain scopes:[...]".
+- the Webinar add-on (issue 25): Zoom's user settings carry it as ``feature.webinar`` (true/false)
+  and ``feature.webinar_capacity`` (attendees, e.g. 500). Every sandbox user has it with 500
+  seats (so ``--sandbox`` schedules webinars) unless given ``webinar``: false or 0 for none, or
+  another capacity. The capacity's exact field name is a guess from
+  Zoom's public Users API reference (``webinar_capacity``), not checked against the live API.
 
 A user is given as an email (an active, licensed user in UTC with no passcode rules) or as a
 mapping with any of ``email``, ``type`` (1 Basic, 2 Licensed), ``status`` (active, inactive,
@@ -38,6 +43,9 @@ NO_POLICY: dict[str, Any] = {
     "weak_enhance_detection": False,
 }
 
+#: The Webinar add-on's capacity when a user has it without saying how many (Zoom sells 500 up).
+WEBINAR_SEATS = 500
+
 USER_SCOPES = ("user:read:admin", "user:read:user:admin", "user:read:settings:admin")
 
 
@@ -50,6 +58,7 @@ class SandboxUser:
     first_name: str = ""
     last_name: str = ""
     passcode_policy: dict[str, Any] = field(default_factory=lambda: dict(NO_POLICY))
+    webinar_capacity: int = WEBINAR_SEATS  # 0: no Webinar add-on
 
     def profile(self, user_id: str, account_id: str) -> dict[str, Any]:
         """The body of ``GET /users/{userId}``."""
@@ -78,7 +87,11 @@ class SandboxUser:
                 "meeting_password_requirement": dict(self.passcode_policy),
             },
             "in_meeting": {"waiting_room": False},
-            "feature": {"meeting_capacity": 100 if self.type == BASIC else 300},
+            "feature": {
+                "meeting_capacity": 100 if self.type == BASIC else 300,
+                "webinar": self.webinar_capacity > 0,
+                "webinar_capacity": self.webinar_capacity,
+            },
         }
 
     def passcode_problem(self, passcode: str) -> str | None:
@@ -116,7 +129,17 @@ def user_from(spec: str | Mapping[str, Any]) -> SandboxUser:
         first_name=str(spec.get("first_name", "")),
         last_name=str(spec.get("last_name", "")),
         passcode_policy={**NO_POLICY, **dict(spec.get("passcode_policy") or {})},
+        webinar_capacity=_seats(spec.get("webinar", True)),
     )
+
+
+def _seats(value: Any) -> int:
+    """A user spec's ``webinar``: true is ``WEBINAR_SEATS``, false or None none, else a number."""
+    if value is True:
+        return WEBINAR_SEATS
+    if not value:
+        return 0
+    return max(0, int(value))
 
 
 def users_from(specs: Iterable[str | Mapping[str, Any]]) -> dict[str, SandboxUser]:

@@ -38,7 +38,7 @@ from ..errors import (
     ZoomError,
 )
 from ..i18n import _
-from ..models import parse_moment
+from ..models import MEETING, Kind, parse_moment
 from .auth import TokenProvider
 from .clock import ZoomClock
 from .pacing import EITHER, Pacer
@@ -74,6 +74,9 @@ CALLS = {
     "register": LIGHT,
     "list_registrants": MEDIUM,
     "registrant_status": MEDIUM,
+    "add_panelists": MEDIUM,
+    "list_panelists": MEDIUM,
+    "delete_panelist": LIGHT,
 }
 
 #: How many times one request may meet a refused token (401, code 124) and go again. Tokens can
@@ -125,14 +128,17 @@ class ZoomClient:
 
     # -- the meeting calls ------------------------------------------------------------------
 
-    def create_meeting(self, host: str, body: dict[str, Any]) -> dict[str, Any]:
-        """``POST /users/{host}/meetings``: the new meeting, as Zoom returned it.
+    def create_meeting(
+        self, host: str, body: dict[str, Any], kind: Kind = MEETING
+    ) -> dict[str, Any]:
+        """``POST /users/{host}/meetings`` (``/webinars`` for a webinar): the new meeting.
 
         Only a 201 whose JSON object holds the meeting's id is a meeting; anything else raises
         ``UnreadableAnswer`` (the meeting may exist: look it up). ``join_url`` may still be
         missing: the caller completes it with ``get_meeting``.
         """
-        response = self._send("POST", f"/users/{_segment(host)}/meetings", "create", json=body)
+        path = f"/users/{_segment(host)}/{kind.collection}"
+        response = self._send("POST", path, "create", json=body)
         meeting = self._json(response)
         if response.status_code != 201 or not has_meeting_id(meeting):
             raise UnreadableAnswer(
@@ -143,9 +149,13 @@ class ZoomClient:
         return meeting
 
     def list_meetings(
-        self, host: str, on_skipped: Callable[[int], None] | None = None
+        self,
+        host: str,
+        on_skipped: Callable[[int], None] | None = None,
+        kind: Kind = MEETING,
     ) -> Iterator[dict[str, Any]]:
-        """Every upcoming scheduled meeting of ``host``, following ``next_page_token``.
+        """Every upcoming scheduled meeting (or webinar) of ``host``, following
+        ``next_page_token``.
 
         A page without a ``meetings`` list is unreadable (an empty-looking page must never pass
         for "no meetings": a look-up would then send a create again); items that are not
@@ -157,9 +167,10 @@ class ZoomClient:
             params: dict[str, Any] = {"type": "scheduled", "page_size": PAGE_SIZE}
             if page_token:
                 params["next_page_token"] = page_token
-            response = self._send("GET", f"/users/{_segment(host)}/meetings", "list", params=params)
+            path = f"/users/{_segment(host)}/{kind.collection}"
+            response = self._send("GET", path, "list", params=params)
             page = self._json(response)
-            items = page.get("meetings")
+            items = page.get(kind.collection)
             next_token = page.get("next_page_token") or ""
             if not isinstance(items, list) or not isinstance(next_token, str):
                 raise UnreadableAnswer(
@@ -176,14 +187,37 @@ class ZoomClient:
             if not page_token:
                 return
 
-    def get_meeting(self, meeting_id: str) -> dict[str, Any]:
-        return self._json(self._send("GET", f"/meetings/{_segment(meeting_id)}", "get"))
+    def get_meeting(self, meeting_id: str, kind: Kind = MEETING) -> dict[str, Any]:
+        return self._json(self._send("GET", _item(kind, meeting_id), "get"))
 
-    def update_meeting(self, meeting_id: str, changes: dict[str, Any]) -> None:
-        self._send("PATCH", f"/meetings/{_segment(meeting_id)}", "update", json=changes)
+    def update_meeting(
+        self, meeting_id: str, changes: dict[str, Any], kind: Kind = MEETING
+    ) -> None:
+        self._send("PATCH", _item(kind, meeting_id), "update", json=changes)
 
-    def delete_meeting(self, meeting_id: str) -> None:
-        self._send("DELETE", f"/meetings/{_segment(meeting_id)}", "delete")
+    def delete_meeting(self, meeting_id: str, kind: Kind = MEETING) -> None:
+        self._send("DELETE", _item(kind, meeting_id), "delete")
+
+    # -- a webinar's panelists ----------------------------------------------------------------
+
+    def add_panelists(self, webinar_id: str, people: list[dict[str, str]]) -> None:
+        """``POST /webinars/{id}/panelists`` (30 people at most). Zoom answers with neither ids
+        nor links: ``list_panelists`` reads them."""
+        path = f"/webinars/{_segment(webinar_id)}/panelists"
+        self._send("POST", path, "add_panelists", json={"panelists": people})
+
+    def list_panelists(self, webinar_id: str) -> list[dict[str, Any]]:
+        """``GET /webinars/{id}/panelists``: each with ``id``, ``email``, ``name``, ``join_url``."""
+        path = f"/webinars/{_segment(webinar_id)}/panelists"
+        answer = self._json(self._send("GET", path, "list_panelists"))
+        items = answer.get("panelists")
+        if not isinstance(items, list):
+            raise UnreadableAnswer(200, None, _("Zoom's panelist list has an unexpected shape"))
+        return [item for item in items if isinstance(item, dict)]
+
+    def delete_panelist(self, webinar_id: str, panelist_id: str) -> None:
+        path = f"/webinars/{_segment(webinar_id)}/panelists/{_segment(panelist_id)}"
+        self._send("DELETE", path, "delete_panelist")
 
     @property
     def pacer(self) -> Pacer:
@@ -233,7 +267,12 @@ class ZoomClient:
     # -- registration -----------------------------------------------------------------------
 
     def add_registrants(
-        self, meeting_id: str, people: list[dict[str, str]], *, confirmation_email: bool
+        self,
+        meeting_id: str,
+        people: list[dict[str, str]],
+        *,
+        confirmation_email: bool,
+        kind: Kind = MEETING,
     ) -> list[dict[str, Any]]:
         """``POST /meetings/{id}/batch_registrants`` (scheduled meetings, 30 people at most)."""
         body = {
@@ -241,32 +280,36 @@ class ZoomClient:
             "registrants_confirmation_email": confirmation_email,
             "registrants": people,
         }
-        path = f"/meetings/{_segment(meeting_id)}/batch_registrants"
+        path = _item(kind, meeting_id) + "/batch_registrants"
         answer = self._json(self._send("POST", path, "batch_register", json=body))
         return [item for item in answer.get("registrants") or [] if isinstance(item, dict)]
 
-    def add_registrant(self, meeting_id: str, person: dict[str, str]) -> dict[str, Any]:
+    def add_registrant(
+        self, meeting_id: str, person: dict[str, str], kind: Kind = MEETING
+    ) -> dict[str, Any]:
         """``POST /meetings/{id}/registrants``: one person (recurring meetings too)."""
-        path = f"/meetings/{_segment(meeting_id)}/registrants"
+        path = _item(kind, meeting_id) + "/registrants"
         return self._json(self._send("POST", path, "register", json=person))
 
-    def list_registrants(self, meeting_id: str) -> Iterator[dict[str, Any]]:
+    def list_registrants(self, meeting_id: str, kind: Kind = MEETING) -> Iterator[dict[str, Any]]:
         """Everyone approved for the meeting, following ``next_page_token``."""
         page_token = ""
         while True:
             params: dict[str, Any] = {"status": "approved", "page_size": PAGE_SIZE}
             if page_token:
                 params["next_page_token"] = page_token
-            path = f"/meetings/{_segment(meeting_id)}/registrants"
+            path = _item(kind, meeting_id) + "/registrants"
             page = self._json(self._send("GET", path, "list_registrants", params=params))
             yield from (item for item in page.get("registrants") or [] if isinstance(item, dict))
             page_token = page.get("next_page_token") or ""
             if not page_token:
                 return
 
-    def cancel_registrants(self, meeting_id: str, registrants: list[dict[str, str]]) -> None:
+    def cancel_registrants(
+        self, meeting_id: str, registrants: list[dict[str, str]], kind: Kind = MEETING
+    ) -> None:
         """``PUT /meetings/{id}/registrants/status`` with ``cancel`` (30 people at most)."""
-        path = f"/meetings/{_segment(meeting_id)}/registrants/status"
+        path = _item(kind, meeting_id) + "/registrants/status"
         body = {"action": "cancel", "registrants": registrants}
         self._send("PUT", path, "registrant_status", json=body)
 
@@ -422,6 +465,11 @@ def _int_header(response: requests.Response, name: str) -> int | None:
         return int(response.headers[name])
     except (KeyError, ValueError):
         return None
+
+
+def _item(kind: Kind, meeting_id: str) -> str:
+    """``/meetings/{id}`` or ``/webinars/{id}``."""
+    return f"/{kind.collection}/{_segment(meeting_id)}"
 
 
 def _segment(value: str) -> str:
