@@ -71,7 +71,8 @@ examples:
 
 credentials: ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET (environment or ./.env),
 from a Server-to-Server OAuth app with the scopes meeting:write:admin, meeting:read:admin
-and user:read:admin (each host is checked before anything is sent).
+and user:read:admin (each host is checked before anything is sent); for webinars, also
+webinar:write:admin and webinar:read:admin.
 exit status: 0 all done, 1 some rows need attention, 2 nothing could be attempted,
 3 internal error (a bug), 130 interrupted.
 installed with pip, the same command is also batch-zoom (e.g. batch-zoom december.xlsx).

@@ -30,6 +30,9 @@ from batch_zoom.sandbox import ZoomSandbox
 from batch_zoom.sheet.package import near_box
 from batch_zoom.zoom.reach import Reach
 
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+
 
 def test_no_arguments_is_a_short_hint_to_the_sample_the_page_and_help(
     capsys: pytest.CaptureFixture[str],
@@ -63,7 +66,14 @@ def test_help_names_every_scope_and_the_batch_zoom_command(
         main(["--help", "--lang", lang])
     assert exited.value.code == 0
     text = " ".join(capsys.readouterr().out.split())
-    for scope in ("meeting:write:admin", "meeting:read:admin", "user:read:admin"):
+    # every scope the README and its page on a real run ask for (the granular ones aside)
+    asked = {
+        scope
+        for page in (ROOT / "README.md", ROOT / "docs" / "real-run.md")
+        for scope in re.findall(r"\b[a-z_]+:(?:read|write):admin\b", page.read_text())
+    }
+    assert {"meeting:write:admin", "user:read:admin", "webinar:read:admin"} <= asked
+    for scope in sorted(asked):
         assert scope in text
     assert "batch-zoom december.xlsx" in text
 
@@ -267,8 +277,6 @@ def test_the_summary_shows_an_invalid_row_s_topic_and_counts_it_under_its_given_
 
 
 # -- the zone is never a surprise ------------------------------------------------------------
-
-SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
 def test_a_japanese_sheet_on_a_computer_set_to_utc_is_warned_and_the_zone_named(
