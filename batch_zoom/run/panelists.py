@@ -33,6 +33,7 @@ from ..models import (
 from ..zoom.retry import Operation
 from .journal import JournalState, RegistrationRecord
 from .outcomes import failure, reason
+from .registrants import invalid_person, person_result
 from .session import Session
 
 BATCH_SIZE = 30  # Meetings.json: webinarPanelistCreate's ``panelists`` maximum
@@ -67,9 +68,9 @@ def panel_work(
 def planned_panelists(plan: MeetingRequest, webinar_id: str | None) -> list[RegistrationResult]:
     """What a dry run would do with the row's panelists."""
     return [
-        _result(plan, webinar_id or "", person, RegistrationStatus.PLANNED)
+        person_result(plan, webinar_id or "", person, RegistrationStatus.PLANNED, role=ROLE)
         if person.problem is None
-        else _invalid(plan, webinar_id or "", person)
+        else invalid_person(plan, webinar_id or "", person, role=ROLE)
         for person in plan.panelists
     ]
 
@@ -83,7 +84,11 @@ def settle_panels(session: Session, work: Sequence[Panel]) -> list[RegistrationR
 
 def _settle(session: Session, panel: Panel, settled: dict[str, list[RegistrationResult]]) -> None:
     plan, webinar_id = panel.plan, panel.webinar_id
-    results = [_invalid(plan, webinar_id, p) for p in plan.panelists if p.problem is not None]
+    results = [
+        invalid_person(plan, webinar_id, p, role=ROLE)
+        for p in plan.panelists
+        if p.problem is not None
+    ]
     wanted = {person.key: person for person in plan.panelists if person.problem is None}
     ours = dict(session.journal.state.panelists.get(webinar_id, {}))
     try:
@@ -93,7 +98,9 @@ def _settle(session: Session, panel: Panel, settled: dict[str, list[Registration
             "could not read the webinar's panelists ({reason}); a re-run will look again"
         ).format(reason=reason(error))
         settled[webinar_id] = results + [
-            _result(plan, webinar_id, person, RegistrationStatus.FAILED, note=message)
+            person_result(
+                plan, webinar_id, person, RegistrationStatus.FAILED, note=message, role=ROLE
+            )
             for person in wanted.values()
         ]
         return
@@ -102,7 +109,9 @@ def _settle(session: Session, panel: Panel, settled: dict[str, list[Registration
         if key in on_zoom:
             _journal_added(session, webinar_id, on_zoom[key], ours.get(key))
             results.append(
-                _result(plan, webinar_id, person, RegistrationStatus.EXISTS, on_zoom[key])
+                person_result(
+                    plan, webinar_id, person, RegistrationStatus.EXISTS, on_zoom[key], role=ROLE
+                )
             )
     if missing and not session.stop.is_set():
         results += _add(session, plan, webinar_id, missing)
@@ -146,7 +155,9 @@ def _add(
             "({reason}); a re-run will look first"
         ).format(reason=reason(error))
         return [
-            _result(plan, webinar_id, person, RegistrationStatus.FAILED, note=message)
+            person_result(
+                plan, webinar_id, person, RegistrationStatus.FAILED, note=message, role=ROLE
+            )
             for person in people
         ]
     results = []
@@ -154,10 +165,18 @@ def _add(
         record = on_zoom.get(person.key)
         if record is None:
             note = failed.get(person.key) or _("Zoom did not add this panelist")
-            results.append(_result(plan, webinar_id, person, RegistrationStatus.FAILED, note=note))
+            results.append(
+                person_result(
+                    plan, webinar_id, person, RegistrationStatus.FAILED, note=note, role=ROLE
+                )
+            )
             continue
         _journal_added(session, webinar_id, record, None)
-        results.append(_result(plan, webinar_id, person, RegistrationStatus.REGISTERED, record))
+        results.append(
+            person_result(
+                plan, webinar_id, person, RegistrationStatus.REGISTERED, record, role=ROLE
+            )
+        )
     return results
 
 
@@ -180,13 +199,23 @@ def _remove(
                 )
         except (ZoomError, ConnectionLost) as error:
             note = _("could not remove this panelist: {reason}").format(reason=failure(error))
-            results.append(_result(plan, webinar_id, person, RegistrationStatus.FAILED, note=note))
+            results.append(
+                person_result(
+                    plan, webinar_id, person, RegistrationStatus.FAILED, note=note, role=ROLE
+                )
+            )
             continue
         session.journal.record("panelist_removed", meeting_id=webinar_id, email=record.email)
         note = _("no longer in the panelists cell: removed as a panelist")
         results.append(
-            _result(
-                plan, webinar_id, person, RegistrationStatus.CANCELLED, held or record, note=note
+            person_result(
+                plan,
+                webinar_id,
+                person,
+                RegistrationStatus.CANCELLED,
+                held or record,
+                note=note,
+                role=ROLE,
             )
         )
     return results
@@ -214,32 +243,3 @@ def _zoom_person(person: Participant) -> dict[str, str]:
     if person.name:
         body["name"] = person.name
     return body
-
-
-def _result(
-    plan: MeetingRequest,
-    webinar_id: str,
-    person: Participant,
-    status: RegistrationStatus,
-    record: RegistrationRecord | None = None,
-    note: str = "",
-) -> RegistrationResult:
-    return RegistrationResult(
-        row=plan.row,
-        email=person.email,
-        name=person.name,
-        topic=plan.topic,
-        start=plan.start,
-        timezone=plan.timezone,
-        meeting_id=webinar_id,
-        status=status,
-        join_url=record.join_url if record else "",
-        registrant_id=record.registrant_id if record else "",
-        error=note,
-        role=ROLE,
-    )
-
-
-def _invalid(plan: MeetingRequest, webinar_id: str, person: Participant) -> RegistrationResult:
-    note = _("row {row}: {problem}").format(row=plan.row, problem=person.problem)
-    return _result(plan, webinar_id, person, RegistrationStatus.INVALID, note=note)

@@ -64,9 +64,9 @@ def register_all(session: Session, work: Sequence[Registration]) -> list[Registr
 def planned(plan: MeetingRequest, meeting_id: str | None) -> list[RegistrationResult]:
     """What a dry run would do with the row's people."""
     return [
-        _result(plan, meeting_id or "", person, RegistrationStatus.PLANNED)
+        person_result(plan, meeting_id or "", person, RegistrationStatus.PLANNED)
         if person.problem is None
-        else _invalid(plan, meeting_id or "", person)
+        else invalid_person(plan, meeting_id or "", person)
         for person in plan.participants
     ]
 
@@ -84,9 +84,9 @@ def settled_from_journal(
     if item.fresh or ours is None or state.registering.get(meeting_id) or set(ours) != set(wanted):
         return None
     return [
-        _invalid(plan, meeting_id, person)
+        invalid_person(plan, meeting_id, person)
         if person.problem
-        else _result(plan, meeting_id, person, RegistrationStatus.EXISTS, ours[person.key])
+        else person_result(plan, meeting_id, person, RegistrationStatus.EXISTS, ours[person.key])
         for person in plan.participants
     ]
 
@@ -99,7 +99,7 @@ def _settle_meeting(
     ours = dict(state.registrations.get(meeting_id, {}))
     in_flight = bool(state.registering.get(meeting_id))
     results: list[RegistrationResult] = [
-        _invalid(plan, meeting_id, person) for person in plan.participants if person.problem
+        invalid_person(plan, meeting_id, person) for person in plan.participants if person.problem
     ]
     wanted = {person.key: person for person in plan.registrants}
     try:
@@ -119,7 +119,7 @@ def _settle_meeting(
     for key, person in wanted.items():
         if key in registered:
             results.append(
-                _result(plan, meeting_id, person, RegistrationStatus.EXISTS, registered[key])
+                person_result(plan, meeting_id, person, RegistrationStatus.EXISTS, registered[key])
             )
     missing = [person for key, person in wanted.items() if key not in registered]
     if missing and not session.stop.is_set():
@@ -211,7 +211,7 @@ def _register_group(
             wanted = {person.key: person for person in pending}
             _adopt(session, meeting_id, wanted, on_zoom)
             done = [
-                _result(
+                person_result(
                     plan, meeting_id, person, RegistrationStatus.REGISTERED, on_zoom[person.key]
                 )
                 for person in pending
@@ -235,7 +235,7 @@ def _register_group(
             else:
                 _journal_registered(session, meeting_id, record)
                 results.append(
-                    _result(plan, meeting_id, person, RegistrationStatus.REGISTERED, record)
+                    person_result(plan, meeting_id, person, RegistrationStatus.REGISTERED, record)
                 )
         return results
     return []  # unreachable: the loop returns
@@ -315,7 +315,7 @@ def _cancel(
             session.journal.record("unregistered", meeting_id=meeting_id, email=record.email)
             person = Participant(record.email)
             results.append(
-                _result(
+                person_result(
                     plan,
                     meeting_id,
                     person,
@@ -345,14 +345,20 @@ def _journal_registered(
     )
 
 
-def _result(
+def person_result(
     plan: MeetingRequest,
     meeting_id: str,
     person: Participant,
     status: RegistrationStatus,
     record: RegistrationRecord | None = None,
     note: str = "",
+    *,
+    role: str | None = None,
 ) -> RegistrationResult:
+    """A person's line of the Participants sheet: a registrant's (role ``attendee`` on a
+    webinar, none on a meeting) or, with ``role``, a panelist's (``run.panelists``)."""
+    if role is None:
+        role = "attendee" if plan.kind == WEBINAR else ""
     return RegistrationResult(
         row=plan.row,
         email=person.email,
@@ -365,19 +371,21 @@ def _result(
         join_url=record.join_url if record else "",
         registrant_id=record.registrant_id if record else "",
         error=note,
-        role="attendee" if plan.kind == WEBINAR else "",
+        role=role,
     )
 
 
-def _invalid(plan: MeetingRequest, meeting_id: str, person: Participant) -> RegistrationResult:
+def invalid_person(
+    plan: MeetingRequest, meeting_id: str, person: Participant, *, role: str | None = None
+) -> RegistrationResult:
     note = _("row {row}: {problem}").format(row=plan.row, problem=person.problem)
-    return _result(plan, meeting_id, person, RegistrationStatus.INVALID, note=note)
+    return person_result(plan, meeting_id, person, RegistrationStatus.INVALID, note=note, role=role)
 
 
 def _failed(
     plan: MeetingRequest, meeting_id: str, person: Participant, message: str
 ) -> RegistrationResult:
-    return _result(plan, meeting_id, person, RegistrationStatus.FAILED, note=message)
+    return person_result(plan, meeting_id, person, RegistrationStatus.FAILED, note=message)
 
 
 def registration_work(
