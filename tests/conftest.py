@@ -99,6 +99,23 @@ def sleeps() -> Sleeps:
     return Sleeps()
 
 
+class ZoomTime(Sleeps):
+    """An injected sleep that moves the sandbox clock by the time it pretends to wait."""
+
+    def __init__(self, sandbox: ZoomSandbox) -> None:
+        super().__init__()
+        self.sandbox = sandbox
+
+    def __call__(self, seconds: float) -> None:
+        super().__call__(seconds)
+        self.sandbox.advance(seconds)
+
+
+@pytest.fixture
+def zoom_time(sandbox: ZoomSandbox) -> ZoomTime:
+    return ZoomTime(sandbox)
+
+
 def point_environment_at(monkeypatch: pytest.MonkeyPatch, sandbox: ZoomSandbox, cwd: Path) -> None:
     """Set the variables of a real run, pointing at ``sandbox``; the working folder is ``cwd``."""
     monkeypatch.chdir(cwd)

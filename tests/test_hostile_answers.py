@@ -16,29 +16,20 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import Sleeps, meeting_rows, read_csv, sandbox_token, settings_for, write_csv
+from conftest import (
+    Sleeps,
+    ZoomTime,
+    meeting_rows,
+    read_csv,
+    sandbox_token,
+    settings_for,
+    write_csv,
+)
 
 from batch_zoom.cli import main
 from batch_zoom.run.batch import BatchReport, run_batch
 from batch_zoom.sandbox import Fault, ZoomSandbox
 from batch_zoom.zoom.clock import parse_http_date
-
-
-class ZoomTime(Sleeps):
-    """An injected sleep that moves the sandbox clock by the time it pretends to wait."""
-
-    def __init__(self, sandbox: ZoomSandbox) -> None:
-        super().__init__()
-        self.sandbox = sandbox
-
-    def __call__(self, seconds: float) -> None:
-        super().__call__(seconds)
-        self.sandbox.advance(seconds)
-
-
-@pytest.fixture
-def zoom_time(sandbox: ZoomSandbox) -> ZoomTime:
-    return ZoomTime(sandbox)
 
 
 def run(sandbox: ZoomSandbox, path: Path, sleeps: Sleeps, **overrides: object) -> BatchReport:

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import Sleeps, read_csv, settings_for, write_csv
+from conftest import ZoomTime, read_csv, settings_for, write_csv
 
 from batch_zoom.run.batch import BatchReport, run_batch
 from batch_zoom.sandbox import Habits, ZoomSandbox
@@ -22,18 +22,6 @@ ROWS = [
     [f"Seminar {n}", f"2030-01-07 {9 + n:02d}:00", 60, "Asia/Tokyo", "host0@example.com"]
     for n in range(6)
 ]
-
-
-class ZoomTime(Sleeps):
-    """An injected sleep that moves the sandbox clock by the time it pretends to wait."""
-
-    def __init__(self, sandbox: ZoomSandbox) -> None:
-        super().__init__()
-        self.sandbox = sandbox
-
-    def __call__(self, seconds: float) -> None:
-        super().__call__(seconds)
-        self.sandbox.advance(seconds)
 
 
 def run(

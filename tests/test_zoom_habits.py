@@ -12,30 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import Sleeps, meeting_rows, read_csv, settings_for, write_csv
+from conftest import Sleeps, ZoomTime, meeting_rows, read_csv, settings_for, write_csv
 
 from batch_zoom.models import meeting_identity
 from batch_zoom.rows.changes import changes
 from batch_zoom.run.batch import BatchReport, run_batch
 from batch_zoom.sandbox import Fault, Habits, ZoomSandbox
 from batch_zoom.zoom_forms import TOPIC_LIMIT, identity_key, same_start, same_topic, zoom_topic
-
-
-class ZoomTime(Sleeps):
-    """An injected sleep that moves the sandbox clock by the time it pretends to wait."""
-
-    def __init__(self, sandbox: ZoomSandbox) -> None:
-        super().__init__()
-        self.sandbox = sandbox
-
-    def __call__(self, seconds: float) -> None:
-        super().__call__(seconds)
-        self.sandbox.advance(seconds)
-
-
-@pytest.fixture
-def zoom_time(sandbox: ZoomSandbox) -> ZoomTime:
-    return ZoomTime(sandbox)
 
 
 def run(sandbox: ZoomSandbox, path: Path, sleeps: Sleeps, **overrides: object) -> BatchReport:
