@@ -36,11 +36,16 @@ LAUNCH_ARGS = [
 ]
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not here")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="no /usr/bin/chromium: install Debian's chromium (.ci/run does) to run the page's "
-    "browser tests",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="no /usr/bin/chromium: install Debian's chromium (.ci/run does) to run the page's "
+        "browser tests",
+    ),
+    # One browser and one server for the module, and later tests read what earlier ones did
+    # (the sample chosen again after its run): every test of it on one worker (--dist loadgroup).
+    pytest.mark.xdist_group("browser"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -113,9 +118,15 @@ def schedule(page: Any) -> str:
     return str(page.inner_text("#results"))
 
 
-def test_schedule_the_sample_and_download_the_workbook_with_its_links(
-    page: Any, origin: str, zoom: ZoomSandbox, tmp_path: Path
+# The tests below share one server and one sandbox (module fixtures) and may run in any order
+# (pytest-xdist orders them as it likes): a scenario that needs what an earlier step did is one
+# test, and counts of meetings are taken relative to the test's start.
+
+
+def test_schedule_the_sample_choose_it_again_and_read_it_in_japanese(
+    page: Any, browser: Any, context: Any, origin: str, zoom: ZoomSandbox, tmp_path: Path
 ) -> None:
+    before = len(zoom.meetings())
     page.goto(origin)
     choose(page, SAMPLE)
     plan = page.inner_text("#sheet")
@@ -136,10 +147,9 @@ def test_schedule_the_sample_and_download_the_workbook_with_its_links(
     links = [row[header.index("join_url")] for row in rows if row[header.index("topic")]]
     assert len(links) == 24
     assert all(str(link).startswith(JOIN) for link in links)
-    assert len(zoom.meetings()) == 24
+    assert len(zoom.meetings()) == before + 24
 
-
-def test_choose_it_again_and_nothing_is_created(page: Any, origin: str, zoom: ZoomSandbox) -> None:
+    # Chosen again: nothing is created.
     page.goto(origin)
     choose(page, SAMPLE)
     assert "24 exists" in page.inner_text("#sheet")
@@ -147,10 +157,9 @@ def test_choose_it_again_and_nothing_is_created(page: Any, origin: str, zoom: Zo
     results = schedule(page)  # "verify on Zoom and write the workbook again"
     assert "verified on Zoom: 24 rows, 24 meetings, 0 duplicates" in results
     assert "created" not in page.inner_text("#results table")
-    assert len(zoom.meetings()) == 24
+    assert len(zoom.meetings()) == before + 24
 
-
-def test_a_japanese_browser_gets_the_japanese_page(browser: Any, context: Any, origin: str) -> None:
+    # A Japanese browser of the same person gets the Japanese page, and the switch works.
     japanese = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 800})
     japanese.add_cookies(context.cookies())  # the same person, already signed in
     page = japanese.new_page()
@@ -165,7 +174,7 @@ def test_a_japanese_browser_gets_the_japanese_page(browser: Any, context: Any, o
     japanese.close()
 
 
-def test_a_real_excel_workbook_is_scheduled_on_the_page(
+def test_a_real_excel_workbook_is_scheduled_and_undo_asks_before_it_deletes(
     page: Any, origin: str, zoom: ZoomSandbox, tmp_path: Path
 ) -> None:
     page.goto(origin)
@@ -184,10 +193,7 @@ def test_a_real_excel_workbook_is_scheduled_on_the_page(
         sum(1 for value in values if str(value).startswith("https://sandbox.zoom.invalid/j/")) == 3
     )
 
-
-def test_undo_asks_on_the_page_and_no_keeps_the_meetings(
-    page: Any, origin: str, zoom: ZoomSandbox
-) -> None:
+    # Undo asks first, naming what it would delete; "no" keeps every meeting.
     page.goto(origin)
     before = len(zoom.meetings())
     page.click("#undo")
