@@ -12,8 +12,8 @@ from openpyxl import Workbook, load_workbook
 
 from batch_zoom.cli import main
 from batch_zoom.models import parse_moment
-from batch_zoom.sandbox import ZoomSandbox
-from tests.conftest import point_environment_at, read_csv, sandbox_token, write_csv
+from batch_zoom.sandbox import Fault, ZoomSandbox
+from tests.conftest import Sleeps, point_environment_at, read_csv, sandbox_token, write_csv
 
 USERS: list[Any] = [
     "ok@example.com",
@@ -275,6 +275,30 @@ def test_nine_hostless_rows_in_three_slots_share_a_pool_of_three_without_double_
     assert run(path, "--hosts", pool) == 0  # the original sheet again: nothing made twice
     assert len(writes(zoom)) == created
     assert [r["status"] for r in read_csv(tmp_path / "in_scheduled.csv")] == ["exists"] * 9
+
+
+def test_a_pool_row_is_not_made_again_while_a_pool_hosts_listing_cannot_be_read(
+    zoom: ZoomSandbox, tmp_path: Path
+):
+    """Absence is proven only by a listing read whole: with the journal gone and the host that
+    holds a pool row unreadable, the row is not created on another pool host (it was)."""
+    path = write_csv(tmp_path / "in.csv", [row("Class", "10:00", 60)], HEADER)
+    assert run(path, "--hosts", "a@example.com,b@example.com") == 0
+    (held,) = zoom.meetings()
+    (tmp_path / "in_scheduled.csv.journal").unlink()
+    zoom.inject(
+        Fault("error_before", method="GET", path=f"/users/{held['host_email']}/meetings",
+              status=500, times=10**6)
+    )  # fmt: skip
+    assert main([str(path), "--hosts", "b@example.com,a@example.com", "--timezone", ZONE,
+                 "--quiet"], sleep=Sleeps()) == 1  # fmt: skip
+    (out,) = read_csv(tmp_path / "in_scheduled.csv")
+    assert out["status"] == "failed" and "could not be listed" in out["error"]
+    assert [m["id"] for m in zoom.meetings()] == [held["id"]]
+    zoom.clear_faults()
+    assert run(path, "--hosts", "b@example.com,a@example.com") == 0
+    assert [m["id"] for m in zoom.meetings()] == [held["id"]]
+    assert read_csv(tmp_path / "in_scheduled.csv")[0]["meeting_id"] == str(held["id"])
 
 
 def test_a_row_no_pool_host_can_take_is_invalid_with_the_reason(

@@ -443,6 +443,27 @@ def test_a_pool_without_a_licensed_host_says_so(zoom: ZoomSandbox, tmp_path: Pat
     assert zoom.webinars() == []
 
 
+def test_a_pool_webinar_rerun_without_its_journal_finds_it_on_the_host_that_holds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pool looks for a host-less webinar among its hosts' webinars (not only their
+    meetings): with the journal gone and the pool named the other way round, the webinar is
+    found on the host that holds it, not made again on the other."""
+    other = "second@example.com"
+    with ZoomSandbox(plan=None, users=[HOST, other]) as sandbox:
+        point_environment_at(monkeypatch, sandbox, tmp_path)
+        rows = [["Launch webinar", "2031-05-02 10:00", "60", ZONE, "", "webinar", "", "", ""]]
+        source = write_sheet(tmp_path / "events.csv", rows)
+        assert run(source, "--hosts", f"{HOST},{other}") == 0
+        (held,) = sandbox.webinars()
+        assert held["host_email"] == HOST
+        (tmp_path / "events_scheduled.csv.journal").unlink()
+        assert run(source, "--hosts", f"{other},{HOST}", "-o", tmp_path / "again.csv") == 0
+        assert [w["id"] for w in sandbox.webinars()] == [held["id"]]
+        row = read_csv(tmp_path / "again.csv")[0]
+        assert (row["status"], row["meeting_id"]) == ("exists", str(held["id"]))
+
+
 def test_attendees_taken_off_a_webinar_row_are_cancelled(zoom: ZoomSandbox, tmp_path: Path) -> None:
     source = write_sheet(tmp_path / "events.csv", ROWS[1:2])
     assert run(source) == 0

@@ -26,6 +26,7 @@ from ..errors import BatchZoomError, InputError, OutputError, ZoomUnreachable
 from ..i18n import _
 from ..models import (
     MEETING_STATUSES,
+    WEBINAR,
     CancelRequest,
     InvalidRow,
     MeetingRequest,
@@ -81,6 +82,7 @@ from .outcomes import (
     clock_warning,
     invalid,
     made,
+    problem,
     settled_offline,
     skipped,
     skipped_items_warning,
@@ -491,6 +493,9 @@ def _preflight(
         pool_plans,
         pool.hosts,
         lister=lambda hosts: session.list_hosts(hosts, deadline=listings_until),
+        webinar_lister=lambda hosts: session.list_hosts(
+            hosts, deadline=listings_until, kind=WEBINAR
+        ),
         run_tasks=session.run_tasks,
         known=lambda identity: identity in state.created or identity in state.in_flight,
         refuse_double_booking=settings.no_double_booking,
@@ -664,7 +669,9 @@ def _apply_preflight(
     for group in (work.creates, work.unsettled, work.managed):
         kept: list[MeetingRequest] = []
         for plan in group:
-            if plan.row in found.refused:
+            if plan.row in found.unproven:
+                results[plan.row] = problem(plan, Status.FAILED, found.unproven[plan.row])
+            elif plan.row in found.refused:
                 results[plan.row] = RowResult(
                     plan.row,
                     Status.INVALID,

@@ -21,6 +21,7 @@ from ..errors import ConnectionLost, NotFound, ZoomError, ZoomUnreachable
 from ..i18n import _
 from ..models import (
     MEETING,
+    WEBINAR,
     CancelRequest,
     InvalidRow,
     Kind,
@@ -91,6 +92,7 @@ def check_only(
             pool_plans,
             pool.hosts,
             lister=lister_for(call, client),
+            webinar_lister=lister_for(call, client, WEBINAR),
             known=lambda identity: identity in state.created or identity in state.in_flight,
             refuse_double_booking=settings.no_double_booking,
             managed=managed,
@@ -104,6 +106,11 @@ def check_only(
             if plan.row in found.refused:
                 results[plan.row] = RowResult(
                     plan.row, Status.INVALID, error=found.refused[plan.row], topic=plan.topic
+                )
+                continue
+            if plan.row in found.unproven:  # a real run would not create it: say so
+                results[plan.row] = RowResult(
+                    plan.row, Status.FAILED, error=found.unproven[plan.row], topic=plan.topic
                 )
                 continue
             if isinstance(plan, CancelRequest) or settings.undo:

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..errors import ConnectionLost, NotFound, ZoomError
 from ..i18n import _
-from ..models import WEBINAR, MeetingRequest, meeting_identity, parse_moment
+from ..models import MEETING, WEBINAR, Kind, MeetingRequest, meeting_identity, parse_moment
 from ..rows.hosts import DAILY_WRITES_PER_HOST as DAILY_WRITES
 from ..rows.hosts import (
     Booking,
@@ -79,6 +79,11 @@ class Preflight:
     notes: dict[int, str] = field(default_factory=dict)  # row -> warnings for its result
     assigned: dict[int, str] = field(default_factory=dict)  # pool row -> host chosen
     listings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # casefolded host
+    #: the pool hosts' webinars, read when a host-less row is a webinar (casefolded host)
+    webinar_listings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: pool row -> why it is not created in this run: a pool host's listing could not be read,
+    #: so nothing shows that host does not hold the row's meeting already (``failed``)
+    unproven: dict[int, str] = field(default_factory=dict)
     profiles: dict[str, HostProfile] = field(default_factory=dict)  # casefolded host
     warnings: list[str] = field(default_factory=list)  # batch-wide lines (scope, pool hosts)
     #: what the look-ups learned of the app's scope: False, refused; True, asked and not
@@ -96,6 +101,8 @@ class Preflight:
             self.note(row, text)
         self.assigned.update(other.assigned)
         self.listings.update(other.listings)
+        self.webinar_listings.update(other.webinar_listings)
+        self.unproven.update(other.unproven)
         self.profiles.update(other.profiles)
         said = self.scope_warning is not None  # once is enough, whatever the reason given
         self.warnings += [
@@ -202,16 +209,17 @@ def _profile(call: Call, zoom: ZoomClient, host: str, policy: bool) -> HostProfi
 Lister = Callable[[list[str]], Mapping[str, Any]]
 
 
-def keep_listings(listings: Mapping[str, Any], found: Preflight) -> None:
+def keep_listings(listings: Mapping[str, Any], found: Preflight, kind: Kind = MEETING) -> None:
     """The listings that came back, for hosts Zoom knows; a failed one is left out.
 
     In a run the lister is ``Session.list_hosts``: the listings stay on the session, so
     find-before-create reads them instead of listing the same hosts again.
     """
+    kept = found.webinar_listings if kind == WEBINAR else found.listings
     for host, listing in listings.items():
         known = (found.profiles.get(host.casefold()) or HostProfile(host)).exists
         if isinstance(listing, list) and known:
-            found.listings[host.casefold()] = listing
+            kept[host.casefold()] = listing
 
 
 def look_up_and_list(
@@ -240,14 +248,14 @@ def look_up_and_list(
     keep_listings(listed, found)
 
 
-def lister_for(call: Call, zoom: ZoomClient) -> Lister:
+def lister_for(call: Call, zoom: ZoomClient, kind: Kind = MEETING) -> Lister:
     """A lister without a session (``--check``): one host after another."""
 
     def list_each(hosts: list[str]) -> dict[str, Any]:
         listings: dict[str, Any] = {}
         for host in hosts:
             try:
-                listings[host] = list(call(partial(_list_all, zoom, host), Operation.READ))
+                listings[host] = list(call(partial(_list_all, zoom, host, kind), Operation.READ))
             except (ZoomError, ConnectionLost) as error:
                 listings[host] = error
         return listings
@@ -255,8 +263,8 @@ def lister_for(call: Call, zoom: ZoomClient) -> Lister:
     return list_each
 
 
-def _list_all(zoom: ZoomClient, host: str) -> list[dict[str, Any]]:
-    return list(zoom.list_meetings(host))
+def _list_all(zoom: ZoomClient, host: str, kind: Kind = MEETING) -> list[dict[str, Any]]:
+    return list(zoom.list_meetings(host, kind=kind))
 
 
 def check_rows(plans: Sequence[MeetingRequest], found: Preflight) -> None:
@@ -319,6 +327,14 @@ def choose_hosts(
             (host for host in usable if known(_identity(plan, host)) or _listed(plan, host, found)),
             None,
         )
+        unread = [host for host in usable if host.casefold() not in _listings(found, plan.kind)]
+        if holder is None and unread:
+            # absence is proven only by a listing read whole: the row may be on that host
+            found.unproven[plan.row] = _(
+                "not created: the pool's {hosts} could not be listed, so nothing shows that "
+                "this meeting is not there already; a re-run will look again"
+            ).format(hosts=_(", ").join(unread))
+            continue
         if holder is None:
             open_rows.append(plan)
             continue
@@ -360,14 +376,17 @@ def _identity(plan: MeetingRequest, host: str) -> str:
     return meeting_identity(host, plan.topic, plan.start, plan.duration, plan.kind)
 
 
+def _listings(found: Preflight, kind: Kind) -> dict[str, list[dict[str, Any]]]:
+    return found.webinar_listings if kind == WEBINAR else found.listings
+
+
 def _listed(plan: MeetingRequest, host: str, found: Preflight) -> bool:
     wanted = _identity(plan, host)
-    return any(
-        _identity_of(meeting, host) == wanted for meeting in found.listings.get(host.casefold(), [])
-    )
+    listing = _listings(found, plan.kind).get(host.casefold(), [])
+    return any(_identity_of(meeting, host, plan.kind) == wanted for meeting in listing)
 
 
-def _identity_of(meeting: Mapping[str, Any], host: str) -> str | None:
+def _identity_of(meeting: Mapping[str, Any], host: str, kind: Kind = MEETING) -> str | None:
     start = parse_moment(str(meeting.get("start_time") or ""))
     try:
         duration = int(meeting.get("duration") or 0)
@@ -375,7 +394,7 @@ def _identity_of(meeting: Mapping[str, Any], host: str) -> str | None:
         return None
     if start is None:
         return None
-    return meeting_identity(host, str(meeting.get("topic") or ""), start, duration)
+    return meeting_identity(host, str(meeting.get("topic") or ""), start, duration, kind)
 
 
 def _same_meeting(booking: Booking, plan: MeetingRequest) -> bool:
@@ -437,11 +456,14 @@ def run_preflight(
     refuse_double_booking: bool,
     managed: Sequence[MeetingRequest] = (),
     user_scope: bool | None = None,
+    webinar_lister: Lister | None = None,
 ) -> Preflight:
     """Everything the batch needs to know about its hosts, read before the first write.
 
     ``named``: rows that name their host (to create, settle or update); ``pool_plans``: rows
     that take a host from ``pool``. ``known`` says whether the journal knows an identity.
+    ``webinar_lister`` lists the pool hosts' webinars when a host-less row is a webinar
+    (without it, such a row is not created: nothing shows it is not held already).
     ``managed``: rows whose meeting exists; not looked up (they are written only if changed),
     but their times are bookings for the pool and for double booking. ``user_scope``: what the
     token's scopes say about looking users up (``reads_users``).
@@ -464,6 +486,9 @@ def run_preflight(
     )
     check_rows(named, found)
     kept = [plan for plan in named if plan.row not in found.refused]
+    if webinar_lister is not None and any(plan.kind == WEBINAR for plan in pool_plans):
+        # a host-less webinar may be held by any pool host: read their webinars too
+        keep_listings(webinar_lister(list(dict.fromkeys(pool))), found, WEBINAR)
     if pool_plans:
         choose_hosts(pool_plans, pool, [*kept, *managed], found, known)
         placed = [
