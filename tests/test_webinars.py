@@ -19,7 +19,7 @@ import pytest
 from batch_zoom.cli import main
 from batch_zoom.models import MEETING, WEBINAR, SheetRow
 from batch_zoom.rows.validate import RowDefaults, validate_row
-from batch_zoom.sandbox import ZoomSandbox
+from batch_zoom.sandbox import Fault, ZoomSandbox
 from tests.conftest import point_environment_at
 
 HOST = "trainer@example.com"
@@ -431,6 +431,21 @@ def test_a_pool_gives_a_webinar_only_a_host_with_the_addon(
     assert [row["status"] for row in out] == ["created", "invalid", "created"]
     assert out[0]["host"] == HOST and out[2]["host"] == PLAIN
     assert "no host of the pool" in out[1]["error"]  # the one licensed host is busy then
+    assert [w["host_email"] for w in zoom.webinars()] == [HOST]
+
+
+def test_a_pool_host_without_the_addon_need_not_list_its_webinars(
+    zoom: ZoomSandbox, tmp_path: Path
+) -> None:
+    """A host without the Webinar add-on holds no webinar: its webinar listing failing (as Zoom
+    may refuse it) does not hold back a host-less webinar that a licensed pool host can take."""
+    zoom.inject(
+        Fault("error_before", method="GET", path=f"/users/{PLAIN}/webinars", status=400,
+              times=10**6)
+    )  # fmt: skip
+    rows = [["Launch webinar", "2031-05-02 10:00", "60", ZONE, "", "webinar", "", "", ""]]
+    source = write_sheet(tmp_path / "events.csv", rows)
+    assert run(source, "--hosts", f"{PLAIN},{HOST}") == 0
     assert [w["host_email"] for w in zoom.webinars()] == [HOST]
 
 

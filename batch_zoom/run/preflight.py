@@ -327,7 +327,9 @@ def choose_hosts(
             (host for host in usable if known(_identity(plan, host)) or _listed(plan, host, found)),
             None,
         )
-        unread = [host for host in usable if host.casefold() not in _listings(found, plan.kind)]
+        # a host without the Webinar add-on holds no webinar (its webinars may not be listable)
+        could_hold = [h for h in usable if plan.kind != WEBINAR or _seats(found, h) != 0]
+        unread = [h for h in could_hold if h.casefold() not in _listings(found, plan.kind)]
         if holder is None and unread:
             # absence is proven only by a listing read whole: the row may be on that host
             found.unproven[plan.row] = _(
