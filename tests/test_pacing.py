@@ -659,3 +659,20 @@ def test_once_zoom_names_creates_light_the_listings_have_mediums_window_to_thems
     light = [t for t in tickets if t.category == "light"]
     assert 19 <= _most_in_zooms_second(medium) <= 20
     assert _most_in_zooms_second(light) <= 30
+
+
+def test_more_let_through_than_one_windows_limit_parts_the_windows() -> None:
+    """A 429 naming Medium's 5 a second, after Zoom let ten Light calls through in that second:
+    the calls are not counted in one window (Zoom's plans give each category its own), so
+    Light is not held to Medium's limit."""
+    pacer, clock = paced()
+    lights = [pacer.wait_turn("light") for _ in range(10)]
+    for ticket in lights:
+        pacer.answered(ticket)
+    listing = pacer.wait_turn("medium")
+    assert pacer.one_window
+    clock.now += 0.15
+    pacer.throttle(listing, limit=5)
+    assert not pacer.one_window
+    assert pacer.rate("medium") == pytest.approx(5 * HEADROOM)
+    assert pacer.rate("light") > 5

@@ -199,6 +199,7 @@ class Pacer:
                 self._passed(ticket.category, passing, now)
             if limit and limit > 0:
                 self._announce(bucket, float(limit), now)
+            self._check_one_window(ticket)
 
     def throttle(
         self, ticket: Ticket, retry_after: float | None = None, limit: int | None = None
@@ -210,6 +211,7 @@ class Pacer:
             self._measure(ticket, now)
             ticket.refused = True  # Zoom did not count it: it leaves our window too
             bucket = self._bucket(ticket.category)
+            self._check_one_window(ticket, float(limit) if limit and limit > 0 else None)
             if retry_after is not None:
                 bucket.paused_until = max(bucket.paused_until, now + retry_after)
             if ticket.moved:  # the uncertain call's own probe overfilled this window: no cut
@@ -478,6 +480,27 @@ class Pacer:
                         due = max(due, sent.sent_at + WINDOW)
                         break
         return due
+
+    def _check_one_window(self, ticket: Ticket, limit: float | None = None) -> None:
+        """Part the windows once Zoom has let through, in the second before ``ticket``, more
+        calls of all our categories than the one window's limit (or ``limit``, the one a 429
+        just named): on Zoom's plans each category has a window of its own."""
+        if not self.one_window:
+            return
+        if limit is None:
+            known = [b.limit for b in self._buckets.values() if b.limit is not None]
+            if not known:
+                return
+            limit = min(known)
+        since = ticket.sent_at - 1.0
+        let_through = sum(
+            1
+            for b in self._buckets.values()
+            for t in b.sends
+            if since < t.sent_at <= ticket.sent_at and not t.refused and t is not ticket
+        )
+        if let_through > limit:
+            self.one_window = False
 
     def _window_limit(self, bucket: _Bucket) -> float | None:
         """The limit of the window ``bucket``'s calls are counted in: its own; in one window,
