@@ -467,7 +467,9 @@ class Pacer:
             while other.sends and other.sends[0].sent_at <= now - HISTORY:
                 other.sends.popleft()
         limit = self._window_limit(bucket)
-        if limit is None and self.one_window:
+        if limit is None and self.one_window and bucket.sent:
+            # one pace for the account; a category's first call goes at once, as it did
+            # with a pace each (at most one a category: a look-up, a listing, a create)
             due = max(due, self._next_slot)
         if limit is not None:  # never more in Zoom's window than the limit we believe
             allowed, counted = max(1, math.floor(limit)), 0
