@@ -20,6 +20,14 @@ category (Light, Medium, Heavy) has its own ``_Bucket`` that:
   the same event, as TCP treats losses in the same window; after a cut it climbs back within a few
   seconds, to the announced or inferred limit, and only then probes slowly above an inferred one.
 
+Until Zoom shows otherwise, every category is counted in one window (``one_window``): an
+emulator, or an account, may meter every call in one per-second bucket (issue 27), and there a
+window each let the look-ups, listings and creates into one second at the limit each. So the
+lowest limit any category knows holds all their calls, and before any is known the start's pace
+is the account's, not each category's. The windows part when Zoom announces two different
+limits for two categories (Zoom's published plans always differ between Light and Medium), or
+lets more calls through in a second than one window's limit (``_check_one_window``).
+
 Which category a call is metered in is Zoom's to say: an answer's ``X-RateLimit-Category`` moves
 the call there (``recategorize``, from the client). Once Zoom has let more than Pro's limit of
 one category through in a second, the account is on Business, and the categories still probing
