@@ -41,3 +41,19 @@ def test_creates_metered_as_light_wait_for_their_hosts_listing(throughput: Modul
     # token and listing (2 x 150 ms), 600 Light creates at 80 a second, then answer and listing
     assert burst == pytest.approx(0.3 + 7 + 0.3)
     assert even == pytest.approx(0.3 + 599 / 80 + 0.3)
+
+
+def test_issue_27s_one_second_case_cannot_reach_its_target_at_our_pace(
+    throughput: ModuleType,
+) -> None:
+    case = next(c for c in throughput.CASES_27 if c.latency == 1.0)
+    api = case.rows + 3 * case.hosts  # the creates; a look-up and two listings per host
+    floor = (api + 1) / case.limit + case.latency  # the token too, and one latency
+    assert floor == pytest.approx(18.45)
+    # token 1 s; the last create is call 347 of 348, 346 intervals after the first; its answer
+    # and the receipt's listing of its host: 2 s. Evenly at exactly 20 a second, instant start:
+    assert throughput.least_wall_27(case, api) == pytest.approx(1 + 346 / 20 + 2)
+    assert floor / throughput.least_wall_27(case, api) == pytest.approx(0.909, abs=0.001)
+    # at our pace (98.5% of the limit) it is under 0.90 before Python has started
+    at_pace = throughput.least_wall_27(case, api, throughput.HEADROOM)
+    assert floor / at_pace < throughput.TARGET_FRACTION

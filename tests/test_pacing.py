@@ -125,9 +125,46 @@ def test_an_announced_limit_is_followed_both_ways_under_the_ceiling(
 def test_categories_are_paced_apart() -> None:
     pacer, _ = paced()
     pacer.answered(pacer.wait_turn("light"), limit=80)
+    assert pacer.one_window  # one limit heard: it may be the account's for every call
     pacer.answered(pacer.wait_turn("medium"), limit=20)
+    assert not pacer.one_window  # two limits: a window per category, as Zoom documents
     assert pacer.rate("light") == pytest.approx(80 * HEADROOM)
     assert pacer.rate("medium") == pytest.approx(20 * HEADROOM)
+
+
+def test_until_zoom_shows_two_limits_every_category_counts_in_one_window() -> None:
+    """Issue 27's emulator meters every call in one bucket and names one limit for all: the
+    look-ups (Light), listings (Medium) and creates going out together stay under it, where a
+    window each let three times the limit into a second (8/s: 14-25 429s in 170 requests)."""
+    pacer, clock = paced()
+    pacer.answered(pacer.wait_turn("light"), limit=8)
+    clock.now += 0.15
+    pacer.answered(pacer.wait_turn("medium"), limit=8)  # the same limit: one window still
+    tickets = []
+    for _ in range(30):
+        tickets += [pacer.wait_turn(name) for name in ("light", "medium", UNCERTAIN)]
+    assert pacer.one_window
+    assert _most_in_zooms_second(tickets) <= 8
+
+
+@pytest.mark.parametrize(
+    ("limits", "took"),
+    [
+        # nothing known: the Pro-safe start is the account's pace, 38 calls 1/19 s apart
+        ((None, None), 37 / START_RATE),
+        # Zoom said Light 30, Medium 20: each on its own, Medium's 19 calls set the time
+        ((30, 20), 18 / (20 * HEADROOM)),
+    ],
+)
+def test_the_start_is_one_pace_for_every_category_until_they_are_shown_apart(
+    limits: tuple[int | None, int | None], took: float
+) -> None:
+    pacer, clock = paced()
+    for name, limit in zip(("light", "medium"), limits, strict=True):
+        pacer.answered(pacer.wait_turn(name), limit=limit)
+    clock.now += 1.0
+    tickets = [pacer.wait_turn(name) for _ in range(19) for name in ("light", "medium")]
+    assert tickets[-1].sent_at - tickets[0].sent_at == pytest.approx(took, rel=0.02)
 
 
 # -- slow start ------------------------------------------------------------------------------
@@ -622,3 +659,20 @@ def test_once_zoom_names_creates_light_the_listings_have_mediums_window_to_thems
     light = [t for t in tickets if t.category == "light"]
     assert 19 <= _most_in_zooms_second(medium) <= 20
     assert _most_in_zooms_second(light) <= 30
+
+
+def test_more_let_through_than_one_windows_limit_parts_the_windows() -> None:
+    """A 429 naming Medium's 5 a second, after Zoom let ten Light calls through in that second:
+    the calls are not counted in one window (Zoom's plans give each category its own), so
+    Light is not held to Medium's limit."""
+    pacer, clock = paced()
+    lights = [pacer.wait_turn("light") for _ in range(10)]
+    for ticket in lights:
+        pacer.answered(ticket)
+    listing = pacer.wait_turn("medium")
+    assert pacer.one_window
+    clock.now += 0.15
+    pacer.throttle(listing, limit=5)
+    assert not pacer.one_window
+    assert pacer.rate("medium") == pytest.approx(5 * HEADROOM)
+    assert pacer.rate("light") > 5

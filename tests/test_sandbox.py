@@ -606,6 +606,21 @@ def test_rate_limits_per_category(make_sandbox: Any) -> None:
     assert api.get(meeting_id).status_code == 429
 
 
+def test_one_window_counts_every_call_in_one_second(make_sandbox: Any) -> None:
+    """Issue 27's emulator: a create (Medium) and a read (Light) share one second of 2."""
+    sb = make_sandbox(qps=2, plan=None, one_window=True)
+    api = Api(sb)
+    meeting_id = api.create(VALID).json()["id"]
+    read = api.get(meeting_id)
+    assert read.status_code == 200
+    assert read.headers["X-RateLimit-Category"] == "Light"  # each call still names its own
+    assert read.headers["X-RateLimit-Remaining"] == "0"
+    assert api.get(meeting_id).status_code == 429
+    assert api.create(VALID).status_code == 429
+    sb.advance(1.01)
+    assert api.get(meeting_id).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("settings", "creates_a_second", "category"),
     [

@@ -344,7 +344,9 @@ class ZoomSandbox:
     metered as Medium unless ``create_category="light"`` (NOTES.md: the 2023 specs say Medium).
     ``rate_headers`` says where X-RateLimit-* headers appear: "all" answers, only "refusals"
     (429s), or "none". ``latency`` is added to every answer. ``habits`` switches on Zoom's
-    undocumented habits (``habits.py``), each off by default.
+    undocumented habits (``habits.py``), each off by default. ``one_window=True`` counts every
+    call in one sliding second (with ``qps``: one limit for all), the stricter emulator of
+    issue 27.
 
     Where this is a guess about Zoom: the window is a sliding second per category and account,
     and a refused request does not count in it (Zoom documents neither); whether Zoom sends the
@@ -373,6 +375,7 @@ class ZoomSandbox:
         port: int = 0,
         revoke_tokens_every: int | None = None,
         habits: Habits | None = None,
+        one_window: bool = False,
     ) -> None:
         self._state = SandboxState(
             account_id=account_id,
@@ -393,6 +396,7 @@ class ZoomSandbox:
             join_host=join_host,
             revoke_tokens_every=revoke_tokens_every,
             habits=habits,
+            one_window=one_window,
         )
         self._faults = FaultBook()
         self._log: list[RequestRecord] = []

@@ -20,6 +20,14 @@ category (Light, Medium, Heavy) has its own ``_Bucket`` that:
   the same event, as TCP treats losses in the same window; after a cut it climbs back within a few
   seconds, to the announced or inferred limit, and only then probes slowly above an inferred one.
 
+Until Zoom shows otherwise, every category is counted in one window (``one_window``): an
+emulator, or an account, may meter every call in one per-second bucket (issue 27), and there a
+window each let the look-ups, listings and creates into one second at the limit each. So the
+lowest limit any category knows holds all their calls, and before any is known the start's pace
+is the account's, not each category's. The windows part when Zoom announces two different
+limits for two categories (Zoom's published plans always differ between Light and Medium), or
+lets more calls through in a second than one window's limit (``_check_one_window``).
+
 Which category a call is metered in is Zoom's to say: an answer's ``X-RateLimit-Category`` moves
 the call there (``recategorize``, from the client). Once Zoom has let more than Pro's limit of
 one category through in a second, the account is on Business, and the categories still probing
@@ -144,6 +152,10 @@ class Pacer:
         self._lock = threading.Lock()
         self._buckets: dict[str, _Bucket] = {}
         self._moved: dict[str, str] = {}  # uncertain call -> the category Zoom named
+        #: Every category counted in one window, until Zoom announces two different limits
+        #: for two categories (one window cannot have two limits): see ``_one_window_rules``.
+        self.one_window = True
+        self._next_slot = -math.inf  # the account's slot, while one window and nothing known
         self.latency: float | None = None  # seconds, smoothed over the answers
         self.throttled = 0  # how many 429s we were told about
         self.slowdowns = 0  # congestion events: at most one cut each
@@ -195,6 +207,7 @@ class Pacer:
                 self._passed(ticket.category, passing, now)
             if limit and limit > 0:
                 self._announce(bucket, float(limit), now)
+            self._check_one_window(ticket)
 
     def throttle(
         self, ticket: Ticket, retry_after: float | None = None, limit: int | None = None
@@ -206,6 +219,7 @@ class Pacer:
             self._measure(ticket, now)
             ticket.refused = True  # Zoom did not count it: it leaves our window too
             bucket = self._bucket(ticket.category)
+            self._check_one_window(ticket, float(limit) if limit and limit > 0 else None)
             if retry_after is not None:
                 bucket.paused_until = max(bucket.paused_until, now + retry_after)
             if ticket.moved:  # the uncertain call's own probe overfilled this window: no cut
@@ -300,6 +314,12 @@ class Pacer:
             return False
         bucket.announced, bucket.guessed = True, False
         bucket.bound = bucket.limit = limit
+        if self.one_window and any(
+            other.announced and other.bound != limit and name in PLAN_LIMITS
+            for name, other in self._buckets.items()
+            if other is not bucket
+        ):
+            self.one_window = False  # two limits: a window per category, as Zoom documents
         bucket.probe_since = None
         bucket.calm_since = now
         self._set_rate(bucket)
@@ -423,7 +443,7 @@ class Pacer:
                 # used: half of it in the last PROBE_USED seconds, or two intervals if longer
                 # (at 2 a second the one before is 0.51 s back when the next is let go)
                 span = max(PROBE_USED, 2.0 / bucket.rate)
-                sent = sum(1 for t in bucket.sends if t.sent_at > now - span)
+                sent = sum(1 for t in self._window_sends(bucket) if t.sent_at > now - span)
                 if sent >= bucket.rate * span / 2:
                     scale = min(1.0, PROBE_LATENCY / max(latency, 1e-3))
                     self._step_up(bucket, category, scale, now)
@@ -451,10 +471,16 @@ class Pacer:
 
     def _due(self, bucket: _Bucket, category: str, now: float) -> float:
         due = max(bucket.next_slot, bucket.paused_until)
-        while bucket.sends and bucket.sends[0].sent_at <= now - HISTORY:
-            bucket.sends.popleft()
-        if bucket.limit is not None:  # never more in Zoom's window than the limit we believe
-            allowed, counted = max(1, math.floor(bucket.limit)), 0
+        for other in self._buckets.values():
+            while other.sends and other.sends[0].sent_at <= now - HISTORY:
+                other.sends.popleft()
+        limit = self._window_limit(bucket)
+        if limit is None and self.one_window and bucket.sent:
+            # one pace for the account; a category's first call goes at once, as it did
+            # with a pace each (at most one a category: a look-up, a listing, a create)
+            due = max(due, self._next_slot)
+        if limit is not None:  # never more in Zoom's window than the limit we believe
+            allowed, counted = max(1, math.floor(limit)), 0
             for sent in self._latest_first(bucket, category):
                 if sent.sent_at <= now - WINDOW:
                     break
@@ -465,6 +491,41 @@ class Pacer:
                         break
         return due
 
+    def _check_one_window(self, ticket: Ticket, limit: float | None = None) -> None:
+        """Part the windows once Zoom has let through, in the second before ``ticket``, more
+        calls of all our categories than the one window's limit (or ``limit``, the one a 429
+        just named): on Zoom's plans each category has a window of its own."""
+        if not self.one_window:
+            return
+        if limit is None:
+            known = [b.limit for b in self._buckets.values() if b.limit is not None]
+            if not known:
+                return
+            limit = min(known)
+        since = ticket.sent_at - 1.0
+        let_through = sum(
+            1
+            for b in self._buckets.values()
+            for t in b.sends
+            if since < t.sent_at <= ticket.sent_at and not t.refused and t is not ticket
+        )
+        if let_through > limit:
+            self.one_window = False
+
+    def _window_limit(self, bucket: _Bucket) -> float | None:
+        """The limit of the window ``bucket``'s calls are counted in: its own; in one window,
+        the lowest any category knows (one window has one limit), or None while none does."""
+        if not self.one_window:
+            return bucket.limit
+        known = [other.limit for other in self._buckets.values() if other.limit is not None]
+        return min(known) if known else None
+
+    def _window_sends(self, bucket: _Bucket) -> Iterator[Ticket]:
+        """The sends counted in ``bucket``'s window: every category's while one window."""
+        if not self.one_window:
+            return iter(bucket.sends)
+        return (t for other in self._buckets.values() for t in other.sends)
+
     def _latest_first(self, bucket: _Bucket, category: str) -> Iterator[Ticket]:
         """The sends counted in ``category``'s window, the latest first: its own, and those of
         calls whose category Zoom has not named yet (``EITHER``: a create, "Medium or Light")
@@ -474,6 +535,9 @@ class Pacer:
         categories only on 429s, it never learns which, and held to Medium's it ran at Free's
         2 a second, 0.458.)
         """
+        if self.one_window:
+            every = [reversed(other.sends) for other in self._buckets.values() if other.sends]
+            return heapq.merge(*every, key=lambda ticket: ticket.sent_at, reverse=True)
         shared = [
             other.sends
             for name, other in self._buckets.items()
@@ -492,6 +556,10 @@ class Pacer:
         # A head that woke a little late may catch up one slot; after idling it starts afresh.
         start = bucket.next_slot if bucket.next_slot >= now - interval else now
         bucket.next_slot = start + interval
+        if self.one_window:  # nothing known: the start's pace is the account's, not each one's
+            interval = 1.0 / max(other.rate for other in self._buckets.values())
+            start = self._next_slot if self._next_slot >= now - interval else now
+            self._next_slot = start + interval
         ticket = Ticket(category, now)
         bucket.sends.append(ticket)
         bucket.sent += 1
@@ -500,7 +568,9 @@ class Pacer:
     def _let_through(self, bucket: _Bucket, end: float) -> int:
         """Requests answered (not refused) among those sent in the second up to ``end``."""
         return sum(
-            1 for t in bucket.sends if end - 1.0 < t.sent_at <= end and t.answered and not t.refused
+            1
+            for t in self._window_sends(bucket)
+            if end - 1.0 < t.sent_at <= end and t.answered and not t.refused
         )
 
     def _in_window(self, bucket: _Bucket, refused: Ticket) -> int:
@@ -508,7 +578,7 @@ class Pacer:
         since = refused.sent_at - 1.0
         return sum(
             1
-            for t in bucket.sends
+            for t in self._window_sends(bucket)
             if since < t.sent_at < refused.sent_at and not t.refused and t is not refused
         )
 
