@@ -33,7 +33,7 @@ from ..models import (
 from ..zoom.retry import Operation
 from .journal import JournalState, RegistrationRecord
 from .outcomes import failure, reason
-from .registrants import invalid_person, person_result
+from .registrants import invalid_person, person_result, records_by_email
 from .session import Session
 
 BATCH_SIZE = 30  # Meetings.json: webinarPanelistCreate's ``panelists`` maximum
@@ -123,16 +123,7 @@ def _settle(session: Session, panel: Panel, settled: dict[str, list[Registration
 
 def _read(session: Session, webinar_id: str) -> dict[str, RegistrationRecord]:
     listed = session.call(partial(session.zoom.list_panelists, webinar_id), Operation.READ)
-    found: dict[str, RegistrationRecord] = {}
-    for item in listed:
-        email = str(item.get("email") or "")
-        if email:
-            found[email.casefold()] = RegistrationRecord(
-                email=email,
-                registrant_id=str(item.get("id") or ""),
-                join_url=str(item.get("join_url") or ""),
-            )
-    return found
+    return records_by_email(listed)
 
 
 def _add(

@@ -19,7 +19,7 @@ Runs after every meeting write of the batch, one task per meeting, through the s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -134,6 +134,11 @@ def _look_up(session: Session, meeting_id: str, kind: Kind) -> dict[str, Registr
     listing = session.call(
         lambda: list(session.zoom.list_registrants(meeting_id, kind)), Operation.READ
     )
+    return records_by_email(listing)
+
+
+def records_by_email(listing: Iterable[dict[str, Any]]) -> dict[str, RegistrationRecord]:
+    """People Zoom lists (registrants or panelists), by casefolded email; no email, no entry."""
     found: dict[str, RegistrationRecord] = {}
     for item in listing:
         email = str(item.get("email") or "")
