@@ -643,15 +643,23 @@ def _parse_yes_no(value: Any) -> bool | None:
     )
 
 
+def _word(value: Any) -> str:
+    """A cell as a word to look up: full-width folded (NFKC), trimmed, any case."""
+    return unicodedata.normalize("NFKC", cell_text(value)).strip().casefold()
+
+
+def _one_of(value: Any, words: Mapping[str, T], refusal: str) -> T:
+    """What ``words`` says the cell means; else ``refusal`` (with ``{field}`` and ``{value}``)."""
+    word = _word(value)
+    if word in words:
+        return words[word]
+    raise ValueError(refusal.format(field="{field}", value=quote(value)))
+
+
 def _parse_auto_recording(value: Any) -> str | None:
     if is_empty(value):
         return None
-    word = unicodedata.normalize("NFKC", cell_text(value)).strip().casefold()
-    if word in _RECORDING_WORDS:
-        return _RECORDING_WORDS[word]
-    raise ValueError(
-        _("{field} {value} is not none, local or cloud").format(field="{field}", value=quote(value))
-    )
+    return _one_of(value, _RECORDING_WORDS, _("{field} {value} is not none, local or cloud"))
 
 
 def _parse_alternative_hosts(value: Any) -> str | None:
@@ -716,12 +724,7 @@ def _parse_meeting_id(value: Any) -> str | None:
 def _parse_kind(value: Any) -> Kind:
     if is_empty(value):
         return MEETING
-    word = unicodedata.normalize("NFKC", cell_text(value)).strip().casefold()
-    if word in _KIND_WORDS:
-        return _KIND_WORDS[word]
-    raise ValueError(
-        _("{field} {value} is not meeting or webinar").format(field="{field}", value=quote(value))
-    )
+    return _one_of(value, _KIND_WORDS, _("{field} {value} is not meeting or webinar"))
 
 
 def _not_for_webinars(name: str) -> str:
@@ -733,7 +736,7 @@ def _not_for_webinars(name: str) -> str:
 def _parse_action(value: Any) -> Action:
     if is_empty(value):
         return Action.SCHEDULE
-    word = unicodedata.normalize("NFKC", cell_text(value)).strip().casefold()
+    word = _word(value)
     if word in _SCHEDULE_WORDS:
         return Action.SCHEDULE
     if word in _CANCEL_WORDS:
