@@ -5,7 +5,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import requests
-from conftest import read_csv, settings_for, write_csv
+from conftest import read_csv, sandbox_token, settings_for, write_csv
 
 from batch_zoom.models import BreakoutRoom, RoomEntry, Status
 from batch_zoom.rows.settings import (
@@ -123,16 +123,6 @@ def test_the_dry_run_says_what_rooms_will_be_sent(sandbox: ZoomSandbox, tmp_path
     assert sandbox.requests == []
 
 
-def _token(sandbox: ZoomSandbox) -> str:
-    answer = requests.post(
-        sandbox.oauth_url,
-        data={"grant_type": "account_credentials", "account_id": "sandbox-account"},
-        auth=("sandbox-client", "sandbox-secret"),
-        timeout=5,
-    )
-    return str(answer.json()["access_token"])
-
-
 @pytest.mark.parametrize(
     ("rooms", "message"),
     [
@@ -154,7 +144,7 @@ def test_the_sandbox_refuses_what_zoom_refuses(
     answer = requests.post(
         f"{sandbox.api_url}/users/me/meetings",
         json=body,
-        headers={"Authorization": f"Bearer {_token(sandbox)}"},
+        headers={"Authorization": f"Bearer {sandbox_token(sandbox)}"},
         timeout=5,
     )
     assert answer.status_code == 400 and answer.json()["code"] == 300

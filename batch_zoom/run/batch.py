@@ -541,13 +541,8 @@ def _settle_settings(
             # A row an earlier run left in flight may have its meeting on Zoom already: it is
             # looked up whatever the account says now, never dropped as invalid here.
             if plan.row in settled.refused and group is not work.unsettled:
-                results[plan.row] = RowResult(
-                    plan.row,
-                    Status.INVALID,
-                    plan.meeting_id,
-                    error=settled.refused[plan.row],
-                    host=plan.host,
-                    topic=plan.topic,
+                results[plan.row] = problem(
+                    plan, Status.INVALID, settled.refused[plan.row], meeting_id=plan.meeting_id
                 )
             else:
                 kept.append(settled.plans.get(plan.row, plan))
@@ -672,13 +667,8 @@ def _apply_preflight(
             if plan.row in found.unproven:
                 results[plan.row] = problem(plan, Status.FAILED, found.unproven[plan.row])
             elif plan.row in found.refused:
-                results[plan.row] = RowResult(
-                    plan.row,
-                    Status.INVALID,
-                    plan.meeting_id,
-                    error=found.refused[plan.row],
-                    host=plan.host,
-                    topic=plan.topic,
+                results[plan.row] = problem(
+                    plan, Status.INVALID, found.refused[plan.row], meeting_id=plan.meeting_id
                 )
             else:
                 kept.append(plan)
